@@ -1,0 +1,18 @@
+#!/usr/bin/env node
+/** CDK entry: `-c config=<dir>` selects the platform config folder (default: the demo in config/). */
+import { App } from 'aws-cdk-lib';
+import { ConfigError } from '../lib/config/config-error';
+import { loadConfig } from '../lib/config/load-config';
+import { definePlatform } from '../lib/platform';
+
+const app = new App({ builtinCloudFormationValidation: false });
+const configDir = String(app.node.tryGetContext('config') ?? 'config');
+try {
+  definePlatform(app, loadConfig(configDir));
+} catch (e) {
+  if (!(e instanceof ConfigError)) throw e;
+  // Bad config stops here, before any template is written.
+  console.error(e.message);
+  process.exit(1);
+}
+app.synth();

@@ -1,0 +1,67 @@
+import { CfnOutput } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { ArtefactTarget, grantArtefactRead } from './artefact-access';
+import { ArtefactRegistry } from './artefact-registry';
+
+/**
+ * Tag a platform identity carries to say which registry duty it performs. CI agent and promotion
+ * job roles (defined by the CI stack) are tagged, so registry stacks trust them without depending on
+ * that stack's deployment order.
+ */
+export const DUTY_TAG = 'iiot-platform:duty';
+export type RegistryDuty = 'ci-publish' | 'promotion';
+
+export interface RegistryRolesProps {
+  /** The registry the roles act on. */
+  readonly registry: ArtefactRegistry;
+  /** The account whose tagged identities may assume the publisher and promoter roles. */
+  readonly account: string;
+  /**
+   * IAM principal ARNs of the owner's developers: they get a read-only role.
+   * @default - no developer role
+   */
+  readonly developers?: readonly string[];
+  /**
+   * Other owners' prod artefacts the developers may also read (components shared with this owner).
+   * @default - none
+   */
+  readonly sharedWithDevelopers?: readonly ArtefactTarget[];
+}
+
+/** The three ways into an owner's registries: CI publishes to dev, the promoter writes prod, developers read. */
+export class RegistryRoles extends Construct {
+  public readonly publisher: iam.Role;
+  public readonly promoter: iam.Role;
+  public readonly developer?: iam.Role;
+
+  constructor(scope: Construct, id: string, props: RegistryRolesProps) {
+    super(scope, id);
+    const byDuty = (duty: RegistryDuty) =>
+      new iam.AccountPrincipal(props.account).withConditions({ StringEquals: { [`aws:PrincipalTag/${DUTY_TAG}`]: duty } });
+
+    this.publisher = new iam.Role(this, 'Publisher', {
+      assumedBy: byDuty('ci-publish'),
+      description: 'CI pushes dev-tier artefacts (assumed by identities tagged ci-publish)',
+    });
+    props.registry.grantPublish(this.publisher);
+
+    this.promoter = new iam.Role(this, 'Promoter', {
+      assumedBy: byDuty('promotion'),
+      description: 'Copies approved artefacts from dev to prod; the only prod writer',
+    });
+    props.registry.grantPromote(this.promoter);
+
+    const outputs: Record<string, iam.Role> = { PublisherRoleArn: this.publisher, PromoterRoleArn: this.promoter };
+    if (props.developers && props.developers.length > 0) {
+      this.developer = new iam.Role(this, 'Developer', {
+        assumedBy: new iam.CompositePrincipal(...props.developers.map((arn) => new iam.ArnPrincipal(arn))),
+        description: 'Developers read their registries and the artefacts shared with them',
+      });
+      props.registry.grantRead(this.developer);
+      for (const target of props.sharedWithDevelopers ?? []) grantArtefactRead(this, this.developer, target);
+      outputs.DeveloperRoleArn = this.developer;
+    }
+    for (const [name, role] of Object.entries(outputs)) new CfnOutput(this, name, { value: role.roleArn });
+  }
+}

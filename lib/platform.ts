@@ -1,0 +1,75 @@
+/** Wires the validated model to stacks: the shared platform stacks, then one set per pilot. */
+import { App, Environment } from 'aws-cdk-lib';
+import { PlatformModel } from './config/load-config';
+import { ComponentSpec } from './config/schema';
+import { ArtefactTarget } from './constructs/artefact-access';
+import { NetworkStack } from './stacks/network-stack';
+import { RegistryStack } from './stacks/registry-stack';
+
+export const PLATFORM_OWNER = 'platform';
+
+export interface PlatformStacks {
+  readonly network: NetworkStack;
+  readonly registries: RegistryStack;
+  /** Per pilot name, that pilot's stacks. */
+  readonly pilots: ReadonlyMap<string, { readonly registries: RegistryStack }>;
+}
+
+/** Stack ids (also the CloudFormation stack names): `Pilot-<name>-*` selects one pilot's stacks. */
+export const StackIds = {
+  network: 'Platform-Network',
+  registries: 'Platform-Registries',
+  pilotRegistries: (pilot: string) => `Pilot-${pilot}-Registries`,
+};
+
+export function definePlatform(app: App, model: PlatformModel): PlatformStacks {
+  const { platform, pilots } = model;
+  const env: Environment = { account: platform.environment.account, region: platform.environment.region };
+  const common = {
+    env,
+    availabilityZones: platform.environment.availabilityZones,
+    tags: { 'iiot-platform': platform.name },
+  };
+  const owners = [
+    { owner: PLATFORM_OWNER, components: platform.components },
+    ...pilots.map((p) => ({ owner: p.name, components: p.components })),
+  ];
+
+  const network = new NetworkStack(app, StackIds.network, {
+    ...common,
+    description: `IIoT platform ${platform.name}: VPC with CI, CD and cluster planes`,
+    network: platform.network,
+  });
+  const registries = new RegistryStack(app, StackIds.registries, {
+    ...common,
+    description: `IIoT platform ${platform.name}: registries of the platform's own components`,
+    owner: PLATFORM_OWNER,
+    components: platform.components,
+    settings: platform.registries,
+  });
+  const pilotStacks = new Map(
+    pilots.map((pilot) => [
+      pilot.name,
+      {
+        registries: new RegistryStack(app, StackIds.pilotRegistries(pilot.name), {
+          ...common,
+          tags: { ...common.tags, 'iiot-pilot': pilot.name },
+          description: `IIoT pilot ${pilot.name} (${pilot.displayName}): artefact registries and access roles`,
+          owner: pilot.name,
+          components: pilot.components,
+          settings: platform.registries,
+          developers: pilot.developers,
+          sharedWithDevelopers: sharedWith(pilot.name, owners),
+        }),
+      },
+    ]),
+  );
+  return { network, registries, pilots: pilotStacks };
+}
+
+/** The prod artefacts other owners share with `pilot`, grouped by owner. */
+function sharedWith(pilot: string, owners: readonly { owner: string; components: readonly ComponentSpec[] }[]): ArtefactTarget[] {
+  return owners
+    .map(({ owner, components }) => ({ owner, tier: 'prod' as const, components: components.filter((c) => c.sharedWith.includes(pilot)) }))
+    .filter((target) => target.components.length > 0);
+}

@@ -1,0 +1,44 @@
+import { Duration } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { PlatformSpec } from '../config/schema';
+import { ArtefactTarget } from '../constructs/artefact-access';
+import { ArtefactRegistry, RegistryComponent } from '../constructs/artefact-registry';
+import { RegistryRoles } from '../constructs/registry-roles';
+import { PlatformStack, PlatformStackProps } from './platform-stack';
+
+export interface RegistryStackProps extends PlatformStackProps {
+  /** Pilot name, or `platform` for the platform's own components. */
+  readonly owner: string;
+  readonly components: readonly RegistryComponent[];
+  /** Dev-tier clean-up settings. */
+  readonly settings: PlatformSpec['registries'];
+  /** @default - no developer role */
+  readonly developers?: readonly string[];
+  /** @default - nothing shared with this owner */
+  readonly sharedWithDevelopers?: readonly ArtefactTarget[];
+}
+
+/** An owner's artefact registries (dev + prod) and the roles that publish, promote and read them. */
+export class RegistryStack extends PlatformStack {
+  public readonly registry: ArtefactRegistry;
+  public readonly roles: RegistryRoles;
+
+  constructor(scope: Construct, id: string, props: RegistryStackProps) {
+    super(scope, id, props);
+    this.registry = new ArtefactRegistry(this, 'Registry', {
+      owner: props.owner,
+      components: props.components,
+      devRetention: {
+        imagesKept: props.settings.devImagesKept,
+        untaggedAge: Duration.days(props.settings.devUntaggedDays),
+        blobVersionAge: Duration.days(props.settings.devBlobVersionDays),
+      },
+    });
+    this.roles = new RegistryRoles(this, 'Roles', {
+      registry: this.registry,
+      account: this.account,
+      developers: props.developers,
+      sharedWithDevelopers: props.sharedWithDevelopers,
+    });
+  }
+}
