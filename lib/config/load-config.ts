@@ -51,7 +51,7 @@ export function loadConfig(dir: string): PlatformModel {
 
 function readYaml(file: string): SourceFile {
   const lines = new LineCounter();
-  const doc = parseDocument(fs.readFileSync(file, 'utf8'), { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
+  const doc = parseDocument(fs.readFileSync(file, 'utf8'), { lineCounter: lines, uniqueKeys: true, prettyErrors: true });
   return { file, doc, lines };
 }
 
@@ -88,17 +88,20 @@ function typeName(value: unknown): string {
 function locate(issue: z.core.$ZodIssue, platform: SourceFile, pilots: SourceFile[]): ConfigProblem {
   const [root, ...rest] = issue.path as (string | number)[];
   const source = root === 'platform' ? platform : pilots[rest.shift() as number];
-  const fieldPath = rest;
+  const unknownKey = issue.code === 'unrecognized_keys';
+  // An unknown field is reported at the (first) unknown key itself.
+  const fieldPath = unknownKey ? [...rest, issue.keys[0]] : rest;
   const node = nearestNode(source.doc, fieldPath);
   const pos = node?.range ? source.lines.linePos(node.range[0]) : undefined;
-  const present = source.doc.hasIn(fieldPath) || fieldPath.length === 0;
+  const present = fieldPath.length === 0 || source.doc.hasIn(fieldPath);
+  const missing = !present && !issue.message.startsWith('required');
   return {
     file: source.file,
     line: pos?.line,
     column: pos?.col,
     path: formatPath(fieldPath),
-    value: issue.code === 'unrecognized_keys' ? undefined : present ? show(source.doc.getIn(fieldPath)) : '(missing)',
-    message: issue.message,
+    value: unknownKey ? undefined : present ? show(source.doc.getIn(fieldPath)) : '(missing)',
+    message: missing ? `required field missing; ${issue.message}` : issue.message,
   };
 }
 

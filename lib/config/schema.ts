@@ -156,8 +156,13 @@ export const PlatformFileSchema = strictObject({
       message: `at most one NAT gateway per availability zone (${env.availabilityZones.length})`,
     });
   }
-  const vpc = parseCidr(network.cidr)!;
-  const planes = SUBNET_PLANES.map((plane) => ({ plane, cidr: parseCidr(network.subnets[plane])! }));
+  // Refinements still run when a field failed its own check: compare only CIDRs that parsed.
+  const vpc = parseCidr(network.cidr);
+  const planes = SUBNET_PLANES.flatMap((plane) => {
+    const cidr = parseCidr(network.subnets[plane]);
+    return cidr ? [{ plane, cidr }] : [];
+  });
+  if (!vpc) return;
   const perAzBits = splitBits(env.availabilityZones.length);
   for (const [i, { plane, cidr }] of planes.entries()) {
     const path = ['network', 'subnets', plane];

@@ -1,0 +1,119 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Document, parseDocument } from 'yaml';
+import { ConfigError } from '../lib/config/config-error';
+import { loadConfig } from '../lib/config/load-config';
+import { DEMO_CONFIG } from './fixtures/demo-platform';
+
+/** A copy of the demo config with some files edited (through the YAML AST, so lines stay real). */
+function configWith(edits: Record<string, ((doc: Document) => void) | string | null>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iiot-config-'));
+  fs.cpSync(DEMO_CONFIG, dir, { recursive: true });
+  for (const [file, edit] of Object.entries(edits)) {
+    const target = path.join(dir, file);
+    if (edit === null) fs.rmSync(target);
+    else if (typeof edit === 'string') fs.writeFileSync(target, edit);
+    else {
+      const doc = parseDocument(fs.readFileSync(target, 'utf8'));
+      edit(doc);
+      fs.writeFileSync(target, doc.toString());
+    }
+  }
+  return dir;
+}
+
+function problemsOf(dir: string): string {
+  try {
+    loadConfig(dir);
+  } catch (e) {
+    if (e instanceof ConfigError) return e.message;
+    throw e;
+  }
+  throw new Error('config was accepted');
+}
+
+describe('the demo config', () => {
+  const model = loadConfig(DEMO_CONFIG);
+
+  test('loads with two pilots in file order and defaults applied', () => {
+    expect(model.pilots.map((p) => p.name)).toEqual(['acme', 'bravo']);
+    expect(model.pilots[1].fiwareService).toBe('bravo');
+    expect(model.pilots[1].components[1]).toMatchObject({ name: 'quality-model', branch: 'main', artefacts: ['image'] });
+  });
+});
+
+/** [what is wrong, file, edit, expected message (file, field path, value and what is allowed)] */
+const malformed: [string, string, (doc: Document) => void, RegExp][] = [
+  ['missing field', 'platform.yaml', (d) => d.deleteIn(['environment', 'region']), /platform\.yaml:\d+:\d+ environment\.region = \(missing\): required field missing; must be a commercial AWS region/],
+  ['unknown field', 'pilots/acme.yaml', (d) => d.set('colour', 'red'), /acme\.yaml:\d+:\d+ colour: unknown field\(s\) colour; allowed: name, displayName, fiwareService, developers, components/],
+  ['wrong type', 'platform.yaml', (d) => d.setIn(['network', 'natGateways'], 'one'), /network\.natGateways = "one": expected number, got string/],
+  ['duplicate pilot', 'pilots/bravo.yaml', (d) => d.set('name', 'acme'), /bravo\.yaml:\d+:\d+ name = "acme": duplicate pilot name/],
+  ['pilot name invalid for ECR/S3/k8s', 'pilots/acme.yaml', (d) => d.set('name', 'Acme_1'), /acme\.yaml:\d+:\d+ name = "Acme_1": a pilot name must be 2-24 characters: lowercase/],
+  ['pilot name too long', 'pilots/acme.yaml', (d) => d.set('name', 'a'.repeat(25)), /name = "a{25}": a pilot name must be 2-24/],
+  ['pilot name reserved', 'pilots/acme.yaml', (d) => d.set('name', 'platform'), /name = "platform": "platform" is reserved/],
+  ['component name invalid', 'pilots/acme.yaml', (d) => d.setIn(['components', 0, 'name'], 'line--monitor'), /components\[0\]\.name = "line--monitor": a component name must be/],
+  ['duplicate component', 'pilots/acme.yaml', (d) => d.setIn(['components', 1, 'name'], 'line-monitor'), /components\[1\]\.name = "line-monitor": duplicate component name/],
+  ['CIDR with host bits', 'platform.yaml', (d) => d.setIn(['network', 'cidr'], '10.40.0.1/16'), /network\.cidr = "10\.40\.0\.1\/16": must be an IPv4 CIDR/],
+  ['VPC CIDR too large', 'platform.yaml', (d) => d.setIn(['network', 'cidr'], '10.0.0.0/8'), /network\.cidr = "10\.0\.0\.0\/8": the VPC CIDR prefix must be between \/16 and \/24/],
+  ['overlapping plane CIDRs', 'platform.yaml', (d) => d.setIn(['network', 'subnets', 'cd'], '10.40.16.0/22'), /network\.subnets\.ci = "10\.40\.16\.0\/20": overlaps network\.subnets\.cd/],
+  ['plane outside the VPC', 'platform.yaml', (d) => d.setIn(['network', 'subnets', 'cd'], '10.41.8.0/22'), /network\.subnets\.cd = "10\.41\.8\.0\/22": must lie inside the VPC CIDR 10\.40\.0\.0\/16/],
+  ['plane too small for the zones', 'platform.yaml', (d) => d.setIn(['network', 'subnets', 'endpoints'], '10.40.4.0/28'), /network\.subnets\.endpoints = "10\.40\.4\.0\/28": is too small to cut into 2 subnets.*use \/27 or larger/],
+  ['unknown architecture', 'pilots/acme.yaml', (d) => d.setIn(['components', 0, 'architectures', 1], 'riscv64'), /components\[0\]\.architectures\[1\] = "riscv64": Invalid option: expected one of "amd64"\|"arm64"/],
+  ['repeated architecture', 'pilots/acme.yaml', (d) => d.setIn(['components', 0, 'architectures', 1], 'amd64'), /components\[0\]\.architectures = \["amd64","amd64"\]: architectures must not repeat/],
+  ['no architecture', 'pilots/acme.yaml', (d) => d.setIn(['components', 0, 'architectures'], d.createNode([])), /components\[0\]\.architectures = \[\]: list at least one architecture/],
+  ['component shared with an unknown pilot', 'pilots/bravo.yaml', (d) => d.setIn(['components', 1, 'sharedWith', 0], 'zulu'), /bravo\.yaml:\d+:\d+ components\[1\]\.sharedWith\[0\] = "zulu": unknown pilot; known pilots: acme, bravo/],
+  ['pilot shares with itself', 'pilots/acme.yaml', (d) => d.setIn(['components', 0, 'sharedWith'], d.createNode(['acme'])), /components\[0\]\.sharedWith = \["acme"\]: a pilot does not share with itself/],
+  ['account not 12 digits', 'platform.yaml', (d) => d.setIn(['environment', 'account'], '11111111111'), /environment\.account = "11111111111": must be exactly 12 digits/],
+  ['account not quoted', 'platform.yaml', (d) => d.setIn(['environment', 'account'], 111111111111), /environment\.account = 111111111111: must be a 12-digit account id in quotes/],
+  ['region not a region', 'platform.yaml', (d) => d.setIn(['environment', 'region'], 'eu-central-9'), /environment\.region = "eu-central-9": must be a commercial AWS region: af-south-1, /],
+  ['zone outside the region', 'platform.yaml', (d) => d.setIn(['environment', 'availabilityZones', 1], 'us-east-1b'), /environment\.availabilityZones\[1\] = "us-east-1b": is not an availability zone of eu-central-1/],
+  ['one zone only', 'platform.yaml', (d) => d.setIn(['environment', 'availabilityZones'], d.createNode(['eu-central-1a'])), /environment\.availabilityZones = \["eu-central-1a"\]: list at least 2 availability zones/],
+  ['more NAT gateways than zones', 'platform.yaml', (d) => d.setIn(['network', 'natGateways'], 3), /network\.natGateways = 3: at most one NAT gateway per availability zone \(2\)/],
+  ['flow log retention CloudWatch refuses', 'platform.yaml', (d) => d.setIn(['network', 'flowLogRetentionDays'], 100), /network\.flowLogRetentionDays = 100: must be one of 1, 3, 5/],
+  ['duplicate FIWARE tenant', 'pilots/bravo.yaml', (d) => d.set('fiwareService', 'acme'), /bravo\.yaml:\d+:\d+ fiwareService = "acme": FIWARE tenant "acme" is already used by pilot "acme"/],
+  ['FIWARE tenant with a hyphen', 'pilots/acme.yaml', (d) => d.set('fiwareService', 'acme-plant'), /fiwareService = "acme-plant": must be 1-50 lowercase letters, digits or underscores/],
+  ['developer not an IAM ARN', 'pilots/acme.yaml', (d) => d.setIn(['developers', 0], 'acme-developers'), /developers\[0\] = "acme-developers": must be an IAM role or user ARN/],
+  ['repository not a git URL', 'pilots/acme.yaml', (d) => d.setIn(['components', 0, 'repository'], 'github.com/acme/x'), /components\[0\]\.repository = "github\.com\/acme\/x": must be a git URL/],
+  ['unknown artefact kind', 'pilots/acme.yaml', (d) => d.setIn(['components', 0, 'artefacts', 0], 'wheel'), /components\[0\]\.artefacts\[0\] = "wheel": Invalid option: expected one of "image"\|"chart"\|"blob"/],
+  ['negative retention', 'platform.yaml', (d) => d.setIn(['registries', 'devImagesKept'], 0), /registries\.devImagesKept = 0: must be at least 1/],
+];
+
+describe('malformed config fails with file, field, value and what is allowed', () => {
+  test.each(malformed)('%s', (_what, file, edit, expected) => {
+    expect(problemsOf(configWith({ [file]: edit }))).toMatch(expected);
+  });
+
+  test('YAML syntax errors carry line and column', () => {
+    const dir = configWith({ 'pilots/acme.yaml': 'name: acme\ndisplayName: "unclosed\n' });
+    expect(problemsOf(dir)).toMatch(/acme\.yaml:\d+:\d+: YAML syntax:/);
+  });
+
+  test('duplicate keys are errors, not silently merged', () => {
+    const dir = configWith({ 'pilots/acme.yaml': 'name: acme\nname: acme2\ndisplayName: A\n' });
+    expect(problemsOf(dir)).toMatch(/acme\.yaml:2:1: YAML syntax: Map keys must be unique/);
+  });
+
+  test('a file that is not a mapping', () => {
+    expect(problemsOf(configWith({ 'pilots/acme.yaml': '- acme\n' }))).toMatch(/acme\.yaml: must be a YAML mapping/);
+  });
+
+  test('a folder without platform.yaml', () => {
+    expect(problemsOf(configWith({ 'platform.yaml': null }))).toMatch(/platform\.yaml: not found: a platform config folder holds platform\.yaml and pilots\/<pilot>\.yaml/);
+  });
+
+  test('all problems are reported at once, not one per run', () => {
+    const dir = configWith({
+      'pilots/acme.yaml': (d) => {
+        d.set('name', 'ACME');
+        d.setIn(['components', 0, 'architectures', 0], 'x86');
+      },
+    });
+    expect(problemsOf(dir)).toMatch(/\(2 problems\)[\s\S]*name = "ACME"[\s\S]*architectures\[0\] = "x86"/);
+  });
+
+  test('adding a pilot is adding a file', () => {
+    const dir = configWith({ 'pilots/charlie.yaml': 'name: charlie\ndisplayName: Charlie Metals\ncomponents: []\n' });
+    expect(loadConfig(dir).pilots.map((p) => p.name)).toEqual(['acme', 'bravo', 'charlie']);
+  });
+});
