@@ -1,9 +1,13 @@
 #!/usr/bin/env node
-/** CDK entry: `-c config=<dir>` selects the platform config folder (default: the demo in config/). */
+/**
+ * CDK entry. `-c config=<dir>` selects the platform config folder (default: the demo in config/);
+ * `-c gates=true` also runs the cdk-nag and cfn-guard gates (always on in `npm test`; about 2 s).
+ */
 import { App } from 'aws-cdk-lib';
 import { ConfigError } from '../lib/config/config-error';
 import { loadConfig } from '../lib/config/load-config';
 import { definePlatform } from '../lib/platform';
+import { addValidationGates } from '../lib/validation-gates';
 
 const app = new App({ builtinCloudFormationValidation: false });
 const configDir = String(app.node.tryGetContext('config') ?? 'config');
@@ -15,4 +19,5 @@ try {
   console.error(e.message);
   process.exit(1);
 }
+if (String(app.node.tryGetContext('gates')) === 'true') addValidationGates(app);
 app.synth();

@@ -1,0 +1,97 @@
+/**
+ * `npm run bench:synth`: times `cdk synth` as a whole process (median of 5) for the demo platform
+ * and for 10 and 50 pilots, and reports stacks, resources and template sizes against
+ * CloudFormation's limits. A benchmark, not a test: it prints and never fails on timing.
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+const ROOT = path.join(__dirname, '..');
+const DEMO = path.join(ROOT, 'config');
+const RUNS = 5;
+const RESOURCE_LIMIT = 500;
+const TEMPLATE_LIMIT = 1024 * 1024;
+
+/** The demo platform with generated pilots added until there are `total`. */
+function platformWithPilots(total: number): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `iiot-bench-${total}-`));
+  fs.cpSync(DEMO, dir, { recursive: true });
+  const existing = fs.readdirSync(path.join(dir, 'pilots')).length;
+  for (let i = existing + 1; i <= total; i++) {
+    const name = `pilot-${String(i).padStart(3, '0')}`;
+    fs.writeFileSync(
+      path.join(dir, 'pilots', `${name}.yaml`),
+      [
+        `name: ${name}`,
+        `displayName: Generated pilot ${i}`,
+        'developers: [arn:aws:iam::111111111111:role/generated-developers]',
+        'components:',
+        `  - { name: gateway, repository: "git@github.com:example/${name}-gateway.git", architectures: [amd64, arm64], artefacts: [image, chart] }`,
+        `  - { name: firmware, repository: "git@github.com:example/${name}-firmware.git", architectures: [arm64], artefacts: [blob] }`,
+        '',
+      ].join('\n'),
+    );
+  }
+  return dir;
+}
+
+function synthOnce(configDir: string, outdir: string): number {
+  const start = process.hrtime.bigint();
+  const run = spawnSync(path.join(ROOT, 'node_modules/.bin/cdk'), ['synth', '-q', '-c', `config=${configDir}`, '-o', outdir], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
+  if (run.status !== 0) throw new Error(`cdk synth failed for ${configDir}:\n${run.stderr}`);
+  return Number(process.hrtime.bigint() - start) / 1e9;
+}
+
+interface StackFacts {
+  readonly stack: string;
+  readonly resources: number;
+  readonly bytes: number;
+}
+
+function stackFacts(outdir: string): StackFacts[] {
+  return fs
+    .readdirSync(outdir)
+    .filter((f) => f.endsWith('.template.json'))
+    .sort()
+    .map((f) => {
+      const text = fs.readFileSync(path.join(outdir, f), 'utf8');
+      return { stack: f.replace('.template.json', ''), resources: Object.keys(JSON.parse(text).Resources ?? {}).length, bytes: Buffer.byteLength(text) };
+    });
+}
+
+const pct = (value: number, limit: number) => `${((100 * value) / limit).toFixed(1)}%`;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+const cases: [string, string][] = [
+  ['demo (2 pilots)', DEMO],
+  ['10 pilots', platformWithPilots(10)],
+  ['50 pilots', platformWithPilots(50)],
+];
+console.log(`cdk synth, whole process, median of ${RUNS} runs (${os.cpus().length} cores)\n`);
+console.log('| platform | median s | min s | max s | stacks | resources | largest stack (resources) | largest template |');
+console.log('|---|---|---|---|---|---|---|---|');
+let demoFacts: StackFacts[] = [];
+for (const [label, dir] of cases) {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'iiot-bench-out-'));
+  const times = Array.from({ length: RUNS }, () => synthOnce(dir, outdir));
+  const facts = stackFacts(outdir);
+  if (dir === DEMO) demoFacts = facts;
+  const largest = facts.reduce((a, b) => (b.resources > a.resources ? b : a));
+  const biggest = facts.reduce((a, b) => (b.bytes > a.bytes ? b : a));
+  console.log(
+    `| ${label} | ${median(times).toFixed(2)} | ${Math.min(...times).toFixed(2)} | ${Math.max(...times).toFixed(2)} | ${facts.length} | ` +
+      `${facts.reduce((n, f) => n + f.resources, 0)} | ${largest.stack} (${largest.resources}, ${pct(largest.resources, RESOURCE_LIMIT)} of ${RESOURCE_LIMIT}) | ` +
+      `${biggest.stack} (${(biggest.bytes / 1024).toFixed(1)} KiB, ${pct(biggest.bytes, TEMPLATE_LIMIT)} of 1 MB) |`,
+  );
+}
+console.log('\nDemo platform per stack:\n');
+console.log('| stack | resources | of 500 | template KiB | of 1 MB |');
+console.log('|---|---|---|---|---|');
+for (const f of demoFacts) {
+  console.log(`| ${f.stack} | ${f.resources} | ${pct(f.resources, RESOURCE_LIMIT)} | ${(f.bytes / 1024).toFixed(1)} | ${pct(f.bytes, TEMPLATE_LIMIT)} |`);
+}

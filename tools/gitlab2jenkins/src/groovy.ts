@@ -1,0 +1,50 @@
+/**
+ * Groovy string literals. Shell text always goes into single-quoted literals, where `$` is not
+ * interpolated, so GitLab's `$VAR` reaches `sh` unchanged and the shell expands it.
+ */
+
+/** Body of a single- or triple-single-quoted literal: only `\` and `'` need escaping. */
+function escapeSingle(text: string): string {
+  return text.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\r/g, '\\r');
+}
+
+/** A single-quoted Groovy literal; switches to `'''...'''` when the text spans lines. */
+export function str(text: string): string {
+  return text.includes('\n') ? `'''${escapeSingle(text)}'''` : `'${escapeSingle(text)}'`;
+}
+
+/** `sh` step for a script; several lines run in one shell so `cd` and `export` carry over, as in GitLab. */
+export function shStep(lines: readonly string[]): string {
+  const text = lines.join('\n');
+  // A leading newline keeps the script flush-left in the Jenkinsfile; sh ignores the empty line.
+  return text.includes('\n') ? `sh '''\n${escapeSingle(text)}\n'''` : `sh ${str(text)}`;
+}
+
+/**
+ * A Groovy expression for a value GitLab expands itself (variables, image names, environment):
+ * `$X`/`${X}` become `${env.X}` in a GString, `$$` is a literal dollar. `rename` maps GitLab
+ * variable names to Jenkins ones (undefined keeps the reference literal).
+ */
+export function expanded(text: string, rename: (name: string) => string | undefined): string {
+  if (!text.includes('$')) return str(text);
+  let out = '';
+  let last = 0;
+  for (const m of text.matchAll(/\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g)) {
+    out += escapeDouble(text.slice(last, m.index));
+    const name = m[1] ?? m[2];
+    const target = name === undefined ? undefined : rename(name);
+    out += target === undefined ? escapeDouble(m[0] === '$$' ? '$' : m[0]) : `\${env.${target}}`;
+    last = m.index + m[0].length;
+  }
+  out += escapeDouble(text.slice(last));
+  return `"${out}"`;
+}
+
+function escapeDouble(text: string): string {
+  return text.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\$/g, '\\$').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
+}
+
+/** A Groovy identifier usable as an `environment {}` key. */
+export function isIdentifier(name: string): boolean {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name);
+}

@@ -1,0 +1,63 @@
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import { PipelineError, type SourcePos } from './diagnostics';
+import { referenceTag, REFERENCE_TAG } from './reference-tag';
+import type { YEntry, YMap, YNode } from './yaml-tree';
+
+/** Parses one YAML file; throws PipelineError with line/col for syntax errors or a non-mapping root. */
+export function parseYamlFile(text: string, file: string): YMap {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, merge: true, customTags: [referenceTag], prettyErrors: false });
+  const at = (offset: number): SourcePos => ({ file, ...lineCounter.linePos(offset) });
+  const first = doc.errors[0];
+  if (first) throw new PipelineError(first.message.split('\n')[0], at(first.pos[0]));
+  const root = doc.contents === null ? null : convert(doc, doc.contents, at);
+  if (root === null || root.kind !== 'map') {
+    throw new PipelineError('the pipeline configuration must be a YAML mapping', root?.pos ?? at(0));
+  }
+  return root;
+}
+
+function convert(doc: Document, node: YamlNode, at: (offset: number) => SourcePos): YNode {
+  const pos = at(node.range?.[0] ?? 0);
+  if (isAlias(node)) {
+    const target = node.resolve(doc);
+    if (!target) throw new PipelineError(`unknown alias *${node.source}`, pos);
+    return convert(doc, target, at);
+  }
+  if (isScalar(node)) {
+    const v = node.value;
+    const value = typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || v === null ? v : String(v);
+    return { kind: 'scalar', value, pos };
+  }
+  if (isSeq(node)) {
+    const items = node.items.map((item) => convert(doc, item as YamlNode, at));
+    if (node.tag === REFERENCE_TAG) {
+      return { kind: 'ref', path: items.map((i) => (i.kind === 'scalar' ? String(i.value) : '')), pos };
+    }
+    return { kind: 'seq', items, pos };
+  }
+  if (isMap(node)) {
+    const entries = new Map<string, YEntry>();
+    const merged: YMap[] = [];
+    for (const pair of node.items) {
+      const key = pair.key as YamlNode;
+      const keyPos = at(key?.range?.[0] ?? 0);
+      if (isScalar(key) && typeof key.value === 'symbol') {
+        // `<<: *a` or `<<: [*a, *b]`: earlier sources win, explicit keys win over all of them.
+        const src = convert(doc, pair.value as YamlNode, at);
+        for (const m of src.kind === 'seq' ? src.items : [src]) {
+          if (m.kind !== 'map') throw new PipelineError('merge key << needs a mapping or a list of mappings', m.pos);
+          merged.push(m);
+        }
+        continue;
+      }
+      if (!isScalar(key)) throw new PipelineError('mapping keys must be scalars', keyPos);
+      const value: YNode = pair.value ? convert(doc, pair.value as YamlNode, at) : { kind: 'scalar', value: null, pos: keyPos };
+      entries.set(String(key.value), { keyPos, value });
+    }
+    for (const m of merged) for (const [k, e] of m.entries) if (!entries.has(k)) entries.set(k, e);
+    return { kind: 'map', entries, pos };
+  }
+  throw new PipelineError('unsupported YAML node', pos);
+}
+

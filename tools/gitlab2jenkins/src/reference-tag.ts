@@ -1,0 +1,60 @@
+import { isScalar, isSeq, type CollectionTag } from 'yaml';
+import { PipelineError } from './diagnostics';
+import { get, withEntries, type YEntry, type YMap, type YNode } from './yaml-tree';
+
+export const REFERENCE_TAG = '!reference';
+
+/** GitLab's `!reference [job, key, ...]`: parsed as a tagged sequence, resolved later by resolveReferences. */
+export const referenceTag: CollectionTag = {
+  tag: REFERENCE_TAG,
+  collection: 'seq',
+  resolve(seq, onError) {
+    if (!isSeq(seq) || seq.items.length === 0 || seq.items.some((i) => !isScalar(i) || typeof i.value !== 'string')) {
+      onError('!reference needs a non-empty list of names, e.g. !reference [.setup, script]');
+    }
+    return seq;
+  },
+};
+
+/** GitLab stops following nested references after this many levels. */
+const MAX_DEPTH = 10;
+
+/**
+ * Replaces every `!reference` in the merged configuration. A reference that yields a list inside a
+ * list is spliced in, as GitLab flattens nested script arrays.
+ */
+export function resolveReferences(root: YMap): YMap {
+  const visit = (node: YNode, depth: number): YNode => {
+    switch (node.kind) {
+      case 'ref':
+        return visit(lookup(root, node, depth), depth + 1);
+      case 'seq':
+        return {
+          ...node,
+          items: node.items.flatMap((item) => {
+            const v = visit(item, depth);
+            return item.kind === 'ref' && v.kind === 'seq' ? v.items : [v];
+          }),
+        };
+      case 'map': {
+        const entries = new Map<string, YEntry>();
+        for (const [k, e] of node.entries) entries.set(k, { keyPos: e.keyPos, value: visit(e.value, depth) });
+        return withEntries(node, entries);
+      }
+      default:
+        return node;
+    }
+  };
+  return visit(root, 0) as YMap;
+}
+
+function lookup(root: YMap, ref: Extract<YNode, { kind: 'ref' }>, depth: number): YNode {
+  if (depth >= MAX_DEPTH) throw new PipelineError(`!reference nested deeper than ${MAX_DEPTH} levels (cycle?)`, ref.pos);
+  let cur: YNode = root;
+  for (const name of ref.path) {
+    const next: YNode | undefined = cur.kind === 'map' ? get(cur, name) : undefined;
+    if (!next) throw new PipelineError(`!reference [${ref.path.join(', ')}] not found (no "${name}")`, ref.pos);
+    cur = next;
+  }
+  return cur;
+}
