@@ -48,3 +48,8 @@ function escapeDouble(text: string): string {
 export function isIdentifier(name: string): boolean {
   return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name);
 }
+
+/** `header { body }` with the body indented one level (four spaces, as Jenkins examples do). */
+export function block(header: string, body: readonly string[]): string[] {
+  return [`${header} {`, ...body.map((l) => (l === '' ? l : `    ${l}`)), '}'];
+}
