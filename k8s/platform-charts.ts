@@ -2,6 +2,7 @@
 import { App, Chart } from 'cdk8s';
 import { PlatformModel } from '../lib/config/load-config';
 import { PlatformNamespacesChart } from './mesh/platform-namespaces-chart';
+import { DefaultStorageClassChart } from './storage/default-storage-class-chart';
 
 /** Namespaces of the shared services. */
 export const PLATFORM_NAMESPACES = ['fiware', 'identity', 'telemetry'] as const;
@@ -12,5 +13,6 @@ export function definePlatformCharts(app: App, model: PlatformModel): Chart[] {
     platformNamespaces: PLATFORM_NAMESPACES,
     pilots: model.pilots.map((p) => p.name),
   });
-  return [namespaces];
+  const storage = new DefaultStorageClassChart(app, 'default-storage-class');
+  return [namespaces, storage];
 }

@@ -1,8 +1,11 @@
 /** Wires the validated model to stacks: the shared platform stacks, then one set per pilot. */
 import { App, Environment } from 'aws-cdk-lib';
+import * as cdk8s from 'cdk8s';
+import { definePlatformCharts, PLATFORM_NAMESPACES } from '../k8s/platform-charts';
 import { PlatformModel } from './config/load-config';
 import { ComponentSpec } from './config/schema';
 import { ArtefactTarget } from './constructs/artefact-access';
+import { ClusterStack } from './stacks/cluster-stack';
 import { NetworkStack } from './stacks/network-stack';
 import { RegistryStack } from './stacks/registry-stack';
 
@@ -10,6 +13,7 @@ export const PLATFORM_OWNER = 'platform';
 
 export interface PlatformStacks {
   readonly network: NetworkStack;
+  readonly cluster: ClusterStack;
   readonly registries: RegistryStack;
   /** Per pilot name, that pilot's stacks. */
   readonly pilots: ReadonlyMap<string, { readonly registries: RegistryStack }>;
@@ -18,6 +22,7 @@ export interface PlatformStacks {
 /** Stack ids (also the CloudFormation stack names): `Pilot-<name>-*` selects one pilot's stacks. */
 export const StackIds = {
   network: 'Platform-Network',
+  cluster: 'Platform-Cluster',
   registries: 'Platform-Registries',
   pilotRegistries: (pilot: string) => `Pilot-${pilot}-Registries`,
 };
@@ -39,6 +44,17 @@ export function definePlatform(app: App, model: PlatformModel): PlatformStacks {
     ...common,
     description: `IIoT platform ${platform.name}: VPC with CI, CD and cluster planes`,
     network: platform.network,
+  });
+  const vpc = network.network;
+  const cluster = new ClusterStack(app, StackIds.cluster, {
+    ...common,
+    description: `IIoT platform ${platform.name}: EKS cluster with Istio, Argo CD and the platform charts`,
+    cluster: platform.cluster,
+    vpc: vpc.vpc,
+    clusterSubnets: vpc.plane('cluster'),
+    cdPlaneSecurityGroup: vpc.cdPlaneSecurityGroup,
+    deployerNamespaces: [...PLATFORM_NAMESPACES, ...pilots.map((p) => `pilot-${p.name}`)],
+    charts: definePlatformCharts(new cdk8s.App(), model),
   });
   const registries = new RegistryStack(app, StackIds.registries, {
     ...common,
@@ -64,7 +80,7 @@ export function definePlatform(app: App, model: PlatformModel): PlatformStacks {
       },
     ]),
   );
-  return { network, registries, pilots: pilotStacks };
+  return { network, cluster, registries, pilots: pilotStacks };
 }
 
 /** The prod artefacts other owners share with `pilot`, grouped by owner. */

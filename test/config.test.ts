@@ -76,6 +76,13 @@ const malformed: [string, string, (doc: Document) => void, RegExp][] = [
   ['developer not an IAM ARN', 'pilots/acme.yaml', (d) => d.setIn(['developers', 0], 'acme-developers'), /developers\[0\] = "acme-developers": must be an IAM role or user ARN/],
   ['repository not a git URL', 'pilots/acme.yaml', (d) => d.setIn(['components', 0, 'repository'], 'github.com/acme/x'), /components\[0\]\.repository = "github\.com\/acme\/x": must be a git URL/],
   ['unknown artefact kind', 'pilots/acme.yaml', (d) => d.setIn(['components', 0, 'artefacts', 0], 'wheel'), /components\[0\]\.artefacts\[0\] = "wheel": Invalid option: expected one of "image"\|"chart"\|"blob"/],
+  ['unsupported Kubernetes version', 'platform.yaml', (d) => d.setIn(['cluster', 'kubernetesVersion'], '1.29'), /cluster\.kubernetesVersion = "1\.29": must be one of 1\.35, 1\.36 \(versions with a kubectl layer installed\)/],
+  ['node group min above max', 'platform.yaml', (d) => d.setIn(['cluster', 'nodeGroups', 'amd64', 'minSize'], 7), /cluster\.nodeGroups\.amd64\.minSize = 7: must not exceed maxSize \(6\)/],
+  ['desired size outside the range', 'platform.yaml', (d) => d.setIn(['cluster', 'nodeGroups', 'arm64', 'desiredSize'], 9), /cluster\.nodeGroups\.arm64\.desiredSize = 9: must lie between minSize \(1\) and maxSize \(6\)/],
+  ['non-Graviton type in the arm64 group', 'platform.yaml', (d) => d.setIn(['cluster', 'nodeGroups', 'arm64', 'instanceTypes', 0], 'm7i.xlarge'), /cluster\.nodeGroups\.arm64\.instanceTypes\[0\] = "m7i\.xlarge": is not a Graviton \(arm64\) instance type/],
+  ['Graviton type in the x86 group', 'platform.yaml', (d) => d.setIn(['cluster', 'nodeGroups', 'amd64', 'instanceTypes', 1], 'c7g.large'), /cluster\.nodeGroups\.amd64\.instanceTypes\[1\] = "c7g\.large": is an arm64 \(Graviton\) instance type; this group is x86/],
+  ['not an instance type', 'platform.yaml', (d) => d.setIn(['cluster', 'nodeGroups', 'amd64', 'instanceTypes', 0], 'xlarge'), /instanceTypes\[0\] = "xlarge": must be an EC2 instance type/],
+  ['admin that is not a role', 'platform.yaml', (d) => d.setIn(['cluster', 'adminRoles', 0], 'arn:aws:iam::111111111111:user/bob'), /cluster\.adminRoles\[0\] = "arn:aws:iam::111111111111:user\/bob": must be an IAM role ARN/],
   ['negative retention', 'platform.yaml', (d) => d.setIn(['registries', 'devImagesKept'], 0), /registries\.devImagesKept = 0: must be at least 1/],
 ];
 

@@ -10,10 +10,10 @@ const template = (id: string): Template => {
 
 describe('stack set', () => {
   test('shared stacks plus one registry stack per demo pilot, named for `cdk deploy Pilot-<name>*`', () => {
-    expect([...templates.keys()].sort()).toEqual(['Pilot-acme-Registries', 'Pilot-bravo-Registries', 'Platform-Network', 'Platform-Registries']);
+    expect([...templates.keys()].sort()).toEqual(['Pilot-acme-Registries', 'Pilot-bravo-Registries', 'Platform-Cluster', 'Platform-Network', 'Platform-Registries']);
   });
 
-  test.each(['Platform-Network', 'Platform-Registries', 'Pilot-acme-Registries', 'Pilot-bravo-Registries'])('%s matches its snapshot', (id) => {
+  test.each(['Platform-Network', 'Platform-Cluster', 'Platform-Registries', 'Pilot-acme-Registries', 'Pilot-bravo-Registries'])('%s matches its snapshot', (id) => {
     expect(normalized(template(id))).toMatchSnapshot();
   });
 

@@ -134,12 +134,73 @@ const RegistrySettingsSchema = strictObject({
   devBlobVersionDays: z.int().min(1).max(3650).default(30),
 });
 
+/** Kubernetes versions the platform can run: each has its `@aws-cdk/lambda-layer-kubectl-vNN` installed. */
+export const KUBERNETES_VERSIONS = ['1.35', '1.36'] as const;
+/** The newest of them: what a platform gets unless its config says otherwise. */
+export const DEFAULT_KUBERNETES_VERSION = KUBERNETES_VERSIONS[KUBERNETES_VERSIONS.length - 1];
+
+const InstanceTypeName = z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { error: 'must be an EC2 instance type such as m7g.xlarge' });
+
+/**
+ * CPU architecture of an EC2 instance type, from its family name: Graviton families carry a `g`
+ * right after the generation digit (m7g, c6gn, r8gd, t4g, x2gd, im4gn, is4gen), plus the first-generation `a1`.
+ */
+export function instanceArchitecture(instanceType: string): ArchitectureName {
+  const family = instanceType.split('.')[0];
+  return family === 'a1' || /^[a-z]+\d+g/.test(family) ? 'arm64' : 'amd64';
+}
+
+const NodeGroupSchema = strictObject({
+  /** Instance types, all of the group's architecture; several spread capacity risk. */
+  instanceTypes: z.array(InstanceTypeName).min(1, { error: 'list at least one instance type' }),
+  minSize: z.int().min(0),
+  maxSize: z.int().min(1).max(100),
+  /** @default minSize */
+  desiredSize: z.int().min(0).optional(),
+}).superRefine((group, ctx) => {
+  if (group.minSize > group.maxSize) {
+    ctx.addIssue({ code: 'custom', path: ['minSize'], message: `must not exceed maxSize (${group.maxSize})` });
+  }
+  const desired = group.desiredSize;
+  if (desired !== undefined && (desired < group.minSize || desired > group.maxSize)) {
+    ctx.addIssue({ code: 'custom', path: ['desiredSize'], message: `must lie between minSize (${group.minSize}) and maxSize (${group.maxSize})` });
+  }
+});
+
+const ClusterSchema = strictObject({
+  /** Kubernetes version; the matching kubectl layer is wired in. */
+  kubernetesVersion: z
+    .enum(KUBERNETES_VERSIONS, { error: `must be one of ${KUBERNETES_VERSIONS.join(', ')} (versions with a kubectl layer installed), quoted` })
+    .default(DEFAULT_KUBERNETES_VERSION),
+  /** IAM roles that administer the cluster (operators). */
+  adminRoles: z
+    .array(z.string().regex(/^arn:aws:iam::\d{12}:role\/[\w+=,.@/-]+$/, { error: 'must be an IAM role ARN' }))
+    .default([]),
+  /** CIDRs allowed to the public API endpoint; empty keeps the endpoint private (reachable from the CD plane only). */
+  publicEndpointCidrs: z.array(Cidr).default([]),
+  /** Managed node groups, one per architecture. */
+  nodeGroups: strictObject({ amd64: NodeGroupSchema, arm64: NodeGroupSchema }),
+}).superRefine((cluster, ctx) => {
+  for (const arch of Architecture.options) {
+    cluster.nodeGroups[arch].instanceTypes.forEach((type, i) => {
+      if (instanceArchitecture(type) !== arch) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['nodeGroups', arch, 'instanceTypes', i],
+          message: arch === 'arm64' ? 'is not a Graviton (arm64) instance type' : 'is an arm64 (Graviton) instance type; this group is x86 (amd64)',
+        });
+      }
+    });
+  }
+});
+
 export const PlatformFileSchema = strictObject({
   /** Platform name, used in tags. */
   name: resourceName('a platform name', 24),
   environment: EnvironmentSchema,
   network: NetworkSchema,
   registries: RegistrySettingsSchema.prefault({}),
+  cluster: ClusterSchema,
   /** The platform's own components; their registries live under `platform/`. */
   components: ComponentList,
 }).superRefine((platform, ctx) => {

@@ -1,4 +1,4 @@
-import { ArnFormat, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, RemovalPolicy, Stack, Tags, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -46,6 +46,11 @@ export class PlatformVpc extends Construct {
   public readonly vpc: ec2.Vpc;
   /** Security group of the interface endpoints (HTTPS from inside the VPC). */
   public readonly endpointSecurityGroup: ec2.SecurityGroup;
+  /**
+   * Security group of every CD-plane identity (CD agents, the cluster's kubectl handler): the only
+   * source the cluster API accepts.
+   */
+  public readonly cdPlaneSecurityGroup: ec2.SecurityGroup;
 
   constructor(scope: Construct, id: string, props: PlatformVpcProps) {
     super(scope, id);
@@ -89,6 +94,15 @@ export class PlatformVpc extends Construct {
         conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': logGroupArns } },
       }),
     );
+    // Load balancers for Kubernetes Services find their subnets by these tags.
+    for (const subnet of this.vpc.selectSubnets({ subnetGroupName: 'public' }).subnets) Tags.of(subnet).add('kubernetes.io/role/elb', '1');
+    for (const subnet of this.vpc.selectSubnets({ subnetGroupName: 'cluster' }).subnets) Tags.of(subnet).add('kubernetes.io/role/internal-elb', '1');
+
+    this.cdPlaneSecurityGroup = new ec2.SecurityGroup(this, 'CdPlaneSecurityGroup', {
+      vpc: this.vpc,
+      description: 'CD plane: CD agents and the kubectl handler; the only source the cluster API accepts',
+    });
+
     const flowLogGroup = new logs.LogGroup(this, 'FlowLogs', {
       retention: props.flowLogRetention ?? logs.RetentionDays.ONE_YEAR,
       encryptionKey: flowLogKey,

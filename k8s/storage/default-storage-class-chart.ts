@@ -1,0 +1,29 @@
+import { Chart, ChartProps } from 'cdk8s';
+import { StorageClass } from 'kubernetes-models/storage.k8s.io/v1';
+import { Construct } from 'constructs';
+import { addKubeObject } from '../kube-object';
+
+/** Name of the default StorageClass (encrypted gp3 through the EBS CSI driver). */
+export const DEFAULT_STORAGE_CLASS = 'gp3';
+
+/**
+ * The cluster's default StorageClass: encrypted gp3 volumes that are retained when their claim is
+ * deleted (MongoDB, CrateDB and Keycloak data must never go with a mistaken `kubectl delete`).
+ */
+export class DefaultStorageClassChart extends Chart {
+  constructor(scope: Construct, id: string, props: ChartProps = {}) {
+    super(scope, id, props);
+    addKubeObject(
+      this,
+      'Gp3',
+      new StorageClass({
+        metadata: { name: DEFAULT_STORAGE_CLASS, annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } },
+        provisioner: 'ebs.csi.aws.com',
+        parameters: { type: 'gp3', encrypted: 'true' },
+        reclaimPolicy: 'Retain',
+        volumeBindingMode: 'WaitForFirstConsumer',
+        allowVolumeExpansion: true,
+      }),
+    );
+  }
+}

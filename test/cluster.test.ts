@@ -1,0 +1,168 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Match } from 'aws-cdk-lib/assertions';
+import { KUBERNETES_VERSIONS } from '../lib/config/schema';
+import { ARGO_CD_CHART_VERSION, ISTIO_VERSION } from '../lib/stacks/cluster-stack';
+import { REPO_ROOT, synthesizePlatform } from './fixtures/demo-platform';
+
+const { templates } = synthesizePlatform();
+const cluster = templates.get('Platform-Cluster')!;
+const network = templates.get('Platform-Network')!;
+const resourcesOf = (type: string) => Object.entries(cluster.findResources(type));
+const onlyResource = (type: string) => {
+  const found = resourcesOf(type);
+  expect(found).toHaveLength(1);
+  return found[0][1];
+};
+
+describe('control plane', () => {
+  test('native AWS::EKS::Cluster at the configured version, private endpoint, KMS-encrypted secrets, all logs', () => {
+    cluster.hasResourceProperties('AWS::EKS::Cluster', {
+      Version: '1.35',
+      ResourcesVpcConfig: { EndpointPrivateAccess: true, EndpointPublicAccess: false },
+      EncryptionConfig: [{ Provider: { KeyArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('SecretsKey'), 'Arn'] } }, Resources: ['secrets'] }],
+      Logging: { ClusterLogging: { EnabledTypes: ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'].map((Type) => ({ Type })) } },
+      AccessConfig: { AuthenticationMode: 'API', BootstrapClusterCreatorAdminPermissions: false },
+    });
+    cluster.resourceCountIs('AWS::CloudFormation::Stack', 0);
+  });
+
+  test('the kubectl layer matches the cluster version', () => {
+    const version = onlyResource('AWS::EKS::Cluster').Properties.Version;
+    const layers = resourcesOf('AWS::Lambda::LayerVersion').map(([, r]) => r.Properties.Description as string);
+    const kubectl = layers.find((d) => d.startsWith('/opt/kubectl/kubectl'));
+    expect(kubectl).toMatch(new RegExp(`^/opt/kubectl/kubectl ${version.replace('.', '\\.')}\\.\\d+;`));
+  });
+
+  test('every supported Kubernetes version has its kubectl layer package installed', () => {
+    for (const version of KUBERNETES_VERSIONS) {
+      const pkg = path.join(REPO_ROOT, 'node_modules', `@aws-cdk/lambda-layer-kubectl-v${version.split('.')[1]}`, 'package.json');
+      expect(JSON.parse(fs.readFileSync(pkg, 'utf8')).description).toMatch(new RegExp(`kubectl v${version.replace('.', '\\.')}$`));
+    }
+  });
+
+  test('nothing reaches the API but the CD plane: one ingress rule, HTTPS from the CD plane security group', () => {
+    const controlPlaneSg = resourcesOf('AWS::EC2::SecurityGroup');
+    expect(controlPlaneSg).toHaveLength(1);
+    expect(controlPlaneSg[0][1].Properties.SecurityGroupIngress).toBeUndefined();
+    const ingress = resourcesOf('AWS::EC2::SecurityGroupIngress').map(([, r]) => r.Properties);
+    expect(ingress).toEqual([
+      expect.objectContaining({
+        GroupId: { 'Fn::GetAtt': [controlPlaneSg[0][0], 'GroupId'] },
+        IpProtocol: 'tcp',
+        FromPort: 443,
+        ToPort: 443,
+        SourceSecurityGroupId: { 'Fn::GetStackOutput': expect.objectContaining({ OutputName: expect.stringContaining('CdPlaneSecurityGroup') }) },
+      }),
+    ]);
+    network.hasResourceProperties('AWS::EC2::SecurityGroup', { GroupDescription: Match.stringLikeRegexp('^CD plane') });
+  });
+
+  test('the kubectl handler and its provider reach the API as the CD plane does (its security group)', () => {
+    for (const [, fn] of resourcesOf('AWS::Lambda::Function')) {
+      expect(fn.Properties.VpcConfig.SecurityGroupIds).toEqual([
+        { 'Fn::GetStackOutput': expect.objectContaining({ OutputName: expect.stringContaining('CdPlaneSecurityGroup') }) },
+      ]);
+    }
+  });
+
+  test('access entries: operators are cluster admins; CD deployers administer platform and pilot namespaces only', () => {
+    const entries = resourcesOf('AWS::EKS::AccessEntry').map(([, r]) => r.Properties);
+    const entryOf = (principal: (arn: unknown) => boolean) => entries.filter((e) => principal(e.PrincipalArn));
+    const policyName = (p: { PolicyArn: unknown }) => JSON.stringify(p.PolicyArn).match(/cluster-access-policy\/(\w+)/)![1];
+    const [operators] = entryOf((arn) => arn === 'arn:aws:iam::111111111111:role/platform-operators');
+    expect(operators.AccessPolicies.map((p: { PolicyArn: unknown; AccessScope: unknown }) => [policyName(p), p.AccessScope])).toEqual([
+      ['AmazonEKSClusterAdminPolicy', { Type: 'cluster' }],
+    ]);
+    const [deployer] = entryOf((arn) => JSON.stringify(arn).includes('PlatformDeployer'));
+    expect(deployer.AccessPolicies.map((p: { PolicyArn: unknown; AccessScope: unknown }) => [policyName(p), p.AccessScope])).toEqual([
+      ['AmazonEKSAdminPolicy', { Type: 'namespace', Namespaces: ['fiware', 'identity', 'telemetry', 'pilot-acme', 'pilot-bravo'] }],
+    ]);
+    // Besides the kubectl handler (deploy-time, CD plane), no other identity has an entry.
+    expect(entries).toHaveLength(3);
+    cluster.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [Match.objectLike({ Condition: { StringEquals: { 'aws:PrincipalTag/iiot-platform:duty': 'cd-deploy' } } })],
+      },
+    });
+  });
+});
+
+describe('nodes', () => {
+  test('x86 and Graviton managed node groups on AL2023, sized from config, in the cluster plane', () => {
+    cluster.hasResourceProperties('AWS::EKS::Nodegroup', {
+      AmiType: 'AL2023_x86_64_STANDARD',
+      InstanceTypes: ['m7i.xlarge', 'm6i.xlarge'],
+      ScalingConfig: { MinSize: 2, DesiredSize: 2, MaxSize: 6 },
+      Labels: { 'iiot-platform/arch': 'amd64' },
+      Taints: Match.absent(),
+    });
+    cluster.hasResourceProperties('AWS::EKS::Nodegroup', {
+      AmiType: 'AL2023_ARM_64_STANDARD',
+      InstanceTypes: ['m7g.xlarge', 'm6g.xlarge'],
+      ScalingConfig: { MinSize: 1, DesiredSize: 2, MaxSize: 6 },
+      Labels: { 'iiot-platform/arch': 'arm64' },
+      Taints: [{ Key: 'iiot-platform/arch', Value: 'arm64', Effect: 'NO_SCHEDULE' }],
+    });
+    for (const [, group] of resourcesOf('AWS::EKS::Nodegroup')) expect(JSON.stringify(group.Properties.Subnets)).toMatch(/clusterSubnet1.*clusterSubnet2/);
+  });
+
+  test('launch templates: IMDSv2 with no pod access, encrypted gp3, CrateDB sysctl at boot', () => {
+    for (const [, lt] of resourcesOf('AWS::EC2::LaunchTemplate')) {
+      const data = lt.Properties.LaunchTemplateData;
+      expect(data.MetadataOptions).toEqual({ HttpTokens: 'required', HttpPutResponseHopLimit: 1 });
+      expect(data.BlockDeviceMappings[0].Ebs).toMatchObject({ Encrypted: true, VolumeType: 'gp3' });
+      expect(JSON.stringify(data.UserData)).toContain('vm.max_map_count=262144');
+    }
+  });
+
+  test('EBS CSI and CloudWatch observability add-ons with Pod Identity roles', () => {
+    const addOns = resourcesOf('AWS::EKS::Addon').map(([, r]) => r.Properties.AddonName);
+    expect(addOns.sort()).toEqual(['amazon-cloudwatch-observability', 'aws-ebs-csi-driver', 'eks-pod-identity-agent']);
+    cluster.hasResourceProperties('AWS::EKS::PodIdentityAssociation', { Namespace: 'kube-system', ServiceAccount: 'ebs-csi-controller-sa' });
+    cluster.hasResourceProperties('AWS::EKS::PodIdentityAssociation', { Namespace: 'amazon-cloudwatch', ServiceAccount: 'cloudwatch-agent' });
+  });
+});
+
+describe('mesh, GitOps and charts', () => {
+  const helm = Object.fromEntries(resourcesOf('Custom::AWSCDK-EKS-HelmChart').map(([id, r]) => [r.Properties.Release, { id, ...r }]));
+
+  test('Istio base -> istiod -> gateway and Argo CD, versions pinned, in order', () => {
+    expect(Object.keys(helm).sort()).toEqual(['argocd', 'istio-base', 'istio-ingressgateway', 'istiod']);
+    for (const release of ['istio-base', 'istiod', 'istio-ingressgateway']) expect(helm[release].Properties.Version).toBe(ISTIO_VERSION);
+    expect(helm.argocd.Properties.Version).toBe(ARGO_CD_CHART_VERSION);
+    expect(helm.istiod.DependsOn).toContain(helm['istio-base'].id);
+    expect(helm['istio-ingressgateway'].DependsOn).toContain(helm.istiod.id);
+    expect(helm.argocd.DependsOn).toContain(helm['istio-ingressgateway'].id);
+    expect(helm['istio-base'].DependsOn.filter((d: string) => /Nodegroup(amd64|arm64)Nodes[0-9A-F]{8}$/.test(d))).toHaveLength(2);
+  });
+
+  test('istiod knows OPA as the ext_authz provider; the gateway sits behind an AWS load balancer', () => {
+    expect(JSON.parse(helm.istiod.Properties.Values).meshConfig.extensionProviders).toEqual([
+      { name: 'opa-ext-authz', envoyExtAuthzGrpc: { service: 'opa.opa.svc.cluster.local', port: 9191 } },
+    ]);
+    expect(JSON.parse(helm['istio-ingressgateway'].Properties.Values).service).toMatchObject({
+      type: 'LoadBalancer',
+      annotations: { 'service.beta.kubernetes.io/aws-load-balancer-type': 'nlb' },
+    });
+  });
+
+  test('the charts are applied once the mesh is up: namespaces with injection, STRICT mTLS, default gp3 class', () => {
+    const [id, manifest] = resourcesOf('Custom::AWSCDK-EKS-KubernetesResource')[0];
+    expect(id).toMatch(/PlatformCharts/);
+    expect(manifest.DependsOn).toContain(helm['istio-ingressgateway'].id);
+    const objects: { kind: string; metadata: { name: string; labels?: Record<string, string> }; spec?: unknown }[] = JSON.parse(manifest.Properties.Manifest);
+    expect(objects.filter((o) => o.kind === 'Namespace').every((o) => o.metadata.labels?.['istio-injection'] === 'enabled')).toBe(true);
+    expect(objects).toContainEqual(expect.objectContaining({ kind: 'PeerAuthentication', spec: { mtls: { mode: 'STRICT' } } }));
+    expect(objects).toContainEqual(expect.objectContaining({ kind: 'StorageClass', metadata: expect.objectContaining({ name: 'gp3' }) }));
+    expect(objects.findIndex((o) => o.kind === 'Namespace')).toBe(0);
+  });
+
+  test('Lambda-backed custom resources in the cluster stack: 5 (4 Helm releases, 1 manifest), all on one provider', () => {
+    const custom = Object.values(cluster.toJSON().Resources as Record<string, { Type: string; Properties: { ServiceToken?: unknown } }>).filter(
+      (r) => r.Type.startsWith('Custom::') || r.Type === 'AWS::CloudFormation::CustomResource',
+    );
+    expect(custom).toHaveLength(5);
+    expect(new Set(custom.map((r) => JSON.stringify(r.Properties.ServiceToken))).size).toBe(1);
+  });
+});
