@@ -39,3 +39,8 @@ export function referencedVariables(text: string): string[] {
   const names = [...text.matchAll(/\$\$|\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?/g)].flatMap((m) => (m[1] ? [m[1]] : []));
   return [...new Set(names)];
 }
+
+/** Variables `text` reads that GitLab sets and Jenkins has no counterpart for. */
+export function gitlabOnlyIn(text: string): string[] {
+  return referencedVariables(text).filter((name) => jenkinsVariable(name) === undefined);
+}

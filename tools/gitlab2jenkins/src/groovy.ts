@@ -51,5 +51,13 @@ export function isIdentifier(name: string): boolean {
 
 /** `header { body }` with the body indented one level (four spaces, as Jenkins examples do). */
 export function block(header: string, body: readonly string[]): string[] {
-  return [`${header} {`, ...body.map((l) => (l === '' ? l : `    ${l}`)), '}'];
+  return chain([[header, body]]);
+}
+
+/** Blocks joined on the brace line, like `try { ... } catch (err) { ... }`. */
+export function chain(parts: readonly (readonly [string, readonly string[]])[]): string[] {
+  return [
+    ...parts.flatMap(([header, body], i) => [`${i === 0 ? '' : '} '}${header} {`, ...body.map((l) => (l === '' ? l : `    ${l}`))]),
+    '}',
+  ];
 }

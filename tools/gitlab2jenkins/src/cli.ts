@@ -1,0 +1,65 @@
+import { writeFileSync } from 'node:fs';
+import { formatWarning, PipelineError, translateFile } from './index';
+
+/** Exit codes, as documented in the README. */
+export const EXIT = { ok: 0, invalidInput: 1, usage: 2 } as const;
+
+const USAGE = `Usage: gitlab2jenkins <path/to/.gitlab-ci.yml> [--repo-root DIR] [-o Jenkinsfile]
+
+Translates a GitLab CI configuration into a declarative Jenkinsfile.
+
+  --repo-root DIR   directory that include:local paths are relative to (default: .)
+  -o, --output FILE write the Jenkinsfile to FILE instead of stdout
+  -h, --help        show this help
+
+Warnings go to stderr as file:line: job "x" key "y": message.
+Exit codes: 0 ok (possibly with warnings), 1 invalid input (nothing written), 2 usage error.`;
+
+/** Where the CLI writes; injectable so tests run it in-process. */
+export interface CliIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+}
+
+const processIo: CliIo = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) };
+
+/** Runs the CLI and returns its exit code. */
+export function main(argv: readonly string[], io: CliIo = processIo): number {
+  let input: string | undefined;
+  let repoRoot: string | undefined;
+  let output: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '-h' || arg === '--help') {
+      io.stdout(`${USAGE}\n`);
+      return EXIT.ok;
+    }
+    if (arg === '--repo-root' || arg === '-o' || arg === '--output') {
+      const value = argv[++i];
+      if (value === undefined) return usageError(io, `${arg} needs a value`);
+      if (arg === '--repo-root') repoRoot = value;
+      else output = value;
+    } else if (arg.startsWith('-')) return usageError(io, `unknown option ${arg}`);
+    else if (input === undefined) input = arg;
+    else return usageError(io, `unexpected argument ${arg}`);
+  }
+  if (input === undefined) return usageError(io, 'missing the .gitlab-ci.yml path');
+  try {
+    const { jenkinsfile, warnings } = translateFile(input, { repoRoot });
+    for (const w of warnings) io.stderr(`${formatWarning(w)}\n`);
+    if (output === undefined) io.stdout(jenkinsfile);
+    else writeFileSync(output, jenkinsfile);
+    return EXIT.ok;
+  } catch (e) {
+    if (!(e instanceof PipelineError)) throw e;
+    io.stderr(`${e.message}\n`);
+    return EXIT.invalidInput;
+  }
+}
+
+function usageError(io: CliIo, message: string): number {
+  io.stderr(`gitlab2jenkins: ${message}\n\n${USAGE}\n`);
+  return EXIT.usage;
+}
+
+if (require.main === module) process.exitCode = main(process.argv.slice(2));
