@@ -57,6 +57,19 @@ const GitRepository = z
     error: 'must be a git URL: git@host:group/repo.git (preferred, read-only deploy key), ssh://... or https://...',
   });
 
+/** A relative path (or glob) inside a repository: no absolute paths, no `..`. */
+const RepoPath = z
+  .string()
+  .regex(/^(?!\/)(?!.*(^|\/)\.\.(\/|$))[\w.*\/@+-]+$/, { error: 'must be a relative path inside the repository (no leading /, no ..)' });
+
+/** A container image pinned to a tag or digest (never implicitly `latest`). */
+const ImageReference = z
+  .string()
+  .regex(/^[a-z0-9]+([._\/-][a-z0-9]+)*(:\d+)?(\/[a-z0-9._-]+)*(:[\w][\w.-]{0,127}|@sha256:[a-f0-9]{64})$/, {
+    error: 'must be an image with an explicit tag or digest, e.g. node:20.18-bookworm',
+  })
+  .refine((image) => !image.endsWith(':latest'), { error: 'must not use the moving tag latest' });
+
 export const ComponentSchema = strictObject({
   /** Component name; ECR repositories are `<owner>/<tier>/<name>`. */
   name: ComponentName,
@@ -70,6 +83,20 @@ export const ComponentSchema = strictObject({
   artefacts: uniqueList(ArtefactKind, 'artefact kind').default(['image']),
   /** Other pilots whose developers may pull this component's prod artefacts. */
   sharedWith: z.array(PilotName).default([]),
+  /** Dockerfile of the component's image, relative to the repository root. */
+  dockerfile: RepoPath.default('Dockerfile'),
+  /**
+   * Unit tests CI runs (in `image`, on every architecture) before anything is pushed.
+   * @default - no unit tests: the component cannot pass maturity level 2
+   */
+  tests: strictObject({
+    /** Container image the tests run in, pinned to a tag. */
+    image: ImageReference,
+    /** Shell command run at the repository root. */
+    command: z.string().min(1),
+    /** Where the command writes JUnit XML (a glob relative to the repository root). */
+    junitReport: RepoPath,
+  }).optional(),
 });
 
 /** A list of components whose names are unique within their owner. */
@@ -194,6 +221,46 @@ const ClusterSchema = strictObject({
   }
 });
 
+/** Jenkins agent fleets: the label builds ask for is the fleet's name. */
+export const FLEETS = ['linux-x64', 'linux-arm64', 'cd'] as const;
+export type FleetName = (typeof FLEETS)[number];
+/** Architecture of each fleet's instances (CD agents only run deploy tooling). */
+export const FLEET_ARCHITECTURE: Readonly<Record<FleetName, ArchitectureName>> = { 'linux-x64': 'amd64', 'linux-arm64': 'arm64', cd: 'amd64' };
+
+const FleetSchema = strictObject({
+  instanceTypes: z.array(InstanceTypeName).min(1, { error: 'list at least one instance type' }),
+  /** Upper bound the EC2 Fleet plugin may scale to; it scales to zero when idle. */
+  maxSize: z.int().min(1).max(100),
+  /** Spot capacity (price-capacity-optimized) instead of on-demand. */
+  spot: z.boolean().default(false),
+  /** Minutes an idle agent waits for work before it is terminated. */
+  idleMinutes: z.int().min(1).max(240).default(10),
+});
+
+const CiSchema = strictObject({
+  jenkins: strictObject({
+    /** Controller image, pinned (LTS line with JDK 17). */
+    image: ImageReference,
+    /** Host name users and the webhook relay reach Jenkins by; the certificate must cover it. */
+    hostname: z.string().regex(/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}$/, { error: 'must be a DNS host name such as ci.example.com' }),
+    /** ACM certificate for the HTTPS listener, in the platform's region. */
+    certificateArn: z.string().regex(/^arn:aws:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/, {
+      error: 'must be an ACM certificate ARN such as arn:aws:acm:eu-central-1:123456789012:certificate/<uuid>',
+    }),
+    /** Networks allowed to the Jenkins UI (the load balancer is internal). */
+    allowedCidrs: z.array(Cidr).min(1, { error: 'list the networks allowed to reach Jenkins' }),
+  }),
+  fleets: strictObject({ 'linux-x64': FleetSchema, 'linux-arm64': FleetSchema, cd: FleetSchema }),
+}).superRefine((ci, ctx) => {
+  for (const fleet of FLEETS) {
+    ci.fleets[fleet].instanceTypes.forEach((type, i) => {
+      if (instanceArchitecture(type) !== FLEET_ARCHITECTURE[fleet]) {
+        ctx.addIssue({ code: 'custom', path: ['fleets', fleet, 'instanceTypes', i], message: `is not an ${FLEET_ARCHITECTURE[fleet]} instance type, as fleet ${fleet} needs` });
+      }
+    });
+  }
+});
+
 export const PlatformFileSchema = strictObject({
   /** Platform name, used in tags. */
   name: resourceName('a platform name', 24),
@@ -201,6 +268,7 @@ export const PlatformFileSchema = strictObject({
   network: NetworkSchema,
   registries: RegistrySettingsSchema.prefault({}),
   cluster: ClusterSchema,
+  ci: CiSchema,
   /** The platform's own components; their registries live under `platform/`. */
   components: ComponentList,
 }).superRefine((platform, ctx) => {
