@@ -5,6 +5,7 @@ import { definePlatformCharts, PLATFORM_NAMESPACES } from '../k8s/platform-chart
 import { PlatformModel } from './config/load-config';
 import { ComponentSpec } from './config/schema';
 import { ArtefactTarget } from './constructs/artefact-access';
+import { CiStack } from './stacks/ci-stack';
 import { ClusterStack } from './stacks/cluster-stack';
 import { NetworkStack } from './stacks/network-stack';
 import { RegistryStack } from './stacks/registry-stack';
@@ -14,6 +15,7 @@ export const PLATFORM_OWNER = 'platform';
 export interface PlatformStacks {
   readonly network: NetworkStack;
   readonly cluster: ClusterStack;
+  readonly ci: CiStack;
   readonly registries: RegistryStack;
   /** Per pilot name, that pilot's stacks. */
   readonly pilots: ReadonlyMap<string, { readonly registries: RegistryStack }>;
@@ -23,6 +25,7 @@ export interface PlatformStacks {
 export const StackIds = {
   network: 'Platform-Network',
   cluster: 'Platform-Cluster',
+  ci: 'Platform-Ci',
   registries: 'Platform-Registries',
   pilotRegistries: (pilot: string) => `Pilot-${pilot}-Registries`,
 };
@@ -80,7 +83,21 @@ export function definePlatform(app: App, model: PlatformModel): PlatformStacks {
       },
     ]),
   );
-  return { network, cluster, registries, pilots: pilotStacks };
+  const ci = new CiStack(app, StackIds.ci, {
+    ...common,
+    description: `IIoT platform ${platform.name}: Jenkins controller, agent fleets and webhook relay`,
+    ci: platform.ci,
+    vpc: vpc.vpc,
+    ciSubnets: vpc.plane('ci'),
+    cdSubnets: vpc.plane('cd'),
+    cdPlaneSecurityGroup: vpc.cdPlaneSecurityGroup,
+    clusterDeployer: cluster.platformCluster.deployerRole,
+    owners: [
+      { name: PLATFORM_OWNER, displayName: `Platform ${platform.name}`, components: platform.components, publisher: registries.roles.publisher },
+      ...pilots.map((p) => ({ name: p.name, displayName: p.displayName, components: p.components, publisher: pilotStacks.get(p.name)!.registries.roles.publisher })),
+    ],
+  });
+  return { network, cluster, ci, registries, pilots: pilotStacks };
 }
 
 /** The prod artefacts other owners share with `pilot`, grouped by owner. */

@@ -81,7 +81,7 @@ describe('the CDK app entry (bin/app.ts)', () => {
     fs.cpSync(path.join(REPO_ROOT, 'config'), dir, { recursive: true });
     fs.writeFileSync(path.join(dir, 'pilots', 'charlie.yaml'), 'name: charlie\ndisplayName: Charlie Metals\n');
     const run = runApp(dir);
-    expect(run.stderr).toBe('');
+    expect(run.stderr).not.toMatch(/Invalid platform config|Error/);
     expect(run.status).toBe(0);
     expect(templateFiles(run.outdir)).toContain('Pilot-charlie-Registries.template.json');
   });

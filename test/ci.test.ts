@@ -1,0 +1,182 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { parse } from 'yaml';
+import { componentPipeline } from '../lib/ci/component-pipeline';
+import { JENKINS_PLUGINS } from '../lib/ci/jenkins-plugins';
+import { loadConfig } from '../lib/config/load-config';
+import { ComponentSpec } from '../lib/config/schema';
+import { DEMO_CONFIG, synthesizePlatform } from './fixtures/demo-platform';
+import { groovyAvailable, parseGroovy } from './fixtures/groovy-parse';
+
+const { templates } = synthesizePlatform();
+const ci = templates.get('Platform-Ci')!;
+const model = loadConfig(DEMO_CONFIG);
+const resources = (type: string) => Object.entries(ci.findResources(type));
+const controllerContainer = () => Object.values(ci.findResources('AWS::ECS::TaskDefinition'))[0].Properties.ContainerDefinitions[0];
+const envOf = (name: string) => controllerContainer().Environment.find((e: { Name: string }) => e.Name === name)?.Value;
+const casc = () => parse(envOf('CASC_YAML').replace(/\^\$\{/g, '${'));
+
+describe('agent fleets', () => {
+  const groups = resources('AWS::AutoScaling::AutoScalingGroup').map(([, r]) => r.Properties);
+
+  test('three fleets, every one scaling from zero', () => {
+    expect(groups).toHaveLength(3);
+    for (const group of groups) expect(group.MinSize).toBe('0');
+    expect(groups.map((g) => g.MaxSize).sort()).toEqual(['2', '8', '8']);
+  });
+
+  test('Graviton instance types on the ARM fleet, spot price-capacity-optimized where configured', () => {
+    const arm = groups.find((g) => JSON.stringify(g).includes('c7g.xlarge'))!;
+    expect(arm.MixedInstancesPolicy.LaunchTemplate.Overrides.map((o: { InstanceType: string }) => o.InstanceType)).toEqual(['c7g.xlarge', 'm7g.xlarge', 'c7gn.xlarge']);
+    expect(arm.MixedInstancesPolicy.InstancesDistribution).toMatchObject({ OnDemandPercentageAboveBaseCapacity: 0, SpotAllocationStrategy: 'price-capacity-optimized' });
+    const cd = groups.find((g) => JSON.stringify(g).includes('m7i.large'))!;
+    expect(cd.MixedInstancesPolicy.InstancesDistribution.OnDemandPercentageAboveBaseCapacity).toBe(100);
+  });
+
+  test('the ARM fleet boots the arm64 Amazon Linux 2023 image, the others x86_64', () => {
+    const parameters = Object.values(ci.toJSON().Parameters ?? {}).map((p) => (p as { Default?: string }).Default ?? '');
+    expect(parameters.filter((p) => p.includes('al2023-ami')).map((p) => p.split('-').pop()).sort()).toEqual(['arm64', 'x86_64']);
+    const armTemplate = resources('AWS::EC2::LaunchTemplate').find(([id]) => id.startsWith('Fleetlinuxarm64'))![1];
+    expect(JSON.stringify(armTemplate.Properties.LaunchTemplateData.ImageId)).toMatch(/al2023amikernel[\d]+arm64/);
+  });
+
+  test('launch templates: encrypted gp3, IMDSv2 out of containers\' reach, controller key, SSM role', () => {
+    for (const [, lt] of resources('AWS::EC2::LaunchTemplate')) {
+      const data = lt.Properties.LaunchTemplateData;
+      expect(data.BlockDeviceMappings[0].Ebs).toMatchObject({ Encrypted: true, VolumeType: 'gp3' });
+      expect(data.MetadataOptions).toEqual({ HttpTokens: 'required', HttpPutResponseHopLimit: 1 });
+      expect(data.KeyName).toBeDefined();
+    }
+    ci.hasResourceProperties('AWS::IAM::Role', {
+      ManagedPolicyArns: [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/AmazonSSMManagedInstanceCore']] }],
+    });
+  });
+
+  test('no SSH from any network: port 22 only from the controller security group', () => {
+    for (const template of templates.values()) {
+      const rules = [
+        ...Object.values(template.findResources('AWS::EC2::SecurityGroupIngress')).map((r) => r.Properties),
+        ...Object.values(template.findResources('AWS::EC2::SecurityGroup')).flatMap((r) => r.Properties.SecurityGroupIngress ?? []),
+      ];
+      for (const rule of rules.filter((r) => r.IpProtocol === '-1' || (r.FromPort <= 22 && r.ToPort >= 22))) {
+        expect(rule.CidrIp ?? rule.CidrIpv6).toBeUndefined();
+        expect(JSON.stringify(rule.SourceSecurityGroupId)).toMatch(/JenkinsSecurityGroup/);
+      }
+    }
+  });
+
+  test('only the CD agents may assume the cluster deployer, and only they carry the CD plane identity', () => {
+    const policies = resources('AWS::IAM::Policy').map(([, p]) => p.Properties);
+    const assumes = (policy: { PolicyDocument: { Statement: { Action: string | string[] }[] } }) =>
+      JSON.stringify(policy.PolicyDocument.Statement.filter((s) => [s.Action].flat().includes('sts:AssumeRole')));
+    const deployerAssumers = policies.filter((p) => assumes(p).includes('PlatformDeployer'));
+    expect(deployerAssumers).toHaveLength(1);
+    expect(JSON.stringify(deployerAssumers[0].Roles)).toMatch(/FleetcdRole/);
+    const withCdPlane = resources('AWS::EC2::LaunchTemplate').filter(([, lt]) => JSON.stringify(lt).includes('CdPlaneSecurityGroup'));
+    expect(withCdPlane.map(([id]) => id)).toEqual([expect.stringMatching(/^Fleetcd/)]);
+    ci.hasResourceProperties('AWS::IAM::Role', { Tags: Match.arrayWith([{ Key: 'iiot-platform:duty', Value: 'cd-deploy' }]) });
+  });
+
+  test('builders may only assume the registry publisher roles', () => {
+    const builderPolicies = resources('AWS::IAM::Policy').filter(([, p]) => /Fleetlinux/.test(JSON.stringify(p.Properties.Roles)));
+    expect(builderPolicies).toHaveLength(2);
+    for (const [, policy] of builderPolicies) {
+      const statement = policy.Properties.PolicyDocument.Statement;
+      expect(statement).toHaveLength(1);
+      expect(statement[0].Action).toBe('sts:AssumeRole');
+      expect(JSON.stringify(statement[0].Resource)).toMatch(/RolesPublisher/);
+      expect(JSON.stringify(statement[0].Resource)).not.toMatch(/Promoter|Deployer/);
+    }
+  });
+});
+
+describe('controller', () => {
+  test('JENKINS_HOME on encrypted EFS, retained and backed up', () => {
+    ci.hasResource('AWS::EFS::FileSystem', {
+      DeletionPolicy: 'Retain',
+      Properties: { Encrypted: true, BackupPolicy: { Status: 'ENABLED' } },
+    });
+  });
+
+  test('HTTPS only, on an internal load balancer, from the configured networks', () => {
+    ci.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { Scheme: 'internal' });
+    ci.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Protocol: 'HTTPS', Port: 443 });
+    ci.resourceCountIs('AWS::ElasticLoadBalancingV2::Listener', 1);
+    ci.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      SecurityGroupIngress: Match.arrayWith([Match.objectLike({ CidrIp: '10.0.0.0/8', FromPort: 443 })]),
+    });
+  });
+
+  test('secrets never in the template: admin password generated, keys from Secrets Manager / SSM', () => {
+    const text = JSON.stringify(ci.toJSON());
+    expect(text).not.toMatch(/PRIVATE KEY|"SecretString"/);
+    ci.hasResourceProperties('AWS::SecretsManager::Secret', { GenerateSecretString: Match.objectLike({ PasswordLength: 32 }) });
+    const secrets = controllerContainer().Secrets.map((s: { Name: string }) => s.Name);
+    expect(secrets).toEqual(expect.arrayContaining(['JENKINS_ADMIN_PASSWORD', 'AGENT_SSH_PRIVATE_KEY', 'REPO_KEY_ACME_LINE_MONITOR']));
+    expect(controllerContainer().Environment.map((e: { Name: string }) => e.Name)).not.toContain('JENKINS_ADMIN_PASSWORD');
+  });
+
+  test('non-root, read-only root file system, memory limit', () => {
+    expect(controllerContainer()).toMatchObject({ User: '1000:1000', ReadonlyRootFilesystem: true, Memory: 8192 });
+  });
+
+  test('every plugin is pinned', () => {
+    for (const spec of envOf('PLUGINS').split(' ')) expect(spec).toMatch(/^[a-z0-9-]+:[\w.-]+$/);
+    expect(envOf('PLUGINS').split(' ')).toHaveLength(Object.keys(JENKINS_PLUGINS).length);
+  });
+});
+
+describe('generated JCasC', () => {
+  test('parses as YAML with one EC2 Fleet cloud per fleet, each from zero', () => {
+    const clouds = casc().jenkins.clouds.map((c: { eC2Fleet: { name: string; minSize: number; fleet: string } }) => c.eC2Fleet);
+    expect(clouds.map((c: { name: string }) => c.name)).toEqual(['linux-x64', 'linux-arm64', 'cd']);
+    for (const cloud of clouds) {
+      expect(cloud.minSize).toBe(0);
+      expect(cloud.fleet).toMatch(/^\$\{FLEET_[A-Z0-9_]+_ASG\}$/);
+      expect(envOf(cloud.fleet.slice(2, -1))).toBeDefined();
+    }
+  });
+
+  test('a folder per pilot and a multibranch job per component, building main/vX.Y branches and vX.Y.Z tags', () => {
+    const scripts: string[] = casc().jobs.map((j: { script: string }) => j.script);
+    for (const owner of ['platform', ...model.pilots.map((p) => p.name)]) expect(scripts[0]).toContain(`folder('${owner}')`);
+    const components = [...model.platform.components.map((c) => `platform/${c.name}`), ...model.pilots.flatMap((p) => p.components.map((c) => `${p.name}/${c.name}`))];
+    expect(scripts.slice(1).map((s) => s.match(/multibranchPipelineJob\('([^']+)'\)/)![1])).toEqual(components);
+    const bravoColdChain = scripts.find((s) => s.includes("multibranchPipelineJob('bravo/cold-chain')"))!;
+    expect(bravoColdChain).toContain("regex('^(develop|v\\\\d+\\\\.\\\\d+|v\\\\d+\\\\.\\\\d+\\\\.\\\\d+)$')");
+    expect(bravoColdChain).toContain("credentialsId('bravo-cold-chain-read')");
+  });
+
+  test('every job pipeline and job script is valid Groovy', () => {
+    if (!groovyAvailable()) return;
+    const scripts: string[] = casc().jobs.map((j: { script: string }) => j.script);
+    const sources = Object.fromEntries(scripts.map((s, i) => [`job-${i}`, s]));
+    const result = parseGroovy(sources);
+    expect(result.output).toMatch(/parsed \d+ file/);
+    expect(result.ok).toBe(true);
+  });
+});
+
+describe('component pipeline', () => {
+  const component = (overrides: Partial<ComponentSpec>): ComponentSpec => ({ ...model.pilots[0].components[0], ...overrides });
+  const pipeline = (c: ComponentSpec) =>
+    componentPipeline({ owner: 'acme', component: c, registry: 'r.example', repository: 'acme/dev/x', region: 'eu-central-1', publisherRoleVariable: 'IIOT_PUBLISHER_ROLE_ACME' });
+
+  test('tests, then image, then push per architecture on the matching fleet; the index after all', () => {
+    const text = pipeline(component({}));
+    expect(text).toContain("values 'linux-x64', 'linux-arm64'");
+    const order = ["stage('Unit tests')", "junit testResults: 'reports/unit.xml'", "stage('Image')", "stage('Push to dev')", "stage('Multi-arch index')"].map((s) => text.indexOf(s));
+    expect(order.every((at, i) => at > 0 && (i === 0 || at > order[i - 1]))).toBe(true);
+  });
+
+  test('an arm64-only component builds on the Graviton fleet only; no image means no push', () => {
+    expect(pipeline(component({ architectures: ['arm64'] }))).toContain("values 'linux-arm64'\n");
+    const blobOnly = pipeline(component({ artefacts: ['blob'] }));
+    expect(blobOnly).not.toContain('docker push');
+    expect(blobOnly).not.toContain('Multi-arch index');
+  });
+
+  test('the groovy check is live: it rejects a broken pipeline', () => {
+    if (!groovyAvailable()) return;
+    expect(parseGroovy({ broken: pipeline(component({})).replace(/\}\s*$/, '') }).ok).toBe(false);
+  });
+});
