@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { cidrContains, cidrsOverlap, parseCidr, splitBits } from './cidr';
 import { AWS_REGIONS } from './regions';
+import { missingForDelivery } from '../lifecycle/maturity';
 
 /** An object that rejects unknown fields and says which ones it allows. */
 function strictObject<T extends z.ZodRawShape>(shape: T) {
@@ -70,6 +71,14 @@ const ImageReference = z
   })
   .refine((image) => !image.endsWith(':latest'), { error: 'must not use the moving tag latest' });
 
+/** A shell command run in a pinned container image. */
+const ContainerCommand = strictObject({
+  /** Container image the command runs in, pinned to a tag. */
+  image: ImageReference,
+  /** Shell command run at the repository root. */
+  command: z.string().min(1),
+});
+
 export const ComponentSchema = strictObject({
   /** Component name; ECR repositories are `<owner>/<tier>/<name>`. */
   name: ComponentName,
@@ -87,15 +96,28 @@ export const ComponentSchema = strictObject({
   dockerfile: RepoPath.default('Dockerfile'),
   /**
    * Unit tests CI runs (in `image`, on every architecture) before anything is pushed.
-   * @default - no unit tests: the component cannot pass maturity level 2
+   * @default - no unit tests: the component stays below maturity level 2
    */
   tests: strictObject({
-    /** Container image the tests run in, pinned to a tag. */
-    image: ImageReference,
-    /** Shell command run at the repository root. */
-    command: z.string().min(1),
+    ...ContainerCommand.shape,
     /** Where the command writes JUnit XML (a glob relative to the repository root). */
     junitReport: RepoPath,
+  }).optional(),
+  /** Whether the repository's push webhook points at the platform's relay (maturity level 1). */
+  webhook: z.boolean().default(false),
+  /**
+   * Continuous delivery (maturity levels 4-7); only for components at level 3 or above.
+   * @default - no CD
+   */
+  cd: strictObject({
+    /** Helm chart in the repository, packaged by CI and deployed to the pilot's staging namespace (level 4). */
+    chart: RepoPath,
+    /** Integration tests run against staging after each deploy (level 5). */
+    integrationTests: ContainerCommand.optional(),
+    /** Jenkins users who approve promotion to production (level 6). */
+    approvers: z.array(z.string().regex(/^[\w.@-]+$/, { error: 'must be a Jenkins user id' })).default([]),
+    /** HTTP path the deployment serves its health on; production deploys roll back when it fails (level 7). */
+    healthPath: z.string().regex(/^\/[\w./-]*$/, { error: 'must be an absolute URL path such as /health' }).optional(),
   }).optional(),
 });
 
@@ -362,10 +384,19 @@ export const PlatformConfigSchema = z
         });
       } else firstByTenant.set(tenant, i);
     });
-    const owners: { path: (string | number)[]; components: ComponentSpec[] }[] = [
-      { path: ['platform', 'components'], components: platform.components },
-      ...pilots.map((p, i) => ({ path: ['pilots', i, 'components'], components: p.components })),
+    const owners: { path: (string | number)[]; components: ComponentSpec[]; developers: string[] }[] = [
+      { path: ['platform', 'components'], components: platform.components, developers: [] },
+      ...pilots.map((p, i) => ({ path: ['pilots', i, 'components'], components: p.components, developers: p.developers })),
     ];
+    // No CD before CI is complete (maturity level 3).
+    for (const owner of owners) {
+      owner.components.forEach((c, ci) => {
+        const missing = c.cd ? missingForDelivery(c, owner) : [];
+        if (missing.length > 0) {
+          ctx.addIssue({ code: 'custom', path: [...owner.path, ci, 'cd'], message: `CD needs maturity level 3 first; missing: ${missing.join('; ')}` });
+        }
+      });
+    }
     for (const owner of owners) {
       owner.components.forEach((c, ci) =>
         c.sharedWith.forEach((target, ti) => {
