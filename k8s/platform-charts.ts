@@ -1,6 +1,7 @@
 /** All cdk8s charts of the platform, defined from the validated model, in the order they apply. */
 import { App, Chart } from 'cdk8s';
 import { PlatformModel } from '../lib/config/load-config';
+import { deliveringPilots } from '../lib/lifecycle/delivery-namespaces';
 import { PlatformNamespacesChart } from './mesh/platform-namespaces-chart';
 import { DefaultStorageClassChart } from './storage/default-storage-class-chart';
 
@@ -12,6 +13,7 @@ export function definePlatformCharts(app: App, model: PlatformModel): Chart[] {
   const namespaces = new PlatformNamespacesChart(app, 'platform-namespaces', {
     platformNamespaces: PLATFORM_NAMESPACES,
     pilots: model.pilots.map((p) => p.name),
+    stagingFor: deliveringPilots(model),
   });
   const storage = new DefaultStorageClassChart(app, 'default-storage-class');
   return [namespaces, storage];

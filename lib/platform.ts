@@ -1,7 +1,8 @@
 /** Wires the validated model to stacks: the shared platform stacks, then one set per pilot. */
 import { App, Environment } from 'aws-cdk-lib';
 import * as cdk8s from 'cdk8s';
-import { definePlatformCharts, PLATFORM_NAMESPACES } from '../k8s/platform-charts';
+import { definePlatformCharts } from '../k8s/platform-charts';
+import { deliveringPilots, productionNamespace, stagingNamespace } from './lifecycle/delivery-namespaces';
 import { PlatformModel } from './config/load-config';
 import { ComponentSpec } from './config/schema';
 import { ArtefactTarget } from './constructs/artefact-access';
@@ -56,7 +57,8 @@ export function definePlatform(app: App, model: PlatformModel): PlatformStacks {
     vpc: vpc.vpc,
     clusterSubnets: vpc.plane('cluster'),
     cdPlaneSecurityGroup: vpc.cdPlaneSecurityGroup,
-    deployerNamespaces: [...PLATFORM_NAMESPACES, ...pilots.map((p) => `pilot-${p.name}`)],
+    // Deploy permission only where a component has CD (maturity level 3+): staging and production.
+    deployerNamespaces: deliveringPilots(model).flatMap((p) => [stagingNamespace(p), productionNamespace(p)]),
     charts: definePlatformCharts(new cdk8s.App(), model),
   });
   const registries = new RegistryStack(app, StackIds.registries, {
@@ -92,9 +94,10 @@ export function definePlatform(app: App, model: PlatformModel): PlatformStacks {
     cdSubnets: vpc.plane('cd'),
     cdPlaneSecurityGroup: vpc.cdPlaneSecurityGroup,
     clusterDeployer: cluster.platformCluster.deployerRole,
+    clusterName: cluster.platformCluster.cluster.clusterName,
     owners: [
-      { name: PLATFORM_OWNER, displayName: `Platform ${platform.name}`, components: platform.components, publisher: registries.roles.publisher },
-      ...pilots.map((p) => ({ name: p.name, displayName: p.displayName, components: p.components, publisher: pilotStacks.get(p.name)!.registries.roles.publisher })),
+      { name: PLATFORM_OWNER, displayName: `Platform ${platform.name}`, components: platform.components, ...registries.roles },
+      ...pilots.map((p) => ({ name: p.name, displayName: p.displayName, components: p.components, ...pilotStacks.get(p.name)!.registries.roles })),
     ],
   });
   return { network, cluster, ci, registries, pilots: pilotStacks };

@@ -1,6 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { parse } from 'yaml';
 import { componentPipeline } from '../lib/ci/component-pipeline';
+import { deliveryPipeline } from '../lib/ci/delivery-pipeline';
 import { JENKINS_PLUGINS } from '../lib/ci/jenkins-plugins';
 import { loadConfig } from '../lib/config/load-config';
 import { ComponentSpec } from '../lib/config/schema';
@@ -140,20 +141,42 @@ describe('generated JCasC', () => {
     const scripts: string[] = casc().jobs.map((j: { script: string }) => j.script);
     for (const owner of ['platform', ...model.pilots.map((p) => p.name)]) expect(scripts[0]).toContain(`folder('${owner}')`);
     const components = [...model.platform.components.map((c) => `platform/${c.name}`), ...model.pilots.flatMap((p) => p.components.map((c) => `${p.name}/${c.name}`))];
-    expect(scripts.slice(1).map((s) => s.match(/multibranchPipelineJob\('([^']+)'\)/)![1])).toEqual(components);
+    const multibranch = scripts.map((s) => s.match(/multibranchPipelineJob\('([^']+)'\)/)?.[1]).filter((name) => name !== undefined);
+    expect(multibranch).toEqual(components);
     const bravoColdChain = scripts.find((s) => s.includes("multibranchPipelineJob('bravo/cold-chain')"))!;
     expect(bravoColdChain).toContain("regex('^(develop|v\\\\d+\\\\.\\\\d+|v\\\\d+\\\\.\\\\d+\\\\.\\\\d+)$')");
     expect(bravoColdChain).toContain("credentialsId('bravo-cold-chain-read')");
   });
 
-  test('every job pipeline and job script is valid Groovy', () => {
+  test('every job script and every generated CI and CD pipeline is valid Groovy', () => {
     if (!groovyAvailable()) return;
     const scripts: string[] = casc().jobs.map((j: { script: string }) => j.script);
-    const sources = Object.fromEntries(scripts.map((s, i) => [`job-${i}`, s]));
+    const owners = [{ name: 'platform', components: model.platform.components }, ...model.pilots];
+    const pipelines = owners.flatMap((o) =>
+      o.components.flatMap((c) => {
+        const common = { owner: o.name, component: c, registry: 'r.example', region: 'eu-central-1' };
+        return [
+          [`${o.name}-${c.name}-ci`, componentPipeline({ ...common, repository: `${o.name}/dev/${c.name}`, publisherRoleVariable: 'P', deliveryJob: c.cd ? '/x' : undefined })],
+          ...(c.cd ? [[`${o.name}-${c.name}-cd`, deliveryPipeline({ ...common, account: '111111111111', variables: { deployerRole: 'D', promoterRole: 'R', clusterName: 'C' } })]] : []),
+        ];
+      }),
+    );
+    const sources = Object.fromEntries([...scripts.map((s, i) => [`job-${i}`, s]), ...pipelines]);
     const result = parseGroovy(sources);
     expect(result.output).toMatch(/parsed \d+ file/);
     expect(result.ok).toBe(true);
   });
+});
+
+test('a delivery job only for components with CD (maturity 3+), handed each build of the documented branch', () => {
+  const scripts: string[] = casc().jobs.map((j: { script: string }) => j.script);
+  const deliveries = scripts.map((s) => s.match(/pipelineJob\('([^']+)'\)/)?.[1]).filter((name) => name !== undefined);
+  expect(deliveries).toEqual(['acme/line-monitor-delivery', 'bravo/cold-chain-delivery']);
+  const coldChainCi = scripts.find((s) => s.includes("multibranchPipelineJob('bravo/cold-chain')"))!;
+  // The pipeline sits inside the job script as a Groovy string, its quotes escaped.
+  expect(coldChainCi).toContain("branch \\'develop\\'");
+  expect(coldChainCi).toContain("build job: \\'/bravo/cold-chain-delivery\\'");
+  expect(scripts.find((s) => s.includes("multibranchPipelineJob('bravo/quality-model')"))).not.toContain('build job:');
 });
 
 describe('component pipeline', () => {

@@ -66,7 +66,7 @@ describe('control plane', () => {
     }
   });
 
-  test('access entries: operators are cluster admins; CD deployers administer platform and pilot namespaces only', () => {
+  test('access entries: operators are cluster admins; CD deployers administer only the namespaces CD delivers to', () => {
     const entries = resourcesOf('AWS::EKS::AccessEntry').map(([, r]) => r.Properties);
     const entryOf = (principal: (arn: unknown) => boolean) => entries.filter((e) => principal(e.PrincipalArn));
     const policyName = (p: { PolicyArn: unknown }) => JSON.stringify(p.PolicyArn).match(/cluster-access-policy\/(\w+)/)![1];
@@ -76,7 +76,7 @@ describe('control plane', () => {
     ]);
     const [deployer] = entryOf((arn) => JSON.stringify(arn).includes('PlatformDeployer'));
     expect(deployer.AccessPolicies.map((p: { PolicyArn: unknown; AccessScope: unknown }) => [policyName(p), p.AccessScope])).toEqual([
-      ['AmazonEKSAdminPolicy', { Type: 'namespace', Namespaces: ['fiware', 'identity', 'telemetry', 'pilot-acme', 'pilot-bravo'] }],
+      ['AmazonEKSAdminPolicy', { Type: 'namespace', Namespaces: ['pilot-acme-staging', 'pilot-acme', 'pilot-bravo-staging', 'pilot-bravo'] }],
     ]);
     // Besides the kubectl handler (deploy-time, CD plane), no other identity has an entry.
     expect(entries).toHaveLength(3);

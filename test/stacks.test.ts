@@ -187,8 +187,8 @@ describe('registries', () => {
     });
   });
 
-  test('publisher and promoter are assumable only by identities tagged with their duty', () => {
-    for (const duty of ['ci-publish', 'promotion']) {
+  test('publisher and promoter are assumable only by identities tagged with their duty (builders, CD agents)', () => {
+    for (const duty of ['ci-publish', 'cd-deploy']) {
       acme.hasResourceProperties('AWS::IAM::Role', {
         AssumeRolePolicyDocument: {
           Statement: [

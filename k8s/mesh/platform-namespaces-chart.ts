@@ -2,6 +2,7 @@ import { Chart, ChartProps } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { PeerAuthentication } from '@kubernetes-models/istio/security.istio.io/v1beta1';
 import { Construct } from 'constructs';
+import { stagingNamespace } from '../../lib/lifecycle/delivery-namespaces';
 import { addKubeObject } from '../kube-object';
 
 /** Label that makes Istio inject its sidecar into every pod of a namespace. */
@@ -12,6 +13,11 @@ export interface PlatformNamespacesChartProps extends ChartProps {
   readonly platformNamespaces: readonly string[];
   /** Names of the pilots: each gets a `pilot-<name>` namespace. */
   readonly pilots: readonly string[];
+  /**
+   * Pilots whose components CD deploys: each also gets a `pilot-<name>-staging` namespace.
+   * @default - none
+   */
+  readonly stagingFor?: readonly string[];
   /**
    * Istio's root namespace, where a mesh-wide PeerAuthentication applies to every workload.
    * @default 'istio-system'
@@ -32,6 +38,7 @@ export class PlatformNamespacesChart extends Chart {
     for (const name of props.platformNamespaces) meshNamespace(name, { 'iiot-platform/tier': 'platform' });
     this.pilotNamespaces = new Map(props.pilots.map((pilot) => [pilot, `pilot-${pilot}`]));
     for (const [pilot, name] of this.pilotNamespaces) meshNamespace(name, { 'iiot-platform/tier': 'pilot', 'iiot-platform/pilot': pilot });
+    for (const pilot of props.stagingFor ?? []) meshNamespace(stagingNamespace(pilot), { 'iiot-platform/tier': 'staging', 'iiot-platform/pilot': pilot });
 
     // Mesh-wide: no plaintext between workloads anywhere, including namespaces added later.
     addKubeObject(

@@ -15,8 +15,14 @@ export const CascVariables = {
   agentSshKey: 'AGENT_SSH_PRIVATE_KEY',
   fleetGroup: (fleet: FleetName) => `FLEET_${envName(fleet)}_ASG`,
   publisherRole: (owner: string) => `IIOT_PUBLISHER_ROLE_${envName(owner)}`,
+  promoterRole: (owner: string) => `IIOT_PROMOTER_ROLE_${envName(owner)}`,
+  deployerRole: 'IIOT_DEPLOYER_ROLE',
+  clusterName: 'IIOT_CLUSTER_NAME',
   repositoryKey: (owner: string, component: string) => `REPO_KEY_${envName(owner)}_${envName(component)}`,
 } as const;
+
+/** Full name of the delivery (CD) job of a component. */
+export const deliveryJobName = (owner: string, component: string) => `/${owner}/${component}-delivery`;
 
 /** Jenkins credential id of a component's read-only repository key. */
 export const repositoryCredentialId = (owner: string, component: string) => `${owner}-${component}-read`;
@@ -34,6 +40,8 @@ export interface JenkinsCascProps {
   readonly owners: readonly CiOwner[];
   /** The Jenkinsfile of a component. */
   readonly pipelineOf: (owner: CiOwner, component: ComponentSpec) => string;
+  /** The delivery Jenkinsfile of a component with CD. */
+  readonly deliveryOf: (owner: CiOwner, component: ComponentSpec) => string;
 }
 
 function envName(text: string): string {
@@ -96,6 +104,24 @@ export function jenkinsCasc(props: JenkinsCascProps): Record<string, unknown> {
     (owner) => `folder(${str(owner.name)}) {\n    displayName(${str(owner.displayName)})\n}`,
   );
   const jobs = owners.flatMap((owner) => owner.components.map((c) => literalForCasc(jobScript(owner, c, props.pipelineOf(owner, c)))));
+  // Only components at maturity level 3+ have `cd` (config validation), so only they get a delivery job.
+  const deliveries = owners.flatMap((owner) =>
+    owner.components
+      .filter((c) => c.cd)
+      .map((c) =>
+        literalForCasc(
+          block(`pipelineJob(${str(deliveryJobName(owner.name, c.name).slice(1))})`, [
+            `description(${str(`Delivery of ${owner.name}/${c.name}: staging, tests, approval, production`)})`,
+            ...block('definition', [...block('cps', [`script(${str(props.deliveryOf(owner, c))})`, 'sandbox(true)'])]),
+          ]).join('\n'),
+        ),
+      ),
+  );
+  const agentEnvironment = [
+    ...owners.flatMap((o) => [CascVariables.publisherRole(o.name), CascVariables.promoterRole(o.name)]),
+    CascVariables.deployerRole,
+    CascVariables.clusterName,
+  ];
 
   return {
     jenkins: {
@@ -109,7 +135,7 @@ export function jenkinsCasc(props: JenkinsCascProps): Record<string, unknown> {
       globalNodeProperties: [
         {
           envVars: {
-            env: owners.map((o) => ({ key: CascVariables.publisherRole(o.name), value: `\${${CascVariables.publisherRole(o.name)}}` })),
+            env: agentEnvironment.map((key) => ({ key, value: `\${${key}}` })),
           },
         },
       ],
@@ -178,7 +204,7 @@ export function jenkinsCasc(props: JenkinsCascProps): Record<string, unknown> {
       },
     },
     unclassified: { location: { url: `https://${ci.jenkins.hostname}/` } },
-    jobs: [{ script: folders.join('\n') }, ...jobs.map((script) => ({ script }))],
+    jobs: [{ script: folders.join('\n') }, ...[...jobs, ...deliveries].map((script) => ({ script }))],
   };
 }
 

@@ -4,7 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { ArchitectureName } from '../config/schema';
-import { DUTY_TAG } from './registry-roles';
+import { DUTY_TAG, PlatformDuty } from './registry-roles';
 
 export interface AgentFleetProps {
   readonly vpc: ec2.IVpc;
@@ -25,7 +25,7 @@ export interface AgentFleetProps {
   /** Key pair whose private half the controller's SSH launcher holds. */
   readonly keyPair: ec2.IKeyPair;
   /** The platform duty the agents' role carries (`iiot-platform:duty`), which roles elsewhere trust. */
-  readonly duty: string;
+  readonly duty: PlatformDuty;
   /**
    * Extra security groups (a network plane's identity, e.g. the CD plane's).
    * @default - none

@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import { ArchitectureName, KUBERNETES_VERSIONS } from '../config/schema';
 import { kubectlLayerFor } from './kubectl-layers';
 import { PlatformKey } from './platform-key';
-import { DUTY_TAG } from './registry-roles';
+import { DUTY_TAG, PlatformDuty } from './registry-roles';
 
 /** One managed node group's sizing. */
 export interface NodeGroupSpec {
@@ -105,16 +105,19 @@ export class PlatformCluster extends Construct {
 
     this.deployerRole = new iam.Role(this, 'Deployer', {
       assumedBy: new iam.AccountPrincipal(this.cluster.stack.account).withConditions({
-        StringEquals: { [`aws:PrincipalTag/${DUTY_TAG}`]: 'cd-deploy' },
+        StringEquals: { [`aws:PrincipalTag/${DUTY_TAG}`]: 'cd-deploy' satisfies PlatformDuty },
       }),
       description: 'CD agents deploy to the platform and pilot namespaces (assumed by identities tagged cd-deploy)',
     });
-    this.cluster.grantAccess('Deployer', this.deployerRole.roleArn, [
-      eks.AccessPolicy.fromAccessPolicyName('AmazonEKSAdminPolicy', {
-        accessScopeType: eks.AccessScopeType.NAMESPACE,
-        namespaces: [...props.deployerNamespaces],
-      }),
-    ]);
+    // No namespace to deliver to means no access entry at all (EKS rejects an empty namespace scope).
+    if (props.deployerNamespaces.length > 0) {
+      this.cluster.grantAccess('Deployer', this.deployerRole.roleArn, [
+        eks.AccessPolicy.fromAccessPolicyName('AmazonEKSAdminPolicy', {
+          accessScopeType: eks.AccessScopeType.NAMESPACE,
+          namespaces: [...props.deployerNamespaces],
+        }),
+      ]);
+    }
     this.deployerRole.addToPolicy(
       new iam.PolicyStatement({ actions: ['eks:DescribeCluster'], resources: [this.cluster.clusterArn] }),
     );

@@ -5,12 +5,12 @@ import { ArtefactTarget, grantArtefactRead } from './artefact-access';
 import { ArtefactRegistry } from './artefact-registry';
 
 /**
- * Tag a platform identity carries to say which registry duty it performs. CI agent and promotion
- * job roles (defined by the CI stack) are tagged, so registry stacks trust them without depending on
- * that stack's deployment order.
+ * Tag a platform identity carries to say which duty it performs. CI agent roles (defined by the CI
+ * stack) are tagged, so registry and cluster stacks trust them without depending on that stack's
+ * deployment order: builders publish to dev, CD agents deploy and promote to prod.
  */
 export const DUTY_TAG = 'iiot-platform:duty';
-export type RegistryDuty = 'ci-publish' | 'promotion';
+export type PlatformDuty = 'ci-publish' | 'cd-deploy';
 
 export interface RegistryRolesProps {
   /** The registry the roles act on. */
@@ -37,7 +37,7 @@ export class RegistryRoles extends Construct {
 
   constructor(scope: Construct, id: string, props: RegistryRolesProps) {
     super(scope, id);
-    const byDuty = (duty: RegistryDuty) =>
+    const byDuty = (duty: PlatformDuty) =>
       new iam.AccountPrincipal(props.account).withConditions({ StringEquals: { [`aws:PrincipalTag/${DUTY_TAG}`]: duty } });
 
     this.publisher = new iam.Role(this, 'Publisher', {
@@ -47,8 +47,8 @@ export class RegistryRoles extends Construct {
     props.registry.grantPublish(this.publisher);
 
     this.promoter = new iam.Role(this, 'Promoter', {
-      assumedBy: byDuty('promotion'),
-      description: 'Copies approved artefacts from dev to prod; the only prod writer',
+      assumedBy: byDuty('cd-deploy'),
+      description: 'Copies approved artefacts from dev to prod (assumed by CD agents); the only prod writer',
     });
     props.registry.grantPromote(this.promoter);
 

@@ -5,7 +5,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { componentPipeline } from '../ci/component-pipeline';
-import { CascVariables, CiOwner, jenkinsCascYaml } from '../ci/jenkins-casc';
+import { deliveryPipeline } from '../ci/delivery-pipeline';
+import { CascVariables, CiOwner, deliveryJobName, jenkinsCascYaml } from '../ci/jenkins-casc';
 import { pluginSpecs } from '../ci/jenkins-plugins';
 import { FLEET_ARCHITECTURE, FLEETS, PlatformSpec } from '../config/schema';
 import { AgentFleet } from '../constructs/agent-fleet';
@@ -22,10 +23,12 @@ export interface CiStackProps extends PlatformStackProps {
   readonly cdSubnets: ec2.SubnetSelection;
   /** The CD plane's identity: CD agents carry it, the cluster API admits it. */
   readonly cdPlaneSecurityGroup: ec2.ISecurityGroup;
-  /** Owners (platform, pilots) whose components CI builds, each with its registry publisher role. */
-  readonly owners: readonly (CiOwner & { readonly publisher: iam.IRole })[];
+  /** Owners (platform, pilots) whose components CI builds, with their registry publisher and promoter roles. */
+  readonly owners: readonly (CiOwner & { readonly publisher: iam.IRole; readonly promoter: iam.IRole })[];
   /** The cluster's deployer role, which only CD agents may assume. */
   readonly clusterDeployer: iam.IRole;
+  /** Name of the EKS cluster CD deploys to. */
+  readonly clusterName: string;
 }
 
 /** Jenkins: controller, the x86 / Graviton / CD agent fleets, and the webhook relay. */
@@ -55,7 +58,8 @@ export class CiStack extends PlatformStack {
     });
     const [x64, arm64, cd] = this.fleets;
     for (const builders of [x64, arm64]) builders.grantAssumeRole(...props.owners.map((o) => o.publisher));
-    cd.grantAssumeRole(props.clusterDeployer);
+    // CD agents deploy and promote: the cluster deployer and every owner's promoter (prod writer).
+    cd.grantAssumeRole(props.clusterDeployer, ...props.owners.map((o) => o.promoter));
 
     const registry = `${this.account}.dkr.ecr.${this.region}.amazonaws.com`;
     const casc = jenkinsCascYaml({
@@ -70,12 +74,31 @@ export class CiStack extends PlatformStack {
           repository: RegistryNames.imageRepository(owner.name, 'dev', component.name),
           region: this.region,
           publisherRoleVariable: CascVariables.publisherRole(owner.name),
+          deliveryJob: component.cd ? deliveryJobName(owner.name, component.name) : undefined,
+        }),
+      deliveryOf: (owner, component) =>
+        deliveryPipeline({
+          owner: owner.name,
+          component,
+          registry,
+          account: this.account,
+          region: this.region,
+          variables: {
+            deployerRole: CascVariables.deployerRole,
+            promoterRole: CascVariables.promoterRole(owner.name),
+            clusterName: CascVariables.clusterName,
+          },
         }),
     });
 
     const environment: Record<string, string> = {};
     for (const fleet of this.fleets) environment[CascVariables.fleetGroup(fleet.label as (typeof FLEETS)[number])] = fleet.autoScalingGroup.autoScalingGroupName;
-    for (const owner of props.owners) environment[CascVariables.publisherRole(owner.name)] = owner.publisher.roleArn;
+    for (const owner of props.owners) {
+      environment[CascVariables.publisherRole(owner.name)] = owner.publisher.roleArn;
+      environment[CascVariables.promoterRole(owner.name)] = owner.promoter.roleArn;
+    }
+    environment[CascVariables.deployerRole] = props.clusterDeployer.roleArn;
+    environment[CascVariables.clusterName] = props.clusterName;
 
     const secrets: Record<string, ecs.Secret> = { [CascVariables.agentSshKey]: ecs.Secret.fromSsmParameter(agentKey.privateKey) };
     for (const owner of props.owners) {

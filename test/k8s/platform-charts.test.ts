@@ -27,7 +27,7 @@ describe('platform namespaces', () => {
 
   test('shared and per-pilot namespaces, all with sidecar injection', () => {
     const ns = namespaces.filter((o) => o.kind === 'Namespace');
-    expect(ns.map((o) => o.metadata.name).sort()).toEqual(['fiware', 'identity', 'pilot-acme', 'pilot-bravo', 'telemetry']);
+    expect(ns.map((o) => o.metadata.name).sort()).toEqual(['fiware', 'identity', 'pilot-acme', 'pilot-acme-staging', 'pilot-bravo', 'pilot-bravo-staging', 'telemetry']);
     for (const o of ns) expect(o.metadata.labels['istio-injection']).toBe('enabled');
   });
 
