@@ -1,6 +1,7 @@
 /** All cdk8s charts of the platform, defined from the validated model, in the order they apply. */
 import { App, Chart } from 'cdk8s';
 import { PlatformModel } from '../lib/config/load-config';
+import { FiwareChart } from './fiware/fiware-chart';
 import { PlatformNamespacesChart } from './mesh/platform-namespaces-chart';
 
 /** Namespaces of the shared services. */
@@ -12,5 +13,6 @@ export function definePlatformCharts(app: App, model: PlatformModel): Chart[] {
     platformNamespaces: PLATFORM_NAMESPACES,
     pilots: model.pilots.map((p) => p.name),
   });
-  return [namespaces];
+  const fiware = new FiwareChart(app, 'fiware', { namespace: 'fiware', tenants: model.pilots.map((p) => p.fiwareService) });
+  return [namespaces, fiware];
 }

@@ -1,18 +1,18 @@
-import { App, Testing } from 'cdk8s';
-import { loadConfig } from '../../lib/config/load-config';
-import { definePlatformCharts } from '../../k8s/platform-charts';
-import { DEMO_CONFIG } from '../fixtures/demo-platform';
 import { validateKubeObject } from '../fixtures/kube-validate';
+import { podSpecs, synthDemoCharts } from '../fixtures/demo-charts';
+import { WRITABLE_ROOT_FILESYSTEM } from '../../k8s/security/exceptions';
 
-const charts = definePlatformCharts(new App(), loadConfig(DEMO_CONFIG));
-const objects = (name: string) => Testing.synth(charts.find((c) => c.node.id === name)!);
+const demo = synthDemoCharts();
+const containers = podSpecs(demo.all).flatMap(({ workload, spec }) =>
+  [...(spec.initContainers ?? []), ...spec.containers].map((c) => ({ workload, pod: spec, c })),
+);
 
-test.each(charts.map((c) => c.node.id))('chart %s matches its snapshot', (name) => {
-  expect(objects(name)).toMatchSnapshot();
+test.each(demo.charts.map((c) => c.node.id))('chart %s matches its snapshot', (name) => {
+  expect(demo.objects(name)).toMatchSnapshot();
 });
 
 test('every object of every chart validates against its kubernetes-models schema', () => {
-  for (const chart of charts) for (const object of Testing.synth(chart)) validateKubeObject(object);
+  for (const object of demo.all) validateKubeObject(object);
 });
 
 test('the generic validator rejects a bad object and an unknown kind', () => {
@@ -22,18 +22,46 @@ test('the generic validator rejects a bad object and an unknown kind', () => {
   expect(() => validateKubeObject({ apiVersion: 'example.com/v1', kind: 'Widget' })).toThrow(/no schema for example\.com\/v1 Widget/);
 });
 
-describe('platform namespaces', () => {
-  const namespaces = objects('platform-namespaces');
+test('the namespaces chart applies first', () => {
+  expect(demo.charts[0].node.id).toBe('platform-namespaces');
+});
 
-  test('shared and per-pilot namespaces, all with sidecar injection', () => {
-    const ns = namespaces.filter((o) => o.kind === 'Namespace');
-    expect(ns.map((o) => o.metadata.name).sort()).toEqual(['fiware', 'identity', 'pilot-acme', 'pilot-bravo', 'telemetry']);
-    for (const o of ns) expect(o.metadata.labels['istio-injection']).toBe('enabled');
+describe('every container', () => {
+  test('runs a pinned image: an explicit tag that is not latest', () => {
+    const unpinned = containers.filter(({ c }) => !/^[^:@]+(:\d+)?\/?[^:@]*:(?!latest$)[\w][\w.-]*$/.test(c.image));
+    expect(unpinned.map(({ workload, c }) => `${workload}: ${c.image}`)).toEqual([]);
   });
 
-  test('mutual TLS is STRICT mesh-wide', () => {
-    expect(namespaces).toContainEqual(
-      expect.objectContaining({ kind: 'PeerAuthentication', metadata: { name: 'default', namespace: 'istio-system' }, spec: { mtls: { mode: 'STRICT' } } }),
-    );
+  test('has CPU and memory requests and limits', () => {
+    for (const { workload, c } of containers) {
+      expect({ workload, requests: Object.keys(c.resources?.requests ?? {}).sort() }).toEqual({ workload, requests: ['cpu', 'memory'] });
+      expect({ workload, limits: Object.keys(c.resources?.limits ?? {}).sort() }).toEqual({ workload, limits: ['cpu', 'memory'] });
+    }
+  });
+
+  test('has readiness, liveness and startup probes', () => {
+    for (const { workload, c } of containers.filter(({ pod, c }) => !(pod.initContainers ?? []).includes(c))) {
+      expect({ workload, probes: [!!c.readinessProbe, !!c.livenessProbe, !!c.startupProbe] }).toEqual({ workload, probes: [true, true, true] });
+    }
+  });
+
+  test('runs as a numeric non-root user without privileges or capabilities', () => {
+    for (const { workload, c } of containers) {
+      expect({ workload, ...c.securityContext }).toMatchObject({
+        workload,
+        runAsNonRoot: true,
+        runAsUser: expect.any(Number),
+        privileged: false,
+        allowPrivilegeEscalation: false,
+        capabilities: { drop: ['ALL'] },
+        seccompProfile: { type: 'RuntimeDefault' },
+      });
+      expect(c.securityContext.runAsUser).toBeGreaterThan(0);
+    }
+  });
+
+  test('has a read-only root filesystem unless listed as an exception', () => {
+    const writable = containers.filter(({ c }) => c.securityContext.readOnlyRootFilesystem !== true).map(({ c }) => c.name);
+    expect(writable.sort()).toEqual(Object.keys(WRITABLE_ROOT_FILESYSTEM).sort());
   });
 });
