@@ -1,11 +1,23 @@
 /** All cdk8s charts of the platform, defined from the validated model, in the order they apply. */
+import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import { PlatformModel } from '../lib/config/load-config';
 import { FiwareChart } from './fiware/fiware-chart';
+import { IotAgentUl } from './fiware/iot-agent-ul';
+import { Orion } from './fiware/orion';
+import { QuantumLeap } from './fiware/quantumleap';
+import { KEYCLOAK_PATH, KEYCLOAK_PORT, keycloakUrl, realmIssuer, realmJwksUri } from './identity/realm-urls';
+import { ApiRoute, publicPaths } from './mesh/api-routes';
+import { MeshRoutingChart } from './mesh/mesh-routing-chart';
 import { PlatformNamespacesChart } from './mesh/platform-namespaces-chart';
+import { OPA_NAMESPACE } from './security/ext-authz';
+import { TenantPolicyChart } from './security/tenant-policy-chart';
 
 /** Namespaces of the shared services. */
-export const PLATFORM_NAMESPACES = ['fiware', 'identity', 'telemetry'] as const;
+export const PLATFORM_NAMESPACES = ['fiware', 'identity', OPA_NAMESPACE, 'telemetry'] as const;
+
+/** The tenant policy's Rego source, shipped in OPA's ConfigMap (and tested with `opa test` beside it). */
+export const TENANT_POLICY_FILE = path.join(__dirname, 'security', 'policy', 'tenant.rego');
 
 /** Charts in apply order: each may depend on the ones before it. */
 export function definePlatformCharts(app: App, model: PlatformModel): Chart[] {
@@ -14,5 +26,23 @@ export function definePlatformCharts(app: App, model: PlatformModel): Chart[] {
     pilots: model.pilots.map((p) => p.name),
   });
   const fiware = new FiwareChart(app, 'fiware', { namespace: 'fiware', tenants: model.pilots.map((p) => p.fiwareService) });
-  return [namespaces, fiware];
+
+  const identityUrl = keycloakUrl('identity');
+  // One Keycloak realm per pilot, named after it; its tokens carry the pilot's FIWARE tenant.
+  const tenants = model.pilots.map((p) => ({
+    name: p.fiwareService,
+    issuer: realmIssuer(identityUrl, p.name),
+    jwksUri: realmJwksUri(identityUrl, p.name),
+  }));
+  const routes: ApiRoute[] = [
+    { prefix: '/orion', host: fiware.orion.host, port: Orion.PORT, publicPaths: ['/version'] },
+    { prefix: '/iota-north', host: fiware.iotAgent.host, port: IotAgentUl.NORTH_PORT, publicPaths: ['/iot/about'] },
+    { prefix: '/iota-south', host: fiware.iotAgent.host, port: IotAgentUl.SOUTH_PORT },
+    { prefix: '/quantumleap', host: fiware.quantumLeap.host, port: QuantumLeap.PORT, publicPaths: ['/version'] },
+    { prefix: KEYCLOAK_PATH, host: `keycloak.identity.svc.cluster.local`, port: KEYCLOAK_PORT, rewrite: false, publicPaths: 'all' },
+  ];
+  // The policy before the routes: no moment where the API is routed but not guarded.
+  const policy = new TenantPolicyChart(app, 'tenant-policy', { tenants, publicPaths: publicPaths(routes), policyFile: TENANT_POLICY_FILE });
+  const routing = new MeshRoutingChart(app, 'mesh-routing', { routes });
+  return [namespaces, fiware, policy, routing];
 }
