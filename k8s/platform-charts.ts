@@ -8,10 +8,12 @@ import { Orion } from './fiware/orion';
 import { QuantumLeap } from './fiware/quantumleap';
 import { KEYCLOAK_PATH, KEYCLOAK_PORT, keycloakUrl, realmIssuer, realmJwksUri } from './identity/realm-urls';
 import { ApiRoute, publicPaths } from './mesh/api-routes';
+import { INGRESS_GATEWAY } from './mesh/ingress-gateway';
 import { MeshRoutingChart } from './mesh/mesh-routing-chart';
 import { PlatformNamespacesChart } from './mesh/platform-namespaces-chart';
 import { OPA_NAMESPACE } from './security/ext-authz';
 import { TenantPolicyChart } from './security/tenant-policy-chart';
+import { PilotChart } from './tenancy/pilot-chart';
 
 /** Namespaces of the shared services. */
 export const PLATFORM_NAMESPACES = ['fiware', 'identity', OPA_NAMESPACE, 'telemetry'] as const;
@@ -44,5 +46,15 @@ export function definePlatformCharts(app: App, model: PlatformModel): Chart[] {
   // The policy before the routes: no moment where the API is routed but not guarded.
   const policy = new TenantPolicyChart(app, 'tenant-policy', { tenants, publicPaths: publicPaths(routes), policyFile: TENANT_POLICY_FILE });
   const routing = new MeshRoutingChart(app, 'mesh-routing', { routes });
-  return [namespaces, fiware, policy, routing];
+
+  const pilots = [...namespaces.pilotNamespaces].map(
+    ([pilot, namespace]) =>
+      new PilotChart(app, `pilot-${pilot}`, {
+        namespace,
+        // FIWARE and Keycloak only through the gateway, where the tenant policy applies.
+        platformServices: [{ namespace: INGRESS_GATEWAY.namespace, podLabels: INGRESS_GATEWAY.selector, ports: INGRESS_GATEWAY.containerPorts }],
+        metricsScraper: { namespace: 'telemetry', podLabels: { app: 'prometheus' }, ports: [9090] },
+      }),
+  );
+  return [namespaces, fiware, policy, routing, ...pilots];
 }

@@ -1,6 +1,8 @@
 import { Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Grafana } from '../grafana/grafana';
+import { INGRESS_GATEWAY } from '../mesh/ingress-gateway';
+import { AllowedCallers } from '../security/allowed-callers';
 import { Crate } from './crate';
 import { IotAgentUl } from './iot-agent-ul';
 import { Mongo } from './mongo';
@@ -28,6 +30,8 @@ export class FiwareChart extends Chart {
 
   constructor(scope: Construct, id: string, props: FiwareChartProps) {
     super(scope, id, props);
+    // FIWARE's own components and the gateway (after OPA's decision); pilots reach FIWARE through the gateway.
+    new AllowedCallers(this, 'Callers', { namespaces: [props.namespace, INGRESS_GATEWAY.namespace] });
     this.mongo = new Mongo(this, 'Mongo');
     this.orion = new Orion(this, 'Orion', { mongoHost: this.mongo.host });
     this.iotAgent = new IotAgentUl(this, 'IotAgentUl', {

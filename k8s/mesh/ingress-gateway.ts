@@ -9,6 +9,8 @@ import { addKubeObject } from '../kube-object';
 export const INGRESS_GATEWAY = {
   namespace: 'istio-system',
   selector: { istio: 'ingressgateway' },
+  /** The gateway pods' listening ports (Istio's gateway chart maps Service 80/443 to these). */
+  containerPorts: [8080, 8443],
 } as const;
 
 export interface IngressGatewayProps {

@@ -1,6 +1,8 @@
 import { Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
 import { PublicPaths } from '../mesh/api-routes';
+import { INGRESS_GATEWAY } from '../mesh/ingress-gateway';
+import { AllowedCallers } from './allowed-callers';
 import { OPA_NAMESPACE } from './ext-authz';
 import { GatewayAuthorization } from './gateway-authorization';
 import { Opa } from './opa';
@@ -22,6 +24,8 @@ export class TenantPolicyChart extends Chart {
 
   constructor(scope: Construct, id: string, props: TenantPolicyChartProps) {
     super(scope, id, { ...props, namespace: OPA_NAMESPACE });
+    // Only the gateway asks OPA.
+    new AllowedCallers(this, 'Callers', { namespaces: [INGRESS_GATEWAY.namespace] });
     this.opa = new Opa(this, 'Opa', { policyFile: props.policyFile, data: tenantPolicyData(props.tenants, props.publicPaths) });
     new GatewayAuthorization(this, 'Gateway', { tenants: props.tenants, publicPaths: props.publicPaths });
   }

@@ -22,6 +22,13 @@ export interface ConfigMount {
   readonly volume: kplus.Volume;
 }
 
+/** Where a service's pods are, as a NetworkPolicy names them: for allowing traffic to them. */
+export interface ServiceEndpoint {
+  readonly namespace: string;
+  readonly podLabels: Readonly<Record<string, string>>;
+  readonly ports: readonly number[];
+}
+
 export interface PlatformServiceProps {
   /** Name of the workload and its Service, and the pods' `app` label (Kiali and dashboards group by it). */
   readonly name: string;
@@ -93,6 +100,11 @@ export class PlatformService extends Construct {
       this.workload.scheduling.attract(kplus.Node.labeled(kplus.NodeLabelQuery.is(key, value)));
     }
     if (storage) this.addClaimTemplate(storage);
+  }
+
+  /** This service's pods and ports, for NetworkPolicies elsewhere. */
+  public get endpoint(): ServiceEndpoint {
+    return { namespace: Chart.of(this).namespace!, podLabels: { app: this.service.metadata.getLabel('app')! }, ports: this.service.ports.map((p) => p.port) };
   }
 
   /** The Service port with this name. */
