@@ -6,7 +6,8 @@ import { FiwareChart } from './fiware/fiware-chart';
 import { IotAgentUl } from './fiware/iot-agent-ul';
 import { Orion } from './fiware/orion';
 import { QuantumLeap } from './fiware/quantumleap';
-import { KEYCLOAK_PATH, KEYCLOAK_PORT, keycloakUrl, realmIssuer, realmJwksUri } from './identity/realm-urls';
+import { IdentityChart } from './identity/identity-chart';
+import { KEYCLOAK_PATH, KEYCLOAK_PORT } from './identity/realm-urls';
 import { ApiRoute, publicPaths } from './mesh/api-routes';
 import { INGRESS_GATEWAY } from './mesh/ingress-gateway';
 import { MeshRoutingChart } from './mesh/mesh-routing-chart';
@@ -27,24 +28,22 @@ export function definePlatformCharts(app: App, model: PlatformModel): Chart[] {
     platformNamespaces: PLATFORM_NAMESPACES,
     pilots: model.pilots.map((p) => p.name),
   });
-  const fiware = new FiwareChart(app, 'fiware', { namespace: 'fiware', tenants: model.pilots.map((p) => p.fiwareService) });
-
-  const identityUrl = keycloakUrl('identity');
   // One Keycloak realm per pilot, named after it; its tokens carry the pilot's FIWARE tenant.
-  const tenants = model.pilots.map((p) => ({
-    name: p.fiwareService,
-    issuer: realmIssuer(identityUrl, p.name),
-    jwksUri: realmJwksUri(identityUrl, p.name),
-  }));
+  const identity = new IdentityChart(app, 'identity', {
+    namespace: 'identity',
+    pilots: model.pilots,
+    callerNamespaces: [OPA_NAMESPACE, INGRESS_GATEWAY.namespace],
+  });
+  const fiware = new FiwareChart(app, 'fiware', { namespace: 'fiware', tenants: model.pilots.map((p) => p.fiwareService) });
   const routes: ApiRoute[] = [
     { prefix: '/orion', host: fiware.orion.host, port: Orion.PORT, publicPaths: ['/version'] },
     { prefix: '/iota-north', host: fiware.iotAgent.host, port: IotAgentUl.NORTH_PORT, publicPaths: ['/iot/about'] },
     { prefix: '/iota-south', host: fiware.iotAgent.host, port: IotAgentUl.SOUTH_PORT },
     { prefix: '/quantumleap', host: fiware.quantumLeap.host, port: QuantumLeap.PORT, publicPaths: ['/version'] },
-    { prefix: KEYCLOAK_PATH, host: `keycloak.identity.svc.cluster.local`, port: KEYCLOAK_PORT, rewrite: false, publicPaths: 'all' },
+    { prefix: KEYCLOAK_PATH, host: identity.keycloak.host, port: KEYCLOAK_PORT, rewrite: false, publicPaths: 'all' },
   ];
   // The policy before the routes: no moment where the API is routed but not guarded.
-  const policy = new TenantPolicyChart(app, 'tenant-policy', { tenants, publicPaths: publicPaths(routes), policyFile: TENANT_POLICY_FILE });
+  const policy = new TenantPolicyChart(app, 'tenant-policy', { tenants: identity.tenants, publicPaths: publicPaths(routes), policyFile: TENANT_POLICY_FILE });
   const routing = new MeshRoutingChart(app, 'mesh-routing', { routes });
 
   const pilots = [...namespaces.pilotNamespaces].map(
@@ -56,5 +55,5 @@ export function definePlatformCharts(app: App, model: PlatformModel): Chart[] {
         metricsScraper: { namespace: 'telemetry', podLabels: { app: 'prometheus' }, ports: [9090] },
       }),
   );
-  return [namespaces, fiware, policy, routing, ...pilots];
+  return [namespaces, identity, fiware, policy, routing, ...pilots];
 }
