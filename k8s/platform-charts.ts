@@ -4,6 +4,7 @@ import { App, Chart } from 'cdk8s';
 import { PlatformModel } from '../lib/config/load-config';
 import { FiwareChart } from './fiware/fiware-chart';
 import { IotAgentUl } from './fiware/iot-agent-ul';
+import { GitOpsChart } from './gitops/gitops-chart';
 import { Orion } from './fiware/orion';
 import { QuantumLeap } from './fiware/quantumleap';
 import { IdentityChart } from './identity/identity-chart';
@@ -55,5 +56,9 @@ export function definePlatformCharts(app: App, model: PlatformModel): Chart[] {
         metricsScraper: { namespace: 'telemetry', podLabels: { app: 'prometheus' }, ports: [9090] },
       }),
   );
-  return [namespaces, identity, fiware, policy, routing, ...pilots];
+  // Last: pilots' workloads arrive once their namespaces are guarded.
+  const gitops = model.platform.gitops
+    ? [new GitOpsChart(app, 'gitops', { source: model.platform.gitops, pilotNamespaces: namespaces.pilotNamespaces })]
+    : [];
+  return [namespaces, identity, fiware, policy, routing, ...pilots, ...gitops];
 }

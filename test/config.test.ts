@@ -1,37 +1,7 @@
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
-import { Document, parseDocument } from 'yaml';
-import { ConfigError } from '../lib/config/config-error';
+import { Document } from 'yaml';
 import { loadConfig } from '../lib/config/load-config';
+import { configWith, problemsOf } from './fixtures/config-edit';
 import { DEMO_CONFIG } from './fixtures/demo-platform';
-
-/** A copy of the demo config with some files edited (through the YAML AST, so lines stay real). */
-function configWith(edits: Record<string, ((doc: Document) => void) | string | null>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iiot-config-'));
-  fs.cpSync(DEMO_CONFIG, dir, { recursive: true });
-  for (const [file, edit] of Object.entries(edits)) {
-    const target = path.join(dir, file);
-    if (edit === null) fs.rmSync(target);
-    else if (typeof edit === 'string') fs.writeFileSync(target, edit);
-    else {
-      const doc = parseDocument(fs.readFileSync(target, 'utf8'));
-      edit(doc);
-      fs.writeFileSync(target, doc.toString());
-    }
-  }
-  return dir;
-}
-
-function problemsOf(dir: string): string {
-  try {
-    loadConfig(dir);
-  } catch (e) {
-    if (e instanceof ConfigError) return e.message;
-    throw e;
-  }
-  throw new Error('config was accepted');
-}
 
 describe('the demo config', () => {
   const model = loadConfig(DEMO_CONFIG);

@@ -134,12 +134,29 @@ const RegistrySettingsSchema = strictObject({
   devBlobVersionDays: z.int().min(1).max(3650).default(30),
 });
 
+// --- GitOps (Argo CD) ---------------------------------------------------------------------------
+/** Where Argo CD finds the pilots' rendered manifests: one folder per pilot under `path`. */
+const GitOpsSchema = strictObject({
+  /** Git repository Argo CD syncs from (its read-only credentials are an Argo CD repository Secret). */
+  repository: GitRepository,
+  /** Branch, tag or commit Argo CD follows. */
+  revision: z.string().regex(/^[\w./-]+$/, { error: 'must be a git branch, tag or commit' }).default('main'),
+  /** Folder (relative, no `..`) holding `<pilot>/` folders of rendered manifests. */
+  path: z
+    .string()
+    .regex(/^(?!\/)(?!.*(^|\/)\.\.(\/|$))[\w.-]+(\/[\w.-]+)*$/, { error: 'must be a relative folder path inside the repository, such as deploy/pilots' })
+    .default('deploy/pilots'),
+});
+// --- end GitOps ----------------------------------------------------------------------------------
+
 export const PlatformFileSchema = strictObject({
   /** Platform name, used in tags. */
   name: resourceName('a platform name', 24),
   environment: EnvironmentSchema,
   network: NetworkSchema,
   registries: RegistrySettingsSchema.prefault({}),
+  /** Argo CD's source for the pilots' workloads; without it no Argo CD objects are rendered. */
+  gitops: GitOpsSchema.optional(),
   /** The platform's own components; their registries live under `platform/`. */
   components: ComponentList,
 }).superRefine((platform, ctx) => {
@@ -259,6 +276,7 @@ export function fiwareServiceOf(pilot: Pick<PilotFile, 'name' | 'fiwareService'>
 
 export type ComponentSpec = z.infer<typeof ComponentSchema>;
 export type PlatformSpec = z.infer<typeof PlatformFileSchema>;
+export type GitOpsSpec = z.infer<typeof GitOpsSchema>;
 export type PilotFile = z.infer<typeof PilotFileSchema>;
 export type ArchitectureName = z.infer<typeof Architecture>;
 export type ArtefactKindName = z.infer<typeof ArtefactKind>;
