@@ -15,6 +15,7 @@ import { MeshRoutingChart } from './mesh/mesh-routing-chart';
 import { PlatformNamespacesChart } from './mesh/platform-namespaces-chart';
 import { OPA_NAMESPACE } from './security/ext-authz';
 import { TenantPolicyChart } from './security/tenant-policy-chart';
+import { TelemetryChart } from './telemetry/telemetry-chart';
 import { PilotChart } from './tenancy/pilot-chart';
 
 /** Namespaces of the shared services. */
@@ -46,6 +47,7 @@ export function definePlatformCharts(app: App, model: PlatformModel): Chart[] {
   // The policy before the routes: no moment where the API is routed but not guarded.
   const policy = new TenantPolicyChart(app, 'tenant-policy', { tenants: identity.tenants, publicPaths: publicPaths(routes), policyFile: TENANT_POLICY_FILE });
   const routing = new MeshRoutingChart(app, 'mesh-routing', { routes });
+  const telemetry = new TelemetryChart(app, 'telemetry', { namespace: 'telemetry' });
 
   const pilots = [...namespaces.pilotNamespaces].map(
     ([pilot, namespace]) =>
@@ -53,12 +55,12 @@ export function definePlatformCharts(app: App, model: PlatformModel): Chart[] {
         namespace,
         // FIWARE and Keycloak only through the gateway, where the tenant policy applies.
         platformServices: [{ namespace: INGRESS_GATEWAY.namespace, podLabels: INGRESS_GATEWAY.selector, ports: INGRESS_GATEWAY.containerPorts }],
-        metricsScraper: { namespace: 'telemetry', podLabels: { app: 'prometheus' }, ports: [9090] },
+        metricsScraper: telemetry.prometheus.endpoint,
       }),
   );
   // Last: pilots' workloads arrive once their namespaces are guarded.
   const gitops = model.platform.gitops
     ? [new GitOpsChart(app, 'gitops', { source: model.platform.gitops, pilotNamespaces: namespaces.pilotNamespaces })]
     : [];
-  return [namespaces, identity, fiware, policy, routing, ...pilots, ...gitops];
+  return [namespaces, identity, fiware, policy, routing, telemetry, ...pilots, ...gitops];
 }

@@ -26,6 +26,8 @@ export interface GrafanaProps {
    * @default 'grafana-admin'
    */
   readonly adminSecretName?: string;
+  /** @default true */
+  readonly meshSidecar?: boolean;
 }
 
 /** Grafana with its datasources and dashboards provisioned from code (nothing is clicked together by hand). */
@@ -39,6 +41,7 @@ export class Grafana extends PlatformService {
     const dashboardsPath = '/etc/grafana/dashboards';
     super(scope, id, {
       name: 'grafana',
+      meshSidecar: props.meshSidecar,
       container: {
         image: IMAGES.grafana,
         user: 472, // `grafana` in the image

@@ -53,6 +53,12 @@ export interface PlatformServiceProps {
   readonly serviceAccount?: kplus.IServiceAccount;
   /** @default 1 */
   readonly replicas?: number;
+  /**
+   * Whether Istio injects its sidecar. Off only for what must talk plaintext to the mesh's own ports
+   * (metric scrapers, the tracing collector Envoy reports to).
+   * @default true
+   */
+  readonly meshSidecar?: boolean;
 }
 
 /** One service of the platform: a hardened single-container workload and the ClusterIP Service in front of it. */
@@ -93,6 +99,7 @@ export class PlatformService extends Construct {
     this.service.select(this.workload);
     this.workload.podMetadata.addLabel('app', name);
     this.workload.podMetadata.addLabel('version', props.container.image.split(':').pop()!);
+    if (props.meshSidecar === false) this.workload.podMetadata.addLabel('sidecar.istio.io/inject', 'false');
 
     this.container = addHardenedContainer(this.workload, { name, ...props.container });
     for (const mount of props.configMounts ?? []) this.container.mount(mount.path, mount.volume, { readOnly: true });
