@@ -45,7 +45,8 @@ export class Crate extends PlatformService {
           'crate',
           '-Ccluster.name=fiware',
           '-Cdiscovery.type=single-node',
-          '-Cnetwork.host=_site_',
+          // The pod IP for the mesh, loopback for the sidecar's rewritten health probes.
+          '-Cnetwork.host=_local_,_site_',
           '-Cpath.data=/data',
           // Access is governed by the mesh (mTLS) and the fiware namespace's NetworkPolicy, as in QuantumLeap's own setup.
           '-Cauth.host_based.enabled=false',

@@ -59,9 +59,4 @@ export class FiwareChart extends Chart {
       dashboards: Object.fromEntries(props.tenants.map((t) => [`tenant-${t}.json`, tenantDashboard(t, CRATE_DATASOURCE_UID)])),
     });
   }
-
-  /** Where Orion subscriptions notify QuantumLeap. */
-  public get notifyUrl(): string {
-    return `${this.quantumLeap.url('http')}/v2/notify`;
-  }
 }

@@ -1,6 +1,9 @@
 import { validateKubeObject } from '../fixtures/kube-validate';
 import { podSpecs, synthDemoCharts } from '../fixtures/demo-charts';
+import * as fs from 'fs';
+import * as path from 'path';
 import { WRITABLE_ROOT_FILESYSTEM } from '../../k8s/security/exceptions';
+import { REPO_ROOT } from '../fixtures/demo-platform';
 
 const demo = synthDemoCharts();
 const containers = podSpecs(demo.all).flatMap(({ workload, spec }) =>
@@ -26,9 +29,23 @@ test('the namespaces chart applies first', () => {
   expect(demo.charts[0].node.id).toBe('platform-namespaces');
 });
 
+/** An image reference with an explicit tag that is not `latest` (a registry port is not a tag). */
+const isPinned = (image: string) => /^[^:@]+(:\d+\/[^:@]+)?:(?!latest$)\w[\w.-]*$/.test(image);
+
+test.each([
+  ['mongo', false],
+  ['mongo:latest', false],
+  ['registry.example.com:5000/team/app', false],
+  ['mongo:6.0.14', true],
+  ['quay.io/keycloak/keycloak:24.0.5', true],
+  ['registry.example.com:5000/team/app:1.2.3', true],
+])('the pin check calls %s pinned: %s', (image, pinned) => {
+  expect(isPinned(image)).toBe(pinned);
+});
+
 describe('every container', () => {
   test('runs a pinned image: an explicit tag that is not latest', () => {
-    const unpinned = containers.filter(({ c }) => !/^[^:@]+(:\d+)?\/?[^:@]*:(?!latest$)[\w][\w.-]*$/.test(c.image));
+    const unpinned = containers.filter(({ c }) => !isPinned(c.image));
     expect(unpinned.map(({ workload, c }) => `${workload}: ${c.image}`)).toEqual([]);
   });
 
@@ -63,5 +80,28 @@ describe('every container', () => {
   test('has a read-only root filesystem unless listed as an exception', () => {
     const writable = containers.filter(({ c }) => c.securityContext.readOnlyRootFilesystem !== true).map(({ c }) => c.name);
     expect(writable.sort()).toEqual(Object.keys(WRITABLE_ROOT_FILESYSTEM).sort());
+  });
+});
+
+describe('k8s/README.md', () => {
+  const readme = fs.readFileSync(path.join(REPO_ROOT, 'k8s', 'README.md'), 'utf8');
+
+  test('lists every writable-root-filesystem exception', () => {
+    for (const name of Object.keys(WRITABLE_ROOT_FILESYSTEM)) expect(readme).toContain(`**${name}**`);
+  });
+
+  test('lists every Secret the manifests reference, with its namespace', () => {
+    const refs = new Set<string>();
+    for (const { workload, c } of containers) {
+      for (const e of c.env ?? []) if (e.valueFrom?.secretKeyRef) refs.add(`| ${workload.split('/')[0]} | \`${e.valueFrom.secretKeyRef.name}\``);
+    }
+    expect(refs.size).toBeGreaterThan(0);
+    for (const ref of refs) expect(readme).toContain(ref);
+  });
+
+  test('lists the charts in the order definePlatformCharts returns them', () => {
+    const listed = [...readme.matchAll(/^\| \d \| `([\w<>-]+)`/gm)].map((m) => m[1]);
+    const ids = demo.charts.map((c) => c.node.id.replace(/^pilot-.*/, 'pilot-<name>'));
+    expect(listed).toEqual([...new Set(ids)]);
   });
 });
