@@ -15,11 +15,11 @@ import { MeshRoutingChart } from './mesh/mesh-routing-chart';
 import { PlatformNamespacesChart } from './mesh/platform-namespaces-chart';
 import { OPA_NAMESPACE } from './security/ext-authz';
 import { TenantPolicyChart } from './security/tenant-policy-chart';
-import { TelemetryChart } from './telemetry/telemetry-chart';
+import { TELEMETRY_NAMESPACE, TelemetryChart } from './telemetry/telemetry-chart';
 import { PilotChart } from './tenancy/pilot-chart';
 
 /** Namespaces of the shared services. */
-export const PLATFORM_NAMESPACES = ['fiware', 'identity', OPA_NAMESPACE, 'telemetry'] as const;
+export const PLATFORM_NAMESPACES = ['fiware', 'identity', OPA_NAMESPACE, TELEMETRY_NAMESPACE] as const;
 
 /** The tenant policy's Rego source, shipped in OPA's ConfigMap (and tested with `opa test` beside it). */
 export const TENANT_POLICY_FILE = path.join(__dirname, 'security', 'policy', 'tenant.rego');
@@ -47,7 +47,7 @@ export function definePlatformCharts(app: App, model: PlatformModel): Chart[] {
   // The policy before the routes: no moment where the API is routed but not guarded.
   const policy = new TenantPolicyChart(app, 'tenant-policy', { tenants: identity.tenants, publicPaths: publicPaths(routes), policyFile: TENANT_POLICY_FILE });
   const routing = new MeshRoutingChart(app, 'mesh-routing', { routes });
-  const telemetry = new TelemetryChart(app, 'telemetry', { namespace: 'telemetry' });
+  const telemetry = new TelemetryChart(app, 'telemetry');
 
   const pilots = [...namespaces.pilotNamespaces].map(
     ([pilot, namespace]) =>

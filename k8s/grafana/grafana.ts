@@ -5,6 +5,9 @@ import { IMAGES } from '../images';
 import { httpProbe, resources } from '../workload/hardened-container';
 import { PlatformService } from '../workload/platform-service';
 
+/** The Secret Grafana's admin credentials come from, by default. */
+export const GRAFANA_ADMIN_SECRET = 'grafana-admin';
+
 /** A Grafana datasource as its provisioning file lists it. */
 export interface GrafanaDatasource {
   readonly name: string;
@@ -23,7 +26,7 @@ export interface GrafanaProps {
   readonly folder: string;
   /**
    * Existing Secret with keys `admin-user` and `admin-password`; created by the operator, never rendered here.
-   * @default 'grafana-admin'
+   * @default GRAFANA_ADMIN_SECRET
    */
   readonly adminSecretName?: string;
   /** @default true */
@@ -36,8 +39,8 @@ export class Grafana extends PlatformService {
 
   constructor(scope: Construct, id: string, props: GrafanaProps) {
     const config = (name: string, data: Record<string, string>) =>
-      kplus.Volume.fromConfigMap(scope, `${id}${name}`, new kplus.ConfigMap(scope, `${id}${name}Config`, { metadata: { name: `grafana-${name.toLowerCase()}` }, data }));
-    const adminSecret = kplus.Secret.fromSecretName(scope, `${id}AdminSecret`, props.adminSecretName ?? 'grafana-admin');
+      new kplus.ConfigMap(scope, `${id}${name}`, { metadata: { name: `grafana-${name.toLowerCase()}` }, data });
+    const adminSecret = kplus.Secret.fromSecretName(scope, `${id}AdminSecret`, props.adminSecretName ?? GRAFANA_ADMIN_SECRET);
     const dashboardsPath = '/etc/grafana/dashboards';
     super(scope, id, {
       name: 'grafana',
@@ -52,6 +55,8 @@ export class Grafana extends PlatformService {
           GF_SECURITY_ADMIN_PASSWORD: kplus.EnvValue.fromSecretValue({ secret: adminSecret, key: 'admin-password' }),
           GF_ANALYTICS_REPORTING_ENABLED: kplus.EnvValue.fromValue('false'),
           GF_ANALYTICS_CHECK_FOR_UPDATES: kplus.EnvValue.fromValue('false'),
+          // Logs to stdout only: the image's default also writes files under /var/log/grafana.
+          GF_LOG_MODE: kplus.EnvValue.fromValue('console'),
         },
         readiness: httpProbe('/api/health', Grafana.PORT),
         liveness: httpProbe('/api/health', Grafana.PORT),
@@ -59,17 +64,17 @@ export class Grafana extends PlatformService {
         scratchPaths: ['/tmp', '/var/lib/grafana'],
       },
       configMounts: [
-        { path: '/etc/grafana/provisioning/datasources', volume: config('Datasources', { 'datasources.yaml': stringify({ apiVersion: 1, datasources: props.datasources }) }) },
+        { path: '/etc/grafana/provisioning/datasources', configMap: config('Datasources', { 'datasources.yaml': stringify({ apiVersion: 1, datasources: props.datasources }) }) },
         {
           path: '/etc/grafana/provisioning/dashboards',
-          volume: config('DashboardProviders', {
+          configMap: config('DashboardProviders', {
             'dashboards.yaml': stringify({
               apiVersion: 1,
               providers: [{ name: 'platform', folder: props.folder, type: 'file', disableDeletion: true, allowUiUpdates: false, options: { path: dashboardsPath } }],
             }),
           }),
         },
-        { path: dashboardsPath, volume: config('Dashboards', Object.fromEntries(Object.entries(props.dashboards).map(([file, model]) => [file, JSON.stringify(model, null, 2)]))) },
+        { path: dashboardsPath, configMap: config('Dashboards', Object.fromEntries(Object.entries(props.dashboards).map(([file, model]) => [file, JSON.stringify(model, null, 2)]))) },
       ],
     });
   }

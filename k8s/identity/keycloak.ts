@@ -60,7 +60,7 @@ export class Keycloak extends PlatformService {
         startup: health('started', { failureThreshold: 60, periodSeconds: Duration.seconds(10) }),
         writableRootFilesystem: WRITABLE_ROOT_FILESYSTEM.keycloak,
       },
-      configMounts: [{ path: '/opt/keycloak/data/import', volume: kplus.Volume.fromConfigMap(scope, `${id}RealmsVolume`, realms) }],
+      configMounts: [{ path: '/opt/keycloak/data/import', configMap: realms }],
     });
   }
 }

@@ -67,8 +67,8 @@ export class Opa extends PlatformService {
         liveness: httpProbe('/health', OPA_SERVICE.diagnosticsPort),
       },
       configMounts: [
-        { path: '/policy', volume: kplus.Volume.fromConfigMap(scope, `${id}PolicyVolume`, policy) },
-        { path: '/config', volume: kplus.Volume.fromConfigMap(scope, `${id}ConfigVolume`, config) },
+        { path: '/policy', configMap: policy },
+        { path: '/config', configMap: config },
       ],
     });
     this.policy = policy;

@@ -67,7 +67,7 @@ export class Kiali extends PlatformService {
         readiness: httpProbe('/kiali/healthz', Kiali.PORT),
         liveness: httpProbe('/kiali/healthz', Kiali.PORT),
       },
-      configMounts: [{ path: '/kiali-configuration', volume: kplus.Volume.fromConfigMap(scope, `${id}ConfigVolume`, config) }],
+      configMounts: [{ path: '/kiali-configuration', configMap: config }],
     });
   }
 }

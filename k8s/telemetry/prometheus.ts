@@ -105,7 +105,7 @@ export class Prometheus extends PlatformService {
         readiness: httpProbe('/-/ready', Prometheus.PORT),
         liveness: httpProbe('/-/healthy', Prometheus.PORT),
       },
-      configMounts: [{ path: '/etc/prometheus', volume: kplus.Volume.fromConfigMap(scope, `${id}ConfigVolume`, config) }],
+      configMounts: [{ path: '/etc/prometheus', configMap: config }],
       storage: { mountPath: '/prometheus', size: props.storageSize ?? Size.gibibytes(20) },
     });
   }

@@ -7,9 +7,13 @@ import { MeshTracing, tracingExtensionProvider } from './mesh-tracing';
 import { Prometheus } from './prometheus';
 import { workloadDashboard } from './workload-dashboard';
 
+/** Namespace of the telemetry tools. */
+export const TELEMETRY_NAMESPACE = 'telemetry';
+
+/** Where Envoy sends spans: the `meshConfig.extensionProviders` entry the cluster stack adds. */
+export const TRACING_EXTENSION_PROVIDER = tracingExtensionProvider(`jaeger.${TELEMETRY_NAMESPACE}.svc.cluster.local`, Jaeger.ZIPKIN_PORT);
+
 export interface TelemetryChartProps extends ChartProps {
-  /** The chart's namespace. */
-  readonly namespace: string;
   /**
    * Istio's root namespace.
    * @default 'istio-system'
@@ -27,11 +31,9 @@ const PROMETHEUS_DATASOURCE_UID = 'prometheus';
 export class TelemetryChart extends Chart {
   public readonly prometheus: Prometheus;
   public readonly jaeger: Jaeger;
-  /** The `meshConfig.extensionProviders` entry for tracing, for the cluster stack. */
-  public readonly tracingProvider: ReturnType<typeof tracingExtensionProvider>;
 
-  constructor(scope: Construct, id: string, props: TelemetryChartProps) {
-    super(scope, id, props);
+  constructor(scope: Construct, id: string, props: TelemetryChartProps = {}) {
+    super(scope, id, { ...props, namespace: TELEMETRY_NAMESPACE });
     const meshRootNamespace = props.meshRootNamespace ?? 'istio-system';
     this.prometheus = new Prometheus(this, 'Prometheus');
     this.jaeger = new Jaeger(this, 'Jaeger');
@@ -49,6 +51,5 @@ export class TelemetryChart extends Chart {
       meshRootNamespace,
     });
     new MeshTracing(this, 'Tracing', { meshRootNamespace });
-    this.tracingProvider = tracingExtensionProvider(this.jaeger.host, Jaeger.ZIPKIN_PORT);
   }
 }

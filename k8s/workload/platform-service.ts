@@ -16,10 +16,9 @@ export interface PersistentStorage {
 }
 
 export interface ConfigMount {
-  /** Where the files appear in the container. */
+  /** Where the ConfigMap's files appear in the container, read-only. */
   readonly path: string;
-  /** A ConfigMap or Secret volume. */
-  readonly volume: kplus.Volume;
+  readonly configMap: kplus.IConfigMap;
 }
 
 /** Where a service's pods are, as a NetworkPolicy names them: for allowing traffic to them. */
@@ -102,7 +101,9 @@ export class PlatformService extends Construct {
     if (props.meshSidecar === false) this.workload.podMetadata.addLabel('sidecar.istio.io/inject', 'false');
 
     this.container = addHardenedContainer(this.workload, { name, ...props.container });
-    for (const mount of props.configMounts ?? []) this.container.mount(mount.path, mount.volume, { readOnly: true });
+    (props.configMounts ?? []).forEach((mount, i) =>
+      this.container.mount(mount.path, kplus.Volume.fromConfigMap(this, `Config${i}`, mount.configMap), { readOnly: true }),
+    );
     for (const [key, value] of Object.entries(props.nodeLabels ?? {})) {
       this.workload.scheduling.attract(kplus.Node.labeled(kplus.NodeLabelQuery.is(key, value)));
     }

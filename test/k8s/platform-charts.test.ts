@@ -2,6 +2,7 @@ import { validateKubeObject } from '../fixtures/kube-validate';
 import { podSpecs, synthDemoCharts } from '../fixtures/demo-charts';
 import * as fs from 'fs';
 import * as path from 'path';
+import { CLUSTER_REQUIREMENTS } from '../../k8s/cluster-requirements';
 import { WRITABLE_ROOT_FILESYSTEM } from '../../k8s/security/exceptions';
 import { REPO_ROOT } from '../fixtures/demo-platform';
 
@@ -103,5 +104,28 @@ describe('k8s/README.md', () => {
     const listed = [...readme.matchAll(/^\| \d \| `([\w<>-]+)`/gm)].map((m) => m[1]);
     const ids = demo.charts.map((c) => c.node.id.replace(/^pilot-.*/, 'pilot-<name>'));
     expect(listed).toEqual([...new Set(ids)]);
+  });
+});
+
+describe('the cluster requirements', () => {
+  test('list exactly the Secrets the manifests reference, with their keys', () => {
+    const referenced = new Map<string, Set<string>>();
+    for (const { workload, c } of containers) {
+      for (const e of c.env ?? []) {
+        const ref = e.valueFrom?.secretKeyRef;
+        if (!ref) continue;
+        const key = `${workload.split('/')[0]}/${ref.name}`;
+        referenced.set(key, (referenced.get(key) ?? new Set()).add(ref.key));
+      }
+    }
+    const declared = new Map(CLUSTER_REQUIREMENTS.secrets.map((s) => [`${s.namespace}/${s.name}`, new Set<string>(s.keys)]));
+    expect(declared).toEqual(referenced);
+  });
+
+  test('name the StorageClass every claim uses and the label CrateDB requires', () => {
+    const claims = demo.all.flatMap((o) => o.spec?.volumeClaimTemplates ?? []);
+    expect(new Set(claims.map((c: { spec: { storageClassName: string } }) => c.spec.storageClassName))).toEqual(new Set([CLUSTER_REQUIREMENTS.storageClass]));
+    expect(CLUSTER_REQUIREMENTS.crateNodes).toEqual({ labels: { 'iiot-platform/crate-ready': 'true' }, sysctls: { 'vm.max_map_count': '262144' } });
+    expect(CLUSTER_REQUIREMENTS.istio.extensionProviders.map((p) => p.name)).toEqual(['opa-ext-authz', 'jaeger']);
   });
 });

@@ -1,4 +1,5 @@
 import { parse } from 'yaml';
+import { TRACING_EXTENSION_PROVIDER } from '../../k8s/telemetry/telemetry-chart';
 import { WORKLOAD_FROM_POD } from '../../k8s/telemetry/workload-dashboard';
 import { synthDemoCharts } from '../fixtures/demo-charts';
 
@@ -29,8 +30,10 @@ test('tracing is on mesh-wide with the Jaeger provider the cluster stack registe
   const tracing = find('Telemetry', 'mesh-default');
   expect(tracing.metadata.namespace).toBe('istio-system');
   expect(tracing.spec.tracing[0].providers).toEqual([{ name: 'jaeger' }]);
-  const chart = demo.charts.find((c) => c.node.id === 'telemetry') as unknown as { tracingProvider: object };
-  expect(chart.tracingProvider).toEqual({ name: 'jaeger', zipkin: { service: 'jaeger.telemetry.svc.cluster.local', port: 9411 } });
+  expect(TRACING_EXTENSION_PROVIDER).toEqual({ name: 'jaeger', zipkin: { service: 'jaeger.telemetry.svc.cluster.local', port: 9411 } });
+  const jaeger = find('Service', 'jaeger');
+  expect(`${jaeger.metadata.name}.${jaeger.metadata.namespace}.svc.cluster.local`).toBe(TRACING_EXTENSION_PROVIDER.zipkin.service);
+  expect(jaeger.spec.ports).toContainEqual({ name: 'http-zipkin', port: 9411, targetPort: 9411 });
 });
 
 test('the telemetry tools stay out of the mesh (they read plaintext metric and span ports)', () => {

@@ -149,3 +149,9 @@ describe('at the ingress gateway', () => {
     expect(c.readinessProbe.httpGet).toMatchObject({ path: '/health?plugins', port: 8282 });
   });
 });
+
+test('a model with two pilots on one tenant fails at synth, even past config validation', () => {
+  const [acme, bravo] = demo.model.pilots;
+  const model = { ...demo.model, pilots: [acme, { ...bravo, fiwareService: acme.fiwareService }] };
+  expect(() => synthDemoCharts(model)).toThrow(/tenant "acme" is declared twice/);
+});
