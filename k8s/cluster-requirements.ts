@@ -3,9 +3,10 @@
  * explains each): istiod settings, the gateway, node labels and sysctls, storage, Argo CD, Secrets.
  */
 import { CRATE_NODE_LABEL } from './fiware/crate';
+import { FIWARE_NAMESPACE } from './fiware/fiware-chart';
 import { ARGOCD_NAMESPACE } from './gitops/gitops-chart';
 import { GRAFANA_ADMIN_SECRET } from './grafana/grafana';
-import { IDENTITY_SECRETS } from './identity/identity-chart';
+import { IDENTITY_NAMESPACE, IDENTITY_SECRETS } from './identity/identity-chart';
 import { INGRESS_GATEWAY } from './mesh/ingress-gateway';
 import { EXT_AUTHZ_EXTENSION_PROVIDER, ISTIOD_ENV } from './security/ext-authz';
 import { TELEMETRY_NAMESPACE, TRACING_EXTENSION_PROVIDER } from './telemetry/telemetry-chart';
@@ -28,9 +29,9 @@ export const CLUSTER_REQUIREMENTS = {
   argocdNamespace: ARGOCD_NAMESPACE,
   /** Secrets the workloads reference but the manifests never contain. */
   secrets: [
-    { namespace: 'identity', name: IDENTITY_SECRETS.admin, keys: ['username', 'password'] },
-    { namespace: 'identity', name: IDENTITY_SECRETS.database, keys: ['username', 'password'] },
-    { namespace: 'fiware', name: GRAFANA_ADMIN_SECRET, keys: ['admin-user', 'admin-password'] },
+    { namespace: IDENTITY_NAMESPACE, name: IDENTITY_SECRETS.admin, keys: ['username', 'password'] },
+    { namespace: IDENTITY_NAMESPACE, name: IDENTITY_SECRETS.database, keys: ['username', 'password'] },
+    { namespace: FIWARE_NAMESPACE, name: GRAFANA_ADMIN_SECRET, keys: ['admin-user', 'admin-password'] },
     { namespace: TELEMETRY_NAMESPACE, name: GRAFANA_ADMIN_SECRET, keys: ['admin-user', 'admin-password'] },
   ],
 } as const;

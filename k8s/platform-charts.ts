@@ -2,12 +2,12 @@
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import { PlatformModel } from '../lib/config/load-config';
-import { FiwareChart } from './fiware/fiware-chart';
+import { FIWARE_NAMESPACE, FiwareChart } from './fiware/fiware-chart';
 import { IotAgentUl } from './fiware/iot-agent-ul';
-import { GitOpsChart } from './gitops/gitops-chart';
 import { Orion } from './fiware/orion';
 import { QuantumLeap } from './fiware/quantumleap';
-import { IdentityChart } from './identity/identity-chart';
+import { GitOpsChart } from './gitops/gitops-chart';
+import { IDENTITY_NAMESPACE, IdentityChart } from './identity/identity-chart';
 import { KEYCLOAK_PATH, KEYCLOAK_PORT } from './identity/realm-urls';
 import { ApiRoute, publicPaths } from './mesh/api-routes';
 import { INGRESS_GATEWAY } from './mesh/ingress-gateway';
@@ -19,7 +19,7 @@ import { TELEMETRY_NAMESPACE, TelemetryChart } from './telemetry/telemetry-chart
 import { PilotChart } from './tenancy/pilot-chart';
 
 /** Namespaces of the shared services. */
-export const PLATFORM_NAMESPACES = ['fiware', 'identity', OPA_NAMESPACE, TELEMETRY_NAMESPACE] as const;
+export const PLATFORM_NAMESPACES = [FIWARE_NAMESPACE, IDENTITY_NAMESPACE, OPA_NAMESPACE, TELEMETRY_NAMESPACE] as const;
 
 /** The tenant policy's Rego source, shipped in OPA's ConfigMap (and tested with `opa test` beside it). */
 export const TENANT_POLICY_FILE = path.join(__dirname, 'security', 'policy', 'tenant.rego');
@@ -32,11 +32,10 @@ export function definePlatformCharts(app: App, model: PlatformModel): Chart[] {
   });
   // One Keycloak realm per pilot, named after it; its tokens carry the pilot's FIWARE tenant.
   const identity = new IdentityChart(app, 'identity', {
-    namespace: 'identity',
     pilots: model.pilots,
     callerNamespaces: [OPA_NAMESPACE, INGRESS_GATEWAY.namespace],
   });
-  const fiware = new FiwareChart(app, 'fiware', { namespace: 'fiware', tenants: model.pilots.map((p) => p.fiwareService) });
+  const fiware = new FiwareChart(app, 'fiware', { tenants: model.pilots.map((p) => p.fiwareService) });
   const routes: ApiRoute[] = [
     { prefix: '/orion', host: fiware.orion.host, port: Orion.PORT, publicPaths: ['/version'] },
     { prefix: '/iota-north', host: fiware.iotAgent.host, port: IotAgentUl.NORTH_PORT, publicPaths: ['/iot/about'] },

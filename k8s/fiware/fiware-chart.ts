@@ -10,11 +10,12 @@ import { Orion } from './orion';
 import { QuantumLeap } from './quantumleap';
 import { tenantDashboard } from './tenant-dashboard';
 
+/** Namespace of the FIWARE core. */
+export const FIWARE_NAMESPACE = 'fiware';
+
 export interface FiwareChartProps extends ChartProps {
   /** FIWARE tenants (`fiware-service` names), one Grafana dashboard each. */
   readonly tenants: readonly string[];
-  /** The chart's namespace. */
-  readonly namespace: string;
 }
 
 const CRATE_DATASOURCE_UID = 'crate';
@@ -29,9 +30,9 @@ export class FiwareChart extends Chart {
   public readonly grafana: Grafana;
 
   constructor(scope: Construct, id: string, props: FiwareChartProps) {
-    super(scope, id, props);
+    super(scope, id, { ...props, namespace: FIWARE_NAMESPACE });
     // FIWARE's own components and the gateway (after OPA's decision); pilots reach FIWARE through the gateway.
-    new AllowedCallers(this, 'Callers', { namespaces: [props.namespace, INGRESS_GATEWAY.namespace] });
+    new AllowedCallers(this, 'Callers', { namespaces: [FIWARE_NAMESPACE, INGRESS_GATEWAY.namespace] });
     this.mongo = new Mongo(this, 'Mongo');
     this.orion = new Orion(this, 'Orion', { mongoHost: this.mongo.host });
     this.iotAgent = new IotAgentUl(this, 'IotAgentUl', {

@@ -25,16 +25,17 @@ export interface IdentityPilot {
   readonly fiwareService: string;
 }
 
+/** Namespace of Keycloak and its database. */
+export const IDENTITY_NAMESPACE = 'identity';
+
 export interface IdentityChartProps extends ChartProps {
-  /** The chart's namespace. */
-  readonly namespace: string;
   /** One realm each. */
   readonly pilots: readonly IdentityPilot[];
   /** Namespaces that call Keycloak besides its own: OPA's (JWKS) and the gateway's. */
   readonly callerNamespaces: readonly string[];
   /**
    * Keycloak's frontend URL; every token's `iss` derives from it.
-   * @default the in-cluster URL, http://keycloak.<namespace>.svc.cluster.local:8080/auth
+   * @default the in-cluster URL, http://keycloak.identity.svc.cluster.local:8080/auth
    */
   readonly publicUrl?: string;
 }
@@ -46,14 +47,14 @@ export class IdentityChart extends Chart {
   public readonly tenants: readonly Tenant[];
 
   constructor(scope: Construct, id: string, props: IdentityChartProps) {
-    super(scope, id, props);
-    new AllowedCallers(this, 'Callers', { namespaces: [props.namespace, ...props.callerNamespaces] });
+    super(scope, id, { ...props, namespace: IDENTITY_NAMESPACE });
+    new AllowedCallers(this, 'Callers', { namespaces: [IDENTITY_NAMESPACE, ...props.callerNamespaces] });
     const secret = (name: string) => kplus.Secret.fromSecretName(this, `${name}Secret`, name);
     const databaseCredentials = secret(IDENTITY_SECRETS.database);
     const databaseName = 'keycloak';
     const database = new KeycloakDatabase(this, 'Database', { credentials: databaseCredentials, database: databaseName });
 
-    const internalUrl = keycloakUrl(props.namespace);
+    const internalUrl = keycloakUrl(IDENTITY_NAMESPACE);
     const publicUrl = props.publicUrl ?? internalUrl;
     this.keycloak = new Keycloak(this, 'Keycloak', {
       databaseUrl: `jdbc:postgresql://${database.host}:${KeycloakDatabase.PORT}/${databaseName}`,

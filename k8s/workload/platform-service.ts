@@ -18,13 +18,17 @@ export interface PersistentStorage {
 export interface ConfigMount {
   /** Where the ConfigMap's files appear in the container, read-only. */
   readonly path: string;
+  /** The files. */
   readonly configMap: kplus.IConfigMap;
 }
 
 /** Where a service's pods are, as a NetworkPolicy names them: for allowing traffic to them. */
 export interface ServiceEndpoint {
+  /** The pods' namespace. */
   readonly namespace: string;
+  /** Labels that select the pods. */
   readonly podLabels: Readonly<Record<string, string>>;
+  /** The pods' listening ports. */
   readonly ports: readonly number[];
 }
 
@@ -67,6 +71,8 @@ export class PlatformService extends Construct {
   public readonly container: kplus.Container;
   /** The Service's in-cluster DNS name. */
   public readonly host: string;
+  /** This service's pods and ports, for NetworkPolicies elsewhere. */
+  public readonly endpoint: ServiceEndpoint;
 
   constructor(scope: Construct, id: string, props: PlatformServiceProps) {
     super(scope, id);
@@ -108,11 +114,7 @@ export class PlatformService extends Construct {
       this.workload.scheduling.attract(kplus.Node.labeled(kplus.NodeLabelQuery.is(key, value)));
     }
     if (storage) this.addClaimTemplate(storage);
-  }
-
-  /** This service's pods and ports, for NetworkPolicies elsewhere. */
-  public get endpoint(): ServiceEndpoint {
-    return { namespace: Chart.of(this).namespace!, podLabels: { app: this.service.metadata.getLabel('app')! }, ports: this.service.ports.map((p) => p.port) };
+    this.endpoint = { namespace, podLabels: { app: name }, ports: props.container.ports.map((p) => p.number) };
   }
 
   /** The Service port with this name. */
