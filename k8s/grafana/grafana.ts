@@ -29,7 +29,10 @@ export interface GrafanaProps {
    * @default GRAFANA_ADMIN_SECRET
    */
   readonly adminSecretName?: string;
-  /** @default true */
+  /**
+   * Whether Istio injects its sidecar (off where Grafana's only source is outside the mesh).
+   * @default true
+   */
   readonly meshSidecar?: boolean;
 }
 

@@ -50,7 +50,7 @@ describe('one realm per pilot, imported at start', () => {
 
 test('the tenant policy trusts exactly the realms Keycloak imports', () => {
   const data = JSON.parse(demo.objects('tenant-policy').find((o) => o.metadata.name === 'opa-policy')!.data['data.json']);
-  const issuers = Object.values(data.iiot.tenants).map((t) => (t as { issuer: string }).issuer);
+  const issuers = Object.values(data.tenant_policy.tenants).map((t) => (t as { issuer: string }).issuer);
   expect(issuers).toEqual(demo.model.pilots.map((p) => `${env.KC_HOSTNAME_URL.value}/realms/${p.name}`));
 });
 

@@ -17,7 +17,7 @@ describe('the policy data generated from the config', () => {
   const data = JSON.parse(policyConfig['data.json']);
 
   test('lists each pilot tenant with its realm issuer, JWKS URI and audience', () => {
-    expect(data.iiot.tenants).toEqual({
+    expect(data.tenant_policy.tenants).toEqual({
       acme: {
         issuer: 'http://keycloak.identity.svc.cluster.local:8080/auth/realms/acme',
         jwks_uri: 'http://keycloak.identity.svc.cluster.local:8080/auth/realms/acme/protocol/openid-connect/certs',
@@ -29,12 +29,12 @@ describe('the policy data generated from the config', () => {
         audience: 'fiware',
       },
     });
-    expect(Object.keys(data.iiot.tenants)).toEqual(demo.model.pilots.map((p) => p.fiwareService));
+    expect(Object.keys(data.tenant_policy.tenants)).toEqual(demo.model.pilots.map((p) => p.fiwareService));
   });
 
   test('opens only the version/about endpoints and Keycloak', () => {
-    expect(data.iiot.open_paths.sort()).toEqual(['/auth', '/iota-north/iot/about', '/orion/version', '/quantumleap/version']);
-    expect(data.iiot.open_prefixes).toEqual(['/auth/']);
+    expect(data.tenant_policy.open_paths.sort()).toEqual(['/auth', '/iota-north/iot/about', '/orion/version', '/quantumleap/version']);
+    expect(data.tenant_policy.open_prefixes).toEqual(['/auth/']);
   });
 
   test('refuses duplicate tenants, tenants without issuer or keys, and no tenants at all', () => {

@@ -8,10 +8,11 @@
 #   - the token's `tenant` claim is non-empty and equals the `fiware-service` header.
 # Everything else is denied.
 #
-# Data (generated from the platform config, k8s/security/tenant-policy-data.ts):
-#   data.iiot.tenants[<fiware-service>] = {"issuer", "jwks_uri", "audience"}
-#   data.iiot.open_paths    exact public paths
-#   data.iiot.open_prefixes public path prefixes
+# Data (generated from the platform config, k8s/security/tenant-policy-data.ts), under its own root
+# so that it never shadows this package:
+#   data.tenant_policy.tenants[<fiware-service>] = {"issuer", "jwks_uri", "audience"}
+#   data.tenant_policy.open_paths    exact public paths
+#   data.tenant_policy.open_prefixes public path prefixes
 package iiot.authz
 
 import rego.v1
@@ -21,7 +22,7 @@ default allow := false
 allow if public_path
 
 allow if {
-	tenant := data.iiot.tenants[requested_tenant]
+	tenant := data.tenant_policy.tenants[requested_tenant]
 	claims := verified_claims(tenant)
 	is_string(claims.tenant)
 	claims.tenant != ""
@@ -33,10 +34,10 @@ request := input.attributes.request.http
 # The query string never makes a path public.
 path := split(request.path, "?")[0]
 
-public_path if path in data.iiot.open_paths
+public_path if path in data.tenant_policy.open_paths
 
 public_path if {
-	some prefix in data.iiot.open_prefixes
+	some prefix in data.tenant_policy.open_prefixes
 	startswith(path, prefix)
 }
 

@@ -47,7 +47,7 @@ request(method, path, headers) := {"attributes": {"request": {"http": {"method":
 api_request(headers) := request("GET", "/orion/v2/entities", headers)
 
 allowed(req) if {
-	authz.allow with input as req with data.iiot as policy_data with http.send as mock_http_send
+	authz.allow with input as req with data.tenant_policy as policy_data with http.send as mock_http_send
 }
 
 test_valid_request_is_allowed if {
@@ -147,7 +147,7 @@ test_missing_tenant_claim_is_denied if {
 
 test_unreachable_jwks_is_denied if {
 	req := api_request({"authorization": concat(" ", ["Bearer", valid_token]), "fiware-service": "acme"})
-	not authz.allow with input as req with data.iiot as policy_data with http.send as {"status_code": 503, "raw_body": ""}
+	not authz.allow with input as req with data.tenant_policy as policy_data with http.send as {"status_code": 503, "raw_body": ""}
 }
 
 test_open_paths_need_no_token if {
