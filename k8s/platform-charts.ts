@@ -15,6 +15,7 @@ import { MeshRoutingChart } from './mesh/mesh-routing-chart';
 import { PlatformNamespacesChart } from './mesh/platform-namespaces-chart';
 import { OPA_NAMESPACE } from './security/ext-authz';
 import { TenantPolicyChart } from './security/tenant-policy-chart';
+import { Jaeger } from './telemetry/jaeger';
 import { TELEMETRY_NAMESPACE, TelemetryChart } from './telemetry/telemetry-chart';
 import { PilotChart } from './tenancy/pilot-chart';
 
@@ -52,8 +53,12 @@ export function definePlatformCharts(app: App, model: PlatformModel): Chart[] {
     ([pilot, namespace]) =>
       new PilotChart(app, `pilot-${pilot}`, {
         namespace,
-        // FIWARE and Keycloak only through the gateway, where the tenant policy applies.
-        platformServices: [{ namespace: INGRESS_GATEWAY.namespace, podLabels: INGRESS_GATEWAY.selector, ports: INGRESS_GATEWAY.containerPorts }],
+        platformServices: [
+          // FIWARE and Keycloak only through the gateway, where the tenant policy applies.
+          { namespace: INGRESS_GATEWAY.namespace, podLabels: INGRESS_GATEWAY.selector, ports: INGRESS_GATEWAY.containerPorts },
+          // The sidecars' spans.
+          { ...telemetry.jaeger.endpoint, ports: [Jaeger.ZIPKIN_PORT] },
+        ],
         metricsScraper: telemetry.prometheus.endpoint,
       }),
   );

@@ -1,7 +1,9 @@
+import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import { IMAGES } from '../images';
+import { addKubeObject } from '../kube-object';
 import { httpProbe, resources } from '../workload/hardened-container';
 import { PlatformService } from '../workload/platform-service';
 import { OPA_SERVICE } from './ext-authz';
@@ -72,5 +74,11 @@ export class Opa extends PlatformService {
       ],
     });
     this.policy = policy;
+    // The gateway fails closed without OPA: keep one replica through node drains.
+    addKubeObject(
+      this,
+      'DisruptionBudget',
+      new PodDisruptionBudget({ metadata: { name: OPA_SERVICE.name }, spec: { minAvailable: 1, selector: { matchLabels: { ...this.endpoint.podLabels } } } }),
+    );
   }
 }

@@ -22,7 +22,7 @@ const SIDECAR_METRICS_PORTS = [15020, 15090] as const;
 export interface PilotNetworkPolicyProps {
   /** The pilot's namespace. */
   readonly namespace: string;
-  /** Platform services the pilot's workloads may call (the ingress gateway, in front of FIWARE and Keycloak). */
+  /** Platform services the pilot's workloads may call (the ingress gateway in front of FIWARE and Keycloak, the trace collector). */
   readonly services: readonly ServiceEndpoint[];
   /** Prometheus' pods, allowed to scrape the sidecars. */
   readonly metricsScraper: ServiceEndpoint;

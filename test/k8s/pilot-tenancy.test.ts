@@ -34,7 +34,7 @@ describe.each(['acme', 'bravo'])('pilot %s', (pilot) => {
     expect(policies['default-deny']).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
   });
 
-  test('allows DNS, istiod, the ingress gateway both ways, and Prometheus scraping the sidecars', () => {
+  test('allows DNS, istiod, the ingress gateway both ways, spans to Jaeger, and Prometheus scraping the sidecars', () => {
     const peer = (ns: string, labels: object) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } }, podSelector: { matchLabels: labels } });
     expect(policies['allow-dns'].egress).toEqual([
       { to: [peer('kube-system', { 'k8s-app': 'kube-dns' })], ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }] },
@@ -43,6 +43,7 @@ describe.each(['acme', 'bravo'])('pilot %s', (pilot) => {
     expect(policies['allow-ingress-gateway'].ingress).toEqual([{ from: [peer('istio-system', { istio: 'ingressgateway' })] }]);
     expect(policies['allow-platform-services'].egress).toEqual([
       { to: [peer('istio-system', { istio: 'ingressgateway' })], ports: [{ protocol: 'TCP', port: 8080 }, { protocol: 'TCP', port: 8443 }] },
+      { to: [peer('telemetry', { app: 'jaeger' })], ports: [{ protocol: 'TCP', port: 9411 }] },
     ]);
     expect(policies['allow-metrics-scraping'].ingress[0].from).toEqual([peer('telemetry', { app: 'prometheus' })]);
   });
