@@ -129,3 +129,26 @@ describe('the cluster requirements', () => {
     expect(CLUSTER_REQUIREMENTS.istio.extensionProviders.map((p) => p.name)).toEqual(['opa-ext-authz', 'jaeger']);
   });
 });
+
+describe('platform namespaces', () => {
+  const namespaces = demo.objects('platform-namespaces');
+
+  test('shared and per-pilot namespaces, all with sidecar injection', () => {
+    const ns = namespaces.filter((o) => o.kind === 'Namespace');
+    expect(ns.map((o) => o.metadata.name).sort()).toEqual(['authz', 'fiware', 'identity', 'pilot-acme', 'pilot-bravo', 'telemetry']);
+    for (const o of ns) expect(o.metadata.labels['istio-injection']).toBe('enabled');
+  });
+
+  test('mutual TLS is STRICT mesh-wide', () => {
+    expect(namespaces).toContainEqual(
+      expect.objectContaining({ kind: 'PeerAuthentication', metadata: { name: 'default', namespace: 'istio-system' }, spec: { mtls: { mode: 'STRICT' } } }),
+    );
+  });
+
+  test('every namespaced object lives in a namespace the platform creates or the cluster stack provides', () => {
+    const created = new Set(namespaces.filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name));
+    const provided = new Set(['istio-system', CLUSTER_REQUIREMENTS.argocdNamespace]);
+    const stray = demo.all.filter((o) => o.metadata.namespace && !created.has(o.metadata.namespace) && !provided.has(o.metadata.namespace));
+    expect(stray.map((o) => `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`)).toEqual([]);
+  });
+});
