@@ -20,6 +20,7 @@ export const IDENTITY_SECRETS = {
 export interface IdentityPilot {
   /** Realm name. */
   readonly name: string;
+  /** Shown on the realm's login page. */
   readonly displayName: string;
   /** Its FIWARE tenant. */
   readonly fiwareService: string;

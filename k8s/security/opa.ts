@@ -26,9 +26,6 @@ export interface OpaProps {
 
 /** OPA with the Envoy plugin: Istio's external authorizer, deciding per request with the tenant policy. */
 export class Opa extends PlatformService {
-  /** The ConfigMap with the policy and its data. */
-  public readonly policy: kplus.ConfigMap;
-
   constructor(scope: Construct, id: string, props: OpaProps) {
     const policy = new kplus.ConfigMap(scope, `${id}Policy`, { metadata: { name: 'opa-policy' } });
     policy.addFile(props.policyFile, 'tenant.rego');
@@ -73,7 +70,6 @@ export class Opa extends PlatformService {
         { path: '/config', configMap: config },
       ],
     });
-    this.policy = policy;
     // The gateway fails closed without OPA: keep one replica through node drains.
     addKubeObject(
       this,
