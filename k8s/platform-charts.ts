@@ -1,12 +1,31 @@
 /** All cdk8s charts of the platform, defined from the validated model, in the order they apply. */
+import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import { PlatformModel } from '../lib/config/load-config';
 import { deliveringPilots } from '../lib/lifecycle/delivery-namespaces';
+import { FIWARE_NAMESPACE, FiwareChart } from './fiware/fiware-chart';
+import { IotAgentUl } from './fiware/iot-agent-ul';
+import { Orion } from './fiware/orion';
+import { QuantumLeap } from './fiware/quantumleap';
+import { GitOpsChart } from './gitops/gitops-chart';
+import { IDENTITY_NAMESPACE, IdentityChart } from './identity/identity-chart';
+import { KEYCLOAK_PATH, KEYCLOAK_PORT } from './identity/realm-urls';
+import { ApiRoute, publicPaths } from './mesh/api-routes';
+import { INGRESS_GATEWAY } from './mesh/ingress-gateway';
+import { MeshRoutingChart } from './mesh/mesh-routing-chart';
 import { PlatformNamespacesChart } from './mesh/platform-namespaces-chart';
 import { DefaultStorageClassChart } from './storage/default-storage-class-chart';
+import { OPA_NAMESPACE } from './security/ext-authz';
+import { TenantPolicyChart } from './security/tenant-policy-chart';
+import { Jaeger } from './telemetry/jaeger';
+import { TELEMETRY_NAMESPACE, TelemetryChart } from './telemetry/telemetry-chart';
+import { PilotChart } from './tenancy/pilot-chart';
 
 /** Namespaces of the shared services. */
-export const PLATFORM_NAMESPACES = ['fiware', 'identity', 'telemetry'] as const;
+export const PLATFORM_NAMESPACES = [FIWARE_NAMESPACE, IDENTITY_NAMESPACE, OPA_NAMESPACE, TELEMETRY_NAMESPACE] as const;
+
+/** The tenant policy's Rego source, shipped in OPA's ConfigMap (and tested with `opa test` beside it). */
+export const TENANT_POLICY_FILE = path.join(__dirname, 'security', 'policy', 'tenant.rego');
 
 /** Charts in apply order: each may depend on the ones before it. */
 export function definePlatformCharts(app: App, model: PlatformModel): Chart[] {
@@ -15,6 +34,41 @@ export function definePlatformCharts(app: App, model: PlatformModel): Chart[] {
     pilots: model.pilots.map((p) => p.name),
     stagingFor: deliveringPilots(model),
   });
+  // One Keycloak realm per pilot, named after it; its tokens carry the pilot's FIWARE tenant.
+  const identity = new IdentityChart(app, 'identity', {
+    pilots: model.pilots,
+    callerNamespaces: [OPA_NAMESPACE, INGRESS_GATEWAY.namespace],
+  });
+  const fiware = new FiwareChart(app, 'fiware', { tenants: model.pilots.map((p) => p.fiwareService) });
+  const routes: ApiRoute[] = [
+    { prefix: '/orion', host: fiware.orion.host, port: Orion.PORT, publicPaths: ['/version'] },
+    { prefix: '/iota-north', host: fiware.iotAgent.host, port: IotAgentUl.NORTH_PORT, publicPaths: ['/iot/about'] },
+    { prefix: '/iota-south', host: fiware.iotAgent.host, port: IotAgentUl.SOUTH_PORT },
+    { prefix: '/quantumleap', host: fiware.quantumLeap.host, port: QuantumLeap.PORT, publicPaths: ['/version'] },
+    { prefix: KEYCLOAK_PATH, host: identity.keycloak.host, port: KEYCLOAK_PORT, rewrite: false, publicPaths: 'all' },
+  ];
+  // The policy before the routes: no moment where the API is routed but not guarded.
+  const policy = new TenantPolicyChart(app, 'tenant-policy', { tenants: identity.tenants, publicPaths: publicPaths(routes), policyFile: TENANT_POLICY_FILE });
+  const routing = new MeshRoutingChart(app, 'mesh-routing', { routes });
+  const telemetry = new TelemetryChart(app, 'telemetry');
+
+  const pilots = [...namespaces.pilotNamespaces].map(
+    ([pilot, namespace]) =>
+      new PilotChart(app, `pilot-${pilot}`, {
+        namespace,
+        platformServices: [
+          // FIWARE and Keycloak only through the gateway, where the tenant policy applies.
+          { namespace: INGRESS_GATEWAY.namespace, podLabels: INGRESS_GATEWAY.selector, ports: INGRESS_GATEWAY.containerPorts },
+          // The sidecars' spans.
+          { ...telemetry.jaeger.endpoint, ports: [Jaeger.ZIPKIN_PORT] },
+        ],
+        metricsScraper: telemetry.prometheus.endpoint,
+      }),
+  );
+  // Last: pilots' workloads arrive once their namespaces are guarded.
+  const gitops = model.platform.gitops
+    ? [new GitOpsChart(app, 'gitops', { source: model.platform.gitops, pilotNamespaces: namespaces.pilotNamespaces })]
+    : [];
   const storage = new DefaultStorageClassChart(app, 'default-storage-class');
-  return [namespaces, storage];
+  return [namespaces, storage, identity, fiware, policy, routing, telemetry, ...pilots, ...gitops];
 }

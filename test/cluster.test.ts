@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Match } from 'aws-cdk-lib/assertions';
+import { CLUSTER_REQUIREMENTS } from '../k8s/cluster-requirements';
 import { KUBERNETES_VERSIONS } from '../lib/config/schema';
 import { ARGO_CD_CHART_VERSION, ISTIO_VERSION } from '../lib/stacks/cluster-stack';
 import { REPO_ROOT, synthesizePlatform } from './fixtures/demo-platform';
@@ -118,7 +119,9 @@ describe('nodes', () => {
 
   test('EBS CSI and CloudWatch observability add-ons with Pod Identity roles', () => {
     const addOns = resourcesOf('AWS::EKS::Addon').map(([, r]) => r.Properties.AddonName);
-    expect(addOns.sort()).toEqual(['amazon-cloudwatch-observability', 'aws-ebs-csi-driver', 'eks-pod-identity-agent']);
+    expect(addOns.sort()).toEqual(['amazon-cloudwatch-observability', 'aws-ebs-csi-driver', 'eks-pod-identity-agent', 'vpc-cni']);
+    // NetworkPolicies (the pilots' default-deny) are enforced only when the CNI is told to.
+    cluster.hasResourceProperties('AWS::EKS::Addon', { AddonName: 'vpc-cni', ConfigurationValues: JSON.stringify({ enableNetworkPolicy: 'true' }) });
     cluster.hasResourceProperties('AWS::EKS::PodIdentityAssociation', { Namespace: 'kube-system', ServiceAccount: 'ebs-csi-controller-sa' });
     cluster.hasResourceProperties('AWS::EKS::PodIdentityAssociation', { Namespace: 'amazon-cloudwatch', ServiceAccount: 'cloudwatch-agent' });
   });
@@ -137,14 +140,26 @@ describe('mesh, GitOps and charts', () => {
     expect(helm['istio-base'].DependsOn.filter((d: string) => /Nodegroup(amd64|arm64)Nodes[0-9A-F]{8}$/.test(d))).toHaveLength(2);
   });
 
-  test('istiod knows OPA as the ext_authz provider; the gateway sits behind an AWS load balancer', () => {
-    expect(JSON.parse(helm.istiod.Properties.Values).meshConfig.extensionProviders).toEqual([
-      { name: 'opa-ext-authz', envoyExtAuthzGrpc: { service: 'opa.opa.svc.cluster.local', port: 9191 } },
-    ]);
-    expect(JSON.parse(helm['istio-ingressgateway'].Properties.Values).service).toMatchObject({
+  test('istiod knows OPA as the ext_authz provider (what the charts require); the gateway sits behind an AWS load balancer', () => {
+    const istiod = JSON.parse(helm.istiod.Properties.Values);
+    expect(istiod.meshConfig.extensionProviders).toEqual(CLUSTER_REQUIREMENTS.istio.extensionProviders);
+    expect(istiod.meshConfig.extensionProviders[0]).toEqual({ name: 'opa-ext-authz', envoyExtAuthzGrpc: { service: 'opa.authz.svc.cluster.local', port: 9191 } });
+    expect(istiod.pilot.env).toEqual(CLUSTER_REQUIREMENTS.istio.istiodEnv);
+    const gateway = JSON.parse(helm['istio-ingressgateway'].Properties.Values);
+    expect(helm['istio-ingressgateway'].Properties.Namespace).toBe(CLUSTER_REQUIREMENTS.istio.ingressGateway.namespace);
+    expect(gateway.labels).toEqual(CLUSTER_REQUIREMENTS.istio.ingressGateway.selector);
+    expect(gateway.service).toMatchObject({
       type: 'LoadBalancer',
-      annotations: { 'service.beta.kubernetes.io/aws-load-balancer-type': 'nlb' },
+      annotations: {
+        'service.beta.kubernetes.io/aws-load-balancer-type': 'nlb',
+        'service.beta.kubernetes.io/aws-load-balancer-ssl-cert': 'arn:aws:acm:eu-central-1:111111111111:certificate/5b2e8f3a-7c1d-4e9b-a6f0-3d8c2b1e7f45',
+      },
+      ports: [{ name: 'http2', port: 80, targetPort: 8080 }, { name: 'https', port: 443, targetPort: 8080 }],
     });
+  });
+
+  test('x86 nodes carry the label CrateDB schedules on', () => {
+    cluster.hasResourceProperties('AWS::EKS::Nodegroup', { AmiType: 'AL2023_x86_64_STANDARD', Labels: Match.objectLike(CLUSTER_REQUIREMENTS.crateNodes.labels) });
   });
 
   test('the charts are applied once the mesh is up: namespaces with injection, STRICT mTLS, default gp3 class', () => {

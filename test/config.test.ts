@@ -1,6 +1,6 @@
 import { Document } from 'yaml';
 import { loadConfig } from '../lib/config/load-config';
-import { configWith, problemsOf } from './fixtures/config-edits';
+import { configWith, problemsOf } from './fixtures/config-edit';
 import { DEMO_CONFIG } from './fixtures/demo-platform';
 
 describe('the demo config', () => {

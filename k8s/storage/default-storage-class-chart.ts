@@ -2,9 +2,7 @@ import { Chart, ChartProps } from 'cdk8s';
 import { StorageClass } from 'kubernetes-models/storage.k8s.io/v1';
 import { Construct } from 'constructs';
 import { addKubeObject } from '../kube-object';
-
-/** Name of the default StorageClass (encrypted gp3 through the EBS CSI driver). */
-export const DEFAULT_STORAGE_CLASS = 'gp3';
+import { DEFAULT_STORAGE_CLASS } from '../workload/platform-service';
 
 /**
  * The cluster's default StorageClass: encrypted gp3 volumes that are retained when their claim is

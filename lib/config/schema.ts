@@ -227,6 +227,11 @@ const ClusterSchema = strictObject({
     .default([]),
   /** CIDRs allowed to the public API endpoint; empty keeps the endpoint private (reachable from the CD plane only). */
   publicEndpointCidrs: z.array(Cidr).default([]),
+  /** ACM certificate for the platform's public HTTPS entry (the ingress gateway's load balancer); without it, HTTP only. */
+  ingressCertificateArn: z
+    .string()
+    .regex(/^arn:aws:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/, { error: 'must be an ACM certificate ARN' })
+    .optional(),
   /** Managed node groups, one per architecture. */
   nodeGroups: strictObject({ amd64: NodeGroupSchema, arm64: NodeGroupSchema }),
 }).superRefine((cluster, ctx) => {
@@ -282,6 +287,20 @@ const CiSchema = strictObject({
     });
   }
 });
+// --- GitOps (Argo CD) ---------------------------------------------------------------------------
+/** Where Argo CD finds the pilots' rendered manifests: one folder per pilot under `path`. */
+const GitOpsSchema = strictObject({
+  /** Git repository Argo CD syncs from (its read-only credentials are an Argo CD repository Secret). */
+  repository: GitRepository,
+  /** Branch, tag or commit Argo CD follows. */
+  revision: z.string().regex(/^[\w./-]+$/, { error: 'must be a git branch, tag or commit' }).default('main'),
+  /** Folder (relative, no `..`) holding `<pilot>/` folders of rendered manifests. */
+  path: z
+    .string()
+    .regex(/^(?!\/)(?!.*(^|\/)\.\.(\/|$))[\w.-]+(\/[\w.-]+)*$/, { error: 'must be a relative folder path inside the repository, such as deploy/pilots' })
+    .default('deploy/pilots'),
+});
+// --- end GitOps ----------------------------------------------------------------------------------
 
 export const PlatformFileSchema = strictObject({
   /** Platform name, used in tags. */
@@ -291,6 +310,8 @@ export const PlatformFileSchema = strictObject({
   registries: RegistrySettingsSchema.prefault({}),
   cluster: ClusterSchema,
   ci: CiSchema,
+  /** Argo CD's source for the pilots' workloads; without it no Argo CD objects are rendered. */
+  gitops: GitOpsSchema.optional(),
   /** The platform's own components; their registries live under `platform/`. */
   components: ComponentList,
 }).superRefine((platform, ctx) => {
@@ -419,6 +440,7 @@ export function fiwareServiceOf(pilot: Pick<PilotFile, 'name' | 'fiwareService'>
 
 export type ComponentSpec = z.infer<typeof ComponentSchema>;
 export type PlatformSpec = z.infer<typeof PlatformFileSchema>;
+export type GitOpsSpec = z.infer<typeof GitOpsSchema>;
 export type PilotFile = z.infer<typeof PilotFileSchema>;
 export type ArchitectureName = z.infer<typeof Architecture>;
 export type ArtefactKindName = z.infer<typeof ArtefactKind>;

@@ -4,20 +4,24 @@ import { Construct, IDependable } from 'constructs';
 /** Istio's chart repository. */
 const ISTIO_CHARTS = 'https://istio-release.storage.googleapis.com/charts';
 
-/** An external authorizer istiod should know (meshConfig.extensionProviders, envoyExtAuthzGrpc). */
-export interface ExtAuthzProvider {
-  readonly name: string;
-  /** In-cluster host of the authorizer's gRPC service. */
-  readonly service: string;
-  readonly port: number;
-}
-
 export interface IstioMeshProps {
   readonly cluster: eks.ICluster;
   /** Istio release for all three charts, e.g. 1.29.0. */
   readonly version: string;
-  /** Authorizers AuthorizationPolicies with action CUSTOM may name. */
-  readonly extAuthzProviders: readonly ExtAuthzProvider[];
+  /** Entries of istiod's `meshConfig.extensionProviders` (ext_authz for CUSTOM policies, tracing). */
+  readonly extensionProviders: readonly object[];
+  /**
+   * istiod's environment.
+   * @default - none
+   */
+  readonly istiodEnv?: Readonly<Record<string, string>>;
+  /** Namespace and pod labels of the ingress gateway (what Gateways and policies select). */
+  readonly gateway: { readonly namespace: string; readonly labels: Readonly<Record<string, string>> };
+  /**
+   * ACM certificate the gateway's load balancer terminates TLS with (443 -> the gateway's port 80).
+   * @default - plain TCP on port 80 only
+   */
+  readonly certificateArn?: string;
   /** Things that must exist before the mesh (node groups, so the charts have somewhere to run). */
   readonly after?: readonly IDependable[];
 }
@@ -42,28 +46,36 @@ export class IstioMesh extends Construct {
       release: 'istiod',
       namespace: 'istio-system',
       values: {
-        meshConfig: {
-          accessLogFile: '/dev/stdout',
-          extensionProviders: props.extAuthzProviders.map((p) => ({
-            name: p.name,
-            envoyExtAuthzGrpc: { service: p.service, port: p.port },
-          })),
-        },
+        meshConfig: { accessLogFile: '/dev/stdout', extensionProviders: props.extensionProviders },
+        pilot: { env: props.istiodEnv ?? {} },
       },
     });
     istiod.node.addDependency(base);
     const gateway = chart('IngressGateway', {
       chart: 'gateway',
       release: 'istio-ingressgateway',
-      namespace: 'istio-ingress',
+      namespace: props.gateway.namespace,
       createNamespace: true,
       values: {
+        labels: props.gateway.labels,
         service: {
           type: 'LoadBalancer',
           annotations: {
             'service.beta.kubernetes.io/aws-load-balancer-type': 'nlb',
             'service.beta.kubernetes.io/aws-load-balancer-cross-zone-load-balancing-enabled': 'true',
+            ...(props.certificateArn
+              ? {
+                  'service.beta.kubernetes.io/aws-load-balancer-ssl-cert': props.certificateArn,
+                  'service.beta.kubernetes.io/aws-load-balancer-ssl-ports': '443',
+                  'service.beta.kubernetes.io/aws-load-balancer-ssl-negotiation-policy': 'ELBSecurityPolicy-TLS13-1-2-2021-06',
+                }
+              : {}),
           },
+          // TLS ends at the load balancer; both listeners reach the gateway's plain HTTP port.
+          ports: [
+            { name: 'http2', port: 80, targetPort: 8080 },
+            ...(props.certificateArn ? [{ name: 'https', port: 443, targetPort: 8080 }] : []),
+          ],
         },
       },
     });

@@ -39,6 +39,11 @@ export interface PlatformClusterProps {
   readonly publicEndpointCidrs?: readonly string[];
   /** Namespaces the CD deployer role may administer. */
   readonly deployerNamespaces: readonly string[];
+  /**
+   * Extra labels of the x86 nodes (the default pool).
+   * @default - none
+   */
+  readonly x86NodeLabels?: Readonly<Record<string, string>>;
 }
 
 /** Node label and taint key by which workloads choose an architecture. */
@@ -122,11 +127,13 @@ export class PlatformCluster extends Construct {
       new iam.PolicyStatement({ actions: ['eks:DescribeCluster'], resources: [this.cluster.clusterArn] }),
     );
 
-    this.nodeGroups = (['amd64', 'arm64'] as const).map((arch) => this.nodeGroup(arch, props.nodeGroups[arch], props.clusterSubnets));
+    this.nodeGroups = (['amd64', 'arm64'] as const).map((arch) =>
+      this.nodeGroup(arch, props.nodeGroups[arch], props.clusterSubnets, arch === 'amd64' ? (props.x86NodeLabels ?? {}) : {}),
+    );
     this.addOns();
   }
 
-  private nodeGroup(arch: ArchitectureName, spec: NodeGroupSpec, subnets: ec2.SubnetSelection): eks.Nodegroup {
+  private nodeGroup(arch: ArchitectureName, spec: NodeGroupSpec, subnets: ec2.SubnetSelection, labels: Readonly<Record<string, string>>): eks.Nodegroup {
     const userData = new ec2.MultipartUserData();
     const boot = ec2.UserData.forLinux();
     boot.addCommands(`echo '${NODE_SYSCTLS}' > /etc/sysctl.d/90-iiot-platform.conf`, 'sysctl --system');
@@ -147,7 +154,7 @@ export class PlatformCluster extends Construct {
       desiredSize: spec.desiredSize ?? spec.minSize,
       subnets,
       launchTemplateSpec: { id: launchTemplate.launchTemplateId!, version: launchTemplate.latestVersionNumber },
-      labels: { [ARCH_LABEL]: arch },
+      labels: { ...labels, [ARCH_LABEL]: arch },
       // x86 is the default pool; arm64 nodes take only workloads that say they run there.
       taints: arch === 'arm64' ? [{ key: ARCH_LABEL, value: arch, effect: eks.TaintEffect.NO_SCHEDULE }] : undefined,
       enableNodeAutoRepair: true,
@@ -163,6 +170,12 @@ export class PlatformCluster extends Construct {
   /** EBS CSI (volumes for MongoDB, CrateDB, Keycloak) and CloudWatch observability, each with its own Pod Identity role. */
   private addOns(): void {
     const podIdentityAgent = new eks.Addon(this, 'PodIdentityAgent', { cluster: this.cluster, addonName: 'eks-pod-identity-agent' });
+    // The pilots' NetworkPolicies only bite when the VPC CNI enforces them.
+    new eks.Addon(this, 'VpcCni', {
+      cluster: this.cluster,
+      addonName: 'vpc-cni',
+      configurationValues: { enableNetworkPolicy: 'true' },
+    });
     const addOnWithRole = (id: string, addonName: string, namespace: string, serviceAccount: string, managedPolicy: string, why: string) => {
       const role = new iam.Role(this, `${id}Role`, {
         assumedBy: new iam.ServicePrincipal('pods.eks.amazonaws.com').withSessionTags(),

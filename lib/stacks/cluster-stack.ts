@@ -5,7 +5,7 @@ import { PlatformSpec } from '../config/schema';
 import { ArgoCd } from '../constructs/argo-cd';
 import { IstioMesh } from '../constructs/istio-mesh';
 import { PlatformCluster } from '../constructs/platform-cluster';
-import { OPA_EXT_AUTHZ, OPA_SERVICE_HOST } from '../../k8s/mesh/ext-authz';
+import { CLUSTER_REQUIREMENTS } from '../../k8s/cluster-requirements';
 import { PlatformStack, PlatformStackProps } from './platform-stack';
 
 /** Pinned releases of what the cluster stack installs with Helm. */
@@ -40,13 +40,18 @@ export class ClusterStack extends PlatformStack {
       adminRoleArns: props.cluster.adminRoles,
       publicEndpointCidrs: props.cluster.publicEndpointCidrs,
       deployerNamespaces: props.deployerNamespaces,
+      // CrateDB schedules only where the node provides its kernel setting (set at boot on every node).
+      x86NodeLabels: CLUSTER_REQUIREMENTS.crateNodes.labels,
     });
     const cluster = this.platformCluster.cluster;
 
     const mesh = new IstioMesh(this, 'Mesh', {
       cluster,
       version: ISTIO_VERSION,
-      extAuthzProviders: [{ name: OPA_EXT_AUTHZ.providerName, service: OPA_SERVICE_HOST, port: OPA_EXT_AUTHZ.grpcPort }],
+      extensionProviders: CLUSTER_REQUIREMENTS.istio.extensionProviders,
+      istiodEnv: CLUSTER_REQUIREMENTS.istio.istiodEnv,
+      gateway: { namespace: CLUSTER_REQUIREMENTS.istio.ingressGateway.namespace, labels: CLUSTER_REQUIREMENTS.istio.ingressGateway.selector },
+      certificateArn: props.cluster.ingressCertificateArn,
       after: this.platformCluster.nodeGroups,
     });
     new ArgoCd(this, 'ArgoCd', { cluster, chartVersion: ARGO_CD_CHART_VERSION, after: [mesh.ready] });

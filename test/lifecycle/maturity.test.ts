@@ -3,7 +3,7 @@ import { ComponentSpec } from '../../lib/config/schema';
 import { maturityOf } from '../../lib/lifecycle/maturity';
 import { maturityTable } from '../../lib/lifecycle/maturity-table';
 import { DEMO_CONFIG } from '../fixtures/demo-platform';
-import { problemsOf, configWith } from '../fixtures/config-edits';
+import { problemsOf, configWith } from '../fixtures/config-edit';
 
 const bare: ComponentSpec = {
   name: 'gauge',

@@ -1,0 +1,86 @@
+import { VirtualService } from '@kubernetes-models/istio/networking.istio.io/v1beta1';
+import { Construct } from 'constructs';
+import { addKubeObject } from '../kube-object';
+
+/** One path prefix of the public API and the service behind it. */
+export interface ApiRoute {
+  /** The prefix, without a trailing slash: `/orion`. Both `/orion` and `/orion/...` match. */
+  readonly prefix: string;
+  /** The destination Service's host name. */
+  readonly host: string;
+  /** The destination Service's port. */
+  readonly port: number;
+  /**
+   * Strip the prefix, so `/orion/v2/entities` reaches the service as `/v2/entities`.
+   * @default true
+   */
+  readonly rewrite?: boolean;
+  /**
+   * Paths under the prefix reachable without a token (`/version`), or `all` for the whole prefix.
+   * @default none: every request needs a tenant token
+   */
+  readonly publicPaths?: readonly string[] | 'all';
+}
+
+/** Paths open without a token: exact paths and prefixes (ending in `/`). */
+export interface PublicPaths {
+  readonly exact: readonly string[];
+  readonly prefixes: readonly string[];
+}
+
+/** The public paths the routes declare, for the AuthorizationPolicy and the OPA policy alike. */
+export function publicPaths(routes: readonly ApiRoute[]): PublicPaths {
+  const exact: string[] = [];
+  const prefixes: string[] = [];
+  for (const route of routes) {
+    if (route.publicPaths === 'all') {
+      exact.push(route.prefix);
+      prefixes.push(`${route.prefix}/`);
+    } else for (const path of route.publicPaths ?? []) exact.push(`${route.prefix}${path}`);
+  }
+  return { exact, prefixes };
+}
+
+export interface ApiRoutesProps {
+  /** The routes, first match wins. */
+  readonly routes: readonly ApiRoute[];
+  /** The Gateway (`namespace/name`) the routes bind to. */
+  readonly gateway: string;
+  /** Namespace of the VirtualService. */
+  readonly namespace: string;
+  /**
+   * Hosts the routes answer for.
+   * @default ['*']
+   */
+  readonly hosts?: readonly string[];
+}
+
+/** The platform API on the ingress gateway: routing by path prefix, with the prefix rewritten away. */
+export class ApiRoutes extends Construct {
+  constructor(scope: Construct, id: string, props: ApiRoutesProps) {
+    super(scope, id);
+    const prefixes = props.routes.map((r) => r.prefix);
+    const invalid = prefixes.filter((p) => !/^\/[a-z0-9-]+$/.test(p));
+    if (invalid.length > 0) throw new Error(`route prefixes must look like /name: ${invalid.join(', ')}`);
+    if (new Set(prefixes).size !== prefixes.length) throw new Error(`route prefixes repeat: ${prefixes.join(', ')}`);
+
+    addKubeObject(
+      this,
+      'VirtualService',
+      new VirtualService({
+        metadata: { name: 'platform-api', namespace: props.namespace },
+        spec: {
+          hosts: [...(props.hosts ?? ['*'])],
+          gateways: [props.gateway],
+          http: props.routes.map((route) => ({
+            name: route.prefix.slice(1),
+            // `/orion/` as a prefix, not `/orion`, so `/orionx` does not match; the bare `/orion` matches exactly.
+            match: [{ uri: { exact: route.prefix } }, { uri: { prefix: `${route.prefix}/` } }],
+            ...((route.rewrite ?? true) ? { rewrite: { uri: '/' } } : {}),
+            route: [{ destination: { host: route.host, port: { number: route.port } } }],
+          })),
+        },
+      }),
+    );
+  }
+}

@@ -1,0 +1,48 @@
+import { Gateway } from '@kubernetes-models/istio/networking.istio.io/v1beta1';
+import { Construct } from 'constructs';
+import { addKubeObject } from '../kube-object';
+
+/**
+ * The ingress gateway the cluster stack installs (Istio's gateway chart): its namespace and pod labels.
+ * Routes, token checks and the ext_authz policy all attach to these pods.
+ */
+export const INGRESS_GATEWAY = {
+  namespace: 'istio-system',
+  selector: { istio: 'ingressgateway' },
+  /** The gateway pods' listening ports (Istio's gateway chart maps Service 80/443 to these). */
+  containerPorts: [8080, 8443],
+} as const;
+
+export interface IngressGatewayProps {
+  /**
+   * Hosts the gateway accepts.
+   * @default ['*']
+   */
+  readonly hosts?: readonly string[];
+}
+
+/**
+ * The platform's one entry point: plain HTTP on port 80 behind the AWS load balancer, which terminates
+ * TLS (the cluster stack configures its certificate).
+ */
+export class IngressGateway extends Construct {
+  /** `namespace/name`, as VirtualServices reference it. */
+  public readonly ref: string;
+
+  constructor(scope: Construct, id: string, props: IngressGatewayProps = {}) {
+    super(scope, id);
+    const name = 'platform-gateway';
+    this.ref = `${INGRESS_GATEWAY.namespace}/${name}`;
+    addKubeObject(
+      this,
+      'Gateway',
+      new Gateway({
+        metadata: { name, namespace: INGRESS_GATEWAY.namespace },
+        spec: {
+          selector: { ...INGRESS_GATEWAY.selector },
+          servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: [...(props.hosts ?? ['*'])] }],
+        },
+      }),
+    );
+  }
+}

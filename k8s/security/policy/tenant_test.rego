@@ -1,0 +1,166 @@
+# Policy tests: `opa test k8s/security/policy` (jest runs it when an `opa` binary is on the PATH).
+# The keys below exist only for these tests: they sign tokens of a made-up issuer and never leave this file.
+package iiot.authz_test
+
+import rego.v1
+
+import data.iiot.authz
+
+issuer := "https://keycloak.test/auth/realms/acme"
+
+jwks_uri := "https://keycloak.test/auth/realms/acme/protocol/openid-connect/certs"
+
+policy_data := {
+	"tenants": {
+		"acme": {"issuer": issuer, "jwks_uri": jwks_uri, "audience": "fiware"},
+		"bravo": {"issuer": "https://keycloak.test/auth/realms/bravo", "jwks_uri": "https://keycloak.test/auth/realms/bravo/protocol/openid-connect/certs", "audience": "fiware"}
+	},
+	"open_paths": ["/orion/version", "/quantumleap/version", "/iota-north/iot/about"],
+	"open_prefixes": ["/auth/"]
+}
+
+# Private JWK the test issuer signs with (no `alg`, so it can also sign the wrong-algorithm token);
+# its public half is what the mocked JWKS endpoint serves.
+signing_key := {"kty": "RSA", "kid": "test-key", "n": "5jCi8I2VxXPM-PPhh_H32cnXdZejss8YcRG02Wr-QoXTey08cOF2oI5__tV6MY4NeDI6HC4ePAxazpVn6w3sxQ18geQtMJCYhq0Q1Rb1DlZYJ945U6Md-zcR3u01l7YQZF6CefftoMd3NfsMLnE4hOH72bMs5v-SdwYAK5p9kgZIMG60Lf7hPrFxJuex5niqFPkBggr0Ey_bq8e5WFi_kki8S_C-8mxquFw_EM9e68M042b2KBsaJz8JJTdAkgp5w1P7wCxrZUuPQLW8V2x01cBi_J1b-ue_2fM9fpEOxmJL3Bu8G6pumRQWl_2uLviP5Nz57lY43gyDirgQ7T2sGQ", "e": "AQAB", "d": "M5oYlMtwlTxx6Scm2kZcdPah9csCF-4EASjifVDWYcxFTdokr_tjD_gR6mspwt0g2N6Nl06hWX29h40HqDJNbxkoXafsl3P6tUoruVE1qzqg9YMEH-Mzr-K2_132wyU9xHpJTpVNMFs2tqOqJekcrfFI95MKkFgfmc3_EMdHugmAiZhCFfv-v8sy7DCiGy6F57DY9xKcsULTxa9zoYg_V1vmV-D77CkzYTYCWOpeJZ0guAHNGjK61WEUJiEPizs9Jaw4Erx5-dCjVNtZNxjjDi7ZrRe9P7Ms9Fb7peuSfd7lLeshkkuCv5RkvUSbr3MSVQxKwRS1WXAk_bmTFWU6Xw", "p": "_YeBzzMcgDsizwi18oMTgj3ZeApqXQkhmvsvhhbX2Al6fr39HJDksEqYf2V3bEW7cIZipMYn9mRn0bOLh78GWWuvKYOPm9tD-Ax58SSO4_u95CZOeJmNESw2j9y73YmLZ6tOGRhfmO0AVzLKStUGPsFzx7-FXsoInsPqldO4FPM", "q": "6G7nTnwC2uxUmqc7i0XvlCIbglMNAQVFrCZblyUsKy0yrv7REz_I0ZsJbjDtyxyIg89Xm5HaqC5I932RhTlAq_iDn0uhztiHCOuBzC8kuh8guL3WDphvpFhoXg2-AoWpH6XrlzD2QLQ0FTyp_hE6NS-8qlkiGOtGi7F9ndQNLcM", "dp": "A4Q2o7YUxh6L3A1F4Mg6pArRkl2qngG7apfjT9vPQJrZDRr7gMLtuRg_xzyUDHdnIydqBNkOwtcfrYPtAoP-xYy90DiX7FR9O9qIcnTMWpMqThjN69RNZZiUZShtnqQCv_xbR_PTl55p68uzjJgpzwMF5RZd9jOdLP6QqWVXX0s", "dq": "L2AbiWXBdzngbL1VZ6fTk0_4Z3HiHqkicFpJJN-QxyQpRn3tw4ymtAJzw5_5eALS2Hr0kmMCPHFisf9IH-1xfxviSB-0VWLQ80J9bE7Xn5AkrUMUVFlBuC_E5hbK-dyggjDheimip8GTNBjvVTfRs3GNdPNB_e5GrMZ6oibMoN0", "qi": "2vkOBHxd_PFec1GM8eeipKyHe3ntM9d0_KBgM5JquRyT-JCXtWQlBfnUEMBbre09uGPC7Ary-L_cvuFMWzk2VLZvt2sPA4uEt7S1xneqwmvwKcEqiiW3wbouybCuUvdPE9LqUvi7pLnAlsPayDBB4qeXgGoHVWn73uk5g0DkokY"}
+
+# A key nobody trusts, for forged signatures.
+foreign_key := {"kty": "RSA", "kid": "other-key", "n": "5zxlJwJQWmR4AFERYP9o8-ibgxLmeZMlCFLdP9Ab_MtSgI8fg_KVveItkdfdy44d-tQqGitnJ0WOwovO5wN2EIC_Wk5_L3V5kf4avc1LpyHcVepN8pzetz4PEiYcg2Ohmla3MMqvlM0R5MCa_xER2DB95QjliTkYSIwZXbW6ID6WkL-TSkl9WYzlWFnqMr8kM6hLd6GMiTYIfmxFUznT6XaSuSctBgsFatczyzqk4OCl8rznpfTStB0hutk3pmSbamqQUqnpF-pn4S_uRTaQ4P72uZZaSxiVnSh9yz2JAbiQx09elAFtGGmADMVuDNat1zjUEN7k7-yOd3BwzblyBQ", "e": "AQAB", "d": "e5hMeLfukGIjF12SwcXC00ar2I4W9-SDvBnj0w0-kwrE45zxu2puSeVwIK7BCOFteiRCXLqA6FIa0Yw-NZF5XwNx7qhbqCz3ozuuuhnWgKlt8SjLgQytU5mtdIXqYlAJO0rI9SC2Y1KOaIvfoiCoPmWs5OlccXw9qTPjsF2cnp576jfSMHy5akevo-E8vESmnewmepD5QkMUVOpMYKoRxzN9dWdnVJCwp71LER6zephi1rRtm3YQzy7X0nxK5uQK5pUyGGUIdI-_7T5rHArdKZJZwQDwhdbCSQ7-WyqkJrMCYze4zOJCClcTCCXVxR4Sg1jUiB73K-0tjFUhU_47", "p": "_J-gjgRTF5jUvs2k80chBELVX3V1JVgRVNSULiXADeQk7Tj6fMomRXC86EYQxTrzyqvw375kFNfOxRxGnvqSliqrNJyhk3Ew66hL6rOHEzf2oQx9l0_VisOcsBnQnwjKzmgvTln7VxX5jUoRDwejc3VZ-Vg6vOst2HxYEO6ucAc", "q": "6lOWoLrwom1068IWKxbzJrQx1l3A6ns55WDjsjm0zjxQ1TinzRs2GG6KpQ_Fl28dcMJq3nkUAQSwTGU1JiJHXeH37Z56N_9qNmXN2l8-qd3ZicOCGt0eWEJYdKxy1-qSaLfhLxAK90gZrDfX2vbyCr4BwlCWITwjZZR9EZ30cpM", "dp": "Bmz9BX_AqVH-31eVwYZmpZgZm1L-htOlpTW_Cyl0qCXMdqhDXtc5f_ytIW9ez9V_DAGxn89U9l7C6KqedT7EacNuFWmChqCTcPsX60Fjxy5ePJx3uViTgvMU0jnl35W2qudlhKWvSfjKHzjqFCrKko5CmqAO5m1I_j-zccLQdxM", "dq": "xl1CewglourT-qxPxeRkrBQIyHaPVDBCv6n4tyxgoeGvcADJFDl_3sjdN4QVee-HVahPfcuzonUMpW9bwc9s6M3c6tuojPT8PdaKn9zXGEeE2zmVTxZ2lLJ9XS-K_LtHe7yFtSh4kAMKMJ8JbQR1u6BDrvI3VSUqtdgw1BQKFl8", "qi": "mx_FE8LQJ857lLYEtvgwvUAyMAd9Szp1W9k6yWh9-Ik8j6pbScrgBeivn7APRRwx8xEkBig9kYHWN6Gy25zzpcPP7QA0cWGvDbshG8naxt3NdYBIvZZSuBOAHf8GIOmIQhXn-60jH4qzvC8qnylF3zIeuxpJ6OKiSacBQdeO-As"}
+
+published_jwks := {"keys": [{"kty": "RSA", "kid": "test-key", "alg": "RS256", "use": "sig", "n": "5jCi8I2VxXPM-PPhh_H32cnXdZejss8YcRG02Wr-QoXTey08cOF2oI5__tV6MY4NeDI6HC4ePAxazpVn6w3sxQ18geQtMJCYhq0Q1Rb1DlZYJ945U6Md-zcR3u01l7YQZF6CefftoMd3NfsMLnE4hOH72bMs5v-SdwYAK5p9kgZIMG60Lf7hPrFxJuex5niqFPkBggr0Ey_bq8e5WFi_kki8S_C-8mxquFw_EM9e68M042b2KBsaJz8JJTdAkgp5w1P7wCxrZUuPQLW8V2x01cBi_J1b-ue_2fM9fpEOxmJL3Bu8G6pumRQWl_2uLviP5Nz57lY43gyDirgQ7T2sGQ", "e": "AQAB"}]}
+
+mock_http_send(req) := {"status_code": 200, "raw_body": json.marshal(published_jwks)} if req.url == jwks_uri
+
+mock_http_send(req) := {"status_code": 404, "raw_body": ""} if req.url != jwks_uri
+
+now_s := round(time.now_ns() / 1000000000)
+
+base_claims := {"iss": issuer, "aud": "fiware", "exp": now_s + 3600, "iat": now_s, "tenant": "acme", "sub": "device-operator"}
+
+claims(overrides) := object.union(base_claims, overrides)
+
+token_signed(alg, key, payload) := io.jwt.encode_sign({"typ": "JWT", "alg": alg, "kid": "test-key"}, payload, key)
+
+valid_token := token_signed("RS256", signing_key, claims({}))
+
+request(method, path, headers) := {"attributes": {"request": {"http": {"method": method, "path": path, "headers": headers}}}}
+
+api_request(headers) := request("GET", "/orion/v2/entities", headers)
+
+allowed(req) if {
+	authz.allow with input as req with data.tenant_policy as policy_data with http.send as mock_http_send
+}
+
+test_valid_request_is_allowed if {
+	allowed(api_request({"authorization": concat(" ", ["Bearer", valid_token]), "fiware-service": "acme"}))
+}
+
+test_tenant_mismatch_is_denied if {
+	not allowed(api_request({"authorization": concat(" ", ["Bearer", valid_token]), "fiware-service": "bravo"}))
+}
+
+test_token_of_another_tenant_with_own_header_is_denied if {
+	token := token_signed("RS256", signing_key, claims({"tenant": "bravo"}))
+	not allowed(api_request({"authorization": concat(" ", ["Bearer", token]), "fiware-service": "acme"}))
+}
+
+test_expired_token_is_denied if {
+	token := token_signed("RS256", signing_key, claims({"exp": now_s - 60}))
+	not allowed(api_request({"authorization": concat(" ", ["Bearer", token]), "fiware-service": "acme"}))
+}
+
+test_token_without_exp_is_denied if {
+	token := token_signed("RS256", signing_key, object.remove(claims({}), ["exp"]))
+	not allowed(api_request({"authorization": concat(" ", ["Bearer", token]), "fiware-service": "acme"}))
+}
+
+test_token_not_yet_valid_is_denied if {
+	token := token_signed("RS256", signing_key, claims({"nbf": now_s + 600}))
+	not allowed(api_request({"authorization": concat(" ", ["Bearer", token]), "fiware-service": "acme"}))
+}
+
+test_bad_signature_is_denied if {
+	token := token_signed("RS256", foreign_key, claims({}))
+	not allowed(api_request({"authorization": concat(" ", ["Bearer", token]), "fiware-service": "acme"}))
+}
+
+test_tampered_payload_is_denied if {
+	[header, _, signature] := split(valid_token, ".")
+	forged := base64url.encode_no_pad(json.marshal(claims({"sub": "someone-else"})))
+	token := concat(".", [header, forged, signature])
+	not allowed(api_request({"authorization": concat(" ", ["Bearer", token]), "fiware-service": "acme"}))
+}
+
+test_wrong_algorithm_is_denied if {
+	token := token_signed("RS384", signing_key, claims({}))
+	not allowed(api_request({"authorization": concat(" ", ["Bearer", token]), "fiware-service": "acme"}))
+}
+
+test_wrong_issuer_is_denied if {
+	token := token_signed("RS256", signing_key, claims({"iss": "https://evil.test/realms/acme"}))
+	not allowed(api_request({"authorization": concat(" ", ["Bearer", token]), "fiware-service": "acme"}))
+}
+
+test_wrong_audience_is_denied if {
+	token := token_signed("RS256", signing_key, claims({"aud": "someone-else"}))
+	not allowed(api_request({"authorization": concat(" ", ["Bearer", token]), "fiware-service": "acme"}))
+}
+
+test_missing_authorization_header_is_denied if {
+	not allowed(api_request({"fiware-service": "acme"}))
+}
+
+test_missing_bearer_prefix_is_denied if {
+	not allowed(api_request({"authorization": valid_token, "fiware-service": "acme"}))
+}
+
+test_other_scheme_is_denied if {
+	not allowed(api_request({"authorization": concat(" ", ["Basic", valid_token]), "fiware-service": "acme"}))
+}
+
+test_empty_bearer_is_denied if {
+	not allowed(api_request({"authorization": "Bearer ", "fiware-service": "acme"}))
+}
+
+test_missing_fiware_service_is_denied if {
+	not allowed(api_request({"authorization": concat(" ", ["Bearer", valid_token])}))
+}
+
+test_empty_fiware_service_is_denied if {
+	token := token_signed("RS256", signing_key, claims({"tenant": ""}))
+	not allowed(api_request({"authorization": concat(" ", ["Bearer", token]), "fiware-service": ""}))
+}
+
+test_unknown_tenant_is_denied if {
+	token := token_signed("RS256", signing_key, claims({"tenant": "zulu"}))
+	not allowed(api_request({"authorization": concat(" ", ["Bearer", token]), "fiware-service": "zulu"}))
+}
+
+test_empty_tenant_claim_is_denied if {
+	token := token_signed("RS256", signing_key, claims({"tenant": ""}))
+	not allowed(api_request({"authorization": concat(" ", ["Bearer", token]), "fiware-service": "acme"}))
+}
+
+test_missing_tenant_claim_is_denied if {
+	token := token_signed("RS256", signing_key, object.remove(claims({}), ["tenant"]))
+	not allowed(api_request({"authorization": concat(" ", ["Bearer", token]), "fiware-service": "acme"}))
+}
+
+test_unreachable_jwks_is_denied if {
+	req := api_request({"authorization": concat(" ", ["Bearer", valid_token]), "fiware-service": "acme"})
+	not authz.allow with input as req with data.tenant_policy as policy_data with http.send as {"status_code": 503, "raw_body": ""}
+}
+
+test_open_paths_need_no_token if {
+	every path in ["/orion/version", "/quantumleap/version", "/iota-north/iot/about", "/auth/realms/acme/protocol/openid-connect/token"] {
+		allowed(request("GET", path, {}))
+	}
+}
+
+test_query_string_does_not_open_a_path if {
+	not allowed(request("GET", "/orion/v2/entities?x=/orion/version", {}))
+}
+
+test_open_path_prefix_only_matches_whole_segments if {
+	not allowed(request("GET", "/orion/versionx", {}))
+	not allowed(request("GET", "/authx/realms", {}))
+}

@@ -1,0 +1,55 @@
+import { Chart, ChartProps } from 'cdk8s';
+import { Construct } from 'constructs';
+import { Grafana } from '../grafana/grafana';
+import { Jaeger } from './jaeger';
+import { Kiali } from './kiali';
+import { MeshTracing, tracingExtensionProvider } from './mesh-tracing';
+import { Prometheus } from './prometheus';
+import { workloadDashboard } from './workload-dashboard';
+
+/** Namespace of the telemetry tools. */
+export const TELEMETRY_NAMESPACE = 'telemetry';
+
+/** Where Envoy sends spans: the `meshConfig.extensionProviders` entry the cluster stack adds. */
+export const TRACING_EXTENSION_PROVIDER = tracingExtensionProvider(`jaeger.${TELEMETRY_NAMESPACE}.svc.cluster.local`, Jaeger.ZIPKIN_PORT);
+
+export interface TelemetryChartProps extends ChartProps {
+  /**
+   * Istio's root namespace.
+   * @default 'istio-system'
+   */
+  readonly meshRootNamespace?: string;
+}
+
+const PROMETHEUS_DATASOURCE_UID = 'prometheus';
+
+/**
+ * Mesh and cluster telemetry: Prometheus (mesh and cAdvisor metrics), Jaeger (traces), Kiali (mesh
+ * graph), and Grafana with per-workload CPU, memory and network dashboards. The UIs are reached by
+ * `kubectl port-forward`, not through the public gateway.
+ */
+export class TelemetryChart extends Chart {
+  public readonly prometheus: Prometheus;
+  public readonly jaeger: Jaeger;
+
+  constructor(scope: Construct, id: string, props: TelemetryChartProps = {}) {
+    super(scope, id, { ...props, namespace: TELEMETRY_NAMESPACE });
+    const meshRootNamespace = props.meshRootNamespace ?? 'istio-system';
+    this.prometheus = new Prometheus(this, 'Prometheus');
+    this.jaeger = new Jaeger(this, 'Jaeger');
+    const grafana = new Grafana(this, 'Grafana', {
+      folder: 'Platform',
+      // The telemetry UIs all stay out of the mesh, so they reach Prometheus the same way.
+      meshSidecar: false,
+      datasources: [{ name: 'Prometheus', uid: PROMETHEUS_DATASOURCE_UID, type: 'prometheus', url: this.prometheus.url('http'), isDefault: true }],
+      dashboards: { 'workload-resources.json': workloadDashboard(PROMETHEUS_DATASOURCE_UID) },
+    });
+    new Kiali(this, 'Kiali', {
+      prometheusUrl: this.prometheus.url('http'),
+      tracingUrl: `http://${this.jaeger.host}:${Jaeger.QUERY_GRPC_PORT}${Jaeger.BASE_PATH}`,
+      grafanaUrl: grafana.url('http'),
+      meshRootNamespace,
+    });
+    new MeshTracing(this, 'Tracing', { meshRootNamespace });
+  }
+}

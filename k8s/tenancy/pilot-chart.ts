@@ -1,0 +1,29 @@
+import { Chart, ChartProps } from 'cdk8s';
+import { Construct } from 'constructs';
+import { ServiceEndpoint } from '../workload/platform-service';
+import { PilotNetworkPolicy } from './pilot-network-policy';
+import { PilotQuota, PilotQuotaProps } from './pilot-quota';
+
+export interface PilotChartProps extends ChartProps {
+  /** The pilot's namespace (created by the namespaces chart). */
+  readonly namespace: string;
+  /** Platform services the pilot's workloads may call. */
+  readonly platformServices: readonly ServiceEndpoint[];
+  /** Prometheus' pods. */
+  readonly metricsScraper: ServiceEndpoint;
+  /** @default PilotQuota's defaults */
+  readonly quota?: Omit<PilotQuotaProps, 'namespace'>;
+}
+
+/** The guard rails of one pilot's namespace: its quota and limits, and its network isolation. */
+export class PilotChart extends Chart {
+  constructor(scope: Construct, id: string, props: PilotChartProps) {
+    super(scope, id, props);
+    new PilotQuota(this, 'Quota', { ...props.quota, namespace: props.namespace });
+    new PilotNetworkPolicy(this, 'Network', {
+      namespace: props.namespace,
+      services: props.platformServices,
+      metricsScraper: props.metricsScraper,
+    });
+  }
+}

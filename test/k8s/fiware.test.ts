@@ -1,0 +1,85 @@
+import { synthDemoCharts } from '../fixtures/demo-charts';
+
+const fiware = synthDemoCharts().objects('fiware');
+const named = (kind: string, name: string) => {
+  const found = fiware.find((o) => o.kind === kind && o.metadata.name === name);
+  if (!found) throw new Error(`no ${kind} ${name}`);
+  return found;
+};
+const container = (kind: string, name: string) => named(kind, name).spec.template.spec.containers[0];
+const env = (c: { env: { name: string; value: string }[] }) => Object.fromEntries(c.env.map((e) => [e.name, e.value]));
+
+test('everything lives in the fiware namespace', () => {
+  expect(new Set(fiware.map((o) => o.metadata.namespace))).toEqual(new Set(['fiware']));
+});
+
+test('Orion runs multi-tenant on MongoDB and is probed on /version', () => {
+  const orion = container('Deployment', 'orion');
+  expect(orion.args).toEqual(['-fg', '-multiservice', '-disableFileLog', '-dbhost', 'mongo.fiware.svc.cluster.local']);
+  expect(orion.readinessProbe.httpGet).toMatchObject({ path: '/version', port: 1026 });
+  expect(orion.livenessProbe.httpGet).toMatchObject({ path: '/version', port: 1026 });
+});
+
+test.each([
+  ['mongo', '/data/db', '20Gi'],
+  ['crate', '/data', '50Gi'],
+])('%s is a StatefulSet with a gp3 volume at %s', (name, mountPath, size) => {
+  const sts = named('StatefulSet', name);
+  expect(sts.spec.volumeClaimTemplates).toEqual([
+    { metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], storageClassName: 'gp3', resources: { requests: { storage: size } } } },
+  ]);
+  expect(sts.spec.template.spec.containers[0].volumeMounts).toContainEqual({ name: 'data', mountPath });
+});
+
+test('the IoT Agent has the north and south ports and the DESIGN.md environment', () => {
+  const agent = container('Deployment', 'iotagent-ul');
+  expect(agent.ports.map((p: { containerPort: number }) => p.containerPort)).toEqual([4041, 7896]);
+  expect(env(agent)).toMatchObject({
+    IOTA_CB_HOST: 'orion.fiware.svc.cluster.local',
+    IOTA_CB_PORT: '1026',
+    IOTA_NORTH_PORT: '4041',
+    IOTA_HTTP_PORT: '7896',
+    IOTA_PROVIDER_URL: 'http://iotagent-ul.fiware.svc.cluster.local:4041',
+    IOTA_CB_NGSI_VERSION: 'v2',
+    IOTA_REGISTRY_TYPE: 'mongodb',
+    IOTA_MONGO_HOST: 'mongo.fiware.svc.cluster.local',
+    IOTA_MONGO_PORT: '27017',
+    IOTA_MONGO_DB: expect.any(String),
+  });
+  expect(agent.readinessProbe.httpGet).toMatchObject({ path: '/iot/about', port: 4041 });
+});
+
+test('QuantumLeap stores in CrateDB and is probed on /health and /version', () => {
+  const ql = container('Deployment', 'quantumleap');
+  expect(env(ql)).toEqual({ CRATE_HOST: 'crate.fiware.svc.cluster.local', CRATE_PORT: '4200', LOGLEVEL: 'INFO' });
+  expect(ql.readinessProbe.httpGet).toMatchObject({ path: '/health', port: 8668 });
+  expect(ql.livenessProbe.httpGet).toMatchObject({ path: '/version', port: 8668 });
+});
+
+test('CrateDB lands only on nodes prepared with vm.max_map_count, without a privileged step', () => {
+  const pod = named('StatefulSet', 'crate').spec.template.spec;
+  expect(pod.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms).toEqual([
+    { matchExpressions: [{ key: 'iiot-platform/crate-ready', operator: 'In', values: ['true'] }] },
+  ]);
+  expect(pod.initContainers).toBeUndefined();
+});
+
+describe('Grafana', () => {
+  const configMap = (name: string) => named('ConfigMap', name).data;
+
+  test('has CrateDB as a PostgreSQL datasource on port 5432', () => {
+    expect(configMap('grafana-datasources')['datasources.yaml']).toMatch(/type: postgres\n\s+url: crate\.fiware\.svc\.cluster\.local:5432/);
+  });
+
+  test('has one dashboard per tenant over its QuantumLeap schema', () => {
+    const dashboards = configMap('grafana-dashboards');
+    expect(Object.keys(dashboards).sort()).toEqual(['tenant-acme.json', 'tenant-bravo.json']);
+    expect(JSON.parse(dashboards['tenant-bravo.json']).templating.list[0].query).toContain("table_schema = 'mtbravo'");
+  });
+
+  test('takes its admin credentials from a Secret that is not rendered', () => {
+    const adminEnv = container('Deployment', 'grafana').env.filter((e: { name: string }) => e.name.startsWith('GF_SECURITY_ADMIN'));
+    expect(adminEnv.map((e: { valueFrom: { secretKeyRef: { name: string } } }) => e.valueFrom.secretKeyRef.name)).toEqual(['grafana-admin', 'grafana-admin']);
+    expect(fiware.filter((o) => o.kind === 'Secret')).toEqual([]);
+  });
+});
