@@ -81,11 +81,11 @@ describe('agent fleets', () => {
     const builderPolicies = resources('AWS::IAM::Policy').filter(([, p]) => /Fleetlinux/.test(JSON.stringify(p.Properties.Roles)));
     expect(builderPolicies).toHaveLength(2);
     for (const [, policy] of builderPolicies) {
-      const statement = policy.Properties.PolicyDocument.Statement;
-      expect(statement).toHaveLength(1);
-      expect(statement[0].Action).toBe('sts:AssumeRole');
-      expect(JSON.stringify(statement[0].Resource)).toMatch(/RolesPublisher/);
-      expect(JSON.stringify(statement[0].Resource)).not.toMatch(/Promoter|Deployer/);
+      const statements: { Action: string; Resource: unknown }[] = policy.Properties.PolicyDocument.Statement;
+      expect(statements.map((s) => s.Action).sort()).toEqual(['lambda:InvokeFunction', 'sts:AssumeRole']);
+      const assume = statements.find((s) => s.Action === 'sts:AssumeRole')!;
+      expect(JSON.stringify(assume.Resource)).toMatch(/RolesPublisher/);
+      expect(JSON.stringify(assume.Resource)).not.toMatch(/Promoter|Deployer/);
     }
   });
 });
@@ -156,7 +156,7 @@ describe('generated JCasC', () => {
       o.components.flatMap((c) => {
         const common = { owner: o.name, component: c, registry: 'r.example', region: 'eu-central-1' };
         return [
-          [`${o.name}-${c.name}-ci`, componentPipeline({ ...common, repository: `${o.name}/dev/${c.name}`, publisherRoleVariable: 'P', deliveryJob: c.cd ? '/x' : undefined })],
+          [`${o.name}-${c.name}-ci`, componentPipeline({ ...common, repository: `${o.name}/dev/${c.name}`, publisherRoleVariable: 'P', buildStatsVariable: 'S', deliveryJob: c.cd ? '/x' : undefined })],
           ...(c.cd ? [[`${o.name}-${c.name}-cd`, deliveryPipeline({ ...common, account: '111111111111', variables: { deployerRole: 'D', promoterRole: 'R', clusterName: 'C' } })]] : []),
         ];
       }),
@@ -179,10 +179,36 @@ test('a delivery job only for components with CD (maturity 3+), handed each buil
   expect(scripts.find((s) => s.includes("multibranchPipelineJob('bravo/quality-model')"))).not.toContain('build job:');
 });
 
+describe('build statistics', () => {
+  test('a retained, point-in-time-recoverable table written only by the ingest function', () => {
+    ci.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      Properties: { DeletionProtectionEnabled: true, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } },
+    });
+    const writers = resources('AWS::IAM::Policy').filter(([, p]) => JSON.stringify(p.Properties.PolicyDocument).includes('dynamodb:'));
+    expect(writers).toHaveLength(1);
+    const actions = writers[0][1].Properties.PolicyDocument.Statement.flatMap((s: { Action: string | string[] }) => [s.Action].flat());
+    expect(actions.filter((a: string) => a.startsWith('dynamodb:'))).toEqual(['dynamodb:PutItem']);
+  });
+
+  test('only the builder fleets may report, and every architecture cell reports', () => {
+    const invokers = resources('AWS::IAM::Policy').filter(([, p]) => JSON.stringify(p.Properties.PolicyDocument).includes('lambda:InvokeFunction'));
+    expect(invokers.map(([, p]) => JSON.stringify(p.Properties.Roles)).join()).toMatch(/Fleetlinuxx64Role.*Fleetlinuxarm64Role|Fleetlinuxarm64Role.*Fleetlinuxx64Role/);
+    expect(invokers.map(([, p]) => JSON.stringify(p.Properties.Roles)).join()).not.toMatch(/FleetcdRole/);
+  });
+
+  test('the dashboard shows pass rate and duration per architecture and per component', () => {
+    const body = JSON.stringify(Object.values(ci.findResources('AWS::CloudWatch::Dashboard'))[0].Properties.DashboardBody);
+    expect(body).toContain('Pass rate per architecture');
+    expect(body).toContain('Build duration per architecture');
+    for (const key of ['platform/gitlab2jenkins', 'acme/line-monitor', 'bravo/quality-model']) expect(body).toContain(`${key}: pass rate`);
+  });
+});
+
 describe('component pipeline', () => {
   const component = (overrides: Partial<ComponentSpec>): ComponentSpec => ({ ...model.pilots[0].components[0], ...overrides });
   const pipeline = (c: ComponentSpec) =>
-    componentPipeline({ owner: 'acme', component: c, registry: 'r.example', repository: 'acme/dev/x', region: 'eu-central-1', publisherRoleVariable: 'IIOT_PUBLISHER_ROLE_ACME' });
+    componentPipeline({ owner: 'acme', component: c, registry: 'r.example', repository: 'acme/dev/x', region: 'eu-central-1', publisherRoleVariable: 'IIOT_PUBLISHER_ROLE_ACME', buildStatsVariable: 'IIOT_BUILD_STATS_FUNCTION' });
 
   test('tests, then image, then push per architecture on the matching fleet; the index after all', () => {
     const text = pipeline(component({}));

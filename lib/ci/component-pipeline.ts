@@ -23,6 +23,19 @@ export interface ComponentPipelineProps {
    * @default - no delivery
    */
   readonly deliveryJob?: string;
+  /** Environment variable holding the build statistics function's name. */
+  readonly buildStatsVariable: string;
+}
+
+/** Shell that reports one build record per architecture; a reporting failure never fails the build. */
+function reportBuild(owner: string, component: string, functionVariable: string): string[] {
+  return [
+    'case "$FLEET" in linux-arm64) ARCH=arm64 ;; *) ARCH=amd64 ;; esac',
+    `printf '{"pilot":"%s","component":"%s","commit":"%s","branch":"%s","architecture":"%s","result":"%s","buildNumber":%s,"durationSeconds":%s,"finishedAt":"%s"}' \\`,
+    `  '${owner}' '${component}' "$GIT_COMMIT" "$BRANCH_NAME" "$ARCH" "$RESULT" "$BUILD_NUMBER" "$DURATION" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" > build-record.json`,
+    `aws lambda invoke --function-name "$${functionVariable}" --cli-binary-format raw-in-base64-out --payload file://build-record.json build-record.out >/dev/null \\`,
+    "  || echo 'build statistics not recorded'",
+  ];
 }
 
 /** Helm (and the AWS CLI) in a pinned image: builders need only Docker. */
@@ -146,6 +159,14 @@ export function componentPipeline(props: ComponentPipelineProps): string {
           ...block('matrix', [
             ...block('axes', [...block('axis', ["name 'FLEET'", `values ${fleets.map(str).join(', ')}`])]),
             ...block('agent', ['label "${FLEET}"']),
+            // One build record per architecture, whatever the outcome.
+            ...block('post', [
+              ...block('always', [
+                ...block('withEnv(["RESULT=${currentBuild.currentResult}", "DURATION=${(currentBuild.duration / 1000).intValue()}"])', [
+                  shStep(reportBuild(props.owner, component.name, props.buildStatsVariable)),
+                ]),
+              ]),
+            ]),
             ...block('stages', perArchitecture.length > 0 ? perArchitecture : block("stage('Checkout')", [...block('steps', ["echo 'nothing to build'"])])),
           ]),
         ]),

@@ -17,6 +17,7 @@ export const CascVariables = {
   publisherRole: (owner: string) => `IIOT_PUBLISHER_ROLE_${envName(owner)}`,
   promoterRole: (owner: string) => `IIOT_PROMOTER_ROLE_${envName(owner)}`,
   deployerRole: 'IIOT_DEPLOYER_ROLE',
+  buildStatsFunction: 'IIOT_BUILD_STATS_FUNCTION',
   clusterName: 'IIOT_CLUSTER_NAME',
   repositoryKey: (owner: string, component: string) => `REPO_KEY_${envName(owner)}_${envName(component)}`,
 } as const;
@@ -121,6 +122,7 @@ export function jenkinsCasc(props: JenkinsCascProps): Record<string, unknown> {
     ...owners.flatMap((o) => [CascVariables.publisherRole(o.name), CascVariables.promoterRole(o.name)]),
     CascVariables.deployerRole,
     CascVariables.clusterName,
+    CascVariables.buildStatsFunction,
   ];
 
   return {

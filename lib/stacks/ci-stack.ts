@@ -10,6 +10,7 @@ import { CascVariables, CiOwner, deliveryJobName, jenkinsCascYaml } from '../ci/
 import { pluginSpecs } from '../ci/jenkins-plugins';
 import { FLEET_ARCHITECTURE, FLEETS, PlatformSpec } from '../config/schema';
 import { AgentFleet } from '../constructs/agent-fleet';
+import { BuildStatistics } from '../constructs/build-statistics';
 import { JenkinsController } from '../constructs/jenkins-controller';
 import { PlatformKey } from '../constructs/platform-key';
 import { RegistryNames } from '../constructs/registry-names';
@@ -61,6 +62,14 @@ export class CiStack extends PlatformStack {
     // CD agents deploy and promote: the cluster deployer and every owner's promoter (prod writer).
     cd.grantAssumeRole(props.clusterDeployer, ...props.owners.map((o) => o.promoter));
 
+    const statistics = new BuildStatistics(this, 'BuildStatistics', {
+      vpc: props.vpc,
+      subnets: props.ciSubnets,
+      components: props.owners.flatMap((o) => o.components.map((c) => ({ key: `${o.name}/${c.name}`, architectures: c.architectures }))),
+      logKey,
+    });
+    for (const builders of [x64, arm64]) statistics.grantReport(builders.role);
+
     const registry = `${this.account}.dkr.ecr.${this.region}.amazonaws.com`;
     const casc = jenkinsCascYaml({
       ci: props.ci,
@@ -75,6 +84,7 @@ export class CiStack extends PlatformStack {
           region: this.region,
           publisherRoleVariable: CascVariables.publisherRole(owner.name),
           deliveryJob: component.cd ? deliveryJobName(owner.name, component.name) : undefined,
+          buildStatsVariable: CascVariables.buildStatsFunction,
         }),
       deliveryOf: (owner, component) =>
         deliveryPipeline({
@@ -99,6 +109,7 @@ export class CiStack extends PlatformStack {
     }
     environment[CascVariables.deployerRole] = props.clusterDeployer.roleArn;
     environment[CascVariables.clusterName] = props.clusterName;
+    environment[CascVariables.buildStatsFunction] = statistics.ingest.functionName;
 
     const secrets: Record<string, ecs.Secret> = { [CascVariables.agentSshKey]: ecs.Secret.fromSsmParameter(agentKey.privateKey) };
     for (const owner of props.owners) {
@@ -144,5 +155,6 @@ export class CiStack extends PlatformStack {
       description: `Point ${props.ci.jenkins.hostname} (internal DNS) here`,
     });
     new CfnOutput(this, 'JenkinsAdminPasswordSecret', { value: this.controller.adminPassword.secretArn });
+    new CfnOutput(this, 'BuildStatisticsDashboard', { value: statistics.dashboard.dashboardName });
   }
 }
