@@ -14,6 +14,7 @@ import {
   S3_READ_OBJECT_ACTIONS,
   S3_WRITE_OBJECT_ACTIONS,
 } from './artefact-access';
+import { AccessLogBucket } from './access-log-bucket';
 import { PlatformKey } from './platform-key';
 import { bucketArn, REGISTRY_TIERS, RegistryNames, RegistryTier, repositoryArn } from './registry-names';
 
@@ -101,31 +102,7 @@ export class ArtefactRegistry extends Construct {
     this.repositories = repositories;
 
     if (props.components.some((c) => c.artefacts.includes('blob'))) {
-      const accessLogs = new s3.Bucket(this, 'AccessLogs', {
-        encryption: s3.BucketEncryption.S3_MANAGED,
-        blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-        enforceSSL: true,
-        versioned: true,
-        removalPolicy: RemovalPolicy.RETAIN,
-        lifecycleRules: [{ expiration: Duration.days(365), noncurrentVersionExpiration: Duration.days(30) }],
-      });
-      Validations.of(accessLogs).acknowledge({
-        id: 'AwsSolutions-S1',
-        reason: 'This is the server-access-log destination of the blob buckets; logging it into itself would loop.',
-      });
-      Validations.of(accessLogs).acknowledge({
-        id: 'cdk-validator-cfnguard::s3_bucket_logging_enabled_check',
-        reason: 'This is the server-access-log destination of the blob buckets; logging it into itself would loop.',
-      });
-      Validations.of(accessLogs).acknowledge({
-        id: 'cdk-validator-cfnguard::s3_bucket_default_encryption_kms_check',
-        reason: 'S3 server access logging delivers only to SSE-S3 buckets.',
-      });
-      Validations.of(accessLogs).acknowledge({
-        id: 'cdk-validator-cfnguard::s3_bucket_object_lock_enabled_check',
-        reason: 'Access logs age out after a year by lifecycle; object lock would keep them past that.',
-      });
-      acknowledgeNoEventConsumer(accessLogs);
+      const accessLogs = new AccessLogBucket(this, 'AccessLogs', { receives: "the blob buckets' server access logs" });
       const blobKey = new PlatformKey(this, 'BlobKey', { description: `Encrypts the ${props.owner} blob registries` });
       this.blobKey = blobKey;
       this.blobBuckets = {

@@ -7,9 +7,9 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { AccessLogBucket } from './access-log-bucket';
 import { grantScoped } from './artefact-access';
 import { AgentFleet } from './agent-fleet';
 
@@ -155,23 +155,7 @@ export class JenkinsController extends Construct implements ec2.IConnectable {
       healthCheckGracePeriod: Duration.minutes(15),
     });
 
-    const accessLogs = new s3.Bucket(this, 'AccessLogs', {
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      versioned: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-      lifecycleRules: [{ expiration: Duration.days(365), noncurrentVersionExpiration: Duration.days(30) }],
-    });
-    for (const [id, reason] of [
-      ['AwsSolutions::AwsSolutions-S1', 'This bucket receives the load balancer access logs; logging it into itself would loop.'],
-      ['cdk-validator-cfnguard::s3_bucket_logging_enabled_check', 'This bucket receives the load balancer access logs; logging it into itself would loop.'],
-      ['cdk-validator-cfnguard::s3_bucket_default_encryption_kms_check', 'Load balancer access logs can only be delivered to SSE-S3 buckets.'],
-      ['cdk-validator-cfnguard::s3_bucket_object_lock_enabled_check', 'Access logs expire after a year; object lock would keep them past that.'],
-      ['cdk-validator-cfnguard::s3_event_notifications_enabled_check', 'Nothing consumes access-log object events.'],
-    ]) {
-      Validations.of(accessLogs).acknowledge({ id, reason });
-    }
+    const accessLogs = new AccessLogBucket(this, 'AccessLogs', { receives: 'the Jenkins load balancer access logs' });
 
     this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
       vpc: props.vpc,
