@@ -34,10 +34,12 @@ export function definePlatformCharts(app: App, model: PlatformModel): Chart[] {
     pilots: model.pilots.map((p) => p.name),
     stagingFor: deliveringPilots(model),
   });
+  const hostname = model.platform.cluster.ingressHostname;
   // One Keycloak realm per pilot, named after it; its tokens carry the pilot's FIWARE tenant.
   const identity = new IdentityChart(app, 'identity', {
     pilots: model.pilots,
     callerNamespaces: [OPA_NAMESPACE, INGRESS_GATEWAY.namespace],
+    publicUrl: hostname ? `https://${hostname}${KEYCLOAK_PATH}` : undefined,
   });
   const fiware = new FiwareChart(app, 'fiware', { tenants: model.pilots.map((p) => p.fiwareService) });
   const routes: ApiRoute[] = [

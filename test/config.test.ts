@@ -53,6 +53,7 @@ const malformed: [string, string, (doc: Document) => void, RegExp][] = [
   ['Graviton type in the x86 group', 'platform.yaml', (d) => d.setIn(['cluster', 'nodeGroups', 'amd64', 'instanceTypes', 1], 'c7g.large'), /cluster\.nodeGroups\.amd64\.instanceTypes\[1\] = "c7g\.large": is an arm64 \(Graviton\) instance type; this group is x86/],
   ['not an instance type', 'platform.yaml', (d) => d.setIn(['cluster', 'nodeGroups', 'amd64', 'instanceTypes', 0], 'xlarge'), /instanceTypes\[0\] = "xlarge": must be an EC2 instance type/],
   ['admin that is not a role', 'platform.yaml', (d) => d.setIn(['cluster', 'adminRoles', 0], 'arn:aws:iam::111111111111:user/bob'), /cluster\.adminRoles\[0\] = "arn:aws:iam::111111111111:user\/bob": must be an IAM role ARN/],
+  ['ingress certificate without host name', 'platform.yaml', (d) => d.deleteIn(['cluster', 'ingressHostname']), /cluster\.ingressHostname = \(missing\): required with ingressCertificateArn/],
   ['negative retention', 'platform.yaml', (d) => d.setIn(['registries', 'devImagesKept'], 0), /registries\.devImagesKept = 0: must be at least 1/],
 ];
 

@@ -183,6 +183,8 @@ const RegistrySettingsSchema = strictObject({
   devBlobVersionDays: z.int().min(1).max(3650).default(30),
 });
 
+const HostName = z.string().regex(/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}$/, { error: 'must be a DNS host name such as iiot.example.com' });
+
 /** Kubernetes versions the platform can run: each has its `@aws-cdk/lambda-layer-kubectl-vNN` installed. */
 export const KUBERNETES_VERSIONS = ['1.35', '1.36'] as const;
 /** The newest of them: what a platform gets unless its config says otherwise. */
@@ -227,6 +229,8 @@ const ClusterSchema = strictObject({
     .default([]),
   /** CIDRs allowed to the public API endpoint; empty keeps the endpoint private (reachable from the CD plane only). */
   publicEndpointCidrs: z.array(Cidr).default([]),
+  /** Public host name of the platform's API and Keycloak (`https://<host>/auth`); token issuers derive from it. */
+  ingressHostname: HostName.optional(),
   /** ACM certificate for the platform's public HTTPS entry (the ingress gateway's load balancer); without it, HTTP only. */
   ingressCertificateArn: z
     .string()
@@ -235,6 +239,9 @@ const ClusterSchema = strictObject({
   /** Managed node groups, one per architecture. */
   nodeGroups: strictObject({ amd64: NodeGroupSchema, arm64: NodeGroupSchema }),
 }).superRefine((cluster, ctx) => {
+  if (cluster.ingressCertificateArn && !cluster.ingressHostname) {
+    ctx.addIssue({ code: 'custom', path: ['ingressHostname'], message: 'required with ingressCertificateArn: the host name the certificate is for' });
+  }
   for (const arch of Architecture.options) {
     cluster.nodeGroups[arch].instanceTypes.forEach((type, i) => {
       if (instanceArchitecture(type) !== arch) {
@@ -269,7 +276,7 @@ const CiSchema = strictObject({
     /** Controller image, pinned (LTS line with JDK 17). */
     image: ImageReference,
     /** Host name users and the webhook relay reach Jenkins by; the certificate must cover it. */
-    hostname: z.string().regex(/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}$/, { error: 'must be a DNS host name such as ci.example.com' }),
+    hostname: HostName,
     /** ACM certificate for the HTTPS listener, in the platform's region. */
     certificateArn: z.string().regex(/^arn:aws:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/, {
       error: 'must be an ACM certificate ARN such as arn:aws:acm:eu-central-1:123456789012:certificate/<uuid>',

@@ -8,7 +8,7 @@ const env = Object.fromEntries(keycloak.containers[0].env.map((e: { name: string
 
 test('Keycloak serves under /auth with one fixed frontend URL, behind the gateway', () => {
   expect(env.KC_HTTP_RELATIVE_PATH.value).toBe('/auth');
-  expect(env.KC_HOSTNAME_URL.value).toBe('http://keycloak.identity.svc.cluster.local:8080/auth');
+  expect(env.KC_HOSTNAME_URL.value).toBe('https://iiot.demo.example.com/auth');
   expect(env.KC_PROXY_HEADERS.value).toBe('xforwarded');
   expect(keycloak.containers[0].readinessProbe.httpGet).toMatchObject({ path: '/auth/health/ready', port: 8080 });
 });

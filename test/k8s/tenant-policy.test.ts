@@ -19,12 +19,12 @@ describe('the policy data generated from the config', () => {
   test('lists each pilot tenant with its realm issuer, JWKS URI and audience', () => {
     expect(data.tenant_policy.tenants).toEqual({
       acme: {
-        issuer: 'http://keycloak.identity.svc.cluster.local:8080/auth/realms/acme',
+        issuer: 'https://iiot.demo.example.com/auth/realms/acme',
         jwks_uri: 'http://keycloak.identity.svc.cluster.local:8080/auth/realms/acme/protocol/openid-connect/certs',
         audience: 'fiware',
       },
       bravo: {
-        issuer: 'http://keycloak.identity.svc.cluster.local:8080/auth/realms/bravo',
+        issuer: 'https://iiot.demo.example.com/auth/realms/bravo',
         jwks_uri: 'http://keycloak.identity.svc.cluster.local:8080/auth/realms/bravo/protocol/openid-connect/certs',
         audience: 'fiware',
       },
@@ -118,7 +118,7 @@ describe('at the ingress gateway', () => {
     expect(authn.spec.selector).toEqual({ matchLabels: { istio: 'ingressgateway' } });
     expect(authn.spec.jwtRules).toEqual(
       demo.model.pilots.map((p) => ({
-        issuer: `http://keycloak.identity.svc.cluster.local:8080/auth/realms/${p.name}`,
+        issuer: `https://iiot.demo.example.com/auth/realms/${p.name}`,
         jwksUri: `http://keycloak.identity.svc.cluster.local:8080/auth/realms/${p.name}/protocol/openid-connect/certs`,
         audiences: ['fiware'],
         forwardOriginalToken: true,
