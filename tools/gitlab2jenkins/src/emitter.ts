@@ -13,6 +13,8 @@ interface Planned {
   readonly unstash: readonly string[];
   /** Whether a later job takes this job's artifacts, so it must stash them. */
   readonly stash: boolean;
+  /** Global and job variables, which GitLab also passes to the job's services. */
+  readonly serviceVariables: readonly string[];
 }
 
 const CATCH_ERROR = "catchError(buildResult: 'SUCCESS', stageResult: 'UNSTABLE')";
@@ -26,7 +28,8 @@ export function emitJenkinsfile(p: Pipeline, diags: Diagnostics): string {
   const planned = live.map((job): Planned => {
     const c = conditions.get(job.name)!;
     if (c.when === 'delayed' && job.startInSeconds === undefined) diags.warn(job.name, 'when', job.keyPos.get('when') ?? job.pos, 'delayed job without start_in');
-    return { job, condition: c.condition, manual: c.when === 'manual', unstash: consumers.get(job.name)!, stash: consumed.has(job.name) };
+    const serviceVariables = [...new Set([...p.variables, ...job.variables].map((v) => v.name).filter(isIdentifier))];
+    return { job, condition: c.condition, manual: c.when === 'manual', unstash: consumers.get(job.name)!, stash: consumed.has(job.name), serviceVariables };
   });
   const inPost = (when: string): Planned[] => planned.filter((x) => conditions.get(x.job.name)!.when === when);
   const staged = planned.filter((x) => !['always', 'on_failure'].includes(conditions.get(x.job.name)!.when));
@@ -198,7 +201,7 @@ function steps(x: Planned, diags: Diagnostics): string[] {
   const out: string[] = [];
   if (x.unstash.length) out.push(...block('script', x.unstash.map((s) => `unstashIfPresent(${str(s)})`)));
   if (job.startInSeconds !== undefined) out.push(`sleep(time: ${job.startInSeconds}, unit: 'SECONDS')`);
-  const run = job.services.length ? block('script', withServices(job, shStep([...job.beforeScript, ...job.script]), diags)) : [shStep([...job.beforeScript, ...job.script])];
+  const run = job.services.length ? block('script', withServices(x, shStep([...job.beforeScript, ...job.script]), diags)) : [shStep([...job.beforeScript, ...job.script])];
   out.push(...(job.allowFailure ? block(CATCH_ERROR, run) : run));
   if (x.stash) {
     if (job.parallel) diags.warn(job.name, 'artifacts', job.keyPos.get('artifacts')!, 'every matrix cell stashes under the same name; the last one wins');
@@ -211,7 +214,8 @@ function steps(x: Planned, diags: Diagnostics): string[] {
  * GitLab services as Jenkins sidecars: each service runs with docker.image().withRun and is
  * linked into the job container under its aliases.
  */
-function withServices(job: Job, body: string, diags: Diagnostics): string[] {
+function withServices(x: Planned, body: string, diags: Diagnostics): string[] {
+  const { job } = x;
   const links = job.services.flatMap((s, i) => s.aliases.map((a) => `'--link ' + svc${i}.id + ${str(`:${a}`)}`));
   let inner = job.image
     ? block(dockerInside(job, diags, links), [body])
@@ -219,15 +223,23 @@ function withServices(job: Job, body: string, diags: Diagnostics): string[] {
   if (!job.image) diags.warn(job.name, 'services', job.keyPos.get('services')!, 'services without a job image cannot be linked; reach them by container IP (docker inspect)');
   for (let i = job.services.length - 1; i >= 0; i--) {
     const s = job.services[i];
+    // No --network-alias: docker rejects it on the default bridge withRun uses; --link names them.
+    // `-e NAME` without a value forwards the stage's value, as GitLab gives services all variables.
     const args = [
-      ...s.aliases.map((a) => `--network-alias ${a}`),
-      ...s.variables.map((v) => `-e ${v.name}=${v.value}`),
-      ...(s.entrypoint ? [`--entrypoint=${s.entrypoint[0] ?? ''}`] : []),
+      ...x.serviceVariables.map((name) => `-e ${name}`),
+      ...s.variables.map((v) => `-e ${dockerArg(`${v.name}=${v.value}`)}`),
+      ...(s.entrypoint ? [dockerArg(`--entrypoint=${s.entrypoint[0] ?? ''}`)] : []),
     ].join(' ');
-    const call = `docker.image(${expanded(s.name, jenkinsVariable)}).withRun(${str(args)}${s.command ? `, ${str(s.command.join(' '))}` : ''}) { svc${i} ->`;
+    const params = s.command ? [str(args), str(s.command.map(dockerArg).join(' '))] : args ? [str(args)] : [];
+    const call = `docker.image(${expanded(s.name, jenkinsVariable)}).withRun${params.length ? `(${params.join(', ')})` : ''} { svc${i} ->`;
     inner = [call, ...inner.map((l) => `    ${l}`), '}'];
   }
   return ['// GitLab services: sidecar containers linked into the job container', ...inner];
+}
+
+/** One argument of withRun/inside, which Jenkins splits at spaces unless double-quoted. */
+function dockerArg(text: string): string {
+  return /^[\w@%+=:,./-]*$/.test(text) ? text : `"${text.replace(/["\\]/g, '\\$&')}"`;
 }
 
 /** Ant patterns for artifact paths: a directory also means everything below it. */

@@ -33,6 +33,16 @@ function tokenize(text: string): Token[] {
 }
 
 /**
+ * `$CI_PIPELINE_SOURCE` derived from how Jenkins started the build, so the common
+ * `== "merge_request_event"` / `"schedule"` / `"push"` rules keep their meaning. Sources Jenkins
+ * cannot tell apart (api, trigger, pipeline, ...) never match.
+ */
+const PIPELINE_SOURCE =
+  "(env.CHANGE_ID ? 'merge_request_event' : " +
+  "!currentBuild.getBuildCauses('hudson.triggers.TimerTrigger$TimerTriggerCause').isEmpty() ? 'schedule' : " +
+  "!currentBuild.getBuildCauses('hudson.model.Cause$UserIdCause').isEmpty() ? 'web' : 'push')";
+
+/**
  * Translates GitLab's CI expression language (`$VAR`, `==`, `!=`, `=~`, `!~`, `&&`, `||`,
  * parentheses, strings, `/regex/flags`, `null`). Throws SyntaxError for anything else.
  */
@@ -45,6 +55,7 @@ export function translateExpression(text: string): TranslatedExpression {
     return tok?.t === 'op' && tok.op === op;
   };
   const envRef = (name: string): string => {
+    if (name === 'CI_PIPELINE_SOURCE') return PIPELINE_SOURCE;
     const target = jenkinsVariable(name);
     if (target === undefined) gitlabOnly.add(name);
     return `env.${target ?? name}`;

@@ -117,12 +117,22 @@ describe('other mappings', () => {
       [
         '                script {',
         '                    // GitLab services: sidecar containers linked into the job container',
-        "                    docker.image('postgres:15').withRun('--network-alias postgres') { svc0 ->",
-        "                        docker.image('bitnami/redis:7').withRun('--network-alias cache') { svc1 ->",
+        "                    docker.image('postgres:15').withRun { svc0 ->",
+        "                        docker.image('bitnami/redis:7').withRun { svc1 ->",
         "                            docker.image('node:20').inside('--link ' + svc0.id + ':postgres' + ' ' + '--link ' + svc1.id + ':cache') {",
         "                                sh 'npm test'",
       ].join('\n'),
     );
+  });
+
+  // Regression: --network-alias made `docker run` fail on the default bridge network, and
+  // services did not get the job's variables (postgres exits without POSTGRES_PASSWORD).
+  test('services use --link only; their variables and entrypoint are quoted for withRun', () => {
+    const { jenkinsfile } = translateYaml(
+      'variables: {G: 1}\njob:\n  image: node:20\n  variables: {POSTGRES_PASSWORD: pw}\n  services:\n    - name: db\n      entrypoint: ["/bin/sh x"]\n      variables: {A: "x y", B: \'q"\'}\n  script: x\n',
+    );
+    expect(jenkinsfile).not.toContain('--network-alias');
+    expect(jenkinsfile).toContain(`docker.image('db').withRun('-e G -e POSTGRES_PASSWORD -e "A=x y" -e "B=q\\\\"" "--entrypoint=/bin/sh x"') { svc0 ->`);
   });
 
   test('services without an image warn', () => {
