@@ -2,6 +2,7 @@
  * Groovy string literals. Shell text always goes into single-quoted literals, where `$` is not
  * interpolated, so GitLab's `$VAR` reaches `sh` unchanged and the shell expands it.
  */
+import { BASH_PROLOGUE, usesBashSyntax } from './bash';
 
 /** Body of a single- or triple-single-quoted literal: only `\` and `'` need escaping. */
 function escapeSingle(text: string): string {
@@ -13,8 +14,12 @@ export function str(text: string): string {
   return text.includes('\n') ? `'''${escapeSingle(text)}'''` : `'${escapeSingle(text)}'`;
 }
 
-/** `sh` step for a script; several lines run in one shell so `cd` and `export` carry over, as in GitLab. */
+/**
+ * `sh` step for a script; several lines run in one shell so `cd` and `export` carry over, as in
+ * GitLab. Bash-only scripts start with a shebang, which must then be the literal's first line.
+ */
 export function shStep(lines: readonly string[]): string {
+  if (usesBashSyntax(lines.join('\n'))) return `sh '''${escapeSingle([...BASH_PROLOGUE, ...lines].join('\n'))}\n'''`;
   const text = lines.join('\n');
   // A leading newline keeps the script flush-left in the Jenkinsfile; sh ignores the empty line.
   return text.includes('\n') ? `sh '''\n${escapeSingle(text)}\n'''` : `sh ${str(text)}`;

@@ -2,12 +2,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { groovyParse, groovyTest } from './groovy/parse-check';
-import { GOLDEN, samples, translateSample } from './samples';
+import { CORPUS, GOLDEN, samples, translateSample } from './samples';
 
 // One JVM for everything: every generated Jenkinsfile plus a broken file proving the check is live.
 groovyTest()('every generated Jenkinsfile parses as Groovy; a broken one does not', () => {
   const out = mkdtempSync(join(tmpdir(), 'g2j-groovy-'));
-  const generated = samples(GOLDEN).map((s, i) => {
+  const generated = [...samples(GOLDEN), ...samples(CORPUS)].map((s, i) => {
     const path = join(out, `${i}-${s.name}.Jenkinsfile`);
     writeFileSync(path, translateSample(s).jenkinsfile);
     return path;

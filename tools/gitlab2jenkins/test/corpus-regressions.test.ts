@@ -1,0 +1,44 @@
+import { translateYaml } from './helpers';
+
+// Translator bugs found while writing the corpus and reviewing its Jenkinsfiles.
+describe('corpus regressions', () => {
+  test('global variables that need a workspace are set per stage, not at pipeline level', () => {
+    const { jenkinsfile } = translateYaml(
+      'variables:\n  NAME: app\n  CACHE: "$CI_PROJECT_DIR/.cache"\n  PIP: "$CACHE/pip"\na:\n  script: x\nb:\n  variables: {CACHE: /tmp}\n  script: y\n',
+    );
+    const [pipelineEnv] = jenkinsfile.split("stages {");
+    expect(pipelineEnv).toContain("NAME = 'app'");
+    expect(pipelineEnv).not.toContain('CACHE');
+    expect(jenkinsfile).toContain(
+      "stage('a') {\n                    agent any\n                    environment {\n                        CACHE = \"${env.WORKSPACE}/.cache\"\n                        PIP = \"${env.CACHE}/pip\"",
+    );
+    // b overrides CACHE, so only the dependent PIP comes from the globals.
+    expect(jenkinsfile).toContain("environment {\n                        PIP = \"${env.CACHE}/pip\"\n                        CACHE = '/tmp'");
+  });
+
+  test('conditions are evaluated before options, so a skipped stage takes no lock', () => {
+    const { jenkinsfile } = translateYaml('job:\n  resource_group: prod\n  only: [main]\n  script: x\n');
+    expect(jenkinsfile).toContain("when {\n                beforeAgent true\n                beforeOptions true\n                branch 'main'");
+  });
+
+  test("a manual job's timeout and lock wrap its steps instead of covering the wait at input", () => {
+    const { jenkinsfile } = translateYaml('job:\n  when: manual\n  timeout: 10m\n  resource_group: prod\n  script: x\n');
+    expect(jenkinsfile).not.toContain('options {');
+    expect(jenkinsfile).toContain(
+      "steps {\n                timeout(time: 10, unit: 'MINUTES') {\n                    lock('prod') {\n                        catchError(",
+    );
+  });
+
+  test("docker:dind becomes the agent's Docker socket, with a warning", () => {
+    const { jenkinsfile, lines } = translateYaml('job:\n  image: docker:27\n  services: [docker:27-dind]\n  script: docker build .\n');
+    expect(jenkinsfile).toContain("image 'docker:27'\n                    args '-v /var/run/docker.sock:/var/run/docker.sock'");
+    expect(jenkinsfile).not.toContain('withRun');
+    expect(lines).toEqual([expect.stringMatching(/^\.gitlab-ci\.yml:3: job "job" key "services": docker:dind is not started/)]);
+  });
+
+  test('bash-only scripts get a bash shebang (GitLab prefers bash, Jenkins sh runs /bin/sh)', () => {
+    const { jenkinsfile } = translateYaml('a:\n  script: [source .venv/bin/activate, pytest]\nb:\n  script: [. ./env.sh, "echo ${CI_COMMIT_TAG#v}"]\n');
+    expect(jenkinsfile).toContain("sh '''#!/usr/bin/env bash\nset -eo pipefail\nsource .venv/bin/activate\npytest\n'''");
+    expect(jenkinsfile).toContain("sh '''\n. ./env.sh\necho ${CI_COMMIT_TAG#v}\n'''");
+  });
+});
