@@ -23,7 +23,7 @@ describe('include', () => {
     expect(t.warnings[0].message).toContain('include:remote "https://example.com/ci/shared.yml" cannot be resolved offline');
     expect(t.jenkinsfile).toContain("stage('include remote #1')");
     expect(t.jenkinsfile).toContain(
-      "error('include:remote \"https://example.com/ci/shared.yml\" (.gitlab-ci.yml:4) was not resolved offline; inline it into the repository')",
+      "error('include:remote \"https://example.com/ci/shared.yml\" (.gitlab-ci.yml:4) cannot be resolved offline; inline it into the repository')",
     );
     expect(t.jenkinsfile).toContain('include:template "Security/SAST.gitlab-ci.yml"');
     expect(t.jenkinsfile).toContain('include:project "group/templates:deploy.yml"');

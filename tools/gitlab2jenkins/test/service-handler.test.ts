@@ -1,0 +1,63 @@
+import { handler, MAX_BODY_BYTES, type HttpRequestEvent, type HttpResponse } from '../src/service-handler';
+
+const PIPELINE = 'build:\n  image: node:20\n  cache: {paths: [node_modules/]}\n  script: npm ci\n';
+
+function request(overrides: { method?: string; path?: string; body?: string; base64?: boolean; type?: string } = {}): HttpRequestEvent {
+  return {
+    requestContext: { http: { method: overrides.method ?? 'POST', path: overrides.path ?? '/translate' } },
+    headers: overrides.type === undefined ? { 'content-type': 'text/yaml' } : { 'content-type': overrides.type },
+    body: overrides.body ?? PIPELINE,
+    isBase64Encoded: overrides.base64 ?? false,
+  };
+}
+
+async function call(event: HttpRequestEvent): Promise<HttpResponse & { json: Record<string, unknown> }> {
+  const res = await handler(event);
+  expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+  return { ...res, json: JSON.parse(res.body) as Record<string, unknown> };
+}
+
+describe('service handler', () => {
+  test('POST /translate answers the Jenkinsfile and located warnings', async () => {
+    const res = await call(request());
+    expect(res.statusCode).toBe(200);
+    expect(res.json.jenkinsfile).toContain("image 'node:20'");
+    expect(res.json.warnings).toEqual([{ job: 'build', key: 'cache', file: '.gitlab-ci.yml', line: 3, message: expect.stringContaining('no built-in cache') }]);
+  });
+
+  test.each([['text/plain; charset=utf-8'], ['application/x-yaml'], ['']])('accepts content type %j', async (type) => {
+    expect((await call(request({ type }))).statusCode).toBe(200);
+  });
+
+  test('decodes a base64 body', async () => {
+    const res = await call(request({ body: Buffer.from(PIPELINE).toString('base64'), base64: true }));
+    expect(res.statusCode).toBe(200);
+    expect(res.json.jenkinsfile).toContain("sh 'npm ci'");
+  });
+
+  test.each([
+    ['invalid YAML', 'job: [\n', 'Flow sequence in block collection must be sufficiently indented and end with a ]', 2, 1],
+    ['a pipeline GitLab rejects', 'job:\n  stage: nope\n  script: x\n', 'job "job" uses stage "nope", which is not in stages:', 2, 10],
+  ])('%s -> 400 with line and column', async (_, body, message, line, column) => {
+    const res = await call(request({ body }));
+    expect(res.statusCode).toBe(400);
+    expect(res.json).toEqual({ error: { message: expect.stringContaining(message), line, column } });
+  });
+
+  test.each([
+    ['an empty body', request({ body: '  \n' }), 400],
+    ['a body that is not UTF-8', request({ body: Buffer.from([0xff, 0xfe, 0x00]).toString('base64'), base64: true }), 400],
+    ['a body over 1 MB', request({ body: `# ${'x'.repeat(MAX_BODY_BYTES)}\n` }), 413],
+    ['another content type', request({ type: 'application/json' }), 415],
+    ['another method', request({ method: 'GET' }), 405],
+    ['another path', request({ path: '/' }), 404],
+  ])('%s is refused', async (_, event, status) => {
+    const res = await call(event);
+    expect(res.statusCode).toBe(status);
+    expect(res.json).toEqual({ error: { message: expect.any(String) } });
+  });
+
+  test('405 names the allowed method', async () => {
+    expect((await handler(request({ method: 'PUT' }))).headers.allow).toBe('POST');
+  });
+});
