@@ -150,7 +150,7 @@ function label(tags: readonly string[]): string {
 function agent(job: Job, diags: Diagnostics): string[] {
   // With services the job image runs via docker.image().inside in the steps, next to the sidecars.
   if (!job.image || sidecars(job).length > 0) return job.tags.length ? block('agent', [`label ${str(label(job.tags))}`]) : ['agent any'];
-  const docker = [`image ${expanded(job.image.name, jenkinsVariable)}`];
+  const docker = [`image ${expanded(imageName(job), jenkinsVariable)}`];
   if (job.tags.length) docker.push(`label ${str(label(job.tags))}`);
   const args = [entrypointArgs(job, diags), ...(job.services.some(isDind) ? [DOCKER_SOCKET] : [])].filter((a) => a !== undefined);
   if (args.length) docker.push(`args ${str(args.join(' '))}`);
@@ -164,11 +164,22 @@ function entrypointArgs(job: Job, diags: Diagnostics): string | undefined {
   return `--entrypoint=${ep[0] ?? ''}`;
 }
 
+/**
+ * The job image with the job's own variables substituted: Jenkins starts a stage's agent before
+ * its environment {} exists, so `${env.X}` would be null there.
+ */
+function imageName(job: Job): string {
+  return job.image!.name.replace(/\$\$|\$\{(\w+)\}|\$(\w+)/g, (ref, braced?: string, bare?: string) => {
+    const own = job.variables.find((v) => v.name === (braced ?? bare));
+    return own === undefined ? ref : own.value;
+  });
+}
+
 /** `docker.image(x).inside(args)`; `extra` are Groovy string expressions appended to the run arguments. */
 function dockerInside(job: Job, diags: Diagnostics, extra: readonly string[]): string {
   const entrypoint = entrypointArgs(job, diags);
   const args = [...(entrypoint === undefined ? [] : [str(entrypoint)]), ...(job.services.some(isDind) ? [str(DOCKER_SOCKET)] : []), ...extra];
-  return `docker.image(${expanded(job.image!.name, jenkinsVariable)}).inside(${args.join(" + ' ' + ")})`;
+  return `docker.image(${expanded(imageName(job), jenkinsVariable)}).inside(${args.join(" + ' ' + ")})`;
 }
 
 function environment(vars: readonly Variable[]): string[] {

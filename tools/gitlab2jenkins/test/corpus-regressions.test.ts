@@ -41,4 +41,9 @@ describe('corpus regressions', () => {
     expect(jenkinsfile).toContain("sh '''#!/usr/bin/env bash\nset -eo pipefail\nsource .venv/bin/activate\npytest\n'''");
     expect(jenkinsfile).toContain("sh '''\n. ./env.sh\necho ${CI_COMMIT_TAG#v}\n'''");
   });
+
+  test('job variables in the image are substituted: the stage environment does not exist yet when the agent starts', () => {
+    const { jenkinsfile } = translateYaml('variables: {REG: r.example}\njob:\n  image: $REG/node:${NODE}-$$x\n  variables: {NODE: "20"}\n  script: x\n');
+    expect(jenkinsfile).toContain('image "${env.REG}/node:20-\\$x"');
+  });
 });
