@@ -106,7 +106,7 @@ function buildJob(name: string, pos: SourcePos, own: YMap, defaults: YMap, stage
     startInSeconds: opt('start_in', (n) => duration(n, 'start_in')),
     allowFailure,
     retry: opt('retry', (n) => retry(name, n, diags)),
-    timeoutMinutes: opt('timeout', (n) => Math.ceil(duration(n, 'timeout') / 60)),
+    timeoutSeconds: opt('timeout', (n) => duration(n, 'timeout')),
     artifacts: opt('artifacts', (n) => artifacts(name, n, diags)),
     needs: opt('needs', (n) => seq(n, 'needs').flatMap((x) => need(name, x, diags))),
     dependencies: opt('dependencies', (n) => strings(n, 'dependencies')),

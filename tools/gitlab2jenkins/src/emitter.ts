@@ -1,5 +1,6 @@
 import { gitlabOnlyIn, isGitlabPredefined, jenkinsVariable, referencedVariables } from './ci-variables';
 import { Diagnostics } from './diagnostics';
+import { installsPackages } from './script-needs';
 import { block, chain, expanded, isIdentifier, shStep, str } from './groovy';
 import type { Axis, Job, Pipeline, Service, Variable } from './model';
 import { jobCondition, needsWorkspace, renderCondition, type Condition } from './when';
@@ -32,6 +33,9 @@ export function emitJenkinsfile(p: Pipeline, diags: Diagnostics): string {
   const planned = live.map((job): Planned => {
     const c = conditions.get(job.name)!;
     if (c.when === 'delayed' && job.startInSeconds === undefined) diags.warn(job.name, 'when', job.keyPos.get('when') ?? job.pos, 'delayed job without start_in');
+    if (job.image && installsPackages([...job.beforeScript, ...job.script].join('\n'))) {
+      diags.warn(job.name, 'image', job.keyPos.get('image')!, "the script installs packages, but Jenkins runs the image as the agent's user, not root; use an image with them or add args '-u root'");
+    }
     if (job.services.some(isDind)) {
       diags.warn(job.name, 'services', job.keyPos.get('services')!, "docker:dind is not started (it needs a privileged sidecar); the job uses the agent's Docker socket, so drop DOCKER_HOST/DOCKER_TLS_CERTDIR settings aimed at the service");
     }
@@ -107,7 +111,7 @@ function jobStage(x: Planned, diags: Diagnostics): string[] {
   const env = environment(jobVariables(x, diags));
   const options = [
     ...(job.retry ? [`retry(${job.retry + 1})`] : []),
-    ...(job.timeoutMinutes !== undefined ? [`timeout(time: ${job.timeoutMinutes}, unit: 'MINUTES')`] : []),
+    ...(job.timeoutSeconds !== undefined ? [timeoutStep(job.timeoutSeconds)] : []),
     ...(job.resourceGroup !== undefined ? [`lock(${expanded(job.resourceGroup, jenkinsVariable)})`] : []),
   ];
   // A manual job's options would also cover the wait at input (GitLab's timeout and resource
@@ -123,6 +127,11 @@ function jobStage(x: Planned, diags: Diagnostics): string[] {
     ...block('stages', block(`stage(${str(`${job.name} (cell)`)})`, [...env, ...body])),
   ];
   return block(`stage(${str(job.name)})`, [...head, ...block('matrix', matrix)]);
+}
+
+/** Whole minutes read best; anything else keeps GitLab's exact seconds. */
+function timeoutStep(seconds: number): string {
+  return seconds % 60 === 0 ? `timeout(time: ${seconds / 60}, unit: 'MINUTES')` : `timeout(time: ${seconds}, unit: 'SECONDS')`;
 }
 
 /** `hasOptions`: evaluate first, so a skipped stage takes no lock and starts no timer. */
@@ -326,7 +335,7 @@ function postCondition(name: string, jobs: readonly Planned[], diags: Diagnostic
       job.tags.length ? `node(${str(label(job.tags))})` : 'node',
       ...(env.length ? [`withEnv([${env.join(', ')}])`] : []),
       ...(job.image ? [dockerInside(job, diags, [])] : []),
-      ...(job.timeoutMinutes !== undefined ? [`timeout(time: ${job.timeoutMinutes}, unit: 'MINUTES')`] : []),
+      ...(job.timeoutSeconds !== undefined ? [timeoutStep(job.timeoutSeconds)] : []),
       ...(job.retry ? [`retry(${job.retry + 1})`] : []),
       ...(job.allowFailure ? [CATCH_ERROR] : []),
     ];

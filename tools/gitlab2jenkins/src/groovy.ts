@@ -2,7 +2,7 @@
  * Groovy string literals. Shell text always goes into single-quoted literals, where `$` is not
  * interpolated, so GitLab's `$VAR` reaches `sh` unchanged and the shell expands it.
  */
-import { BASH_PROLOGUE, usesBashSyntax } from './bash';
+import { BASH_PROLOGUE, usesBashSyntax } from './script-needs';
 
 /** Body of a single- or triple-single-quoted literal: only `\` and `'` need escaping. */
 function escapeSingle(text: string): string {

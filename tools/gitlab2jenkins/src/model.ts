@@ -93,7 +93,7 @@ export interface Job {
   readonly allowFailure: boolean;
   /** GitLab's retry count (extra attempts, not total attempts). */
   readonly retry?: number;
-  readonly timeoutMinutes?: number;
+  readonly timeoutSeconds?: number;
   readonly artifacts?: Artifacts;
   readonly needs?: readonly Need[];
   readonly dependencies?: readonly string[];

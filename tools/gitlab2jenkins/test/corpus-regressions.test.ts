@@ -46,4 +46,11 @@ describe('corpus regressions', () => {
     const { jenkinsfile } = translateYaml('variables: {REG: r.example}\njob:\n  image: $REG/node:${NODE}-$$x\n  variables: {NODE: "20"}\n  script: x\n');
     expect(jenkinsfile).toContain('image "${env.REG}/node:20-\\$x"');
   });
+
+  test('installing packages in a job image is warned about: Jenkins does not run it as root', () => {
+    const warned = (script: string): number => translateYaml(`job:\n  image: debian\n  script: ${JSON.stringify(script)}\n`).warnings.length;
+    expect(warned('apt-get --quiet install --yes wget')).toBe(1);
+    expect(warned('apk add --no-cache curl')).toBe(1);
+    expect(warned('pip install -r requirements.txt')).toBe(0);
+  });
 });
