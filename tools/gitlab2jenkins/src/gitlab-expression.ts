@@ -1,4 +1,4 @@
-import { jenkinsVariable } from './ci-variables';
+import { jenkinsValue } from './ci-variables';
 import { str } from './groovy';
 
 /** A `rules:if` expression translated to Groovy for `when { expression { ... } }`. */
@@ -33,16 +33,6 @@ function tokenize(text: string): Token[] {
 }
 
 /**
- * `$CI_PIPELINE_SOURCE` derived from how Jenkins started the build, so the common
- * `== "merge_request_event"` / `"schedule"` / `"push"` rules keep their meaning. Sources Jenkins
- * cannot tell apart (api, trigger, pipeline, ...) never match.
- */
-const PIPELINE_SOURCE =
-  "(env.CHANGE_ID ? 'merge_request_event' : " +
-  "!currentBuild.getBuildCauses('hudson.triggers.TimerTrigger$TimerTriggerCause').isEmpty() ? 'schedule' : " +
-  "!currentBuild.getBuildCauses('hudson.model.Cause$UserIdCause').isEmpty() ? 'web' : 'push')";
-
-/**
  * Translates GitLab's CI expression language (`$VAR`, `==`, `!=`, `=~`, `!~`, `&&`, `||`,
  * parentheses, strings, `/regex/flags`, `null`). Throws SyntaxError for anything else.
  */
@@ -55,10 +45,9 @@ export function translateExpression(text: string): TranslatedExpression {
     return tok?.t === 'op' && tok.op === op;
   };
   const envRef = (name: string): string => {
-    if (name === 'CI_PIPELINE_SOURCE') return PIPELINE_SOURCE;
-    const target = jenkinsVariable(name);
-    if (target === undefined) gitlabOnly.add(name);
-    return `env.${target ?? name}`;
+    const expr = jenkinsValue(name);
+    if (expr === undefined) gitlabOnly.add(name);
+    return expr ?? `env.${name}`;
   };
   const operand = (): Token => {
     const tok = tokens[i++];

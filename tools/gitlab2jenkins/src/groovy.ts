@@ -27,18 +27,18 @@ export function shStep(lines: readonly string[]): string {
 
 /**
  * A Groovy expression for a value GitLab expands itself (variables, image names, environment):
- * `$X`/`${X}` become `${env.X}` in a GString, `$$` is a literal dollar. `rename` maps GitLab
- * variable names to Jenkins ones (undefined keeps the reference literal).
+ * `$X`/`${X}` become `${...}` in a GString, `$$` is a literal dollar. `value` gives the Groovy
+ * expression for a GitLab variable (undefined keeps the reference literal).
  */
-export function expanded(text: string, rename: (name: string) => string | undefined): string {
+export function expanded(text: string, value: (name: string) => string | undefined): string {
   if (!text.includes('$')) return str(text);
   let out = '';
   let last = 0;
   for (const m of text.matchAll(/\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g)) {
     out += escapeDouble(text.slice(last, m.index));
     const name = m[1] ?? m[2];
-    const target = name === undefined ? undefined : rename(name);
-    out += target === undefined ? escapeDouble(m[0] === '$$' ? '$' : m[0]) : `\${env.${target}}`;
+    const expr = name === undefined ? undefined : value(name);
+    out += expr === undefined ? escapeDouble(m[0] === '$$' ? '$' : m[0]) : `\${${expr}}`;
     last = m.index + m[0].length;
   }
   out += escapeDouble(text.slice(last));

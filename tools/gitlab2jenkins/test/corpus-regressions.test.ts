@@ -53,4 +53,11 @@ describe('corpus regressions', () => {
     expect(warned('apk add --no-cache curl')).toBe(1);
     expect(warned('pip install -r requirements.txt')).toBe(0);
   });
+
+  test('$CI_COMMIT_SHORT_SHA and $CI_COMMIT_REF_SLUG, common in image tags, are derived from Jenkins values', () => {
+    const { jenkinsfile, warnings } = translateYaml('job:\n  script: docker build -t "app:$CI_COMMIT_REF_SLUG-$CI_COMMIT_SHORT_SHA" .\n');
+    expect(warnings).toEqual([]);
+    expect(jenkinsfile).toContain('CI_COMMIT_REF_SLUG = "${env.BRANCH_NAME?.toLowerCase()?.replaceFirst(\'^(.{63}).*$\', \'$1\')');
+    expect(jenkinsfile).toContain('CI_COMMIT_SHORT_SHA = "${env.GIT_COMMIT?.substring(0, 8)}"');
+  });
 });

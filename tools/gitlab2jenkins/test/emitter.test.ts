@@ -32,7 +32,7 @@ describe('Jenkinsfile structure', () => {
       'deploy:',
       '  stage: deploy',
       '  environment: {name: prod, url: "https://x"}',
-      '  script: echo $CI_COMMIT_SHA $CI_PIPELINE_SOURCE',
+      '  script: echo $CI_COMMIT_SHA $CI_SERVER_HOST',
       'notify:',
       '  stage: .post',
       '  when: on_failure',
@@ -91,7 +91,7 @@ describe('Jenkinsfile structure', () => {
     expect(jenkinsfile).toMatch(/environment \{\n\s+MODE = 'fast'\n\s+\}/);
     expect(jenkinsfile).toContain("catchError(buildResult: 'SUCCESS', stageResult: 'UNSTABLE') {\n                            sh 'make lint'\n");
     expect(jenkinsfile).toContain("CI_ENVIRONMENT_NAME = 'prod'\n                CI_ENVIRONMENT_URL = 'https://x'\n                CI_COMMIT_SHA = \"${env.GIT_COMMIT}\"");
-    expect(jenkinsfile).toContain("sh 'echo $CI_COMMIT_SHA $CI_PIPELINE_SOURCE'");
+    expect(jenkinsfile).toContain("sh 'echo $CI_COMMIT_SHA $CI_SERVER_HOST'");
   });
 
   test('on_failure / always jobs move to pipeline post on their own node', () => {
@@ -104,7 +104,7 @@ describe('Jenkinsfile structure', () => {
     expect(lines).toEqual([
       '.gitlab-ci.yml:14: job "compile" key "artifacts:reports:coverage_report": report type not mapped; only junit is published',
       '.gitlab-ci.yml:16: job "compile" key "cache": not mapped: Jenkins has no built-in cache; consider the Job Cacher plugin (cache(caches: [...]))',
-      '.gitlab-ci.yml:30: job "deploy" key "script": uses GitLab-only $CI_PIPELINE_SOURCE; Jenkins does not set them',
+      '.gitlab-ci.yml:30: job "deploy" key "script": uses GitLab-only $CI_SERVER_HOST; Jenkins does not set them',
     ]);
   });
 });
