@@ -1,6 +1,6 @@
 import { Diagnostics, PipelineError, type SourcePos } from './diagnostics';
 import { parseDurationSeconds } from './duration';
-import type { UnresolvedInclude } from './includes';
+import { FROM_INCLUDE, type UnresolvedInclude } from './includes';
 import type { Artifacts, Axis, Image, Job, JobWhen, Need, Parallel, Pipeline, RefFilter, Rule, Service, Variable } from './model';
 import { describe, get, type YMap, type YNode } from './yaml-tree';
 
@@ -34,14 +34,16 @@ export function buildPipeline(root: YMap, file: string, unresolvedIncludes: read
   const workflow = root.entries.get('workflow');
   if (workflow) diags.warn('', 'workflow', workflow.keyPos, 'workflow: (pipeline-level rules/name) is not mapped; configure branch discovery in the multibranch job instead');
 
+  // Unread includes may define the missing parts of jobs (often a template job overridden here).
+  const partial = unresolvedIncludes.length > 0;
   const jobs: Job[] = [];
   for (const [name, entry] of root.entries) {
     if (GLOBAL_KEYS.has(name) || name.startsWith('.')) continue;
     if (entry.value.kind !== 'map') throw new PipelineError(`job "${name}" must be a mapping, not ${describe(entry.value)}`, entry.value.pos);
-    jobs.push(buildJob(name, entry.keyPos, entry.value, defaults, stages, diags));
+    jobs.push(buildJob(name, entry.keyPos, entry.value, { defaults, stages, partial }, diags));
   }
   if (jobs.length === 0) throw new PipelineError('the pipeline has no visible job', root.pos);
-  checkNeeds(jobs, stages);
+  checkNeeds(jobs, stages, partial, diags);
   const vars = get(root, 'variables');
   return { file, stages, variables: vars ? variables(vars) : [], jobs, unresolvedIncludes };
 }
@@ -61,7 +63,15 @@ function defaultEntries(root: YMap): YMap {
   return { kind: 'map', entries, pos: def?.pos ?? root.pos };
 }
 
-function buildJob(name: string, pos: SourcePos, own: YMap, defaults: YMap, stages: readonly string[], diags: Diagnostics): Job {
+/** What every job is built against. */
+interface JobContext {
+  readonly defaults: YMap;
+  readonly stages: readonly string[];
+  /** Some includes could not be read, so a job may lack what they define. */
+  readonly partial: boolean;
+}
+
+function buildJob(name: string, pos: SourcePos, own: YMap, { defaults, stages, partial }: JobContext, diags: Diagnostics): Job {
   const m = applyDefaults(own, defaults);
   const keyPos = new Map([...m.entries].map(([k, e]) => [k, e.keyPos] as const));
   for (const [key, e] of m.entries) {
@@ -77,7 +87,12 @@ function buildJob(name: string, pos: SourcePos, own: YMap, defaults: YMap, stage
   };
   const trigger = opt('trigger', triggerTarget);
   const script = opt('script', (n) => scriptLines(n, 'script')) ?? [];
-  if (script.length === 0 && trigger === undefined) throw new PipelineError(`job "${name}" has no script (GitLab requires script, run or trigger)`, pos);
+  const incomplete = script.length === 0 && trigger === undefined;
+  if (incomplete && !partial) throw new PipelineError(`job "${name}" has no script (GitLab requires script, run or trigger)`, pos);
+  if (incomplete) diags.warn(name, 'script', pos, `no script here; the job is ${FROM_INCLUDE}, so its stage fails at run time`);
+  if (trigger !== undefined) {
+    diags.warn(name, 'trigger', keyPos.get('trigger')!, `downstream pipeline (${trigger}) is not translated; the stage fails at run time (port it to build job: ...)`);
+  }
   if (get(m, 'rules') && (get(m, 'only') || get(m, 'except'))) {
     throw new PipelineError(`job "${name}" may not use rules together with only/except`, keyPos.get('rules')!);
   }
@@ -115,6 +130,7 @@ function buildJob(name: string, pos: SourcePos, own: YMap, defaults: YMap, stage
     resourceGroup: opt('resource_group', (n) => scalar(n, 'resource_group')),
     confirmation: opt('manual_confirmation', (n) => scalar(n, 'manual_confirmation')),
     trigger,
+    incomplete,
   };
 }
 
@@ -132,20 +148,23 @@ function applyDefaults(job: YMap, defaults: YMap): YMap {
   return { kind: 'map', entries, pos: job.pos };
 }
 
-function checkNeeds(jobs: readonly Job[], stages: readonly string[]): void {
+function checkNeeds(jobs: readonly Job[], stages: readonly string[], partial: boolean, diags: Diagnostics): void {
   const byName = new Map(jobs.map((j) => [j.name, j]));
   for (const job of jobs) {
     for (const n of job.needs ?? []) {
       const target = byName.get(n.job);
-      if (!target) throw new PipelineError(`job "${job.name}" needs unknown job "${n.job}"`, n.pos);
-      if (stages.indexOf(target.stage) > stages.indexOf(job.stage)) {
+      if (!target && partial) diags.warn(job.name, 'needs', n.pos, `"${n.job}" is unknown, ${FROM_INCLUDE}; not waited for`);
+      else if (!target) throw new PipelineError(`job "${job.name}" needs unknown job "${n.job}"`, n.pos);
+      else if (stages.indexOf(target.stage) > stages.indexOf(job.stage)) {
         throw new PipelineError(`job "${job.name}" needs "${n.job}", which runs in a later stage`, n.pos);
       }
     }
     for (const d of job.dependencies ?? []) {
       const target = byName.get(d);
-      if (!target || stages.indexOf(target.stage) >= stages.indexOf(job.stage)) {
-        throw new PipelineError(`job "${job.name}" depends on "${d}", which is not a job of an earlier stage`, job.keyPos.get('dependencies') ?? job.pos);
+      const at = job.keyPos.get('dependencies') ?? job.pos;
+      if (!target && partial) diags.warn(job.name, 'dependencies', at, `"${d}" is unknown, ${FROM_INCLUDE}; its artifacts are not restored`);
+      else if (!target || stages.indexOf(target.stage) >= stages.indexOf(job.stage)) {
+        throw new PipelineError(`job "${job.name}" depends on "${d}", which is not a job of an earlier stage`, at);
       }
     }
   }

@@ -104,10 +104,8 @@ function placeholder(name: string, message: string): string[] {
 
 function jobStage(x: Planned, diags: Diagnostics): string[] {
   const { job } = x;
-  if (job.trigger !== undefined) {
-    diags.warn(job.name, 'trigger', job.keyPos.get('trigger')!, `downstream pipeline (${job.trigger}) is not translated; the stage fails at run time (port it to build job: ...)`);
-    return block(`stage(${str(job.name)})`, [...when(x), ...block('steps', [`error(${str(`GitLab trigger job "${job.name}" (${job.trigger}) has no Jenkins translation yet`)})`])]);
-  }
+  const failure = placeholderError(job);
+  if (failure !== undefined) return block(`stage(${str(job.name)})`, [...when(x), ...block('steps', [`error(${str(failure)})`])]);
   const env = environment(jobVariables(x, diags));
   const options = [
     ...(job.retry ? [`retry(${job.retry + 1})`] : []),
@@ -134,10 +132,17 @@ function timeoutStep(seconds: number): string {
   return seconds % 60 === 0 ? `timeout(time: ${seconds / 60}, unit: 'MINUTES')` : `timeout(time: ${seconds}, unit: 'SECONDS')`;
 }
 
+/** Why a job's stage can only fail at run time, or undefined for a translated job. */
+function placeholderError(job: Job): string | undefined {
+  if (job.trigger !== undefined) return `GitLab trigger job "${job.name}" (${job.trigger}) has no Jenkins translation yet`;
+  if (job.incomplete) return `GitLab job "${job.name}" is defined by an include that was not resolved; inline it into the repository`;
+  return undefined;
+}
+
 /** `hasOptions`: evaluate first, so a skipped stage takes no lock and starts no timer. */
 function when(x: Planned, hasOptions = false): string[] {
   if (x.condition.k === 'true') return [];
-  const hasAgent = x.job.trigger === undefined;
+  const hasAgent = placeholderError(x.job) === undefined;
   return block('when', [
     ...(hasAgent && !needsWorkspace(x.condition) ? ['beforeAgent true'] : []),
     ...(hasOptions ? ['beforeOptions true'] : []),
@@ -326,6 +331,8 @@ function postCondition(name: string, jobs: readonly Planned[], diags: Diagnostic
   const body = jobs.flatMap((x) => {
     const { job } = x;
     if (x.condition.k !== 'true') diags.warn(job.name, 'rules', job.keyPos.get('rules') ?? job.pos, `the job runs in pipeline post {}, where its conditions are not applied`);
+    const failure = placeholderError(job);
+    if (failure !== undefined) return [`// job "${job.name}" (stage ${job.stage})`, `error(${str(failure)})`];
     const env = jobVariables(x, diags).map((v) => (v.expand ? expanded(`${v.name}=${v.value}`, jenkinsValue) : str(`${v.name}=${v.value}`)));
     const wrappers = [
       job.tags.length ? `node(${str(label(job.tags))})` : 'node',

@@ -29,6 +29,9 @@ export interface LoadedConfig {
   readonly unresolved: readonly UnresolvedInclude[];
 }
 
+/** How warnings name the likely source of what a configuration with unread includes lacks. */
+export const FROM_INCLUDE = 'probably defined by an include that was not resolved';
+
 const REMOTE_TYPES = ['remote', 'template', 'project', 'component'] as const;
 
 /**

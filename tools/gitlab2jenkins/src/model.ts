@@ -104,6 +104,8 @@ export interface Job {
   readonly confirmation?: string;
   /** A `trigger:` job (downstream pipeline); emitted as a failing placeholder. */
   readonly trigger?: string;
+  /** No script here, but an unresolved include may define it; emitted as a failing placeholder. */
+  readonly incomplete: boolean;
 }
 
 /** The whole pipeline, ready for emission. */

@@ -60,4 +60,33 @@ describe('corpus regressions', () => {
     expect(jenkinsfile).toContain('CI_COMMIT_REF_SLUG = "${env.BRANCH_NAME?.toLowerCase()?.replaceFirst(\'^(.{63}).*$\', \'$1\')');
     expect(jenkinsfile).toContain('CI_COMMIT_SHORT_SHA = "${env.GIT_COMMIT?.substring(0, 8)}"');
   });
+
+  // GitLab templates are usually tuned by redefining their jobs, e.g. `sast: {stage: scan}`.
+  test('with unresolved includes, jobs completed by them become failing stages instead of errors', () => {
+    const yaml = [
+      'include: [{template: Jobs/SAST.gitlab-ci.yml}]',
+      'sast:',
+      '  stage: test',
+      'report:',
+      '  extends: .sast-base',
+      '  needs: [semgrep-sast]',
+      '  dependencies: [semgrep-sast]',
+      '  script: cat gl-sast-report.json',
+      'notify:',
+      '  when: on_failure',
+      '  trigger: team/alerts',
+    ].join('\n');
+    const { jenkinsfile, lines } = translateYaml(yaml);
+    expect(lines.slice(1)).toEqual([
+      '.gitlab-ci.yml:2: job "sast" key "script": no script here; the job is probably defined by an include that was not resolved, so its stage fails at run time',
+      '.gitlab-ci.yml:5: job "report" key "extends": ".sast-base" is unknown, probably defined by an include that was not resolved; its keys are missing',
+      '.gitlab-ci.yml:6: job "report" key "needs": "semgrep-sast" is unknown, probably defined by an include that was not resolved; not waited for',
+      '.gitlab-ci.yml:7: job "report" key "dependencies": "semgrep-sast" is unknown, probably defined by an include that was not resolved; its artifacts are not restored',
+      '.gitlab-ci.yml:11: job "notify" key "trigger": downstream pipeline (team/alerts) is not translated; the stage fails at run time (port it to build job: ...)',
+    ]);
+    expect(jenkinsfile).toContain("stage('sast') {\n                    steps {\n                        error('GitLab job \"sast\" is defined by an include that was not resolved; inline it into the repository')");
+    expect(jenkinsfile).toContain("// job \"notify\" (stage test)\n                error('GitLab trigger job \"notify\" (team/alerts) has no Jenkins translation yet')");
+    // Without unresolved includes the same gaps are errors, as in GitLab.
+    expect(() => translateYaml('sast:\n  stage: test\n')).toThrow('job "sast" has no script');
+  });
 });

@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { handler, MAX_BODY_BYTES, type HttpRequestEvent, type HttpResponse } from '../src/service-handler';
+import { CORPUS, samples } from './samples';
 
 const PIPELINE = 'build:\n  image: node:20\n  cache: {paths: [node_modules/]}\n  script: npm ci\n';
 
@@ -59,5 +62,14 @@ describe('service handler', () => {
 
   test('405 names the allowed method', async () => {
     expect((await handler(request({ method: 'PUT' }))).headers.allow).toBe('POST');
+  });
+
+  test('answers every corpus pipeline; those without local includes as the CLI does', async () => {
+    for (const s of samples(CORPUS)) {
+      const body = readFileSync(join(s.dir, '.gitlab-ci.yml'), 'utf8');
+      const res = await call(request({ body }));
+      expect({ name: s.name, status: res.statusCode }).toEqual({ name: s.name, status: 200 });
+      if (!/^\s*- local:|^include:\s*\S/m.test(body)) expect(res.json.jenkinsfile).toBe(readFileSync(join(s.dir, 'Jenkinsfile'), 'utf8'));
+    }
   });
 });
