@@ -81,6 +81,8 @@ function buildJob(name: string, pos: SourcePos, own: YMap, { defaults, stages, p
     }
     else if (!MAPPED.has(key)) throw new PipelineError(`job "${name}" has unknown key "${key}"`, e.keyPos);
   }
+  // A job named `pages` is GitLab's Pages deployment even without the `pages:` keyword.
+  if (name === 'pages' && !m.entries.has('pages')) diags.warn(name, 'pages', pos, `GitLab deploys this job's public/ to Pages; Jenkins only archives it: ${UNMAPPED.pages}`);
   const opt = <T>(key: string, f: (n: YNode) => T): T | undefined => {
     const n = get(m, key);
     return n === undefined ? undefined : f(n);
@@ -300,17 +302,19 @@ function artifacts(job: string, n: YNode, diags: Diagnostics): Artifacts {
   }
   const reports = get(n, 'reports');
   let junit: string[] = [];
+  let dotenv: string[] = [];
   if (reports?.kind === 'map') {
     for (const [key, e] of reports.entries) {
       if (key === 'junit') junit = strings(e.value, 'artifacts:reports:junit');
-      else diags.warn(job, `artifacts:reports:${key}`, e.keyPos, 'report type not mapped; only junit is published');
+      else if (key === 'dotenv') dotenv = strings(e.value, 'artifacts:reports:dotenv');
+      else diags.warn(job, `artifacts:reports:${key}`, e.keyPos, 'report type not mapped; only junit and dotenv are');
     }
   }
   const paths = get(n, 'paths');
   const when = get(n, 'when');
   const w = when ? scalar(when, 'artifacts:when') : 'on_success';
   if (!['on_success', 'on_failure', 'always'].includes(w)) throw new PipelineError('artifacts:when must be on_success, on_failure or always', when!.pos);
-  return { paths: paths ? strings(paths, 'artifacts:paths') : [], junit, when: w as Artifacts['when'] };
+  return { paths: paths ? strings(paths, 'artifacts:paths') : [], junit, dotenv, when: w as Artifacts['when'] };
 }
 
 function need(job: string, n: YNode, diags: Diagnostics): Need[] {

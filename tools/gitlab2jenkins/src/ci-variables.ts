@@ -65,6 +65,14 @@ export function renamedInJenkins(name: string): boolean {
   return isGitlabPredefined(name) && value !== undefined && value !== `env.${name}`;
 }
 
+/** Variables that configure GitLab's runner (checkout, retries of its own steps, feature flags). */
+const RUNNER_SETTING = /^(GIT_(DEPTH|STRATEGY|SUBMODULE_\w+|CLEAN_FLAGS|FETCH_EXTRA_FLAGS|CHECKOUT|CLONE_PATH|LFS_SKIP_SMUDGE)|(ARTIFACT_DOWNLOAD|GET_SOURCES|RESTORE_CACHE|EXECUTOR_JOB_SECTION)_ATTEMPTS|CACHE_COMPRESSION_LEVEL|FF_\w+)$/;
+
+/** True if the variable tells GitLab's runner what to do rather than the job's scripts. */
+export function isRunnerSetting(name: string): boolean {
+  return RUNNER_SETTING.test(name);
+}
+
 /** `$NAME` and `${NAME}` references in a GitLab string, in order of appearance, without duplicates. */
 export function referencedVariables(text: string): string[] {
   const names = [...text.matchAll(/\$\$|\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?/g)].flatMap((m) => (m[1] ? [m[1]] : []));

@@ -1,4 +1,4 @@
-import { gitlabOnlyIn, jenkinsValue, needsAgent, referencedVariables, renamedInJenkins } from './ci-variables';
+import { gitlabOnlyIn, isRunnerSetting, jenkinsValue, needsAgent, referencedVariables, renamedInJenkins } from './ci-variables';
 import { Diagnostics } from './diagnostics';
 import { installsPackages } from './script-needs';
 import { block, chain, expanded, isIdentifier, shStep, str } from './groovy';
@@ -78,6 +78,7 @@ export function emitJenkinsfile(p: Pipeline, diags: Diagnostics): string {
       ...(post.length ? block('post', post) : []),
     ]),
     ...(needsHelper ? UNSTASH_HELPER : []),
+    ...(planned.some((x) => x.job.artifacts?.dotenv.length) ? DOTENV_HELPER : []),
   ];
   return `${lines.join('\n')}\n`;
 }
@@ -87,6 +88,19 @@ const UNSTASH_HELPER = [
   '',
   '// GitLab skips artifacts of jobs that did not run; a missing stash must not fail the stage.',
   ...block('def unstashIfPresent(String name)', chain([['try', ['unstash name']], ['catch (err)', ['echo "No artifacts from ${name}: ${err.message}"']]])),
+];
+
+/** Jenkins keeps `env` changes for the rest of the build, so later stages see the variables. */
+const DOTENV_HELPER = [
+  '',
+  "// artifacts:reports:dotenv: the variables reach the stages that follow, like GitLab's later jobs.",
+  ...block('def loadDotenv(String file)', [
+    ...block('if (!fileExists(file))', ['return']),
+    ...block("for (String line : readFile(file).split('\\r?\\n'))", [
+      "int eq = line.indexOf('=')",
+      ...block("if (eq > 0 && !line.startsWith('#'))", ['env[line.substring(0, eq).trim()] = line.substring(eq + 1)']),
+    ]),
+  ]),
 ];
 
 /** Stashes a job restores: its needs/dependencies, or by default every earlier-stage producer. */
@@ -240,6 +254,7 @@ function checkedValues(job: string, vars: readonly Variable[], diags: Diagnostic
   return vars.filter((v) => {
     const missing = v.expand ? gitlabOnlyIn(v.value) : [];
     if (missing.length) diags.warn(job, 'variables', v.pos, `${v.name} reads GitLab-only ${missing.map((n) => `$${n}`).join(', ')}; kept literally`);
+    if (isRunnerSetting(v.name)) diags.warn(job, 'variables', v.pos, `${v.name} configures GitLab's runner and has no effect in Jenkins; configure the job's checkout (e.g. clone depth) instead`);
     if (!isIdentifier(v.name)) diags.warn(job, 'variables', v.pos, `"${v.name}" is not a valid Jenkins environment name; dropped`);
     return isIdentifier(v.name);
   });
@@ -252,6 +267,7 @@ function steps(x: Planned, diags: Diagnostics): string[] {
   if (job.startInSeconds !== undefined) out.push(`sleep(time: ${job.startInSeconds}, unit: 'SECONDS')`);
   const run = sidecars(job).length ? block('script', withServices(x, shStep([...job.beforeScript, ...job.script]), diags)) : [shStep([...job.beforeScript, ...job.script])];
   out.push(...(job.allowFailure ? block(CATCH_ERROR, run) : run));
+  if (job.artifacts?.dotenv.length) out.push(...block('script', job.artifacts.dotenv.map((f) => `loadDotenv(${str(f)})`)));
   if (x.stash) {
     if (job.parallel) diags.warn(job.name, 'artifacts', job.keyPos.get('artifacts')!, 'every matrix cell stashes under the same name; the last one wins');
     out.push(`stash name: ${str(job.name)}, includes: ${patterns(job.artifacts!.paths)}, allowEmpty: true`);

@@ -48,6 +48,8 @@ export interface RefFilter {
 export interface Artifacts {
   readonly paths: readonly string[];
   readonly junit: readonly string[];
+  /** `reports:dotenv` files, whose variables the following jobs see. */
+  readonly dotenv: readonly string[];
   readonly when: 'on_success' | 'on_failure' | 'always';
 }
 

@@ -89,4 +89,26 @@ describe('corpus regressions', () => {
     // Without unresolved includes the same gaps are errors, as in GitLab.
     expect(() => translateYaml('sast:\n  stage: test\n')).toThrow('job "sast" has no script');
   });
+
+  test("variables configuring GitLab's runner (GIT_DEPTH, ...) are warned about: they do nothing in Jenkins", () => {
+    const { lines } = translateYaml('variables: {GIT_DEPTH: "0", FF_USE_FASTZIP: "true", GIT_AUTHOR: me}\njob:\n  variables: {GIT_SUBMODULE_STRATEGY: recursive}\n  script: x\n');
+    expect(lines.map((l) => l.split(' configures')[0])).toEqual([
+      '.gitlab-ci.yml:1: key "variables": GIT_DEPTH',
+      '.gitlab-ci.yml:1: key "variables": FF_USE_FASTZIP',
+      '.gitlab-ci.yml:3: job "job" key "variables": GIT_SUBMODULE_STRATEGY',
+    ]);
+  });
+
+  test('artifacts:reports:dotenv variables reach the following stages, as in release pipelines', () => {
+    const { jenkinsfile, warnings } = translateYaml('build:\n  script: echo V=1 > b.env\n  artifacts: {reports: {dotenv: b.env}}\n');
+    expect(warnings).toEqual([]);
+    expect(jenkinsfile).toContain("sh 'echo V=1 > b.env'\n                script {\n                    loadDotenv('b.env')\n                }");
+    expect(jenkinsfile).toContain("for (String line : readFile(file).split('\\r?\\n')) {");
+  });
+
+  test('a job named pages is a Pages deployment, which Jenkins does not do', () => {
+    expect(translateYaml('pages:\n  script: mkdocs build -d public\n  artifacts: {paths: [public]}\n').lines).toEqual([
+      ".gitlab-ci.yml:1: job \"pages\" key \"pages\": GitLab deploys this job's public/ to Pages; Jenkins only archives it: publish the site in a script step",
+    ]);
+  });
 });

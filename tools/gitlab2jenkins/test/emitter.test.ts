@@ -102,7 +102,7 @@ describe('Jenkinsfile structure', () => {
 
   test('warnings carry job, key and line', () => {
     expect(lines).toEqual([
-      '.gitlab-ci.yml:14: job "compile" key "artifacts:reports:coverage_report": report type not mapped; only junit is published',
+      '.gitlab-ci.yml:14: job "compile" key "artifacts:reports:coverage_report": report type not mapped; only junit and dotenv are',
       '.gitlab-ci.yml:16: job "compile" key "cache": not mapped: Jenkins has no built-in cache; consider the Job Cacher plugin (cache(caches: [...]))',
       '.gitlab-ci.yml:30: job "deploy" key "script": uses GitLab-only $CI_SERVER_HOST; Jenkins does not set them',
     ]);
