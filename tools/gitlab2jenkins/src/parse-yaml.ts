@@ -3,6 +3,12 @@ import { PipelineError, type SourcePos } from './diagnostics';
 import { referenceTag, REFERENCE_TAG } from './reference-tag';
 import type { YEntry, YMap, YNode } from './yaml-tree';
 
+/**
+ * Most nodes one file may expand to. Aliases are copied on expansion, so nested ones grow
+ * exponentially ("billion laughs"); the service takes uploads and must not hang on them.
+ */
+export const MAX_NODES = 200_000;
+
 /** Parses one YAML file; throws PipelineError with line/col for syntax errors or a non-mapping root. */
 export function parseYamlFile(text: string, file: string): YMap {
   const lineCounter = new LineCounter();
@@ -10,19 +16,20 @@ export function parseYamlFile(text: string, file: string): YMap {
   const at = (offset: number): SourcePos => ({ file, ...lineCounter.linePos(offset) });
   const first = doc.errors[0];
   if (first) throw new PipelineError(first.message.split('\n')[0], at(first.pos[0]));
-  const root = doc.contents === null ? null : convert(doc, doc.contents, at);
+  const root = doc.contents === null ? null : convert(doc, doc.contents, at, { left: MAX_NODES });
   if (root === null || root.kind !== 'map') {
     throw new PipelineError('the pipeline configuration must be a YAML mapping', root?.pos ?? at(0));
   }
   return root;
 }
 
-function convert(doc: Document, node: YamlNode, at: (offset: number) => SourcePos): YNode {
+function convert(doc: Document, node: YamlNode, at: (offset: number) => SourcePos, budget: { left: number }): YNode {
   const pos = at(node.range?.[0] ?? 0);
+  if (--budget.left < 0) throw new PipelineError(`the file expands to more than ${MAX_NODES} YAML nodes (nested aliases?)`, pos);
   if (isAlias(node)) {
     const target = node.resolve(doc);
     if (!target) throw new PipelineError(`unknown alias *${node.source}`, pos);
-    return convert(doc, target, at);
+    return convert(doc, target, at, budget);
   }
   if (isScalar(node)) {
     const v = node.value;
@@ -30,7 +37,7 @@ function convert(doc: Document, node: YamlNode, at: (offset: number) => SourcePo
     return { kind: 'scalar', value, pos };
   }
   if (isSeq(node)) {
-    const items = node.items.map((item) => convert(doc, item as YamlNode, at));
+    const items = node.items.map((item) => convert(doc, item as YamlNode, at, budget));
     if (node.tag === REFERENCE_TAG) {
       return { kind: 'ref', path: items.map((i) => (i.kind === 'scalar' ? String(i.value) : '')), pos };
     }
@@ -44,7 +51,7 @@ function convert(doc: Document, node: YamlNode, at: (offset: number) => SourcePo
       const keyPos = at(key?.range?.[0] ?? 0);
       if (isScalar(key) && typeof key.value === 'symbol') {
         // `<<: *a` or `<<: [*a, *b]`: earlier sources win, explicit keys win over all of them.
-        const src = convert(doc, pair.value as YamlNode, at);
+        const src = convert(doc, pair.value as YamlNode, at, budget);
         for (const m of src.kind === 'seq' ? src.items : [src]) {
           if (m.kind !== 'map') throw new PipelineError('merge key << needs a mapping or a list of mappings', m.pos);
           merged.push(m);
@@ -52,7 +59,7 @@ function convert(doc: Document, node: YamlNode, at: (offset: number) => SourcePo
         continue;
       }
       if (!isScalar(key)) throw new PipelineError('mapping keys must be scalars', keyPos);
-      const value: YNode = pair.value ? convert(doc, pair.value as YamlNode, at) : { kind: 'scalar', value: null, pos: keyPos };
+      const value: YNode = pair.value ? convert(doc, pair.value as YamlNode, at, budget) : { kind: 'scalar', value: null, pos: keyPos };
       entries.set(String(key.value), { keyPos, value });
     }
     for (const m of merged) for (const [k, e] of m.entries) if (!entries.has(k)) entries.set(k, e);

@@ -38,12 +38,18 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 /** Media types a YAML upload may carry; a missing Content-Type is accepted too. */
 const YAML_TYPES = ['text/yaml', 'text/plain', 'application/yaml', 'application/x-yaml', 'text/x-yaml'];
 
-/** Lambda entry point; a pure function of the event (async because Lambda's Node runtimes expect it). */
-export async function handler(event: HttpRequestEvent): Promise<HttpResponse> {
-  return handle(event);
+/** A Lambda handler: a pure function of the event (async because Lambda's Node runtimes expect it). */
+export type Handler = (event: HttpRequestEvent) => Promise<HttpResponse>;
+
+/** Builds the handler around a translator (tests inject failures through it). */
+export function createHandler(translate: typeof translateText = translateText): Handler {
+  return async (event) => handle(event, translate);
 }
 
-function handle(event: HttpRequestEvent): HttpResponse {
+/** The Lambda entry point. */
+export const handler: Handler = createHandler();
+
+function handle(event: HttpRequestEvent, translate: typeof translateText): HttpResponse {
   const { method, path } = event.requestContext.http;
   if (path !== '/translate') return error(404, `no such resource: ${path}`);
   if (method !== 'POST') return error(405, `${method} is not allowed; use POST`, { allow: 'POST' });
@@ -59,12 +65,14 @@ function handle(event: HttpRequestEvent): HttpResponse {
   }
   if (yaml.trim() === '') return error(400, 'the body is empty; send the .gitlab-ci.yml as the request body');
   try {
-    const { jenkinsfile, warnings } = translateText(yaml);
+    const { jenkinsfile, warnings } = translate(yaml);
     const reported: ServiceWarning[] = warnings.map(({ job, key, file, line, message }) => ({ job, key, file, line, message }));
     return json(200, { jenkinsfile, warnings: reported });
   } catch (e) {
-    if (!(e instanceof PipelineError)) throw e;
-    return json(400, { error: { message: e.detail, line: e.pos.line, column: e.pos.col } });
+    if (e instanceof PipelineError) return json(400, { error: { message: e.detail, line: e.pos.line, column: e.pos.col } });
+    // A translator bug: logged for the operators, not echoed to the caller.
+    console.error(e);
+    return error(500, 'internal error while translating');
   }
 }
 

@@ -63,6 +63,11 @@ describe('cli', () => {
     }
   });
 
+  test('a missing input file exits 1', () => {
+    const r = run([join(dir, 'nope.yml'), '--repo-root', dir]);
+    expect(r).toEqual({ code: 1, out: '', err: 'nope.yml:1:1: error: file "nope.yml" does not exist\n' });
+  });
+
   test('the bin shim runs the CLI through tsx', () => {
     const bin = join(__dirname, '..', 'bin', 'gitlab2jenkins.js');
     expect(execFileSync(process.execPath, [bin, input, '--repo-root', dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })).toContain('pipeline {');

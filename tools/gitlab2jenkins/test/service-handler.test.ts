@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { handler, MAX_BODY_BYTES, type HttpRequestEvent, type HttpResponse } from '../src/service-handler';
+import { createHandler, handler, MAX_BODY_BYTES, type HttpRequestEvent, type HttpResponse } from '../src/service-handler';
 import { CORPUS, samples } from './samples';
 
 const PIPELINE = 'build:\n  image: node:20\n  cache: {paths: [node_modules/]}\n  script: npm ci\n';
@@ -72,5 +72,24 @@ describe('service handler', () => {
       const standalone = readdirSync(s.dir).every((f) => ['.gitlab-ci.yml', 'Jenkinsfile', 'warnings.txt'].includes(f));
       if (standalone) expect(res.json.jenkinsfile).toBe(readFileSync(join(s.dir, 'Jenkinsfile'), 'utf8'));
     }
+  });
+
+  test('nested aliases ("billion laughs") are refused quickly instead of expanding', async () => {
+    const levels = ['a0: &a0 [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 9; i++) levels.push(`a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]`);
+    const res = await call(request({ body: `${levels.join('\n')}\njob:\n  script: x\n  tags: *a8\n` }));
+    expect(res.statusCode).toBe(400);
+    expect(res.json).toEqual({ error: { message: expect.stringContaining('more than 200000 YAML nodes'), line: expect.any(Number), column: expect.any(Number) } });
+  });
+
+  test('an unexpected failure is logged and answered 500 without details', async () => {
+    const log = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    const failing = createHandler(() => {
+      throw new TypeError('secret internals');
+    });
+    const res = await failing(request());
+    expect({ status: res.statusCode, body: JSON.parse(res.body) }).toEqual({ status: 500, body: { error: { message: 'internal error while translating' } } });
+    expect(log).toHaveBeenCalledWith(expect.any(TypeError));
+    log.mockRestore();
   });
 });
