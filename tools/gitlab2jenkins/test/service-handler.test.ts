@@ -74,12 +74,15 @@ describe('service handler', () => {
     }
   });
 
-  test('nested aliases ("billion laughs") are refused quickly instead of expanding', async () => {
-    const levels = ['a0: &a0 [x, x, x, x, x, x, x, x, x, x]'];
-    for (let i = 1; i < 9; i++) levels.push(`a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]`);
-    const res = await call(request({ body: `${levels.join('\n')}\njob:\n  script: x\n  tags: *a8\n` }));
+  // "Billion laughs": each level copies the previous one ten times.
+  test.each([
+    ['aliases', (i: number) => `a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]`, 'a0: &a0 [x]', 'tags: *a8', 'more than 200000 YAML nodes'],
+    ['!reference', (i: number) => `.a${i}: {s: [${Array(10).fill(`!reference [.a${i - 1}, s]`).join(', ')}]}`, '.a0: {s: [x]}', 'tags: !reference [.a8, s]', 'more than 200000 nodes'],
+  ])('nested %s are refused quickly instead of expanding', async (_, level, first, use, message) => {
+    const levels = [first, ...Array.from({ length: 8 }, (_x, i) => level(i + 1))];
+    const res = await call(request({ body: `${levels.join('\n')}\njob:\n  script: x\n  ${use}\n` }));
     expect(res.statusCode).toBe(400);
-    expect(res.json).toEqual({ error: { message: expect.stringContaining('more than 200000 YAML nodes'), line: expect.any(Number), column: expect.any(Number) } });
+    expect(res.json).toEqual({ error: { message: expect.stringContaining(message), line: expect.any(Number), column: expect.any(Number) } });
   });
 
   test('an unexpected failure is logged and answered 500 without details', async () => {
