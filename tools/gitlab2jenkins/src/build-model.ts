@@ -24,6 +24,8 @@ const UNMAPPED: Readonly<Record<string, string>> = {
 };
 const MAPPED = new Set(['script', 'before_script', 'after_script', 'image', 'services', 'tags', 'stage', 'variables', 'rules', 'only', 'except', 'when', 'start_in', 'allow_failure', 'retry', 'timeout', 'artifacts', 'needs', 'dependencies', 'parallel', 'environment', 'resource_group', 'trigger', 'inherit', 'manual_confirmation']);
 const WHENS: readonly JobWhen[] = ['on_success', 'on_failure', 'always', 'manual', 'delayed', 'never'];
+/** GitLab's limit on the jobs one `parallel:` creates. */
+const MAX_PARALLEL = 200;
 
 /** Validates the resolved configuration the way GitLab does and builds the pipeline model. */
 export function buildPipeline(root: YMap, file: string, unresolvedIncludes: readonly UnresolvedInclude[], diags: Diagnostics): Pipeline {
@@ -339,18 +341,18 @@ function triggerTarget(n: YNode): string {
 function parallel(n: YNode): Parallel {
   if (n.kind === 'scalar') {
     const count = Number(n.value);
-    if (!Number.isInteger(count) || count < 1 || count > 200) throw new PipelineError('parallel must be an integer from 1 to 200', n.pos);
+    if (!Number.isInteger(count) || count < 1 || count > MAX_PARALLEL) throw new PipelineError(`parallel must be an integer from 1 to ${MAX_PARALLEL}`, n.pos);
     return { kind: 'count', count };
   }
   const matrix = n.kind === 'map' ? get(n, 'matrix') : undefined;
   if (!matrix) throw new PipelineError('parallel must be a number or {matrix: [...]}', n.pos);
-  return {
-    kind: 'matrix',
-    entries: seq(matrix, 'parallel:matrix').map((entry): Axis[] => {
-      if (entry.kind !== 'map') throw new PipelineError('parallel:matrix entries must be mappings', entry.pos);
-      return [...entry.entries].map(([name, e]) => ({ name, values: strings(e.value, `parallel:matrix:${name}`) }));
-    }),
-  };
+  const entries = seq(matrix, 'parallel:matrix').map((entry): Axis[] => {
+    if (entry.kind !== 'map') throw new PipelineError('parallel:matrix entries must be mappings', entry.pos);
+    return [...entry.entries].map(([name, e]) => ({ name, values: strings(e.value, `parallel:matrix:${name}`) }));
+  });
+  const jobs = entries.reduce((sum, e) => sum + e.reduce((cells, a) => cells * a.values.length, 1), 0);
+  if (jobs > MAX_PARALLEL) throw new PipelineError(`parallel:matrix generates ${jobs} jobs; GitLab allows at most ${MAX_PARALLEL}`, matrix.pos);
+  return { kind: 'matrix', entries };
 }
 
 function environment(job: string, n: YNode, diags: Diagnostics): { name: string; url?: string } {

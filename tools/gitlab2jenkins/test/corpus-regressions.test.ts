@@ -1,4 +1,4 @@
-import { translateYaml } from './helpers';
+import { translateError, translateYaml } from './helpers';
 
 // Translator bugs found while writing the corpus and reviewing its Jenkinsfiles.
 describe('corpus regressions', () => {
@@ -110,5 +110,17 @@ describe('corpus regressions', () => {
     expect(translateYaml('pages:\n  script: mkdocs build -d public\n  artifacts: {paths: [public]}\n').lines).toEqual([
       ".gitlab-ci.yml:1: job \"pages\" key \"pages\": GitLab deploys this job's public/ to Pages; Jenkins only archives it: publish the site in a script step",
     ]);
+  });
+
+  // Found while hardening the service: the matrix product was built before any limit applied.
+  test('a matrix is limited to 200 jobs as in GitLab, and to 1000 Jenkins cells', () => {
+    const values = (n: number, p: string): string => `[${Array.from({ length: n }, (_, i) => `${p}${i}`).join(', ')}]`;
+    const matrix = (entries: string[]): string => `job:\n  script: x\n  parallel:\n    matrix:\n${entries.map((e) => `      - ${e}\n`).join('')}`;
+    expect(translateError(matrix([`{A: ${values(20, 'a')}, B: ${values(20, 'b')}}`])).message).toBe('.gitlab-ci.yml:5:7: error: parallel:matrix generates 400 jobs; GitLab allows at most 200');
+    // 4 x 50 jobs, but 20 x 20 x 8 cells once combined.
+    const disjoint = ['a', 'b', 'c', 'd'].map((p) => `{A: ${values(5, `${p}a`)}, B: ${values(5, `${p}b`)}, C: ${values(2, `${p}c`)}}`);
+    const { jenkinsfile, lines } = translateYaml(matrix(disjoint));
+    expect(lines).toEqual(['.gitlab-ci.yml:3: job "job" key "parallel": the matrix entries combined span more than 1000 Jenkins cells; only the first entry is kept']);
+    expect(jenkinsfile).not.toContain('excludes');
   });
 });
