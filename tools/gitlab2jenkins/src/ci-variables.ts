@@ -38,8 +38,11 @@ const JENKINS_VALUE: ReadonlyMap<string, string> = new Map([
   ['CI_NODE_TOTAL', 'env.CI_NODE_TOTAL'],
   ['CI_ENVIRONMENT_NAME', 'env.CI_ENVIRONMENT_NAME'],
   ['CI_ENVIRONMENT_URL', 'env.CI_ENVIRONMENT_URL'],
-  ['CI', 'env.CI'],
+  ['CI', "'true'"],
 ]);
+
+/** Predefined variables whose Jenkins value is set in every stage; the others may be null. */
+const ALWAYS_SET = new Set(['CI_COMMIT_BRANCH', 'CI_COMMIT_REF_NAME', 'CI_COMMIT_SHA', 'CI_PIPELINE_ID', 'CI_PIPELINE_URL', 'CI_PIPELINE_SOURCE', 'CI_JOB_ID', 'CI_JOB_URL', 'CI_PROJECT_DIR', 'CI_BUILDS_DIR', 'CI']);
 
 /** Jenkins sets these once a stage's agent has checked the sources out, not before. */
 const AGENT_ONLY = /\benv\.(WORKSPACE|GIT_COMMIT|GIT_URL)\b/;
@@ -52,6 +55,16 @@ export function isGitlabPredefined(name: string): boolean {
 /** The Groovy expression Jenkins has for `$name`, or undefined for a GitLab-only variable. */
 export function jenkinsValue(name: string): string | undefined {
   return isGitlabPredefined(name) ? JENKINS_VALUE.get(name) : `env.${name}`;
+}
+
+/**
+ * Like {@link jenkinsValue}, for text (environment values, image names, ...): GitLab expands an
+ * unset variable to '', where Groovy would write "null" (e.g. CI_COMMIT_TAG on a branch build).
+ * Conditions keep null, which GitLab's `== null` tests for.
+ */
+export function jenkinsText(name: string): string | undefined {
+  const value = jenkinsValue(name);
+  return value === undefined || !isGitlabPredefined(name) || ALWAYS_SET.has(name) ? value : `${value} ?: ''`;
 }
 
 /** True if Jenkins can only give `$name` on an agent (so not in pipeline-level environment {}). */

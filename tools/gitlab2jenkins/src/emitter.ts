@@ -1,4 +1,4 @@
-import { gitlabOnlyIn, isRunnerSetting, jenkinsValue, needsAgent, referencedVariables, renamedInJenkins } from './ci-variables';
+import { gitlabOnlyIn, isRunnerSetting, jenkinsText, needsAgent, referencedVariables, renamedInJenkins } from './ci-variables';
 import { Diagnostics } from './diagnostics';
 import { installsPackages } from './script-needs';
 import { block, chain, expanded, isIdentifier, shStep, str } from './groovy';
@@ -124,7 +124,7 @@ function jobStage(x: Planned, diags: Diagnostics): string[] {
   const options = [
     ...(job.retry ? [`retry(${job.retry + 1})`] : []),
     ...(job.timeoutSeconds !== undefined ? [timeoutStep(job.timeoutSeconds)] : []),
-    ...(job.resourceGroup !== undefined ? [`lock(${expanded(job.resourceGroup, jenkinsValue)})`] : []),
+    ...(job.resourceGroup !== undefined ? [`lock(${expanded(job.resourceGroup, jenkinsText)})`] : []),
   ];
   // A manual job's options would also cover the wait at input (GitLab's timeout and resource
   // group do not), so they wrap its steps instead.
@@ -178,7 +178,7 @@ function label(tags: readonly string[]): string {
 function agent(job: Job, diags: Diagnostics): string[] {
   // With services the job image runs via docker.image().inside in the steps, next to the sidecars.
   if (!job.image || sidecars(job).length > 0) return job.tags.length ? block('agent', [`label ${str(label(job.tags))}`]) : ['agent any'];
-  const docker = [`image ${expanded(imageName(job), jenkinsValue)}`];
+  const docker = [`image ${expanded(imageName(job), jenkinsText)}`];
   if (job.tags.length) docker.push(`label ${str(label(job.tags))}`);
   const args = [entrypointArgs(job, diags), ...(job.services.some(isDind) ? [DOCKER_SOCKET] : [])].filter((a) => a !== undefined);
   if (args.length) docker.push(`args ${str(args.join(' '))}`);
@@ -207,12 +207,12 @@ function imageName(job: Job): string {
 function dockerInside(job: Job, diags: Diagnostics, extra: readonly string[]): string {
   const entrypoint = entrypointArgs(job, diags);
   const args = [...(entrypoint === undefined ? [] : [str(entrypoint)]), ...(job.services.some(isDind) ? [str(DOCKER_SOCKET)] : []), ...extra];
-  return `docker.image(${expanded(imageName(job), jenkinsValue)}).inside(${args.join(" + ' ' + ")})`;
+  return `docker.image(${expanded(imageName(job), jenkinsText)}).inside(${args.join(" + ' ' + ")})`;
 }
 
 function environment(vars: readonly Variable[]): string[] {
   if (vars.length === 0) return [];
-  return block('environment', vars.map((v) => `${v.name} = ${v.expand ? expanded(v.value, jenkinsValue) : str(v.value)}`));
+  return block('environment', vars.map((v) => `${v.name} = ${v.expand ? expanded(v.value, jenkinsText) : str(v.value)}`));
 }
 
 /**
@@ -297,7 +297,7 @@ function withServices(x: Planned, body: string, diags: Diagnostics): string[] {
       ...(s.entrypoint ? [dockerArg(`--entrypoint=${s.entrypoint[0] ?? ''}`)] : []),
     ].join(' ');
     const params = s.command ? [str(args), str(s.command.map(dockerArg).join(' '))] : args ? [str(args)] : [];
-    const call = `docker.image(${expanded(s.name, jenkinsValue)}).withRun${params.length ? `(${params.join(', ')})` : ''} { svc${i} ->`;
+    const call = `docker.image(${expanded(s.name, jenkinsText)}).withRun${params.length ? `(${params.join(', ')})` : ''} { svc${i} ->`;
     inner = [call, ...inner.map((l) => `    ${l}`), '}'];
   }
   return ['// GitLab services: sidecar containers linked into the job container', ...inner];
@@ -323,7 +323,7 @@ function dockerArg(text: string): string {
 /** Ant patterns for artifact paths: a directory also means everything below it. */
 function patterns(paths: readonly string[]): string {
   const ant = paths.flatMap((p) => (p.endsWith('/') ? [`${p}**`] : /[*?]/.test(p) ? [p] : [p, `${p}/**`]));
-  return expanded(ant.join(', '), jenkinsValue);
+  return expanded(ant.join(', '), jenkinsText);
 }
 
 function stagePost(job: Job): string[] {
@@ -333,7 +333,7 @@ function stagePost(job: Job): string[] {
   };
   // after_script runs in its own shell after the job, whatever its result, as in GitLab.
   if (job.afterScript.length) add('always', shStep(job.afterScript));
-  if (job.artifacts?.junit.length) add('always', `junit testResults: ${expanded(job.artifacts.junit.join(', '), jenkinsValue)}, allowEmptyResults: true`);
+  if (job.artifacts?.junit.length) add('always', `junit testResults: ${expanded(job.artifacts.junit.join(', '), jenkinsText)}, allowEmptyResults: true`);
   if (job.artifacts?.paths.length) {
     add({ on_success: 'success', on_failure: 'failure', always: 'always' }[job.artifacts.when], `archiveArtifacts artifacts: ${patterns(job.artifacts.paths)}, allowEmptyArchive: true`);
   }
@@ -349,7 +349,7 @@ function postCondition(name: string, jobs: readonly Planned[], diags: Diagnostic
     if (x.condition.k !== 'true') diags.warn(job.name, 'rules', job.keyPos.get('rules') ?? job.pos, `the job runs in pipeline post {}, where its conditions are not applied`);
     const failure = placeholderError(job);
     if (failure !== undefined) return [`// job "${job.name}" (stage ${job.stage})`, `error(${str(failure)})`];
-    const env = jobVariables(x, diags).map((v) => (v.expand ? expanded(`${v.name}=${v.value}`, jenkinsValue) : str(`${v.name}=${v.value}`)));
+    const env = jobVariables(x, diags).map((v) => (v.expand ? expanded(`${v.name}=${v.value}`, jenkinsText) : str(`${v.name}=${v.value}`)));
     const wrappers = [
       job.tags.length ? `node(${str(label(job.tags))})` : 'node',
       ...(env.length ? [`withEnv([${env.join(', ')}])`] : []),

@@ -58,7 +58,7 @@ describe('corpus regressions', () => {
     const { jenkinsfile, warnings } = translateYaml('job:\n  script: docker build -t "app:$CI_COMMIT_REF_SLUG-$CI_COMMIT_SHORT_SHA" .\n');
     expect(warnings).toEqual([]);
     expect(jenkinsfile).toContain('CI_COMMIT_REF_SLUG = "${env.BRANCH_NAME?.toLowerCase()?.replaceFirst(\'^(.{63}).*$\', \'$1\')');
-    expect(jenkinsfile).toContain('CI_COMMIT_SHORT_SHA = "${env.GIT_COMMIT?.substring(0, 8)}"');
+    expect(jenkinsfile).toContain('CI_COMMIT_SHORT_SHA = "${env.GIT_COMMIT?.substring(0, 8) ?: \'\'}"');
   });
 
   // GitLab templates are usually tuned by redefining their jobs, e.g. `sast: {stage: scan}`.
@@ -122,5 +122,14 @@ describe('corpus regressions', () => {
     const { jenkinsfile, lines } = translateYaml(matrix(disjoint));
     expect(lines).toEqual(['.gitlab-ci.yml:3: job "job" key "parallel": the matrix entries combined span more than 1000 Jenkins cells; only the first entry is kept']);
     expect(jenkinsfile).not.toContain('excludes');
+  });
+
+  // Groovy writes null as "null": `[ -n "$CI_COMMIT_TAG" ]` was true on every branch build.
+  test('predefined variables Jenkins may leave unset expand to an empty string, not "null"; conditions keep null', () => {
+    const { jenkinsfile } = translateYaml('job:\n  rules: [{if: $CI_COMMIT_TAG == null}]\n  script: test -n "$CI_COMMIT_TAG" || echo $CI_COMMIT_SHA $CI\n');
+    expect(jenkinsfile).toContain(`CI_COMMIT_TAG = "\${env.TAG_NAME ?: ''}"`);
+    expect(jenkinsfile).toContain('CI_COMMIT_SHA = "${env.GIT_COMMIT}"');
+    expect(jenkinsfile).toContain(`CI = "\${'true'}"`);
+    expect(jenkinsfile).toContain('expression { env.TAG_NAME == null }');
   });
 });
