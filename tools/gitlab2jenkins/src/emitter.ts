@@ -1,8 +1,10 @@
 import { gitlabOnlyIn, isRunnerSetting, jenkinsText, needsAgent, referencedVariables, renamedInJenkins } from './ci-variables';
 import { Diagnostics } from './diagnostics';
-import { installsPackages } from './script-needs';
+import { agent, dockerInside, isDind, label, sidecars, withServices } from './docker';
 import { block, chain, expanded, isIdentifier, shStep, str } from './groovy';
-import type { Axis, Job, Pipeline, Service, Variable } from './model';
+import { matrixAxes } from './matrix';
+import type { Job, Pipeline, Variable } from './model';
+import { installsPackages } from './script-needs';
 import { jobCondition, needsWorkspace, renderCondition, type Condition } from './when';
 
 /** A job with its translated condition, as the emitter needs it. */
@@ -170,46 +172,6 @@ function input(x: Planned): string[] {
   return block('input', [`message ${str(x.job.confirmation ?? `Run manual job "${x.job.name}"?`)}`, "ok 'Run'"]);
 }
 
-/** Label expression for runner tags; tags with operators or spaces are quoted. */
-function label(tags: readonly string[]): string {
-  return tags.map((t) => (/^[\w.-]+$/.test(t) ? t : `"${t.replace(/"/g, '')}"`)).join(' && ');
-}
-
-function agent(job: Job, diags: Diagnostics): string[] {
-  // With services the job image runs via docker.image().inside in the steps, next to the sidecars.
-  if (!job.image || sidecars(job).length > 0) return job.tags.length ? block('agent', [`label ${str(label(job.tags))}`]) : ['agent any'];
-  const docker = [`image ${expanded(imageName(job), jenkinsText)}`];
-  if (job.tags.length) docker.push(`label ${str(label(job.tags))}`);
-  const args = [entrypointArgs(job, diags), ...(job.services.some(isDind) ? [DOCKER_SOCKET] : [])].filter((a) => a !== undefined);
-  if (args.length) docker.push(`args ${str(args.join(' '))}`);
-  return block('agent', block('docker', docker));
-}
-
-function entrypointArgs(job: Job, diags: Diagnostics): string | undefined {
-  const ep = job.image?.entrypoint;
-  if (!ep) return undefined;
-  if (ep.length > 1) diags.warn(job.name, 'image', job.keyPos.get('image')!, 'only the first entrypoint element is passed to docker --entrypoint');
-  return `--entrypoint=${ep[0] ?? ''}`;
-}
-
-/**
- * The job image with the job's own variables substituted: Jenkins starts a stage's agent before
- * its environment {} exists, so `${env.X}` would be null there.
- */
-function imageName(job: Job): string {
-  return job.image!.name.replace(/\$\$|\$\{(\w+)\}|\$(\w+)/g, (ref, braced?: string, bare?: string) => {
-    const own = job.variables.find((v) => v.name === (braced ?? bare));
-    return own === undefined ? ref : own.value;
-  });
-}
-
-/** `docker.image(x).inside(args)`; `extra` are Groovy string expressions appended to the run arguments. */
-function dockerInside(job: Job, diags: Diagnostics, extra: readonly string[]): string {
-  const entrypoint = entrypointArgs(job, diags);
-  const args = [...(entrypoint === undefined ? [] : [str(entrypoint)]), ...(job.services.some(isDind) ? [str(DOCKER_SOCKET)] : []), ...extra];
-  return `docker.image(${expanded(imageName(job), jenkinsText)}).inside(${args.join(" + ' ' + ")})`;
-}
-
 function environment(vars: readonly Variable[]): string[] {
   if (vars.length === 0) return [];
   return block('environment', vars.map((v) => `${v.name} = ${v.expand ? expanded(v.value, jenkinsText) : str(v.value)}`));
@@ -265,7 +227,7 @@ function steps(x: Planned, diags: Diagnostics): string[] {
   const out: string[] = [];
   if (x.unstash.length) out.push(...block('script', x.unstash.map((s) => `unstashIfPresent(${str(s)})`)));
   if (job.startInSeconds !== undefined) out.push(`sleep(time: ${job.startInSeconds}, unit: 'SECONDS')`);
-  const run = sidecars(job).length ? block('script', withServices(x, shStep([...job.beforeScript, ...job.script]), diags)) : [shStep([...job.beforeScript, ...job.script])];
+  const run = sidecars(job).length ? block('script', withServices(job, x.serviceVariables, shStep([...job.beforeScript, ...job.script]), diags)) : [shStep([...job.beforeScript, ...job.script])];
   out.push(...(job.allowFailure ? block(CATCH_ERROR, run) : run));
   if (job.artifacts?.dotenv.length) out.push(...block('script', job.artifacts.dotenv.map((f) => `loadDotenv(${str(f)})`)));
   if (x.stash) {
@@ -273,51 +235,6 @@ function steps(x: Planned, diags: Diagnostics): string[] {
     out.push(`stash name: ${str(job.name)}, includes: ${patterns(job.artifacts!.paths)}, allowEmpty: true`);
   }
   return out;
-}
-
-/**
- * GitLab services as Jenkins sidecars: each service runs with docker.image().withRun and is
- * linked into the job container under its aliases.
- */
-function withServices(x: Planned, body: string, diags: Diagnostics): string[] {
-  const { job } = x;
-  const services = sidecars(job);
-  const links = services.flatMap((s, i) => s.aliases.map((a) => `'--link ' + svc${i}.id + ${str(`:${a}`)}`));
-  let inner = job.image
-    ? block(dockerInside(job, diags, links), [body])
-    : [body];
-  if (!job.image) diags.warn(job.name, 'services', job.keyPos.get('services')!, 'services without a job image cannot be linked; reach them by container IP (docker inspect)');
-  for (let i = services.length - 1; i >= 0; i--) {
-    const s = services[i];
-    // No --network-alias: docker rejects it on the default bridge withRun uses; --link names them.
-    // `-e NAME` without a value forwards the stage's value, as GitLab gives services all variables.
-    const args = [
-      ...x.serviceVariables.map((name) => `-e ${name}`),
-      ...s.variables.map((v) => `-e ${dockerArg(`${v.name}=${v.value}`)}`),
-      ...(s.entrypoint ? [dockerArg(`--entrypoint=${s.entrypoint[0] ?? ''}`)] : []),
-    ].join(' ');
-    const params = s.command ? [str(args), str(s.command.map(dockerArg).join(' '))] : args ? [str(args)] : [];
-    const call = `docker.image(${expanded(s.name, jenkinsText)}).withRun${params.length ? `(${params.join(', ')})` : ''} { svc${i} ->`;
-    inner = [call, ...inner.map((l) => `    ${l}`), '}'];
-  }
-  return ['// GitLab services: sidecar containers linked into the job container', ...inner];
-}
-
-const DOCKER_SOCKET = '-v /var/run/docker.sock:/var/run/docker.sock';
-
-/** GitLab's Docker-in-Docker service; on Jenkins the job shares the agent's daemon instead. */
-function isDind(s: Service): boolean {
-  return /(^|\/)docker:[^/]*dind/.test(s.name);
-}
-
-/** The services started next to the job (all but Docker-in-Docker). */
-function sidecars(job: Job): readonly Service[] {
-  return job.services.filter((s) => !isDind(s));
-}
-
-/** One argument of withRun/inside, which Jenkins splits at spaces unless double-quoted. */
-function dockerArg(text: string): string {
-  return /^[\w@%+=:,./-]*$/.test(text) ? text : `"${text.replace(/["\\]/g, '\\$&')}"`;
 }
 
 /** Ant patterns for artifact paths: a directory also means everything below it. */
@@ -365,41 +282,4 @@ function postCondition(name: string, jobs: readonly Planned[], diags: Diagnostic
     return [`// job "${job.name}" (stage ${job.stage})`, ...wrappers.reduceRight((inner, w) => block(w, inner), [...run, ...archive])];
   });
   return block(name, block('script', body));
-}
-
-/** Matrix axes; GitLab's union of products becomes Jenkins' full product minus excludes. */
-function matrixAxes(job: Job, diags: Diagnostics): string[] {
-  const par = job.parallel!;
-  let entries: readonly (readonly Axis[])[];
-  if (par.kind === 'count') {
-    entries = [[{ name: 'CI_NODE_INDEX', values: Array.from({ length: par.count }, (_, i) => String(i + 1)) }]];
-  } else {
-    const key = (e: readonly Axis[]): string => e.map((a) => a.name).sort().join(',');
-    entries = par.entries.filter((e) => key(e) === key(par.entries[0]));
-    if (entries.length < par.entries.length) {
-      diags.warn(job.name, 'parallel', job.keyPos.get('parallel')!, 'matrix entries with different variables cannot share Jenkins axes; only entries shaped like the first are kept');
-    }
-  }
-  const names = entries[0].map((a) => a.name);
-  const union = (from: readonly (readonly Axis[])[]): Axis[] => names.map((name) => ({ name, values: [...new Set(from.flatMap((e) => e.find((a) => a.name === name)!.values))] }));
-  // Disjoint entries make the full product (and its excludes) explode, though GitLab runs <= 200 jobs.
-  if (union(entries).reduce((cells, a) => cells * a.values.length, 1) > MAX_MATRIX_CELLS) {
-    diags.warn(job.name, 'parallel', job.keyPos.get('parallel')!, `the matrix entries combined span more than ${MAX_MATRIX_CELLS} Jenkins cells; only the first entry is kept`);
-    entries = entries.slice(0, 1);
-  }
-  const axes = union(entries);
-  const allowed = new Set(entries.flatMap((e) => product(names.map((n) => e.find((a) => a.name === n)!.values)).map((c) => JSON.stringify(c))));
-  const excluded = product(axes.map((a) => a.values)).filter((c) => !allowed.has(JSON.stringify(c)));
-  const axisBlock = (name: string, values: readonly string[]): string[] => block('axis', [`name ${str(name)}`, `values ${values.map(str).join(', ')}`]);
-  return [
-    ...block('axes', axes.flatMap((a) => axisBlock(a.name, a.values))),
-    ...(excluded.length ? block('excludes', excluded.flatMap((c) => block('exclude', c.flatMap((v, i) => axisBlock(names[i], [v]))))) : []),
-  ];
-}
-
-/** Most cells (axis value combinations, excluded or not) a generated matrix may span. */
-const MAX_MATRIX_CELLS = 1000;
-
-function product(lists: readonly (readonly string[])[]): string[][] {
-  return lists.reduce<string[][]>((acc, list) => acc.flatMap((combo) => list.map((v) => [...combo, v])), [[]]);
 }
