@@ -34,6 +34,9 @@ export const FROM_INCLUDE = 'probably defined by an include that was not resolve
 
 const REMOTE_TYPES = ['remote', 'template', 'project', 'component'] as const;
 
+/** GitLab's limit on included files per pipeline; it also bounds a file included many times over. */
+const MAX_INCLUDES = 150;
+
 /**
  * Parses the entry file `entry` (repository-relative) and merges its local includes recursively.
  * As in GitLab, local paths are relative to the repository root (not to the including file) and
@@ -42,7 +45,9 @@ const REMOTE_TYPES = ['remote', 'template', 'project', 'component'] as const;
  */
 export function loadWithIncludes(entry: string, entryText: string, repo: RepoFiles | undefined, diags: Diagnostics): LoadedConfig {
   const unresolved: UnresolvedInclude[] = [];
+  let included = 0;
   const load = (rel: string, chain: readonly string[], from: SourcePos | undefined): YMap => {
+    if (from !== undefined && ++included > MAX_INCLUDES) throw new PipelineError(`more than ${MAX_INCLUDES} includes (GitLab's limit)`, from);
     if (chain.includes(rel)) {
       throw new PipelineError(`include cycle: ${[...chain, rel].join(' -> ')}`, from ?? { file: rel, line: 1, col: 1 });
     }

@@ -52,6 +52,13 @@ describe('include', () => {
     expect(jenkinsfile.indexOf("stage('a')")).toBeLessThan(jenkinsfile.indexOf("stage('b')"));
   });
 
+  test('more than 150 includes is an error, as in GitLab (and no exponential fan-out)', () => {
+    // Each level includes the next one twice: 2^10 loads without the limit.
+    const files = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`l${i}.yml`, `include: [l${i + 1}.yml, l${i + 1}.yml]\n`]));
+    const message = translateError('include: l0.yml\njob:\n  script: x\n', { ...files, 'l10.yml': 'a:\n  script: x\n' }).message;
+    expect(message).toMatch(/^l\d\.yml:1:\d+: error: more than 150 includes \(GitLab's limit\)$/);
+  });
+
   test('include:rules is warned about, not silently applied', () => {
     const { lines } = translateYaml('include:\n  - local: ci/a.yml\n    rules:\n      - if: $X\n', { 'ci/a.yml': 'a:\n  script: echo a\n' });
     expect(lines).toEqual(['.gitlab-ci.yml:3: key "include": include:rules is not evaluated; the file is always included']);
