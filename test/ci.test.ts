@@ -6,7 +6,21 @@ import { JENKINS_PLUGINS } from '../lib/ci/jenkins-plugins';
 import { loadConfig } from '../lib/config/load-config';
 import { ComponentSpec } from '../lib/config/schema';
 import { DEMO_CONFIG, synthesizePlatform } from './fixtures/demo-platform';
-import { groovyAvailable, parseGroovy } from './fixtures/groovy-parse';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { groovyParse, groovyTest } from '../tools/gitlab2jenkins/test/groovy/parse-check';
+
+/** Writes each source to a file and parses them all in one JVM; returns the failures by name. */
+function parseSources(sources: Readonly<Record<string, string>>): Map<string, string> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'groovy-'));
+  const files = Object.entries(sources).map(([name, text]) => {
+    const file = path.join(dir, `${name}.groovy`);
+    fs.writeFileSync(file, text);
+    return file;
+  });
+  return new Map([...groovyParse(files)].map(([file, error]) => [path.basename(file, '.groovy'), error]));
+}
 
 const { templates } = synthesizePlatform();
 const ci = templates.get('Platform-Ci')!;
@@ -148,8 +162,7 @@ describe('generated JCasC', () => {
     expect(bravoColdChain).toContain("credentialsId('bravo-cold-chain-read')");
   });
 
-  test('every job script and every generated CI and CD pipeline is valid Groovy', () => {
-    if (!groovyAvailable()) return;
+  groovyTest()('every job script and every generated CI and CD pipeline is valid Groovy', () => {
     const scripts: string[] = casc().jobs.map((j: { script: string }) => j.script);
     const owners = [{ name: 'platform', components: model.platform.components }, ...model.pilots];
     const pipelines = owners.flatMap((o) =>
@@ -162,9 +175,8 @@ describe('generated JCasC', () => {
       }),
     );
     const sources = Object.fromEntries([...scripts.map((s, i) => [`job-${i}`, s]), ...pipelines]);
-    const result = parseGroovy(sources);
-    expect(result.output).toMatch(/parsed \d+ file/);
-    expect(result.ok).toBe(true);
+    expect(Object.keys(sources).length).toBeGreaterThan(10);
+    expect(parseSources(sources)).toEqual(new Map());
   });
 });
 
@@ -177,6 +189,12 @@ test('a delivery job only for components with CD (maturity 3+), handed each buil
   expect(coldChainCi).toContain("branch \\'develop\\'");
   expect(coldChainCi).toContain("build job: \\'/bravo/cold-chain-delivery\\'");
   expect(scripts.find((s) => s.includes("multibranchPipelineJob('bravo/quality-model')"))).not.toContain('build job:');
+});
+
+test('the translator service: IAM-authenticated function URL, bundled from tools/gitlab2jenkins', () => {
+  ci.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'AWS_IAM' });
+  ci.hasResourceProperties('AWS::Lambda::Permission', { Action: 'lambda:InvokeFunctionUrl', Principal: '111111111111', FunctionUrlAuthType: 'AWS_IAM' });
+  expect(JSON.stringify(ci.toJSON().Outputs)).toMatch(/translate/);
 });
 
 describe('build statistics', () => {
@@ -224,8 +242,7 @@ describe('component pipeline', () => {
     expect(blobOnly).not.toContain('Multi-arch index');
   });
 
-  test('the groovy check is live: it rejects a broken pipeline', () => {
-    if (!groovyAvailable()) return;
-    expect(parseGroovy({ broken: pipeline(component({})).replace(/\}\s*$/, '') }).ok).toBe(false);
+  groovyTest()('the groovy check is live: it rejects a broken pipeline', () => {
+    expect(parseSources({ broken: pipeline(component({})).replace(/\}\s*$/, '') }).get('broken')).toMatch(/line \d+/);
   });
 });

@@ -13,6 +13,7 @@ import { AgentFleet } from '../constructs/agent-fleet';
 import { BuildStatistics } from '../constructs/build-statistics';
 import { JenkinsController } from '../constructs/jenkins-controller';
 import { PlatformKey } from '../constructs/platform-key';
+import { TranslatorService } from '../constructs/translator-service';
 import { RegistryNames } from '../constructs/registry-names';
 import { WebhookRelay } from '../constructs/webhook-relay';
 import { PlatformStack, PlatformStackProps } from './platform-stack';
@@ -150,6 +151,7 @@ export class CiStack extends PlatformStack {
       repositories: props.owners.flatMap((o) => o.components.map((c) => c.repository)),
       logKey,
     });
+    new TranslatorService(this, 'Translator', { logKey });
     new CfnOutput(this, 'JenkinsLoadBalancer', {
       value: this.controller.loadBalancer.loadBalancerDnsName,
       description: `Point ${props.ci.jenkins.hostname} (internal DNS) here`,

@@ -1,6 +1,6 @@
 import { Diagnostics, PipelineError, type SourcePos } from './diagnostics';
 import { parseDurationSeconds } from './duration';
-import type { UnresolvedInclude } from './includes';
+import { FROM_INCLUDE, type UnresolvedInclude } from './includes';
 import type { Artifacts, Axis, Image, Job, JobWhen, Need, Parallel, Pipeline, RefFilter, Rule, Service, Variable } from './model';
 import { describe, get, type YMap, type YNode } from './yaml-tree';
 
@@ -24,6 +24,8 @@ const UNMAPPED: Readonly<Record<string, string>> = {
 };
 const MAPPED = new Set(['script', 'before_script', 'after_script', 'image', 'services', 'tags', 'stage', 'variables', 'rules', 'only', 'except', 'when', 'start_in', 'allow_failure', 'retry', 'timeout', 'artifacts', 'needs', 'dependencies', 'parallel', 'environment', 'resource_group', 'trigger', 'inherit', 'manual_confirmation']);
 const WHENS: readonly JobWhen[] = ['on_success', 'on_failure', 'always', 'manual', 'delayed', 'never'];
+/** GitLab's limit on the jobs one `parallel:` creates. */
+const MAX_PARALLEL = 200;
 
 /** Validates the resolved configuration the way GitLab does and builds the pipeline model. */
 export function buildPipeline(root: YMap, file: string, unresolvedIncludes: readonly UnresolvedInclude[], diags: Diagnostics): Pipeline {
@@ -34,14 +36,16 @@ export function buildPipeline(root: YMap, file: string, unresolvedIncludes: read
   const workflow = root.entries.get('workflow');
   if (workflow) diags.warn('', 'workflow', workflow.keyPos, 'workflow: (pipeline-level rules/name) is not mapped; configure branch discovery in the multibranch job instead');
 
+  // Unread includes may define the missing parts of jobs (often a template job overridden here).
+  const partial = unresolvedIncludes.length > 0;
   const jobs: Job[] = [];
   for (const [name, entry] of root.entries) {
     if (GLOBAL_KEYS.has(name) || name.startsWith('.')) continue;
     if (entry.value.kind !== 'map') throw new PipelineError(`job "${name}" must be a mapping, not ${describe(entry.value)}`, entry.value.pos);
-    jobs.push(buildJob(name, entry.keyPos, entry.value, defaults, stages, diags));
+    jobs.push(buildJob(name, entry.keyPos, entry.value, { defaults, stages, partial }, diags));
   }
   if (jobs.length === 0) throw new PipelineError('the pipeline has no visible job', root.pos);
-  checkNeeds(jobs, stages);
+  checkNeeds(jobs, stages, partial, diags);
   const vars = get(root, 'variables');
   return { file, stages, variables: vars ? variables(vars) : [], jobs, unresolvedIncludes };
 }
@@ -61,7 +65,15 @@ function defaultEntries(root: YMap): YMap {
   return { kind: 'map', entries, pos: def?.pos ?? root.pos };
 }
 
-function buildJob(name: string, pos: SourcePos, own: YMap, defaults: YMap, stages: readonly string[], diags: Diagnostics): Job {
+/** What every job is built against. */
+interface JobContext {
+  readonly defaults: YMap;
+  readonly stages: readonly string[];
+  /** Some includes could not be read, so a job may lack what they define. */
+  readonly partial: boolean;
+}
+
+function buildJob(name: string, pos: SourcePos, own: YMap, { defaults, stages, partial }: JobContext, diags: Diagnostics): Job {
   const m = applyDefaults(own, defaults);
   const keyPos = new Map([...m.entries].map(([k, e]) => [k, e.keyPos] as const));
   for (const [key, e] of m.entries) {
@@ -71,13 +83,20 @@ function buildJob(name: string, pos: SourcePos, own: YMap, defaults: YMap, stage
     }
     else if (!MAPPED.has(key)) throw new PipelineError(`job "${name}" has unknown key "${key}"`, e.keyPos);
   }
+  // A job named `pages` is GitLab's Pages deployment even without the `pages:` keyword.
+  if (name === 'pages' && !m.entries.has('pages')) diags.warn(name, 'pages', pos, `GitLab deploys this job's public/ to Pages; Jenkins only archives it: ${UNMAPPED.pages}`);
   const opt = <T>(key: string, f: (n: YNode) => T): T | undefined => {
     const n = get(m, key);
     return n === undefined ? undefined : f(n);
   };
   const trigger = opt('trigger', triggerTarget);
   const script = opt('script', (n) => scriptLines(n, 'script')) ?? [];
-  if (script.length === 0 && trigger === undefined) throw new PipelineError(`job "${name}" has no script (GitLab requires script, run or trigger)`, pos);
+  const incomplete = script.length === 0 && trigger === undefined;
+  if (incomplete && !partial) throw new PipelineError(`job "${name}" has no script (GitLab requires script, run or trigger)`, pos);
+  if (incomplete) diags.warn(name, 'script', pos, `no script here; the job is ${FROM_INCLUDE}, so its stage fails at run time`);
+  if (trigger !== undefined) {
+    diags.warn(name, 'trigger', keyPos.get('trigger')!, `downstream pipeline (${trigger}) is not translated; the stage fails at run time (port it to build job: ...)`);
+  }
   if (get(m, 'rules') && (get(m, 'only') || get(m, 'except'))) {
     throw new PipelineError(`job "${name}" may not use rules together with only/except`, keyPos.get('rules')!);
   }
@@ -106,7 +125,7 @@ function buildJob(name: string, pos: SourcePos, own: YMap, defaults: YMap, stage
     startInSeconds: opt('start_in', (n) => duration(n, 'start_in')),
     allowFailure,
     retry: opt('retry', (n) => retry(name, n, diags)),
-    timeoutMinutes: opt('timeout', (n) => Math.ceil(duration(n, 'timeout') / 60)),
+    timeoutSeconds: opt('timeout', (n) => duration(n, 'timeout')),
     artifacts: opt('artifacts', (n) => artifacts(name, n, diags)),
     needs: opt('needs', (n) => seq(n, 'needs').flatMap((x) => need(name, x, diags))),
     dependencies: opt('dependencies', (n) => strings(n, 'dependencies')),
@@ -115,6 +134,7 @@ function buildJob(name: string, pos: SourcePos, own: YMap, defaults: YMap, stage
     resourceGroup: opt('resource_group', (n) => scalar(n, 'resource_group')),
     confirmation: opt('manual_confirmation', (n) => scalar(n, 'manual_confirmation')),
     trigger,
+    incomplete,
   };
 }
 
@@ -132,20 +152,23 @@ function applyDefaults(job: YMap, defaults: YMap): YMap {
   return { kind: 'map', entries, pos: job.pos };
 }
 
-function checkNeeds(jobs: readonly Job[], stages: readonly string[]): void {
+function checkNeeds(jobs: readonly Job[], stages: readonly string[], partial: boolean, diags: Diagnostics): void {
   const byName = new Map(jobs.map((j) => [j.name, j]));
   for (const job of jobs) {
     for (const n of job.needs ?? []) {
       const target = byName.get(n.job);
-      if (!target) throw new PipelineError(`job "${job.name}" needs unknown job "${n.job}"`, n.pos);
-      if (stages.indexOf(target.stage) > stages.indexOf(job.stage)) {
+      if (!target && partial) diags.warn(job.name, 'needs', n.pos, `"${n.job}" is unknown, ${FROM_INCLUDE}; not waited for`);
+      else if (!target) throw new PipelineError(`job "${job.name}" needs unknown job "${n.job}"`, n.pos);
+      else if (stages.indexOf(target.stage) > stages.indexOf(job.stage)) {
         throw new PipelineError(`job "${job.name}" needs "${n.job}", which runs in a later stage`, n.pos);
       }
     }
     for (const d of job.dependencies ?? []) {
       const target = byName.get(d);
-      if (!target || stages.indexOf(target.stage) >= stages.indexOf(job.stage)) {
-        throw new PipelineError(`job "${job.name}" depends on "${d}", which is not a job of an earlier stage`, job.keyPos.get('dependencies') ?? job.pos);
+      const at = job.keyPos.get('dependencies') ?? job.pos;
+      if (!target && partial) diags.warn(job.name, 'dependencies', at, `"${d}" is unknown, ${FROM_INCLUDE}; its artifacts are not restored`);
+      else if (!target || stages.indexOf(target.stage) >= stages.indexOf(job.stage)) {
+        throw new PipelineError(`job "${job.name}" depends on "${d}", which is not a job of an earlier stage`, at);
       }
     }
   }
@@ -281,17 +304,19 @@ function artifacts(job: string, n: YNode, diags: Diagnostics): Artifacts {
   }
   const reports = get(n, 'reports');
   let junit: string[] = [];
+  let dotenv: string[] = [];
   if (reports?.kind === 'map') {
     for (const [key, e] of reports.entries) {
       if (key === 'junit') junit = strings(e.value, 'artifacts:reports:junit');
-      else diags.warn(job, `artifacts:reports:${key}`, e.keyPos, 'report type not mapped; only junit is published');
+      else if (key === 'dotenv') dotenv = strings(e.value, 'artifacts:reports:dotenv');
+      else diags.warn(job, `artifacts:reports:${key}`, e.keyPos, 'report type not mapped; only junit and dotenv are');
     }
   }
   const paths = get(n, 'paths');
   const when = get(n, 'when');
   const w = when ? scalar(when, 'artifacts:when') : 'on_success';
   if (!['on_success', 'on_failure', 'always'].includes(w)) throw new PipelineError('artifacts:when must be on_success, on_failure or always', when!.pos);
-  return { paths: paths ? strings(paths, 'artifacts:paths') : [], junit, when: w as Artifacts['when'] };
+  return { paths: paths ? strings(paths, 'artifacts:paths') : [], junit, dotenv, when: w as Artifacts['when'] };
 }
 
 function need(job: string, n: YNode, diags: Diagnostics): Need[] {
@@ -316,18 +341,18 @@ function triggerTarget(n: YNode): string {
 function parallel(n: YNode): Parallel {
   if (n.kind === 'scalar') {
     const count = Number(n.value);
-    if (!Number.isInteger(count) || count < 1 || count > 200) throw new PipelineError('parallel must be an integer from 1 to 200', n.pos);
+    if (!Number.isInteger(count) || count < 1 || count > MAX_PARALLEL) throw new PipelineError(`parallel must be an integer from 1 to ${MAX_PARALLEL}`, n.pos);
     return { kind: 'count', count };
   }
   const matrix = n.kind === 'map' ? get(n, 'matrix') : undefined;
   if (!matrix) throw new PipelineError('parallel must be a number or {matrix: [...]}', n.pos);
-  return {
-    kind: 'matrix',
-    entries: seq(matrix, 'parallel:matrix').map((entry): Axis[] => {
-      if (entry.kind !== 'map') throw new PipelineError('parallel:matrix entries must be mappings', entry.pos);
-      return [...entry.entries].map(([name, e]) => ({ name, values: strings(e.value, `parallel:matrix:${name}`) }));
-    }),
-  };
+  const entries = seq(matrix, 'parallel:matrix').map((entry): Axis[] => {
+    if (entry.kind !== 'map') throw new PipelineError('parallel:matrix entries must be mappings', entry.pos);
+    return [...entry.entries].map(([name, e]) => ({ name, values: strings(e.value, `parallel:matrix:${name}`) }));
+  });
+  const jobs = entries.reduce((sum, e) => sum + e.reduce((cells, a) => cells * a.values.length, 1), 0);
+  if (jobs > MAX_PARALLEL) throw new PipelineError(`parallel:matrix generates ${jobs} jobs; GitLab allows at most ${MAX_PARALLEL}`, matrix.pos);
+  return { kind: 'matrix', entries };
 }
 
 function environment(job: string, n: YNode, diags: Diagnostics): { name: string; url?: string } {

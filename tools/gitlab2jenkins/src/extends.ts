@@ -1,4 +1,5 @@
-import { PipelineError, type SourcePos } from './diagnostics';
+import { Diagnostics, PipelineError, type SourcePos } from './diagnostics';
+import { FROM_INCLUDE } from './includes';
 import { deepMerge, describe, withEntries, type YEntry, type YMap, type YNode } from './yaml-tree';
 
 /** GitLab rejects inheritance chains deeper than this. */
@@ -7,8 +8,9 @@ const MAX_LEVELS = 11;
 /**
  * Resolves `extends` for every top-level mapping (jobs and hidden jobs). Parents listed later win
  * over earlier ones and the job wins over all parents; mappings merge deeply, lists are replaced.
+ * When `partial` (some includes were not read), an unknown parent is warned about and skipped.
  */
-export function resolveExtends(root: YMap): YMap {
+export function resolveExtends(root: YMap, partial: boolean, diags: Diagnostics): YMap {
   const done = new Map<string, YMap>();
   const resolve = (name: string, chain: readonly string[]): YMap => {
     const cached = done.get(name);
@@ -26,6 +28,10 @@ export function resolveExtends(root: YMap): YMap {
         throw new PipelineError(`extends cycle: ${[...chain, name, parent.name].join(' -> ')}`, parent.pos);
       }
       const target = root.entries.get(parent.name)?.value;
+      if (!target && partial) {
+        diags.warn(name, 'extends', parent.pos, `"${parent.name}" is unknown, ${FROM_INCLUDE}; its keys are missing`);
+        continue;
+      }
       if (!target || target.kind !== 'map') throw new PipelineError(`"${name}" extends unknown job "${parent.name}"`, parent.pos);
       const resolved = resolve(parent.name, [...chain, name]);
       base = base ? deepMerge(base, resolved) : resolved;

@@ -1,4 +1,4 @@
-import { jenkinsVariable } from './ci-variables';
+import { jenkinsValue } from './ci-variables';
 import { str } from './groovy';
 
 /** A `rules:if` expression translated to Groovy for `when { expression { ... } }`. */
@@ -45,9 +45,9 @@ export function translateExpression(text: string): TranslatedExpression {
     return tok?.t === 'op' && tok.op === op;
   };
   const envRef = (name: string): string => {
-    const target = jenkinsVariable(name);
-    if (target === undefined) gitlabOnly.add(name);
-    return `env.${target ?? name}`;
+    const expr = jenkinsValue(name);
+    if (expr === undefined) gitlabOnly.add(name);
+    return expr ?? `env.${name}`;
   };
   const operand = (): Token => {
     const tok = tokens[i++];

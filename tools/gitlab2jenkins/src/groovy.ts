@@ -2,6 +2,7 @@
  * Groovy string literals. Shell text always goes into single-quoted literals, where `$` is not
  * interpolated, so GitLab's `$VAR` reaches `sh` unchanged and the shell expands it.
  */
+import { BASH_PROLOGUE, usesBashSyntax } from './script-needs';
 
 /** Body of a single- or triple-single-quoted literal: only `\` and `'` need escaping. */
 function escapeSingle(text: string): string {
@@ -13,8 +14,12 @@ export function str(text: string): string {
   return text.includes('\n') ? `'''${escapeSingle(text)}'''` : `'${escapeSingle(text)}'`;
 }
 
-/** `sh` step for a script; several lines run in one shell so `cd` and `export` carry over, as in GitLab. */
+/**
+ * `sh` step for a script; several lines run in one shell so `cd` and `export` carry over, as in
+ * GitLab. Bash-only scripts start with a shebang, which must then be the literal's first line.
+ */
 export function shStep(lines: readonly string[]): string {
+  if (usesBashSyntax(lines.join('\n'))) return `sh '''${escapeSingle([...BASH_PROLOGUE, ...lines].join('\n'))}\n'''`;
   const text = lines.join('\n');
   // A leading newline keeps the script flush-left in the Jenkinsfile; sh ignores the empty line.
   return text.includes('\n') ? `sh '''\n${escapeSingle(text)}\n'''` : `sh ${str(text)}`;
@@ -22,18 +27,18 @@ export function shStep(lines: readonly string[]): string {
 
 /**
  * A Groovy expression for a value GitLab expands itself (variables, image names, environment):
- * `$X`/`${X}` become `${env.X}` in a GString, `$$` is a literal dollar. `rename` maps GitLab
- * variable names to Jenkins ones (undefined keeps the reference literal).
+ * `$X`/`${X}` become `${...}` in a GString, `$$` is a literal dollar. `value` gives the Groovy
+ * expression for a GitLab variable (undefined keeps the reference literal).
  */
-export function expanded(text: string, rename: (name: string) => string | undefined): string {
+export function expanded(text: string, value: (name: string) => string | undefined): string {
   if (!text.includes('$')) return str(text);
   let out = '';
   let last = 0;
   for (const m of text.matchAll(/\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g)) {
     out += escapeDouble(text.slice(last, m.index));
     const name = m[1] ?? m[2];
-    const target = name === undefined ? undefined : rename(name);
-    out += target === undefined ? escapeDouble(m[0] === '$$' ? '$' : m[0]) : `\${env.${target}}`;
+    const expr = name === undefined ? undefined : value(name);
+    out += expr === undefined ? escapeDouble(m[0] === '$$' ? '$' : m[0]) : `\${${expr}}`;
     last = m.index + m[0].length;
   }
   out += escapeDouble(text.slice(last));

@@ -1,17 +1,26 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { isAbsolute, join, normalize, relative, sep } from 'node:path';
+import { posix } from 'node:path';
 import { Diagnostics, PipelineError, type SourcePos } from './diagnostics';
-import { expandGlob, isGlob } from './glob';
+import { isGlob } from './glob';
 import { parseYamlFile } from './parse-yaml';
 import { deepMerge, describe, withEntries, type YMap, type YNode } from './yaml-tree';
 
-/** An include that needs the network or another project; it becomes a failing placeholder stage. */
+/** An include that cannot be read here; it becomes a failing placeholder stage. */
 export interface UnresolvedInclude {
-  /** 'remote', 'template', 'project' or 'component'. */
+  /** 'remote', 'template', 'project', 'component', or 'local' when there is no repository. */
   readonly type: string;
-  /** What was included (URL, template name, `project:file`, component path). */
+  /** What was included (URL, template name, `project:file`, component path, local path). */
   readonly target: string;
+  /** Why it was not resolved, e.g. 'cannot be resolved offline'. */
+  readonly reason: string;
   readonly pos: SourcePos;
+}
+
+/** The repository files `include: local` reads, with repository-relative '/' paths. */
+export interface RepoFiles {
+  /** The file's text, or undefined if there is no such file. */
+  readonly read: (path: string) => string | undefined;
+  /** Files matching a glob (`*`, `**`, `?`), sorted so includes merge in a stable order. */
+  readonly glob: (pattern: string) => readonly string[];
 }
 
 /** The configuration with every `include: local` merged in, plus what could not be fetched offline. */
@@ -20,32 +29,38 @@ export interface LoadedConfig {
   readonly unresolved: readonly UnresolvedInclude[];
 }
 
+/** How warnings name the likely source of what a configuration with unread includes lacks. */
+export const FROM_INCLUDE = 'probably defined by an include that was not resolved';
+
 const REMOTE_TYPES = ['remote', 'template', 'project', 'component'] as const;
 
+/** GitLab's limit on included files per pipeline; it also bounds a file included many times over. */
+const MAX_INCLUDES = 150;
+
 /**
- * Reads `entry` and merges its local includes recursively. As in GitLab, local paths are relative
- * to the repository root (not to the including file) and the including file overrides what it
- * includes. A file including itself, directly or not, is an error.
+ * Parses the entry file `entry` (repository-relative) and merges its local includes recursively.
+ * As in GitLab, local paths are relative to the repository root (not to the including file) and
+ * the including file overrides what it includes. A file including itself, directly or not, is an
+ * error. Without `repo` (a single uploaded file) local includes become placeholders too.
  */
-export function loadWithIncludes(entry: string, repoRoot: string, diags: Diagnostics): LoadedConfig {
+export function loadWithIncludes(entry: string, entryText: string, repo: RepoFiles | undefined, diags: Diagnostics): LoadedConfig {
   const unresolved: UnresolvedInclude[] = [];
-  const entryRel = toRepoPath(repoRoot, entry);
+  let included = 0;
   const load = (rel: string, chain: readonly string[], from: SourcePos | undefined): YMap => {
+    if (from !== undefined && ++included > MAX_INCLUDES) throw new PipelineError(`more than ${MAX_INCLUDES} includes (GitLab's limit)`, from);
     if (chain.includes(rel)) {
       throw new PipelineError(`include cycle: ${[...chain, rel].join(' -> ')}`, from ?? { file: rel, line: 1, col: 1 });
     }
-    const abs = join(repoRoot, rel);
-    if (!existsSync(abs)) {
-      throw new PipelineError(`included file "${rel}" does not exist`, from ?? { file: rel, line: 1, col: 1 });
-    }
-    const root = parseYamlFile(readFileSync(abs, 'utf8'), rel);
+    const text = from === undefined ? entryText : repo?.read(rel);
+    if (text === undefined) throw new PipelineError(`included file "${rel}" does not exist`, from ?? { file: rel, line: 1, col: 1 });
+    const root = parseYamlFile(text, rel);
     const inc = root.entries.get('include');
     if (!inc) return root;
     const rest = new Map(root.entries);
     rest.delete('include');
     let merged: YMap | undefined;
     for (const item of inc.value.kind === 'seq' ? inc.value.items : [inc.value]) {
-      for (const local of localPaths(item, repoRoot, unresolved, diags)) {
+      for (const local of localPaths(item, repo, unresolved, diags)) {
         const sub = load(local, [...chain, rel], item.pos);
         merged = merged ? deepMerge(merged, sub) : sub;
       }
@@ -53,11 +68,11 @@ export function loadWithIncludes(entry: string, repoRoot: string, diags: Diagnos
     const own = withEntries(root, rest);
     return merged ? deepMerge(merged, own) : own;
   };
-  return { root: load(entryRel, [], undefined), unresolved };
+  return { root: load(entry, [], undefined), unresolved };
 }
 
 /** The local files one `include:` item names; remote kinds are recorded and warned about instead. */
-function localPaths(item: YNode, repoRoot: string, unresolved: UnresolvedInclude[], diags: Diagnostics): string[] {
+function localPaths(item: YNode, repo: RepoFiles | undefined, unresolved: UnresolvedInclude[], diags: Diagnostics): readonly string[] {
   if (item.kind === 'scalar' && typeof item.value === 'string') {
     return /^https?:\/\//.test(item.value) ? remote('remote', item.value, item.pos) : local(item.value, item.pos);
   }
@@ -87,17 +102,18 @@ function localPaths(item: YNode, repoRoot: string, unresolved: UnresolvedInclude
   }
   throw new PipelineError('include entry needs one of local, remote, template, project, component', item.pos);
 
-  function remote(type: string, target: string, pos: SourcePos): string[] {
-    unresolved.push({ type, target, pos });
-    diags.warn('', 'include', pos, `include:${type} "${target}" cannot be resolved offline; a failing placeholder stage was emitted`);
+  function remote(type: string, target: string, pos: SourcePos, reason = 'cannot be resolved offline'): string[] {
+    unresolved.push({ type, target, reason, pos });
+    diags.warn('', 'include', pos, `include:${type} "${target}" ${reason}; a failing placeholder stage was emitted`);
     return [];
   }
 
-  function local(path: string, pos: SourcePos): string[] {
-    const rel = normalize(path.replace(/^\/+/, '')).split(sep).join('/');
-    if (rel.startsWith('../') || isAbsolute(rel)) throw new PipelineError(`include:local "${path}" is outside the repository`, pos);
+  function local(path: string, pos: SourcePos): readonly string[] {
+    const rel = posix.normalize(path.replace(/^\/+/, ''));
+    if (rel.startsWith('../')) throw new PipelineError(`include:local "${path}" is outside the repository`, pos);
+    if (!repo) return remote('local', path, pos, 'cannot be resolved from a single uploaded file (translate the repository with the CLI)');
     if (!isGlob(rel)) return [rel];
-    const found = expandGlob(repoRoot, rel);
+    const found = repo.glob(rel);
     if (found.length === 0) diags.warn('', 'include', pos, `include:local pattern "${path}" matched no file`);
     return found;
   }
@@ -105,9 +121,4 @@ function localPaths(item: YNode, repoRoot: string, unresolved: UnresolvedInclude
 
 function scalarText(node: YNode): string {
   return node.kind === 'scalar' ? String(node.value) : describe(node);
-}
-
-/** The entry path as GitLab would name it: relative to the repository root, with forward slashes. */
-export function toRepoPath(repoRoot: string, file: string): string {
-  return relative(repoRoot, file).split(sep).join('/');
 }

@@ -48,6 +48,8 @@ export interface RefFilter {
 export interface Artifacts {
   readonly paths: readonly string[];
   readonly junit: readonly string[];
+  /** `reports:dotenv` files, whose variables the following jobs see. */
+  readonly dotenv: readonly string[];
   readonly when: 'on_success' | 'on_failure' | 'always';
 }
 
@@ -93,7 +95,7 @@ export interface Job {
   readonly allowFailure: boolean;
   /** GitLab's retry count (extra attempts, not total attempts). */
   readonly retry?: number;
-  readonly timeoutMinutes?: number;
+  readonly timeoutSeconds?: number;
   readonly artifacts?: Artifacts;
   readonly needs?: readonly Need[];
   readonly dependencies?: readonly string[];
@@ -104,6 +106,8 @@ export interface Job {
   readonly confirmation?: string;
   /** A `trigger:` job (downstream pipeline); emitted as a failing placeholder. */
   readonly trigger?: string;
+  /** No script here, but an unresolved include may define it; emitted as a failing placeholder. */
+  readonly incomplete: boolean;
 }
 
 /** The whole pipeline, ready for emission. */

@@ -1,7 +1,7 @@
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Alias, type Document, type Node as YamlNode } from 'yaml';
 import { PipelineError, type SourcePos } from './diagnostics';
 import { referenceTag, REFERENCE_TAG } from './reference-tag';
-import type { YEntry, YMap, YNode } from './yaml-tree';
+import { MAX_NODES, type YEntry, type YMap, type YNode } from './yaml-tree';
 
 /** Parses one YAML file; throws PipelineError with line/col for syntax errors or a non-mapping root. */
 export function parseYamlFile(text: string, file: string): YMap {
@@ -10,19 +10,31 @@ export function parseYamlFile(text: string, file: string): YMap {
   const at = (offset: number): SourcePos => ({ file, ...lineCounter.linePos(offset) });
   const first = doc.errors[0];
   if (first) throw new PipelineError(first.message.split('\n')[0], at(first.pos[0]));
-  const root = doc.contents === null ? null : convert(doc, doc.contents, at);
+  const root = doc.contents === null ? null : convert({ doc, at, targets: new Map(), left: MAX_NODES }, doc.contents);
   if (root === null || root.kind !== 'map') {
     throw new PipelineError('the pipeline configuration must be a YAML mapping', root?.pos ?? at(0));
   }
   return root;
 }
 
-function convert(doc: Document, node: YamlNode, at: (offset: number) => SourcePos): YNode {
-  const pos = at(node.range?.[0] ?? 0);
+/** State of one file's conversion. */
+interface Conversion {
+  readonly doc: Document;
+  readonly at: (offset: number) => SourcePos;
+  /** Alias targets, cached: the yaml library searches the whole document for each lookup. */
+  readonly targets: Map<Alias, YamlNode | undefined>;
+  /** Nodes left before the file counts as an alias bomb. */
+  left: number;
+}
+
+function convert(c: Conversion, node: YamlNode): YNode {
+  const pos = c.at(node.range?.[0] ?? 0);
+  if (--c.left < 0) throw new PipelineError(`the file expands to more than ${MAX_NODES} YAML nodes (nested aliases?)`, pos);
   if (isAlias(node)) {
-    const target = node.resolve(doc);
+    if (!c.targets.has(node)) c.targets.set(node, node.resolve(c.doc));
+    const target = c.targets.get(node);
     if (!target) throw new PipelineError(`unknown alias *${node.source}`, pos);
-    return convert(doc, target, at);
+    return convert(c, target);
   }
   if (isScalar(node)) {
     const v = node.value;
@@ -30,7 +42,7 @@ function convert(doc: Document, node: YamlNode, at: (offset: number) => SourcePo
     return { kind: 'scalar', value, pos };
   }
   if (isSeq(node)) {
-    const items = node.items.map((item) => convert(doc, item as YamlNode, at));
+    const items = node.items.map((item) => convert(c, item as YamlNode));
     if (node.tag === REFERENCE_TAG) {
       return { kind: 'ref', path: items.map((i) => (i.kind === 'scalar' ? String(i.value) : '')), pos };
     }
@@ -41,10 +53,10 @@ function convert(doc: Document, node: YamlNode, at: (offset: number) => SourcePo
     const merged: YMap[] = [];
     for (const pair of node.items) {
       const key = pair.key as YamlNode;
-      const keyPos = at(key?.range?.[0] ?? 0);
+      const keyPos = c.at(key?.range?.[0] ?? 0);
       if (isScalar(key) && typeof key.value === 'symbol') {
         // `<<: *a` or `<<: [*a, *b]`: earlier sources win, explicit keys win over all of them.
-        const src = convert(doc, pair.value as YamlNode, at);
+        const src = convert(c, pair.value as YamlNode);
         for (const m of src.kind === 'seq' ? src.items : [src]) {
           if (m.kind !== 'map') throw new PipelineError('merge key << needs a mapping or a list of mappings', m.pos);
           merged.push(m);
@@ -52,7 +64,7 @@ function convert(doc: Document, node: YamlNode, at: (offset: number) => SourcePo
         continue;
       }
       if (!isScalar(key)) throw new PipelineError('mapping keys must be scalars', keyPos);
-      const value: YNode = pair.value ? convert(doc, pair.value as YamlNode, at) : { kind: 'scalar', value: null, pos: keyPos };
+      const value: YNode = pair.value ? convert(c, pair.value as YamlNode) : { kind: 'scalar', value: null, pos: keyPos };
       entries.set(String(key.value), { keyPos, value });
     }
     for (const m of merged) for (const [k, e] of m.entries) if (!entries.has(k)) entries.set(k, e);

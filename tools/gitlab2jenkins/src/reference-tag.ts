@@ -1,6 +1,6 @@
 import { isScalar, isSeq, type CollectionTag } from 'yaml';
 import { PipelineError } from './diagnostics';
-import { get, withEntries, type YEntry, type YMap, type YNode } from './yaml-tree';
+import { get, MAX_NODES, withEntries, type YEntry, type YMap, type YNode } from './yaml-tree';
 
 export const REFERENCE_TAG = '!reference';
 
@@ -21,10 +21,13 @@ const MAX_DEPTH = 10;
 
 /**
  * Replaces every `!reference` in the merged configuration. A reference that yields a list inside a
- * list is spliced in, as GitLab flattens nested script arrays.
+ * list is spliced in, as GitLab flattens nested script arrays. References copy what they name, so
+ * the result is capped like aliases are ({@link MAX_NODES}).
  */
 export function resolveReferences(root: YMap): YMap {
+  let left = MAX_NODES;
   const visit = (node: YNode, depth: number): YNode => {
+    if (--left < 0) throw new PipelineError(`the configuration expands to more than ${MAX_NODES} nodes (nested !reference?)`, node.pos);
     switch (node.kind) {
       case 'ref':
         return visit(lookup(root, node, depth), depth + 1);

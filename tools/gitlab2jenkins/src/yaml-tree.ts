@@ -38,6 +38,13 @@ export interface YRef {
   readonly pos: SourcePos;
 }
 
+/**
+ * Most nodes a file, or the configuration after `!reference`, may expand to. Aliases and
+ * references are copied on expansion, so nested ones grow exponentially ("billion laughs"); the
+ * service takes uploads and must not hang on them. Real pipelines have a few thousand nodes.
+ */
+export const MAX_NODES = 200_000;
+
 /** The value under `key`, if the map has it. */
 export function get(map: YMap, key: string): YNode | undefined {
   return map.entries.get(key)?.value;

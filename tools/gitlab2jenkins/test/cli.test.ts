@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../src/cli';
 import { FIXTURES } from './helpers';
+import { CORPUS, samples } from './samples';
 
 function run(args: string[]): { code: number; out: string; err: string } {
   let out = '';
@@ -48,6 +49,23 @@ describe('cli', () => {
     expect(r.code).toBe(1);
     expect(r.err).toBe('.gitlab-ci.yml:2:10: error: job "job" uses stage "nope", which is not in stages:\n');
     expect(existsSync(out)).toBe(false);
+  });
+
+  test('translates every corpus pipeline to its committed Jenkinsfile, warnings on stderr', () => {
+    for (const s of samples(CORPUS)) {
+      const r = run([join(s.dir, '.gitlab-ci.yml'), '--repo-root', s.dir]);
+      expect({ name: s.name, code: r.code, out: r.out, err: r.err }).toEqual({
+        name: s.name,
+        code: 0,
+        out: readFileSync(join(s.dir, 'Jenkinsfile'), 'utf8'),
+        err: readFileSync(join(s.dir, 'warnings.txt'), 'utf8'),
+      });
+    }
+  });
+
+  test('a missing input file exits 1', () => {
+    const r = run([join(dir, 'nope.yml'), '--repo-root', dir]);
+    expect(r).toEqual({ code: 1, out: '', err: 'nope.yml:1:1: error: file "nope.yml" does not exist\n' });
   });
 
   test('the bin shim runs the CLI through tsx', () => {

@@ -32,7 +32,7 @@ describe('Jenkinsfile structure', () => {
       'deploy:',
       '  stage: deploy',
       '  environment: {name: prod, url: "https://x"}',
-      '  script: echo $CI_COMMIT_SHA $CI_PIPELINE_SOURCE',
+      '  script: echo $CI_COMMIT_SHA $CI_SERVER_HOST',
       'notify:',
       '  stage: .post',
       '  when: on_failure',
@@ -91,7 +91,7 @@ describe('Jenkinsfile structure', () => {
     expect(jenkinsfile).toMatch(/environment \{\n\s+MODE = 'fast'\n\s+\}/);
     expect(jenkinsfile).toContain("catchError(buildResult: 'SUCCESS', stageResult: 'UNSTABLE') {\n                            sh 'make lint'\n");
     expect(jenkinsfile).toContain("CI_ENVIRONMENT_NAME = 'prod'\n                CI_ENVIRONMENT_URL = 'https://x'\n                CI_COMMIT_SHA = \"${env.GIT_COMMIT}\"");
-    expect(jenkinsfile).toContain("sh 'echo $CI_COMMIT_SHA $CI_PIPELINE_SOURCE'");
+    expect(jenkinsfile).toContain("sh 'echo $CI_COMMIT_SHA $CI_SERVER_HOST'");
   });
 
   test('on_failure / always jobs move to pipeline post on their own node', () => {
@@ -102,9 +102,9 @@ describe('Jenkinsfile structure', () => {
 
   test('warnings carry job, key and line', () => {
     expect(lines).toEqual([
-      '.gitlab-ci.yml:14: job "compile" key "artifacts:reports:coverage_report": report type not mapped; only junit is published',
+      '.gitlab-ci.yml:14: job "compile" key "artifacts:reports:coverage_report": report type not mapped; only junit and dotenv are',
       '.gitlab-ci.yml:16: job "compile" key "cache": not mapped: Jenkins has no built-in cache; consider the Job Cacher plugin (cache(caches: [...]))',
-      '.gitlab-ci.yml:30: job "deploy" key "script": uses GitLab-only $CI_PIPELINE_SOURCE; Jenkins does not set them',
+      '.gitlab-ci.yml:30: job "deploy" key "script": uses GitLab-only $CI_SERVER_HOST; Jenkins does not set them',
     ]);
   });
 });
@@ -117,12 +117,22 @@ describe('other mappings', () => {
       [
         '                script {',
         '                    // GitLab services: sidecar containers linked into the job container',
-        "                    docker.image('postgres:15').withRun('--network-alias postgres') { svc0 ->",
-        "                        docker.image('bitnami/redis:7').withRun('--network-alias cache') { svc1 ->",
+        "                    docker.image('postgres:15').withRun { svc0 ->",
+        "                        docker.image('bitnami/redis:7').withRun { svc1 ->",
         "                            docker.image('node:20').inside('--link ' + svc0.id + ':postgres' + ' ' + '--link ' + svc1.id + ':cache') {",
         "                                sh 'npm test'",
       ].join('\n'),
     );
+  });
+
+  // Regression: --network-alias made `docker run` fail on the default bridge network, and
+  // services did not get the job's variables (postgres exits without POSTGRES_PASSWORD).
+  test('services use --link only; their variables and entrypoint are quoted for withRun', () => {
+    const { jenkinsfile } = translateYaml(
+      'variables: {G: 1}\njob:\n  image: node:20\n  variables: {POSTGRES_PASSWORD: pw}\n  services:\n    - name: db\n      entrypoint: ["/bin/sh x"]\n      variables: {A: "x y", B: \'q"\'}\n  script: x\n',
+    );
+    expect(jenkinsfile).not.toContain('--network-alias');
+    expect(jenkinsfile).toContain(`docker.image('db').withRun('-e G -e POSTGRES_PASSWORD -e "A=x y" -e "B=q\\\\"" "--entrypoint=/bin/sh x"') { svc0 ->`);
   });
 
   test('services without an image warn', () => {

@@ -23,10 +23,10 @@ describe('Groovy escaping', () => {
   });
 
   test('GitLab-expanded values become GStrings with env references; $$ is a literal dollar', () => {
-    const rename = (n: string): string | undefined => (n === 'CI_COMMIT_SHA' ? 'GIT_COMMIT' : n === 'GONE' ? undefined : n);
-    expect(expanded('plain', rename)).toBe("'plain'");
-    expect(expanded('img:$CI_COMMIT_SHA-${TAG}', rename)).toBe('"img:${env.GIT_COMMIT}-${env.TAG}"');
-    expect(expanded('cost $$5 "q" \\ $GONE', rename)).toBe('"cost \\$5 \\"q\\" \\\\ \\$GONE"');
+    const value = (n: string): string | undefined => (n === 'CI_COMMIT_SHORT_SHA' ? 'env.GIT_COMMIT?.substring(0, 8)' : n === 'GONE' ? undefined : `env.${n}`);
+    expect(expanded('plain', value)).toBe("'plain'");
+    expect(expanded('img:$CI_COMMIT_SHORT_SHA-${TAG}', value)).toBe('"img:${env.GIT_COMMIT?.substring(0, 8)}-${env.TAG}"');
+    expect(expanded('cost $$5 "q" \\ $GONE', value)).toBe('"cost \\$5 \\"q\\" \\\\ \\$GONE"');
   });
 
   test('scripts reach the Jenkinsfile unchanged through the whole pipeline', () => {

@@ -23,7 +23,7 @@ describe('include', () => {
     expect(t.warnings[0].message).toContain('include:remote "https://example.com/ci/shared.yml" cannot be resolved offline');
     expect(t.jenkinsfile).toContain("stage('include remote #1')");
     expect(t.jenkinsfile).toContain(
-      "error('include:remote \"https://example.com/ci/shared.yml\" (.gitlab-ci.yml:4) was not resolved offline; inline it into the repository')",
+      "error('include:remote \"https://example.com/ci/shared.yml\" (.gitlab-ci.yml:4) cannot be resolved offline; inline it into the repository')",
     );
     expect(t.jenkinsfile).toContain('include:template "Security/SAST.gitlab-ci.yml"');
     expect(t.jenkinsfile).toContain('include:project "group/templates:deploy.yml"');
@@ -50,6 +50,13 @@ describe('include', () => {
       'ci/a.yml': 'a:\n  script: echo a\n',
     });
     expect(jenkinsfile.indexOf("stage('a')")).toBeLessThan(jenkinsfile.indexOf("stage('b')"));
+  });
+
+  test('more than 150 includes is an error, as in GitLab (and no exponential fan-out)', () => {
+    // Each level includes the next one twice: 2^10 loads without the limit.
+    const files = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`l${i}.yml`, `include: [l${i + 1}.yml, l${i + 1}.yml]\n`]));
+    const message = translateError('include: l0.yml\njob:\n  script: x\n', { ...files, 'l10.yml': 'a:\n  script: x\n' }).message;
+    expect(message).toMatch(/^l\d\.yml:1:\d+: error: more than 150 includes \(GitLab's limit\)$/);
   });
 
   test('include:rules is warned about, not silently applied', () => {

@@ -54,11 +54,18 @@ describe('rules / only / except -> when', () => {
   });
 
   test('GitLab-only variables are warned about with the rule line', () => {
-    const { when, lines } = whenOf('  rules:\n    - if: $CI_PIPELINE_SOURCE == "schedule"\n');
-    expect(when).toContain("expression { env.CI_PIPELINE_SOURCE == 'schedule' }");
+    const { when, lines } = whenOf('  rules:\n    - if: $CI_COMMIT_REF_PROTECTED == "true"\n');
+    expect(when).toContain("expression { env.CI_COMMIT_REF_PROTECTED == 'true' }");
     expect(lines).toEqual([
-      '.gitlab-ci.yml:4: job "job" key "rules": $CI_PIPELINE_SOURCE is GitLab-only and unset in Jenkins; define it in environment {} or rewrite the condition',
+      '.gitlab-ci.yml:4: job "job" key "rules": $CI_COMMIT_REF_PROTECTED is GitLab-only and unset in Jenkins; define it in environment {} or rewrite the condition',
     ]);
+  });
+
+  // Regression: the most common rules:if of the corpus read an unset variable and never matched.
+  test('$CI_PIPELINE_SOURCE is derived from the build cause', () => {
+    const { when, lines } = whenOf('  rules:\n    - if: $CI_PIPELINE_SOURCE == "merge_request_event" || $CI_PIPELINE_SOURCE == "schedule"\n');
+    expect(when).toContain("(env.CHANGE_ID ? 'merge_request_event' : !currentBuild.getBuildCauses('hudson.triggers.TimerTrigger$TimerTriggerCause').isEmpty() ? 'schedule'");
+    expect(lines).toEqual([]);
   });
 
   test('untranslatable expressions warn and fail loudly at run time', () => {
