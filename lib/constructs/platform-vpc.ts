@@ -1,6 +1,5 @@
-import { ArnFormat, RemovalPolicy, Stack, Tags, Validations } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, Tags, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { PlaneIpAddresses } from './plane-ip-addresses';
@@ -83,17 +82,8 @@ export class PlatformVpc extends Construct {
         "Only CDK's deploy-time handler that strips the default security group's rules runs as Lambda here; it calls EC2 APIs and holds no data.",
     });
 
-    const stack = Stack.of(this);
     const flowLogKey = new PlatformKey(this, 'FlowLogKey', { description: 'Encrypts the VPC flow logs' });
-    const logGroupArns = stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME });
-    flowLogKey.addToResourcePolicy(
-      new iam.PolicyStatement({
-        principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
-        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-        resources: ['*'],
-        conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': logGroupArns } },
-      }),
-    );
+    flowLogKey.allowCloudWatchLogs();
     // Load balancers for Kubernetes Services find their subnets by these tags.
     for (const subnet of this.vpc.selectSubnets({ subnetGroupName: 'public' }).subnets) Tags.of(subnet).add('kubernetes.io/role/elb', '1');
     for (const subnet of this.vpc.selectSubnets({ subnetGroupName: 'cluster' }).subnets) Tags.of(subnet).add('kubernetes.io/role/internal-elb', '1');
