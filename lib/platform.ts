@@ -6,7 +6,9 @@ import { PlatformModel } from './config/load-config';
 import { ComponentSpec } from './config/schema';
 import { ArtefactTarget } from './constructs/artefact-access';
 import { ClusterStack } from './stacks/cluster-stack';
+import { EdgeStack } from './stacks/edge-stack';
 import { NetworkStack } from './stacks/network-stack';
+import { PilotEdgeStack } from './stacks/pilot-edge-stack';
 import { RegistryStack } from './stacks/registry-stack';
 
 export const PLATFORM_OWNER = 'platform';
@@ -15,8 +17,9 @@ export interface PlatformStacks {
   readonly network: NetworkStack;
   readonly cluster: ClusterStack;
   readonly registries: RegistryStack;
-  /** Per pilot name, that pilot's stacks. */
-  readonly pilots: ReadonlyMap<string, { readonly registries: RegistryStack }>;
+  readonly edge: EdgeStack;
+  /** Per pilot name, that pilot's stacks; `edge` for pilots with an edge section. */
+  readonly pilots: ReadonlyMap<string, { readonly registries: RegistryStack; readonly edge?: PilotEdgeStack }>;
 }
 
 /** Stack ids (also the CloudFormation stack names): `Pilot-<name>-*` selects one pilot's stacks. */
@@ -25,6 +28,8 @@ export const StackIds = {
   cluster: 'Platform-Cluster',
   registries: 'Platform-Registries',
   pilotRegistries: (pilot: string) => `Pilot-${pilot}-Registries`,
+  edge: 'Platform-Edge',
+  pilotEdge: (pilot: string) => `Pilot-${pilot}-Edge`,
 };
 
 export function definePlatform(app: App, model: PlatformModel): PlatformStacks {
@@ -63,10 +68,29 @@ export function definePlatform(app: App, model: PlatformModel): PlatformStacks {
     components: platform.components,
     settings: platform.registries,
   });
+  const edgeFleets = pilots.flatMap((p) => (p.edge ? [{ pilot: p.name, edge: p.edge }] : []));
+  const edge = new EdgeStack(app, StackIds.edge, {
+    ...common,
+    description: `IIoT platform ${platform.name}: edge core (device identity, fleet provisioning, factory test records, retirement)`,
+    namePrefix: platform.name,
+    settings: platform.edge,
+    fleets: edgeFleets,
+  });
   const pilotStacks = new Map(
     pilots.map((pilot) => [
       pilot.name,
       {
+        edge: pilot.edge
+          ? new PilotEdgeStack(app, StackIds.pilotEdge(pilot.name), {
+              ...common,
+              tags: { ...common.tags, 'iiot-pilot': pilot.name },
+              description: `IIoT pilot ${pilot.name} (${pilot.displayName}): edge fleet (device generations, components, staged rollouts)`,
+              pilot: pilot.name,
+              components: pilot.components,
+              edge: pilot.edge,
+              greengrass: platform.edge.greengrass,
+            })
+          : undefined,
         registries: new RegistryStack(app, StackIds.pilotRegistries(pilot.name), {
           ...common,
           tags: { ...common.tags, 'iiot-pilot': pilot.name },
@@ -80,7 +104,7 @@ export function definePlatform(app: App, model: PlatformModel): PlatformStacks {
       },
     ]),
   );
-  return { network, cluster, registries, pilots: pilotStacks };
+  return { network, cluster, registries, edge, pilots: pilotStacks };
 }
 
 /** The prod artefacts other owners share with `pilot`, grouped by owner. */
