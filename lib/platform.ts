@@ -17,7 +17,8 @@ export interface PlatformStacks {
   readonly network: NetworkStack;
   readonly cluster: ClusterStack;
   readonly registries: RegistryStack;
-  readonly edge: EdgeStack;
+  /** Absent when no pilot has an edge section. */
+  readonly edge?: EdgeStack;
   /** Per pilot name, that pilot's stacks; `edge` for pilots with an edge section. */
   readonly pilots: ReadonlyMap<string, { readonly registries: RegistryStack; readonly edge?: PilotEdgeStack }>;
 }
@@ -69,7 +70,7 @@ export function definePlatform(app: App, model: PlatformModel): PlatformStacks {
     settings: platform.registries,
   });
   const edgeFleets = pilots.flatMap((p) => (p.edge ? [{ pilot: p.name, edge: p.edge }] : []));
-  const edge = new EdgeStack(app, StackIds.edge, {
+  const edge = edgeFleets.length === 0 ? undefined : new EdgeStack(app, StackIds.edge, {
     ...common,
     description: `IIoT platform ${platform.name}: edge core (device identity, fleet provisioning, factory test records, retirement)`,
     namePrefix: platform.name,

@@ -1,4 +1,8 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { parseDocument } from 'yaml';
 import { loadConfig } from '../lib/config/load-config';
 import { DEMO_CONFIG, synthesizePlatform } from './fixtures/demo-platform';
 
@@ -200,4 +204,17 @@ describe('least privilege', () => {
     const topics = policy.Properties.PolicyDocument.Statement.filter((s: { Action: unknown }) => s.Action !== 'iot:Connect').flatMap((s: { Resource: string[] }) => s.Resource);
     for (const topic of topics) expect(topic).toMatch(/:topic(filter)?\/\$aws\/(certificates\/create|provisioning-templates\/demo-edge-fleet\/provision)\/\*$/);
   });
+});
+
+test('a platform whose pilots have no edge section gets no edge stacks', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iiot-no-edge-'));
+  fs.cpSync(DEMO_CONFIG, dir, { recursive: true });
+  for (const pilot of ['acme', 'bravo']) {
+    const file = path.join(dir, 'pilots', `${pilot}.yaml`);
+    const doc = parseDocument(fs.readFileSync(file, 'utf8'));
+    doc.delete('edge');
+    fs.writeFileSync(file, doc.toString());
+  }
+  const ids = [...synthesizePlatform(dir).templates.keys()];
+  expect(ids.filter((id) => id.endsWith('Edge'))).toEqual([]);
 });
