@@ -2,7 +2,7 @@ import { CfnOutput, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as iot from 'aws-cdk-lib/aws-iot';
 import { Construct } from 'constructs';
-import { grantRegistryLogin, grantScoped, ECR_PULL_ACTIONS } from './artefact-access';
+import { ECR_PULL_ACTIONS, grantRegistryLogin } from './artefact-access';
 import { EdgeNames } from './edge-names';
 import { RegistryNames, repositoryArn } from './registry-names';
 
@@ -45,15 +45,13 @@ export class GreengrassCoreIdentity extends Construct {
     if (props.fleets.some((f) => f.components.length > 0)) grantRegistryLogin(this.tokenExchangeRole);
     for (const fleet of props.fleets) {
       if (fleet.components.length === 0) continue;
-      grantScoped(
-        this.tokenExchangeRole,
-        {
+      this.tokenExchangeRole.addToPrincipalPolicy(
+        new iam.PolicyStatement({
           actions: ECR_PULL_ACTIONS,
           resources: fleet.components.map((c) => repositoryArn(this, RegistryNames.imageRepository(fleet.pilot, 'prod', c))),
           // The IoT credentials provider passes the calling thing's name: a pilot's devices get its images only.
-          conditions: { StringLike: { 'credentials-iot:ThingName': `${EdgeNames.thingName(fleet.pilot, '*')}` } },
-        },
-        'exact repositories',
+          conditions: { StringLike: { 'credentials-iot:ThingName': EdgeNames.thingName(fleet.pilot, '*') } },
+        }),
       );
     }
     this.roleAlias = new iot.CfnRoleAlias(this, 'RoleAlias', {
