@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { CfnOutput, Duration } from 'aws-cdk-lib';
 import { CfnDeployment } from 'aws-cdk-lib/aws-greengrassv2';
 import * as iot from 'aws-cdk-lib/aws-iot';
 import { Construct, IDependable } from 'constructs';
@@ -51,6 +51,7 @@ export class DeviceGeneration extends Construct {
       thingGroupName: groupName,
       thingGroupProperties: { thingGroupDescription: `${props.pilot} devices of generation ${props.generation}` },
     });
+    new CfnOutput(this, 'GroupArn', { value: this.group.attrArn, description: `Thing group of ${props.generation} (firmware job target)` });
     const deployments = new Map<string, CfnDeployment>();
     for (const deployment of props.deployments) {
       const target = deployment.channel ? this.channelGroup(props, deployment.channel) : this.group;

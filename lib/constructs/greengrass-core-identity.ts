@@ -73,12 +73,19 @@ export class GreengrassCoreIdentity extends Construct {
             Condition: { Bool: { 'iot:Connection.Thing.IsAttached': 'true' } },
           },
           {
+            // Its jobs, shadows and Greengrass topics, and the `-gci` shadow client device auth
+            // keeps its broker certificate's connectivity information in.
             Sid: 'ItsOwnReservedTopics',
             Effect: 'Allow',
             Action: ['iot:Publish', 'iot:Receive'],
-            Resource: [arn(`topic/$aws/things/${THING}/*`)],
+            Resource: [arn(`topic/$aws/things/${THING}/*`), arn(`topic/$aws/things/${THING}-gci/shadow/*`)],
           },
-          { Sid: 'ItsOwnReservedTopicFilters', Effect: 'Allow', Action: 'iot:Subscribe', Resource: [arn(`topicfilter/$aws/things/${THING}/*`)] },
+          {
+            Sid: 'ItsOwnReservedTopicFilters',
+            Effect: 'Allow',
+            Action: 'iot:Subscribe',
+            Resource: [arn(`topicfilter/$aws/things/${THING}/*`), arn(`topicfilter/$aws/things/${THING}-gci/shadow/*`)],
+          },
           {
             Sid: 'BridgeTelemetryOfItsPilot',
             Effect: 'Allow',
