@@ -12,10 +12,12 @@ export type UpdatePolicy = 'optional' | 'mandatory';
 export interface GenerationDeployment {
   /** @default - the generation's own group (no channels) */
   readonly channel?: string;
+  /** Greengrass component name to version. */
   readonly components: Readonly<Record<string, string>>;
 }
 
 export interface DeviceGenerationProps {
+  /** The pilot owning the fleet: group and component names start with it. */
   readonly pilot: string;
   /** Generation name: its thing group is `<pilot>-<generation>`. */
   readonly generation: string;
@@ -23,7 +25,9 @@ export interface DeviceGenerationProps {
   readonly deployments: readonly GenerationDeployment[];
   /** Components every deployment carries with their configuration (the local broker, bridge, shadows). */
   readonly baseComponents: Readonly<Record<string, CfnDeployment.ComponentDeploymentSpecificationProperty>>;
+  /** Staged rollout and abort rules of every deployment. */
   readonly rollout: StagedRollout;
+  /** Whether components may defer an update. */
   readonly updatePolicy: UpdatePolicy;
   /**
    * Time components get to acknowledge or defer an `optional` update.

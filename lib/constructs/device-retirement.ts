@@ -11,6 +11,7 @@ import { FactoryTestRecords } from './factory-test-records';
 import { PlatformFunction } from './platform-function';
 
 export interface DeviceRetirementProps {
+  /** The pilots' fleets: only their things can be retired. */
   readonly fleets: FleetDirectory;
   /** Where the retirement is marked (the device's test records stay). */
   readonly testRecords: FactoryTestRecords;

@@ -9,12 +9,17 @@ import { RegistryNames } from './registry-names';
 import { jobTemplateConfiguration, StagedRollout } from './staged-rollout';
 
 export interface FirmwareJobTemplateProps {
+  /** The pilot whose prod blob registry holds the firmware. */
   readonly pilot: string;
+  /** The device generation the firmware is for. */
   readonly generation: string;
   /** The pilot component whose prod blobs hold the firmware. */
   readonly component: string;
+  /** Firmware version: the blob key is `<component>/<version>/<file>`. */
   readonly version: string;
+  /** File name of the image under the version. */
   readonly file: string;
+  /** The generation's staged rollout and abort rules. */
   readonly rollout: StagedRollout;
   /**
    * How long the presigned firmware URL in a job document stays valid.

@@ -13,6 +13,7 @@ import { PlatformFunction } from './platform-function';
 export interface FleetProvisioningProps {
   /** Template name prefix; the Greengrass fleet provisioning plugin is configured with the name. */
   readonly namePrefix: string;
+  /** Per pilot and generation, the group a new device joins; the hook refuses anything else. */
   readonly fleets: FleetDirectory;
   /** Test records the hook checks. */
   readonly testRecords: FactoryTestRecords;

@@ -15,6 +15,7 @@ export interface GreengrassContainerComponentProps {
   readonly repositoryName: string;
   /** Architectures the image is built for; one recipe manifest each. */
   readonly architectures: readonly ArchitectureName[];
+  /** Recipe description shown in the Greengrass console. */
   readonly description: string;
 }
 

@@ -8,6 +8,7 @@ import { RegistryNames, repositoryArn } from './registry-names';
 
 /** A pilot's edge fleet as far as device identity cares: which prod images its devices pull. */
 export interface EdgeFleetImages {
+  /** Pilot name: its devices' things are `<pilot>-<serial>`. */
   readonly pilot: string;
   /** Components whose prod images the pilot's devices run. */
   readonly components: readonly string[];
@@ -16,6 +17,7 @@ export interface EdgeFleetImages {
 export interface GreengrassCoreIdentityProps {
   /** Prefix of the role alias name operators hand to the Greengrass installer. */
   readonly namePrefix: string;
+  /** Every pilot fleet and the images its devices pull. */
   readonly fleets: readonly EdgeFleetImages[];
 }
 

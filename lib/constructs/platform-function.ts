@@ -19,12 +19,19 @@ export interface PlatformFunctionProps {
    * @default 'handler'
    */
   readonly handler?: string;
+  /** What the function does (also its role's description). */
   readonly description: string;
   /** Key of the function's log group; it must allow CloudWatch Logs (PlatformKey.allowCloudWatchLogs). */
   readonly logKey: kms.IKey;
-  /** @default - none */
+  /**
+   * Environment variables.
+   * @default - none
+   */
   readonly environment?: Readonly<Record<string, string>>;
-  /** @default Duration.seconds(10) */
+  /**
+   * Time one invocation may take.
+   * @default Duration.seconds(10)
+   */
   readonly timeout?: Duration;
   /**
    * Concurrent executions reserved (and capped): bounds what a flood of requests can cost.

@@ -11,9 +11,11 @@ import { StagedRollout } from '../constructs/staged-rollout';
 import { PlatformStack, PlatformStackProps } from './platform-stack';
 
 export interface PilotEdgeStackProps extends PlatformStackProps {
+  /** Pilot name: the stack is `Pilot-<name>-Edge`. */
   readonly pilot: string;
   /** The pilot's components (edge components refer to them by name). */
   readonly components: readonly ComponentSpec[];
+  /** The pilot's edge section: generations, channels, edge components, rollouts. */
   readonly edge: PilotEdgeSpec;
   /** Versions of the AWS-provided components every deployment carries. */
   readonly greengrass: PlatformEdgeSpec['greengrass'];
