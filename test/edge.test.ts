@@ -4,6 +4,7 @@ import * as path from 'path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { parseDocument } from 'yaml';
 import { loadConfig } from '../lib/config/load-config';
+import { EdgeNames } from '../lib/constructs/edge-names';
 import { DEMO_CONFIG, synthesizePlatform } from './fixtures/demo-platform';
 
 const { templates } = synthesizePlatform();
@@ -22,10 +23,10 @@ describe('per-pilot edge fleets', () => {
   test.each(model.pilots.map((p) => [p.name]))('%s: one deployment per generation, or per channel where configured, with its rollout and abort values', (pilot) => {
     const spec = model.pilots.find((p) => p.name === pilot)!.edge!;
     const deployments = deploymentsByGroup(template(`Pilot-${pilot}-Edge`));
-    const expectedTargets = spec.generations.flatMap((g) => (g.channels.length ? g.channels.map((c) => `${pilot}-${g.name}-${c.name}`) : [`${pilot}-${g.name}`]));
+    const expectedTargets = spec.generations.flatMap((g) => (g.channels.length ? g.channels.map((c) => `${pilot}_${g.name}_${c.name}`) : [`${pilot}_${g.name}`]));
     expect([...deployments.keys()].sort()).toEqual(expectedTargets.sort());
     for (const g of spec.generations) {
-      const targets = g.channels.length ? g.channels.map((c) => `${pilot}-${g.name}-${c.name}`) : [`${pilot}-${g.name}`];
+      const targets = g.channels.length ? g.channels.map((c) => `${pilot}_${g.name}_${c.name}`) : [`${pilot}_${g.name}`];
       for (const target of targets) {
         const d = deployments.get(target)!;
         expect(d.IotJobConfiguration).toEqual({
@@ -55,12 +56,12 @@ describe('per-pilot edge fleets', () => {
 
   test('the demo generations differ in rollout: literal values of acme', () => {
     const deployments = deploymentsByGroup(template('Pilot-acme-Edge'));
-    expect(deployments.get('acme-press-gw-v1')!.IotJobConfiguration.JobExecutionsRolloutConfig.ExponentialRate).toEqual({
+    expect(deployments.get('acme_press-gw-v1')!.IotJobConfiguration.JobExecutionsRolloutConfig.ExponentialRate).toEqual({
       BaseRatePerMinute: 2,
       IncrementFactor: 1.2,
       RateIncreaseCriteria: { NumberOfSucceededThings: 5 },
     });
-    expect(deployments.get('acme-press-gw-v2-beta')!.IotJobConfiguration.JobExecutionsRolloutConfig.ExponentialRate).toEqual({
+    expect(deployments.get('acme_press-gw-v2_beta')!.IotJobConfiguration.JobExecutionsRolloutConfig.ExponentialRate).toEqual({
       BaseRatePerMinute: 10,
       IncrementFactor: 2,
       RateIncreaseCriteria: { NumberOfNotifiedThings: 20 },
@@ -69,10 +70,10 @@ describe('per-pilot edge fleets', () => {
 
   test('channels: child groups of the generation; beta runs its pinned version, stable the default', () => {
     const acme = template('Pilot-acme-Edge');
-    acme.hasResourceProperties('AWS::IoT::ThingGroup', { ThingGroupName: 'acme-press-gw-v2-beta', ParentGroupName: { Ref: Match.stringLikeRegexp('^Generationpressgwv2Group') } });
+    acme.hasResourceProperties('AWS::IoT::ThingGroup', { ThingGroupName: 'acme_press-gw-v2_beta', ParentGroupName: { Ref: Match.stringLikeRegexp('^Generationpressgwv2Group') } });
     const deployments = deploymentsByGroup(acme);
-    expect(deployments.get('acme-press-gw-v2-beta')!.Components['acme.line-monitor']).toEqual({ ComponentVersion: '1.5.0' });
-    expect(deployments.get('acme-press-gw-v2-stable')!.Components['acme.line-monitor']).toEqual({ ComponentVersion: '1.4.0' });
+    expect(deployments.get('acme_press-gw-v2_beta')!.Components['acme.line-monitor']).toEqual({ ComponentVersion: '1.5.0' });
+    expect(deployments.get('acme_press-gw-v2_stable')!.Components['acme.line-monitor']).toEqual({ ComponentVersion: '1.4.0' });
   });
 
   test('every deployment carries the local microcloud so devices keep working offline', () => {
@@ -158,8 +159,8 @@ describe('shared edge stack', () => {
     expect(body.Resources.thing.Properties).toMatchObject({ ThingName: { Ref: 'ThingName' }, ThingGroups: [{ Ref: 'ThingGroup' }] });
     const hook = resources(shared, 'AWS::Lambda::Function').find(([id]) => id.startsWith('ProvisioningHook'))![1];
     expect(JSON.parse(hook.Properties.Environment.Variables.FLEETS)).toEqual({
-      acme: { 'press-gw-v1': 'acme-press-gw-v1', 'press-gw-v2': 'acme-press-gw-v2-stable' },
-      bravo: { 'cold-logger-v1': 'bravo-cold-logger-v1', 'vision-box-v2': 'bravo-vision-box-v2-stable' },
+      acme: { 'press-gw-v1': 'acme_press-gw-v1', 'press-gw-v2': 'acme_press-gw-v2_stable' },
+      bravo: { 'cold-logger-v1': 'bravo_cold-logger-v1', 'vision-box-v2': 'bravo_vision-box-v2_stable' },
     });
   });
 });
@@ -191,9 +192,9 @@ describe('least privilege', () => {
     const [, policy] = resources(shared, 'AWS::IAM::Policy').find(([, p]) => JSON.stringify(p.Properties.Roles).includes('TokenExchangeRole'))!;
     const pulls = policy.Properties.PolicyDocument.Statement.filter((s: { Action: string[] }) => [s.Action].flat().includes('ecr:BatchGetImage'));
     expect(pulls.map((s: { Condition: unknown; Resource: unknown }) => [s.Condition, s.Resource])).toEqual([
-      [{ StringLike: { 'credentials-iot:ThingName': 'acme-*' } }, 'arn:aws:ecr:eu-central-1:111111111111:repository/acme/prod/line-monitor'],
+      [{ StringLike: { 'credentials-iot:ThingName': 'acme_*' } }, 'arn:aws:ecr:eu-central-1:111111111111:repository/acme/prod/line-monitor'],
       [
-        { StringLike: { 'credentials-iot:ThingName': 'bravo-*' } },
+        { StringLike: { 'credentials-iot:ThingName': 'bravo_*' } },
         ['arn:aws:ecr:eu-central-1:111111111111:repository/bravo/prod/cold-chain', 'arn:aws:ecr:eu-central-1:111111111111:repository/bravo/prod/quality-model'],
       ],
     ]);
@@ -217,4 +218,11 @@ test('a platform whose pilots have no edge section gets no edge stacks', () => {
   }
   const ids = [...synthesizePlatform(dir).templates.keys()];
   expect(ids.filter((id) => id.endsWith('Edge'))).toEqual([]);
+});
+
+test('pilot name prefixes never overlap: acme_* does not match the things or groups of acme-north', () => {
+  const pattern = (glob: string) => new RegExp(`^${glob.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
+  expect(pattern(EdgeNames.thingName('acme', '*')).test(EdgeNames.thingName('acme-north', 'SN-1'))).toBe(false);
+  expect(pattern(EdgeNames.thingGroup('acme', '*')).test(EdgeNames.thingGroup('acme-north', 'gw-v1'))).toBe(false);
+  expect(EdgeNames.thingGroup('acme', 'gw-v2', 'beta')).not.toBe(EdgeNames.thingGroup('acme', 'gw-v2-beta'));
 });

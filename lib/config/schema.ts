@@ -265,14 +265,14 @@ const RolloutSchema = strictObject({
 export const UPDATE_POLICIES = ['optional', 'mandatory'] as const;
 
 const ChannelSchema = strictObject({
-  /** Channel name, e.g. `stable`, `beta`; its thing group is `<pilot>-<generation>-<channel>`. */
+  /** Channel name, e.g. `stable`, `beta`; its thing group is `<pilot>_<generation>_<channel>`. */
   name: resourceName('a channel name', 16),
   /** Edge component versions this channel runs instead of the component's `version`. */
   versions: z.record(ComponentName, SemVer).default({}),
 });
 
 const DeviceGenerationSchema = strictObject({
-  /** Generation name (a hardware revision); its thing group is `<pilot>-<name>`. */
+  /** Generation name (a hardware revision); its thing group is `<pilot>_<name>`. */
   name: resourceName('a device generation name', 24),
   /** CPU architecture of the hardware: picks the image each edge component runs. */
   architecture: Architecture,

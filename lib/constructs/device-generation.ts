@@ -19,7 +19,7 @@ export interface GenerationDeployment {
 export interface DeviceGenerationProps {
   /** The pilot owning the fleet: group and component names start with it. */
   readonly pilot: string;
-  /** Generation name: its thing group is `<pilot>-<generation>`. */
+  /** Generation name: its thing group is `<pilot>_<generation>`. */
   readonly generation: string;
   /** One deployment each: per channel (child thing groups), or a single one for the generation's group. */
   readonly deployments: readonly GenerationDeployment[];

@@ -8,7 +8,7 @@ import { RegistryNames, repositoryArn } from './registry-names';
 
 /** A pilot's edge fleet as far as device identity cares: which prod images its devices pull. */
 export interface EdgeFleetImages {
-  /** Pilot name: its devices' things are `<pilot>-<serial>`. */
+  /** Pilot name: its devices' things are `<pilot>_<serial>`. */
   readonly pilot: string;
   /** Components whose prod images the pilot's devices run. */
   readonly components: readonly string[];
@@ -113,7 +113,7 @@ export class GreengrassCoreIdentity extends Construct {
             Sid: 'ClientDevicesOfItsPilot',
             Effect: 'Allow',
             Action: 'greengrass:VerifyClientDeviceIoTCertificateAssociation',
-            Resource: arn(`thing/${PILOT}-*`),
+            Resource: arn(`thing/${EdgeNames.thingName(PILOT, '*')}`),
           },
           {
             Sid: 'ItsOwnConnectivityInfo',

@@ -84,7 +84,7 @@ function stagedRollout(generation: DeviceGenerationSpec): StagedRollout {
 
 /**
  * The local "microcloud" on every core device: an MQTT broker for the pilot's sensors (client
- * devices named `<pilot>-sensor-*`, each publishing under its own topic), the bridge that relays
+ * devices named `<pilot>_sensor-*`, each publishing under its own topic), the bridge that relays
  * telemetry to AWS IoT Core when online, and local shadows synced when a connection exists.
  */
 function microcloudComponents(pilot: string, versions: PlatformEdgeSpec['greengrass']): Record<string, CfnDeployment.ComponentDeploymentSpecificationProperty> {
@@ -96,7 +96,7 @@ function microcloudComponents(pilot: string, versions: PlatformEdgeSpec['greengr
       configurationUpdate: merge({
         deviceGroups: {
           formatVersion: '2021-03-05',
-          definitions: { Sensors: { selectionRule: `thingName: ${pilot}-sensor-*`, policyName: 'SensorPolicy' } },
+          definitions: { Sensors: { selectionRule: `thingName: ${EdgeNames.sensorPrefix(pilot)}*`, policyName: 'SensorPolicy' } },
           policies: {
             SensorPolicy: {
               Connect: { statementDescription: 'Sensors connect as themselves', operations: ['mqtt:connect'], resources: ['mqtt:clientId:${iot:Connection.Thing.ThingName}'] },

@@ -99,9 +99,9 @@ describe('AWS device registry', () => {
 
   test('releasing a certificate: detach from thing and policies, deactivate, delete', async () => {
     answer = (command) => (command === 'ListAttachedPoliciesCommand' ? { policies: [{ policyName: 'core' }] } : {});
-    await awsDeviceRegistry().releaseCertificate('acme-SN-0001', cert);
+    await awsDeviceRegistry().releaseCertificate('acme_SN-0001', cert);
     expect(sent.map((s) => [s.command, s.input])).toEqual([
-      ['DetachThingPrincipalCommand', { thingName: 'acme-SN-0001', principal: cert }],
+      ['DetachThingPrincipalCommand', { thingName: 'acme_SN-0001', principal: cert }],
       ['ListAttachedPoliciesCommand', { target: cert }],
       ['DetachPolicyCommand', { policyName: 'core', target: cert }],
       ['UpdateCertificateCommand', { certificateId: 'abc123', newStatus: 'INACTIVE' }],
@@ -112,8 +112,8 @@ describe('AWS device registry', () => {
   test('a thing that is already gone counts as released', async () => {
     answer = () => failure('ResourceNotFoundException');
     const registry = awsDeviceRegistry();
-    expect(await registry.certificatesOf('acme-SN-0001')).toEqual([]);
-    await expect(registry.deleteThing('acme-SN-0001')).resolves.toBeUndefined();
-    await expect(registry.deleteCoreDevice('acme-SN-0001')).resolves.toBeUndefined();
+    expect(await registry.certificatesOf('acme_SN-0001')).toEqual([]);
+    await expect(registry.deleteThing('acme_SN-0001')).resolves.toBeUndefined();
+    await expect(registry.deleteCoreDevice('acme_SN-0001')).resolves.toBeUndefined();
   });
 });

@@ -6,16 +6,16 @@ const now = () => new Date('2026-05-01T10:00:00Z');
 
 describe('device retirement', () => {
   test('releases certificates, groups, core device and thing; marks the serial retired; keeps its records', async () => {
-    const registry = new FakeRegistry(new Map([['acme-SN-0001', { certificates: [cert], groups: ['acme-press-gw-v1'] }]]));
+    const registry = new FakeRegistry(new Map([['acme_SN-0001', { certificates: [cert], groups: ['acme_press-gw-v1'] }]]));
     const store = new MemoryStore();
     await store.add(record());
     const res = await retireDevices(registry, store, FLEETS, now)(request('POST', '/retire', { pilot: 'acme', serial: 'SN-0001' }));
     expect(res.statusCode).toBe(200);
     expect(registry.calls).toEqual([
-      `release ${cert} from acme-SN-0001`,
-      'remove acme-SN-0001 from acme-press-gw-v1',
-      'delete core device acme-SN-0001',
-      'delete thing acme-SN-0001',
+      `release ${cert} from acme_SN-0001`,
+      'remove acme_SN-0001 from acme_press-gw-v1',
+      'delete core device acme_SN-0001',
+      'delete thing acme_SN-0001',
     ]);
     expect(store.retired.get('SN-0001')).toEqual({ at: '2026-05-01T10:00:00.000Z', by: 'arn:aws:sts::111111111111:assumed-role/operators/alice' });
     expect((await store.history('SN-0001')).records).toHaveLength(1);

@@ -24,8 +24,8 @@ export class MemoryStore implements TestRecordStore {
 }
 
 export const FLEETS: FleetDirectory = {
-  acme: { 'press-gw-v1': 'acme-press-gw-v1', 'press-gw-v2': 'acme-press-gw-v2-stable' },
-  bravo: { 'cold-logger-v1': 'bravo-cold-logger-v1' },
+  acme: { 'press-gw-v1': 'acme_press-gw-v1', 'press-gw-v2': 'acme_press-gw-v2_stable' },
+  bravo: { 'cold-logger-v1': 'bravo_cold-logger-v1' },
 };
 
 export function record(overrides: Partial<FactoryTestRecord> = {}): FactoryTestRecord {

@@ -14,7 +14,7 @@ describe('pre-provisioning hook', () => {
     await store.add(record());
     expect(await provisioningHook(store, FLEETS)(claim(acmeV1))).toEqual({
       allowProvisioning: true,
-      parameterOverrides: { ThingName: 'acme-SN-0001', ThingGroup: 'acme-press-gw-v1' },
+      parameterOverrides: { ThingName: 'acme_SN-0001', ThingGroup: 'acme_press-gw-v1' },
     });
   });
 
@@ -22,7 +22,7 @@ describe('pre-provisioning hook', () => {
     const store = new MemoryStore();
     await store.add(record({ generation: 'press-gw-v2' }));
     const res = await provisioningHook(store, FLEETS)(claim({ ...acmeV1, Generation: 'press-gw-v2' }));
-    expect(res.parameterOverrides?.ThingGroup).toBe('acme-press-gw-v2-stable');
+    expect(res.parameterOverrides?.ThingGroup).toBe('acme_press-gw-v2_stable');
   });
 
   test.each([
