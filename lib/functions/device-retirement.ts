@@ -8,7 +8,8 @@ import { EdgeNames } from '../constructs/edge-names';
 import { Serial } from './factory-test-record';
 import { FleetDirectory, fleetDirectoryFromEnv } from './fleet-directory';
 import { awsDeviceRegistry, DeviceRegistry } from './device-registry';
-import { HttpRequest, HttpResponse, json, jsonBody, lazy } from './http';
+import { HttpRequest, HttpResponse, json, jsonBody } from './http';
+import { lazy } from './lazy-handler';
 import { dynamoDbTestRecordStore, TestRecordStore } from './test-record-store';
 
 export function retireDevices(

@@ -7,7 +7,7 @@
 import { EdgeNames } from '../constructs/edge-names';
 import { deviceVerdict, Serial } from './factory-test-record';
 import { FleetDirectory, fleetDirectoryFromEnv, unknownFleet } from './fleet-directory';
-import { lazy } from './http';
+import { lazy } from './lazy-handler';
 import { dynamoDbTestRecordStore, TestRecordStore } from './test-record-store';
 
 /** What AWS IoT sends the hook (the fields used here). */

@@ -5,7 +5,8 @@
  */
 import { deviceVerdict, parseRecord, runKey, Serial } from './factory-test-record';
 import { FleetDirectory, fleetDirectoryFromEnv, unknownFleet } from './fleet-directory';
-import { HttpRequest, HttpResponse, json, jsonBody, lazy } from './http';
+import { HttpRequest, HttpResponse, json, jsonBody } from './http';
+import { lazy } from './lazy-handler';
 import { dynamoDbTestRecordStore, TestRecordStore } from './test-record-store';
 
 export function ingestRecords(store: TestRecordStore, fleets: FleetDirectory): (request: HttpRequest) => Promise<HttpResponse> {
