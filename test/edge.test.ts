@@ -114,6 +114,7 @@ describe('per-pilot edge fleets', () => {
       MaximumPerMinute: 20,
     });
     expect(job.Properties.AbortConfig.CriteriaList).toHaveLength(2);
+    expect(job.Properties.JobTemplateId).toMatch(/^acme-press-gw-v1-fw-[0-9a-f]{8}$/);
     expect(JSON.parse(job.Properties.Document).url).toBe(
       '${aws:iot:s3-presigned-url:https://s3.eu-central-1.amazonaws.com/acme-blobs-prod-111111111111-eu-central-1/press-firmware/3.2.0/press-gw-v1.bin}',
     );

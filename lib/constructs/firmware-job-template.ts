@@ -56,10 +56,11 @@ export class FirmwareJobTemplate extends Construct {
       url: `\${aws:iot:s3-presigned-url:https://s3.${stack.region}.${RegionInfo.get(stack.region).domainSuffix ?? 'amazonaws.com'}/${bucket}/${key}}`,
     };
     const settings = { Document: JSON.stringify(document), ...jobTemplateConfiguration(props.rollout) };
-    // Job templates cannot be updated in place; a new id per content lets CloudFormation replace them.
+    // Job templates cannot be updated in place; a new id per content (version included) lets
+    // CloudFormation replace them. At most 24 + 1 + 24 + 4 + 8 characters: within IoT's 64.
     const digest = createHash('sha256').update(JSON.stringify(settings)).digest('hex').slice(0, 8);
     this.template = new iot.CfnJobTemplate(this, 'Template', {
-      jobTemplateId: `${props.pilot}-${props.generation}-firmware-${props.version.replace(/\./g, '_')}-${digest}`,
+      jobTemplateId: `${props.pilot}-${props.generation}-fw-${digest}`,
       description: `${props.pilot} ${props.generation} firmware ${props.version} OTA, staged rollout`,
       document: settings.Document,
       jobExecutionsRolloutConfig: settings.JobExecutionsRolloutConfig,
