@@ -2,11 +2,9 @@ import { CfnOutput, Duration } from 'aws-cdk-lib';
 import { CfnDeployment } from 'aws-cdk-lib/aws-greengrassv2';
 import * as iot from 'aws-cdk-lib/aws-iot';
 import { Construct, IDependable } from 'constructs';
+import { UpdatePolicy } from '../config/schema';
 import { EdgeNames } from './edge-names';
 import { greengrassJobConfiguration, StagedRollout } from './staged-rollout';
-
-/** `optional`: components are notified and may defer; `mandatory`: applied without asking. */
-export type UpdatePolicy = 'optional' | 'mandatory';
 
 /** What one deployment target (a channel, or the whole generation) runs: component name to version. */
 export interface GenerationDeployment {

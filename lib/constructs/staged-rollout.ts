@@ -1,8 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import { CfnDeployment } from 'aws-cdk-lib/aws-greengrassv2';
-
-/** Which failed executions an abort criterion counts. */
-export type JobFailureType = 'FAILED' | 'REJECTED' | 'TIMED_OUT' | 'ALL';
+import { JobFailureType } from '../config/schema';
 
 /**
  * A staged OTA rollout: start with a few devices per minute, grow the rate by a factor each time
