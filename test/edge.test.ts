@@ -202,6 +202,19 @@ describe('least privilege', () => {
     ]);
   });
 
+  test('provisioning and retirement touch only the pilots\' things, groups and core devices', () => {
+    for (const role of ['ProvisioningProvisioningRole', 'RetirementFunctionRole']) {
+      const [, policy] = resources(shared, 'AWS::IAM::Policy').find(([, p]) => JSON.stringify(p.Properties.Roles).includes(role))!;
+      const scoped = policy.Properties.PolicyDocument.Statement.filter((s: { Action: string | string[] }) =>
+        [s.Action].flat().some((a) => a.startsWith('iot:') || a.startsWith('greengrass:')),
+      );
+      for (const resource of scoped.flatMap((s: { Resource: unknown }) => [s.Resource].flat())) {
+        if (typeof resource !== 'string') continue; // the device policy, by reference
+        expect(resource).toMatch(/:(thing\/(acme|bravo)_\*|thinggroup\/(acme|bravo)_\*|cert\/\*|coreDevices:(acme|bravo)_\*)$/);
+      }
+    }
+  });
+
   test('the claim certificate may only ask for a certificate and provision', () => {
     const [, policy] = resources(shared, 'AWS::IoT::Policy').find(([id]) => id.startsWith('ProvisioningClaimPolicy'))!;
     const topics = policy.Properties.PolicyDocument.Statement.filter((s: { Action: unknown }) => s.Action !== 'iot:Connect').flatMap((s: { Resource: string[] }) => s.Resource);
