@@ -93,6 +93,8 @@ function bundled(module: string): string {
     legalComments: 'none',
     // The runtime ships AWS SDK v3; bundling it would pin a second copy.
     external: ['@aws-sdk/*', '@smithy/*'],
+    // node_modules may be a link to another checkout; resolve within this one.
+    preserveSymlinks: true,
     logLevel: 'silent',
   });
   bundles.set(module, outdir);
