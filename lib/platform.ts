@@ -8,7 +8,9 @@ import { ComponentSpec } from './config/schema';
 import { ArtefactTarget } from './constructs/artefact-access';
 import { CiStack } from './stacks/ci-stack';
 import { ClusterStack } from './stacks/cluster-stack';
+import { EdgeStack } from './stacks/edge-stack';
 import { NetworkStack } from './stacks/network-stack';
+import { PilotEdgeStack } from './stacks/pilot-edge-stack';
 import { RegistryStack } from './stacks/registry-stack';
 
 export const PLATFORM_OWNER = 'platform';
@@ -18,8 +20,10 @@ export interface PlatformStacks {
   readonly cluster: ClusterStack;
   readonly ci: CiStack;
   readonly registries: RegistryStack;
-  /** Per pilot name, that pilot's stacks. */
-  readonly pilots: ReadonlyMap<string, { readonly registries: RegistryStack }>;
+  /** Absent when no pilot has an edge section. */
+  readonly edge?: EdgeStack;
+  /** Per pilot name, that pilot's stacks; `edge` for pilots with an edge section. */
+  readonly pilots: ReadonlyMap<string, { readonly registries: RegistryStack; readonly edge?: PilotEdgeStack }>;
 }
 
 /** Stack ids (also the CloudFormation stack names): `Pilot-<name>-*` selects one pilot's stacks. */
@@ -29,6 +33,8 @@ export const StackIds = {
   ci: 'Platform-Ci',
   registries: 'Platform-Registries',
   pilotRegistries: (pilot: string) => `Pilot-${pilot}-Registries`,
+  edge: 'Platform-Edge',
+  pilotEdge: (pilot: string) => `Pilot-${pilot}-Edge`,
 };
 
 export function definePlatform(app: App, model: PlatformModel): PlatformStacks {
@@ -68,10 +74,29 @@ export function definePlatform(app: App, model: PlatformModel): PlatformStacks {
     components: platform.components,
     settings: platform.registries,
   });
+  const edgeFleets = pilots.flatMap((p) => (p.edge ? [{ pilot: p.name, edge: p.edge }] : []));
+  const edge = edgeFleets.length === 0 ? undefined : new EdgeStack(app, StackIds.edge, {
+    ...common,
+    description: `IIoT platform ${platform.name}: edge core (device identity, fleet provisioning, factory test records, retirement)`,
+    namePrefix: platform.name,
+    settings: platform.edge,
+    fleets: edgeFleets,
+  });
   const pilotStacks = new Map(
     pilots.map((pilot) => [
       pilot.name,
       {
+        edge: pilot.edge
+          ? new PilotEdgeStack(app, StackIds.pilotEdge(pilot.name), {
+              ...common,
+              tags: { ...common.tags, 'iiot-pilot': pilot.name },
+              description: `IIoT pilot ${pilot.name} (${pilot.displayName}): edge fleet (device generations, components, staged rollouts)`,
+              pilot: pilot.name,
+              components: pilot.components,
+              edge: pilot.edge,
+              greengrass: platform.edge.greengrass,
+            })
+          : undefined,
         registries: new RegistryStack(app, StackIds.pilotRegistries(pilot.name), {
           ...common,
           tags: { ...common.tags, 'iiot-pilot': pilot.name },
@@ -100,7 +125,7 @@ export function definePlatform(app: App, model: PlatformModel): PlatformStacks {
       ...pilots.map((p) => ({ name: p.name, displayName: p.displayName, components: p.components, ...pilotStacks.get(p.name)!.registries.roles })),
     ],
   });
-  return { network, cluster, ci, registries, pilots: pilotStacks };
+  return { network, cluster, ci, registries, edge, pilots: pilotStacks };
 }
 
 /** The prod artefacts other owners share with `pilot`, grouped by owner. */

@@ -11,6 +11,16 @@ describe('the demo config', () => {
     expect(model.pilots[1].fiwareService).toBe('bravo');
     expect(model.pilots[1].components[1]).toMatchObject({ name: 'quality-model', branch: 'main', artefacts: ['image'] });
   });
+
+  test('every demo pilot has at least two device generations with different rollout policies', () => {
+    for (const pilot of model.pilots) {
+      const generations = pilot.edge?.generations ?? [];
+      expect(generations.length).toBeGreaterThanOrEqual(2);
+      expect(new Set(generations.map((g) => JSON.stringify(g.rollout))).size).toBe(generations.length);
+    }
+    expect(model.pilots[0].edge?.generations[1]).toMatchObject({ channels: [{ name: 'stable', versions: {} }, { name: 'beta' }], updateNoticeSeconds: 300 });
+    expect(model.pilots[1].edge?.generations[1].rollout.maximumPerMinute).toBe(1000);
+  });
 });
 
 /** [what is wrong, file, edit, expected message (file, field path, value and what is allowed)] */
@@ -55,6 +65,28 @@ const malformed: [string, string, (doc: Document) => void, RegExp][] = [
   ['admin that is not a role', 'platform.yaml', (d) => d.setIn(['cluster', 'adminRoles', 0], 'arn:aws:iam::111111111111:user/bob'), /cluster\.adminRoles\[0\] = "arn:aws:iam::111111111111:user\/bob": must be an IAM role ARN/],
   ['ingress certificate without host name', 'platform.yaml', (d) => d.deleteIn(['cluster', 'ingressHostname']), /cluster\.ingressHostname = \(missing\): required with ingressCertificateArn/],
   ['negative retention', 'platform.yaml', (d) => d.setIn(['registries', 'devImagesKept'], 0), /registries\.devImagesKept = 0: must be at least 1/],
+  // edge: CloudFormation's rollout and abort limits are enforced here, at synth
+  ['edge component on an unknown generation', 'pilots/acme.yaml', (d) => d.setIn(['edge', 'components', 0, 'generations', 1], 'press-gw-v9'), /acme\.yaml:\d+:\d+ edge\.components\[0\]\.generations\[1\] = "press-gw-v9": unknown device generation; this pilot's generations: press-gw-v1, press-gw-v2/],
+  ['increment factor above 5', 'pilots/acme.yaml', (d) => d.setIn(['edge', 'generations', 0, 'rollout', 'incrementFactor'], 5.5), /edge\.generations\[0\]\.rollout\.incrementFactor = 5\.5: must be at most 5/],
+  ['increment factor with two decimals', 'pilots/acme.yaml', (d) => d.setIn(['edge', 'generations', 0, 'rollout', 'incrementFactor'], 1.55), /edge\.generations\[0\]\.rollout\.incrementFactor = 1\.55: at most one digit after the decimal point \(1\.5, not 1\.55\)/],
+  ['base rate 0', 'pilots/bravo.yaml', (d) => d.setIn(['edge', 'generations', 1, 'rollout', 'baseRatePerMinute'], 0), /bravo\.yaml:\d+:\d+ edge\.generations\[1\]\.rollout\.baseRatePerMinute = 0: must be at least 1/],
+  ['base rate above 1000', 'pilots/bravo.yaml', (d) => d.setIn(['edge', 'generations', 1, 'rollout', 'baseRatePerMinute'], 1001), /rollout\.baseRatePerMinute = 1001: must be at most 1000/],
+  ['base rate above the maximum rate', 'pilots/acme.yaml', (d) => d.setIn(['edge', 'generations', 0, 'rollout', 'baseRatePerMinute'], 30), /rollout\.baseRatePerMinute = 30: must not exceed maximumPerMinute \(20\)/],
+  ['abort threshold with three decimals', 'pilots/bravo.yaml', (d) => d.setIn(['edge', 'generations', 0, 'rollout', 'abort', 0, 'thresholdPercentage'], 2.505), /abort\[0\]\.thresholdPercentage = 2\.505: at most two digits after the decimal point/],
+  ['abort threshold above 100 %', 'pilots/bravo.yaml', (d) => d.setIn(['edge', 'generations', 0, 'rollout', 'abort', 0, 'thresholdPercentage'], 101), /abort\[0\]\.thresholdPercentage = 101: must be at most 100/],
+  ['abort on an unknown failure type', 'pilots/acme.yaml', (d) => d.setIn(['edge', 'generations', 0, 'rollout', 'abort', 0, 'failureType'], 'CRASHED'), /abort\[0\]\.failureType = "CRASHED": must be one of FAILED, REJECTED, TIMED_OUT, ALL/],
+  ['no abort criterion', 'pilots/acme.yaml', (d) => d.setIn(['edge', 'generations', 0, 'rollout', 'abort'], d.createNode([])), /rollout\.abort = \[\]: list at least one abort criterion/],
+  ['in-progress timeout beyond 7 days', 'pilots/acme.yaml', (d) => d.setIn(['edge', 'generations', 1, 'rollout', 'inProgressTimeoutMinutes'], 10081), /inProgressTimeoutMinutes = 10081: must be at most 10080/],
+  ['both rate-increase criteria', 'pilots/acme.yaml', (d) => d.setIn(['edge', 'generations', 0, 'rollout', 'rateIncrease', 'notifiedThings'], 5), /rollout\.rateIncrease = .*: give exactly one of notifiedThings or succeededThings/],
+  ['unknown update policy', 'pilots/acme.yaml', (d) => d.setIn(['edge', 'generations', 0, 'updatePolicy'], 'deferred'), /updatePolicy = "deferred": must be one of optional, mandatory/],
+  ['edge component that is not a pilot component', 'pilots/acme.yaml', (d) => d.setIn(['edge', 'components', 0, 'component'], 'press-vision'), /edge\.components\[0\]\.component = "press-vision": unknown component; the pilot's components: line-monitor, press-firmware/],
+  ['edge component without images', 'pilots/acme.yaml', (d) => d.setIn(['edge', 'components', 0, 'component'], 'press-firmware'), /edge\.components\[0\]\.component = "press-firmware": must publish images/],
+  ['edge component not built for the generation', 'pilots/acme.yaml', (d) => d.setIn(['components', 0, 'architectures'], d.createNode(['amd64'])), /edge\.components\[0\]\.generations\[0\] = "press-gw-v1": runs on arm64 but line-monitor is built for amd64 only/],
+  ['channel pins a component the generation does not run', 'pilots/bravo.yaml', (d) => d.setIn(['edge', 'generations', 1, 'channels', 1, 'versions', 'nonexistent'], '1.0.0'), /edge\.generations\[1\]\.channels\[1\]\.versions\.nonexistent = "1\.0\.0": is not an edge component of generation vision-box-v2/],
+  ['version that is not semantic', 'pilots/acme.yaml', (d) => d.setIn(['edge', 'components', 0, 'version'], 'v1.4'), /edge\.components\[0\]\.version = "v1\.4": must be a semantic version/],
+  ['duplicate generation', 'pilots/acme.yaml', (d) => d.setIn(['edge', 'generations', 1, 'name'], 'press-gw-v1'), /edge\.generations\[1\]\.name = "press-gw-v1": duplicate device generation/],
+  ['firmware from a component without blobs', 'pilots/acme.yaml', (d) => d.setIn(['edge', 'generations', 0, 'firmware', 'component'], 'line-monitor'), /firmware\.component = "line-monitor": must be one of the pilot's components publishing blobs/],
+  ['factory station not an IAM ARN', 'platform.yaml', (d) => d.setIn(['edge', 'factoryStations', 0], 'station-1'), /edge\.factoryStations\[0\] = "station-1": must be an IAM role or user ARN/],
 ];
 
 describe('malformed config fails with file, field, value and what is allowed', () => {

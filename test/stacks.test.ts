@@ -9,18 +9,21 @@ const template = (id: string): Template => {
 };
 
 describe('stack set', () => {
-  test('shared stacks plus one registry stack per demo pilot, named for `cdk deploy Pilot-<name>*`', () => {
+  test('shared stacks plus registry and edge stacks per demo pilot, named for `cdk deploy Pilot-<name>*`', () => {
     expect([...templates.keys()].sort()).toEqual([
+      'Pilot-acme-Edge',
       'Pilot-acme-Registries',
+      'Pilot-bravo-Edge',
       'Pilot-bravo-Registries',
       'Platform-Ci',
       'Platform-Cluster',
+      'Platform-Edge',
       'Platform-Network',
       'Platform-Registries',
     ]);
   });
 
-  test.each(['Platform-Network', 'Platform-Cluster', 'Platform-Ci', 'Platform-Registries', 'Pilot-acme-Registries', 'Pilot-bravo-Registries'])('%s matches its snapshot', (id) => {
+  test.each(['Platform-Network', 'Platform-Cluster', 'Platform-Ci', 'Platform-Registries', 'Platform-Edge', 'Pilot-acme-Registries', 'Pilot-bravo-Registries', 'Pilot-acme-Edge', 'Pilot-bravo-Edge'])('%s matches its snapshot', (id) => {
     expect(normalized(template(id))).toMatchSnapshot();
   });
 

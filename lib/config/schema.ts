@@ -308,6 +308,197 @@ const GitOpsSchema = strictObject({
     .default('deploy/pilots'),
 });
 // --- end GitOps ----------------------------------------------------------------------------------
+const PrincipalArn = z.string().regex(/^arn:aws:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/, {
+  error: 'must be an IAM role or user ARN such as arn:aws:iam::123456789012:role/acme-developers',
+});
+
+// ---------------------------------------------------------------------------------------------
+// Edge: Greengrass fleets per pilot (device generations, channels, rollouts) and the platform's
+// shared edge settings. The numeric limits are CloudFormation's for AWS::GreengrassV2::Deployment
+// and AWS::IoT::JobTemplate, checked here so a bad rollout fails at synth, not at deploy.
+// ---------------------------------------------------------------------------------------------
+
+/** Greengrass component versions are semantic versions without pre-release or build parts here. */
+const SemVer = z.string().regex(/^\d+\.\d+\.\d+$/, { error: 'must be a semantic version MAJOR.MINOR.PATCH such as 1.4.0' });
+
+/** True when `x` has at most `digits` digits after the decimal point. */
+function hasAtMostDecimals(x: number, digits: number): boolean {
+  return Number(x.toFixed(digits)) === x;
+}
+
+/** Largest integer CloudFormation accepts for the job counters (Java int). */
+const INT32_MAX = 2147483647;
+
+export const JOB_FAILURE_TYPES = ['FAILED', 'REJECTED', 'TIMED_OUT', 'ALL'] as const;
+
+const AbortCriterionSchema = strictObject({
+  /** Which failed executions count: FAILED, REJECTED, TIMED_OUT or ALL. */
+  failureType: z.enum(JOB_FAILURE_TYPES, { error: `must be one of ${JOB_FAILURE_TYPES.join(', ')}` }),
+  /** Cancel once this percentage of executed devices failed this way (0-100, two decimals at most). */
+  thresholdPercentage: z
+    .number()
+    .min(0)
+    .max(100)
+    .refine((x) => hasAtMostDecimals(x, 2), { error: 'at most two digits after the decimal point (10.99, not 10.999)' }),
+  /** Devices that must have executed before the threshold applies. */
+  minExecutedThings: z.int().min(1).max(INT32_MAX),
+});
+
+const RolloutSchema = strictObject({
+  /** Devices notified per minute when the rollout starts (1-1000). */
+  baseRatePerMinute: z.int().min(1).max(1000),
+  /** Factor the rate grows by each time the increase criterion is met (1-5, one decimal at most). */
+  incrementFactor: z
+    .number()
+    .min(1)
+    .max(5)
+    .refine((x) => hasAtMostDecimals(x, 1), { error: 'at most one digit after the decimal point (1.5, not 1.55)' }),
+  /** When the rate grows: after this many devices were notified, or succeeded (exactly one). */
+  rateIncrease: strictObject({
+    notifiedThings: z.int().min(1).max(INT32_MAX).optional(),
+    succeededThings: z.int().min(1).max(INT32_MAX).optional(),
+  }).refine((c) => (c.notifiedThings === undefined) !== (c.succeededThings === undefined), {
+    error: 'give exactly one of notifiedThings or succeededThings',
+  }),
+  /** Upper bound on the notification rate (1-1000). @default 1000 */
+  maximumPerMinute: z.int().min(1).max(1000).default(1000),
+  /** Minutes a device may stay IN_PROGRESS before its execution times out (1-10080, 7 days). */
+  inProgressTimeoutMinutes: z.int().min(1).max(10080),
+  /** When the rollout is cancelled; failed devices roll back. */
+  abort: z
+    .array(AbortCriterionSchema)
+    .min(1, { error: 'list at least one abort criterion: a rollout that never stops on failures is not staged' })
+    .refine((cs) => new Set(cs.map((c) => c.failureType)).size === cs.length, { error: 'one criterion per failure type' }),
+}).superRefine((rollout, ctx) => {
+  if (rollout.baseRatePerMinute > rollout.maximumPerMinute) {
+    ctx.addIssue({ code: 'custom', path: ['baseRatePerMinute'], message: `must not exceed maximumPerMinute (${rollout.maximumPerMinute})` });
+  }
+});
+
+/** `optional`: components are notified and may defer the update; `mandatory`: applied without asking. */
+export const UPDATE_POLICIES = ['optional', 'mandatory'] as const;
+
+const ChannelSchema = strictObject({
+  /** Channel name, e.g. `stable`, `beta`; its thing group is `<pilot>_<generation>_<channel>`. */
+  name: resourceName('a channel name', 16),
+  /** Edge component versions this channel runs instead of the component's `version`. */
+  versions: z.record(ComponentName, SemVer).default({}),
+});
+
+const DeviceGenerationSchema = strictObject({
+  /** Generation name (a hardware revision); its thing group is `<pilot>_<name>`. */
+  name: resourceName('a device generation name', 24),
+  /** CPU architecture of the hardware: picks the image each edge component runs. */
+  architecture: Architecture,
+  /**
+   * Release channels, each its own thing group and deployment; new devices join the first.
+   * Without channels the generation's group is the one deployment target.
+   */
+  channels: z
+    .array(ChannelSchema)
+    .default([])
+    .refine((cs) => new Set(cs.map((c) => c.name)).size === cs.length, { error: 'channel names must not repeat' }),
+  /** Whether devices may defer an update (`optional`) or get it by mandate (`mandatory`). */
+  updatePolicy: z.enum(UPDATE_POLICIES, { error: `must be one of ${UPDATE_POLICIES.join(', ')}` }),
+  /** Seconds components get to acknowledge or defer an `optional` update. @default 60 */
+  updateNoticeSeconds: z.int().min(1).max(86400).default(60),
+  /** Staged rollout and abort rules for deployments and firmware jobs to this generation. */
+  rollout: RolloutSchema,
+  /** Firmware image for OTA through an IoT Jobs template: a blob of one of the pilot's components. */
+  firmware: strictObject({
+    /** The component whose prod blobs hold the firmware. */
+    component: ComponentName,
+    /** Firmware version: the blob key is `<component>/<version>/<file>`. */
+    version: SemVer,
+    file: z.string().regex(/^[\w.-]{1,100}$/, { error: 'must be a file name (letters, digits, _ . -)' }),
+  }).optional(),
+});
+
+const EdgeComponentSchema = strictObject({
+  /** One of the pilot's components publishing images; it runs under the Docker application manager. */
+  component: ComponentName,
+  /** Greengrass component version and prod image tag deployed by default. */
+  version: SemVer,
+  /** Device generations that run it. */
+  generations: uniqueList(resourceName('a device generation name', 24), 'generation'),
+});
+
+const PilotEdgeSchema = strictObject({
+  /** Hardware revisions in the field, each with its own thing group, rollout and update policy. */
+  generations: z.array(DeviceGenerationSchema).min(1, { error: 'list at least one device generation' }),
+  /** The pilot's components that run on its edge devices. */
+  components: z.array(EdgeComponentSchema).default([]),
+});
+
+/** Cross-references inside a pilot's edge section: components, generations and channel pins. */
+function checkPilotEdge(pilot: { components: ComponentSpec[]; edge?: z.infer<typeof PilotEdgeSchema> }, ctx: z.RefinementCtx): void {
+  const edge = pilot.edge;
+  if (!edge) return;
+  const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path: ['edge', ...path], message });
+  const components = new Map(pilot.components.map((c) => [c.name, c]));
+  const generations = new Map<string, number>();
+  edge.generations.forEach((g, i) => {
+    if (generations.has(g.name)) issue(['generations', i, 'name'], `duplicate device generation "${g.name}"`);
+    else generations.set(g.name, i);
+  });
+  const knownGenerations = [...generations.keys()].join(', ');
+  const deployedTo = new Map<string, Set<string>>();
+  edge.components.forEach((ec, i) => {
+    const component = components.get(ec.component);
+    if (deployedTo.has(ec.component)) issue(['components', i, 'component'], `"${ec.component}" is listed twice`);
+    if (!component) {
+      issue(['components', i, 'component'], `unknown component; the pilot's components: ${[...components.keys()].join(', ') || '(none)'}`);
+    } else if (!component.artefacts.includes('image')) {
+      issue(['components', i, 'component'], 'must publish images (artefacts: [image, ...]) to run on Greengrass devices');
+    }
+    deployedTo.set(ec.component, new Set(ec.generations));
+    ec.generations.forEach((name, j) => {
+      const g = generations.get(name);
+      if (g === undefined) {
+        issue(['components', i, 'generations', j], `unknown device generation; this pilot's generations: ${knownGenerations}`);
+      } else if (component && !component.architectures.includes(edge.generations[g].architecture)) {
+        issue(['components', i, 'generations', j], `runs on ${edge.generations[g].architecture} but ${ec.component} is built for ${component.architectures.join(', ')} only`);
+      }
+    });
+  });
+  edge.generations.forEach((g, i) => {
+    g.channels.forEach((channel, c) => {
+      for (const name of Object.keys(channel.versions)) {
+        if (!deployedTo.get(name)?.has(g.name)) {
+          issue(['generations', i, 'channels', c, 'versions', name], `is not an edge component of generation ${g.name}`);
+        }
+      }
+    });
+    if (g.firmware) {
+      const component = components.get(g.firmware.component);
+      if (!component?.artefacts.includes('blob')) {
+        issue(['generations', i, 'firmware', 'component'], 'must be one of the pilot\'s components publishing blobs (artefacts: [blob])');
+      }
+    }
+  });
+}
+
+/** AWS-provided Greengrass components every edge deployment carries, at pinned versions. */
+const GreengrassVersionsSchema = strictObject({
+  /** aws.greengrass.clientdevices.Auth: lets local devices connect to the core. */
+  clientDeviceAuth: SemVer.default('2.5.1'),
+  /** aws.greengrass.clientdevices.mqtt.Moquette: the local MQTT broker. */
+  mqttBroker: SemVer.default('2.3.7'),
+  /** aws.greengrass.clientdevices.mqtt.Bridge: relays local MQTT to AWS IoT Core when online. */
+  mqttBridge: SemVer.default('2.3.2'),
+  /** aws.greengrass.ShadowManager: local shadows, synced when online. */
+  shadowManager: SemVer.default('2.3.9'),
+});
+
+const PlatformEdgeSchema = strictObject({
+  /** IAM principals of the factory test stations: they may post and read factory test records. */
+  factoryStations: z.array(PrincipalArn).default([]),
+  /** IAM principals of fleet operators: they may read test records and retire devices. */
+  fleetOperators: z.array(PrincipalArn).default([]),
+  /** Versions of the AWS-provided components deployed to every core device. */
+  greengrass: GreengrassVersionsSchema.prefault({}),
+});
+// ------------------------------------------ end edge ------------------------------------------
 
 export const PlatformFileSchema = strictObject({
   /** Platform name, used in tags. */
@@ -319,6 +510,8 @@ export const PlatformFileSchema = strictObject({
   ci: CiSchema,
   /** Argo CD's source for the pilots' workloads; without it no Argo CD objects are rendered. */
   gitops: GitOpsSchema.optional(),
+  /** Shared edge settings: factory stations, fleet operators, Greengrass component versions. */
+  edge: PlatformEdgeSchema.prefault({}),
   /** The platform's own components; their registries live under `platform/`. */
   components: ComponentList,
 }).superRefine((platform, ctx) => {
@@ -363,10 +556,6 @@ export const PlatformFileSchema = strictObject({
   }
 });
 
-const PrincipalArn = z.string().regex(/^arn:aws:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/, {
-  error: 'must be an IAM role or user ARN such as arn:aws:iam::123456789012:role/acme-developers',
-});
-
 export const PilotFileSchema = strictObject({
   /** Pilot name: stacks are `Pilot-<name>-...`, registries `<name>/<tier>/<component>`. */
   name: PilotName,
@@ -380,7 +569,10 @@ export const PilotFileSchema = strictObject({
   /** IAM principals of the pilot's developers: read-only access to its registries. */
   developers: z.array(PrincipalArn).default([]),
   components: ComponentList,
+  /** The pilot's edge fleet: device generations, channels, edge components and rollouts. */
+  edge: PilotEdgeSchema.optional(),
 }).superRefine((pilot, ctx) => {
+  checkPilotEdge(pilot, ctx);
   pilot.components.forEach((c, i) => {
     if (c.sharedWith.includes(pilot.name)) {
       ctx.addIssue({ code: 'custom', path: ['components', i, 'sharedWith'], message: 'a pilot does not share with itself' });
@@ -451,6 +643,12 @@ export type GitOpsSpec = z.infer<typeof GitOpsSchema>;
 export type PilotFile = z.infer<typeof PilotFileSchema>;
 export type ArchitectureName = z.infer<typeof Architecture>;
 export type ArtefactKindName = z.infer<typeof ArtefactKind>;
+export type PilotEdgeSpec = z.infer<typeof PilotEdgeSchema>;
+export type JobFailureType = (typeof JOB_FAILURE_TYPES)[number];
+export type UpdatePolicy = (typeof UPDATE_POLICIES)[number];
+export type DeviceGenerationSpec = z.infer<typeof DeviceGenerationSchema>;
+export type RolloutSpec = z.infer<typeof RolloutSchema>;
+export type PlatformEdgeSpec = z.infer<typeof PlatformEdgeSchema>;
 
 /** A pilot after validation, with derived values resolved. */
 export interface PilotSpec extends PilotFile {

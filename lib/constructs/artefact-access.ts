@@ -33,11 +33,13 @@ export const S3_WRITE_OBJECT_ACTIONS = ['s3:PutObject', 's3:AbortMultipartUpload
  */
 export function grantScoped(grantee: iam.IGrantable, statement: iam.PolicyStatementProps, reason: string): void {
   grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement(statement));
-  if (!Construct.isConstruct(grantee)) return;
+  // Acknowledge where the policy lands: the principal (a function's role, not the function).
+  const holder = Construct.isConstruct(grantee.grantPrincipal) ? grantee.grantPrincipal : grantee;
+  if (!Construct.isConstruct(holder)) return;
   for (const arn of statement.resources ?? []) {
-    const resolved = Stack.of(grantee).resolve(arn);
+    const resolved = Stack.of(holder).resolve(arn);
     if (typeof resolved === 'string' && resolved.includes('*')) {
-      Validations.of(grantee).acknowledge({ id: `AwsSolutions::AwsSolutions-IAM5[Resource::${resolved}]`, reason });
+      Validations.of(holder).acknowledge({ id: `AwsSolutions::AwsSolutions-IAM5[Resource::${resolved}]`, reason });
     }
   }
 }

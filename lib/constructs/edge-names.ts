@@ -1,0 +1,19 @@
+/**
+ * Physical names of a pilot's edge resources. The shared provisioning hook, IAM conditions and
+ * operators all derive them from pilot, generation and serial, so they are deterministic and
+ * never need a cross-stack reference. No CDK imports: Lambda code bundles this file too.
+ */
+// `_` separates the parts: pilot and generation names cannot contain it, so `acme_*` never
+// matches the things of a pilot named `acme-north`, and a channel never reads as a generation.
+export const EdgeNames = {
+  /** `acme_press-gw-v1` or, per channel, `acme_press-gw-v2_beta`. */
+  thingGroup: (pilot: string, generation: string, channel?: string) => [pilot, generation, channel].filter(Boolean).join('_'),
+  /** `acme_SN1234`: the pilot prefix lets IAM and IoT policies scope a pilot's things with `acme_*`. */
+  thingName: (pilot: string, serial: string) => `${pilot}_${serial}`,
+  /** Local client devices (sensors) of a pilot are things named `acme_sensor-...`. */
+  sensorPrefix: (pilot: string) => `${pilot}_sensor-`,
+  /** Greengrass component names are account-wide: `acme.line-monitor`. */
+  component: (pilot: string, component: string) => `${pilot}.${component}`,
+  /** Local and cloud MQTT topics of a pilot's telemetry: `dt/acme/...`. */
+  telemetryTopicPrefix: (pilot: string) => `dt/${pilot}/`,
+};

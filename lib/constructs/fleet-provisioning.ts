@@ -1,0 +1,140 @@
+import { CfnOutput, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as iot from 'aws-cdk-lib/aws-iot';
+import { Construct } from 'constructs';
+import { FleetDirectory, FLEETS_ENV } from '../functions/fleet-directory';
+import { ProvisioningParameters } from '../functions/provisioning-hook';
+import { grantScoped } from './artefact-access';
+import { EdgeNames } from './edge-names';
+import { FactoryTestRecords } from './factory-test-records';
+import { PlatformFunction } from './platform-function';
+
+export interface FleetProvisioningProps {
+  /** Template name prefix; the Greengrass fleet provisioning plugin is configured with the name. */
+  readonly namePrefix: string;
+  /** Per pilot and generation, the group a new device joins; the hook refuses anything else. */
+  readonly fleets: FleetDirectory;
+  /** Test records the hook checks. */
+  readonly testRecords: FactoryTestRecords;
+  /** The IoT policy every provisioned device certificate gets. */
+  readonly devicePolicy: iot.CfnPolicy;
+  /** Key of the functions' log groups. */
+  readonly logKey: kms.IKey;
+}
+
+/**
+ * Fleet provisioning by claim: a device holding the shared claim certificate asks for its own
+ * certificate; the pre-provisioning hook admits only serials with a passing factory test record
+ * and names the thing and its group; the template then creates the thing (pilot, generation and
+ * serial as attributes), activates the certificate and attaches the device policy.
+ */
+export class FleetProvisioning extends Construct {
+  public readonly template: iot.CfnProvisioningTemplate;
+  public readonly claimPolicy: iot.CfnPolicy;
+
+  constructor(scope: Construct, id: string, props: FleetProvisioningProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const templateName = `${props.namePrefix}-edge-fleet`;
+    const arn = (resource: string) => `arn:${stack.partition}:iot:${stack.region}:${stack.account}:${resource}`;
+    const pilots = Object.keys(props.fleets);
+
+    const hook = new PlatformFunction(this, 'Hook', {
+      logKey: props.logKey,
+      module: 'provisioning-hook',
+      description: 'Admits only serials with a passing factory test record to fleet provisioning',
+      environment: { TABLE_NAME: props.testRecords.table.tableName, [FLEETS_ENV]: JSON.stringify(props.fleets) },
+    });
+    props.testRecords.grantRead(hook);
+    hook.addPermission('InvokedByIot', {
+      principal: new iam.ServicePrincipal('iot.amazonaws.com'),
+      sourceAccount: stack.account,
+      sourceArn: arn(`provisioningtemplate/${templateName}`),
+    });
+
+    const role = new iam.Role(this, 'ProvisioningRole', {
+      assumedBy: new iam.ServicePrincipal('iot.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': stack.account } } }),
+      description: 'Creates the things, certificates and group memberships fleet provisioning asks for',
+    });
+    grantScoped(
+      role,
+      {
+        actions: ['iot:CreateThing', 'iot:DescribeThing', 'iot:UpdateThing', 'iot:AttachThingPrincipal', 'iot:AddThingToThingGroup', 'iot:ListThingGroupsForThing'],
+        resources: pilots.map((p) => arn(`thing/${EdgeNames.thingName(p, '*')}`)),
+      },
+      "things of the pilots' fleets, named by the hook",
+    );
+    grantScoped(
+      role,
+      { actions: ['iot:DescribeThingGroup', 'iot:AddThingToThingGroup'], resources: pilots.map((p) => arn(`thinggroup/${EdgeNames.thingGroup(p, '*')}`)) },
+      "the pilots' generation and channel groups",
+    );
+    grantScoped(
+      role,
+      { actions: ['iot:DescribeCertificate', 'iot:UpdateCertificate', 'iot:AttachPolicy'], resources: [arn('cert/*')] },
+      'certificate ids are generated per device at provisioning time',
+    );
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['iot:AttachPolicy'], resources: [arn(`policy/${props.devicePolicy.ref}`)] }));
+
+    const parameter = { Type: 'String' };
+    this.template = new iot.CfnProvisioningTemplate(this, 'Template', {
+      templateName,
+      description: 'Claim certificate -> device certificate, thing and thing group, for devices that passed factory test',
+      enabled: true,
+      provisioningRoleArn: role.roleArn,
+      preProvisioningHook: { targetArn: hook.functionArn, payloadVersion: '2020-04-01' },
+      templateBody: stack.toJsonString({
+        Parameters: {
+          [ProvisioningParameters.serial]: parameter,
+          [ProvisioningParameters.pilot]: parameter,
+          [ProvisioningParameters.generation]: parameter,
+          [ProvisioningParameters.thingName]: parameter,
+          [ProvisioningParameters.thingGroup]: parameter,
+          'AWS::IoT::Certificate::Id': parameter,
+        },
+        Resources: {
+          thing: {
+            Type: 'AWS::IoT::Thing',
+            OverrideSettings: { AttributePayload: 'REPLACE', ThingGroups: 'REPLACE' },
+            Properties: {
+              ThingName: { Ref: ProvisioningParameters.thingName },
+              AttributePayload: {
+                serial: { Ref: ProvisioningParameters.serial },
+                pilot: { Ref: ProvisioningParameters.pilot },
+                generation: { Ref: ProvisioningParameters.generation },
+              },
+              ThingGroups: [{ Ref: ProvisioningParameters.thingGroup }],
+            },
+          },
+          certificate: { Type: 'AWS::IoT::Certificate', Properties: { CertificateId: { Ref: 'AWS::IoT::Certificate::Id' }, Status: 'ACTIVE' } },
+          policy: { Type: 'AWS::IoT::Policy', Properties: { PolicyName: props.devicePolicy.ref } },
+        },
+      }),
+    });
+    // IoT checks it may invoke the hook when the template is created.
+    this.template.node.addDependency(hook);
+
+    // The claim certificate is shared by every device on the line: it may only ask for a certificate.
+    this.claimPolicy = new iot.CfnPolicy(this, 'ClaimPolicy', {
+      policyDocument: {
+        Version: '2012-10-17',
+        Statement: [
+          { Effect: 'Allow', Action: 'iot:Connect', Resource: arn('client/${iot:ClientId}') },
+          {
+            Effect: 'Allow',
+            Action: ['iot:Publish', 'iot:Receive'],
+            Resource: [arn('topic/$aws/certificates/create/*'), arn(`topic/$aws/provisioning-templates/${templateName}/provision/*`)],
+          },
+          {
+            Effect: 'Allow',
+            Action: 'iot:Subscribe',
+            Resource: [arn('topicfilter/$aws/certificates/create/*'), arn(`topicfilter/$aws/provisioning-templates/${templateName}/provision/*`)],
+          },
+        ],
+      },
+    });
+    new CfnOutput(this, 'TemplateName', { value: templateName, description: 'Fleet provisioning plugin: provisioningTemplate' });
+    new CfnOutput(this, 'ClaimPolicyName', { value: this.claimPolicy.ref, description: 'Attach to the claim certificate' });
+  }
+}

@@ -1,0 +1,73 @@
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { CfnOutput } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { PilotEdgeSpec, PlatformEdgeSpec } from '../config/schema';
+import { DeviceRetirement } from '../constructs/device-retirement';
+import { EdgeNames } from '../constructs/edge-names';
+import { FactoryTestRecords } from '../constructs/factory-test-records';
+import { FleetProvisioning } from '../constructs/fleet-provisioning';
+import { GreengrassCoreIdentity } from '../constructs/greengrass-core-identity';
+import { PlatformKey } from '../constructs/platform-key';
+import { FleetDirectory } from '../functions/fleet-directory';
+import { PlatformStack, PlatformStackProps } from './platform-stack';
+
+export interface EdgeStackProps extends PlatformStackProps {
+  /** Prefix of the names operators type (role alias, provisioning template). */
+  readonly namePrefix: string;
+  /** Who may post test records and who operates the fleets. */
+  readonly settings: PlatformEdgeSpec;
+  /** Every pilot with an edge section. */
+  readonly fleets: readonly { readonly pilot: string; readonly edge: PilotEdgeSpec }[];
+}
+
+/**
+ * The edge core every pilot's devices share: device identity (token exchange role, role alias,
+ * core IoT policy), fleet provisioning gated on factory test records, the test record store and
+ * API, and device retirement. Pilot stacks name these things by convention, never import them.
+ */
+export class EdgeStack extends PlatformStack {
+  public readonly testRecords: FactoryTestRecords;
+  public readonly identity: GreengrassCoreIdentity;
+
+  constructor(scope: Construct, id: string, props: EdgeStackProps) {
+    super(scope, id, props);
+    const fleets = fleetDirectory(props.fleets);
+    const logKey = new PlatformKey(this, 'FunctionLogKey', { description: 'Encrypts the edge functions\' logs' });
+    logKey.allowCloudWatchLogs();
+    this.testRecords = new FactoryTestRecords(this, 'TestRecords', { fleets, logKey });
+    this.identity = new GreengrassCoreIdentity(this, 'CoreIdentity', {
+      namePrefix: props.namePrefix,
+      fleets: props.fleets.map(({ pilot, edge }) => ({ pilot, components: edge.components.map((c) => c.component) })),
+    });
+    new FleetProvisioning(this, 'Provisioning', { namePrefix: props.namePrefix, fleets, testRecords: this.testRecords, devicePolicy: this.identity.corePolicy, logKey });
+    const retirement = new DeviceRetirement(this, 'Retirement', { fleets, testRecords: this.testRecords, devicePolicy: this.identity.corePolicy, logKey });
+
+    if (props.settings.factoryStations.length > 0) {
+      const station = new iam.Role(this, 'FactoryStationRole', {
+        assumedBy: new iam.CompositePrincipal(...props.settings.factoryStations.map((arn) => new iam.ArnPrincipal(arn))),
+        description: 'Factory test stations: post and read factory test records',
+      });
+      this.testRecords.grantStation(station);
+      new CfnOutput(this, 'FactoryStationRoleArn', { value: station.roleArn });
+    }
+    if (props.settings.fleetOperators.length > 0) {
+      const operator = new iam.Role(this, 'FleetOperatorRole', {
+        assumedBy: new iam.CompositePrincipal(...props.settings.fleetOperators.map((arn) => new iam.ArnPrincipal(arn))),
+        description: 'Fleet operators: read factory test records and retire devices',
+      });
+      this.testRecords.queryUrl.grantInvokeUrl(operator);
+      retirement.url.grantInvokeUrl(operator);
+      new CfnOutput(this, 'FleetOperatorRoleArn', { value: operator.roleArn });
+    }
+  }
+}
+
+/** Per pilot and generation, the group a new device joins: its first channel's, or the generation's. */
+function fleetDirectory(fleets: EdgeStackProps['fleets']): FleetDirectory {
+  return Object.fromEntries(
+    fleets.map(({ pilot, edge }) => [
+      pilot,
+      Object.fromEntries(edge.generations.map((g) => [g.name, EdgeNames.thingGroup(pilot, g.name, g.channels[0]?.name)])),
+    ]),
+  );
+}
