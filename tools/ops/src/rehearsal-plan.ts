@@ -8,6 +8,9 @@ import { AssemblyStack, CfnResource, CfnTemplate } from './assembly-stacks';
 /** Types that only work against a live EKS control plane (kubectl / Helm custom resources, the cluster itself). */
 const NEEDS_EKS = [/^AWS::EKS::Cluster$/, /^Custom::AWSCDK-EKS-/];
 
+/** Services moto's CloudFormation cannot create resources of (its answers are not even AWS errors). */
+const MOTO_CANNOT_SERVE = [/^AWS::GreengrassV2::/, /^AWS::IoT::/];
+
 /** Lambda-backed custom resources: moto runs their handlers in Docker, and without it they never answer. */
 const CUSTOM_RESOURCE = /^(Custom::|AWS::CloudFormation::CustomResource$)/;
 
@@ -23,6 +26,7 @@ export function rehearsalPlan(stacks: readonly AssemblyStack[]): RehearsalPlan {
   for (const stack of stacks) {
     const types = Object.values(stack.template.Resources ?? {}).map((r) => r.Type);
     if (types.some((t) => NEEDS_EKS.some((p) => p.test(t)))) reasons.set(stack.id, 'needs a live EKS control plane');
+    else if (types.some((t) => MOTO_CANNOT_SERVE.some((p) => p.test(t)))) reasons.set(stack.id, 'uses IoT Core or Greengrass, which moto does not serve');
   }
   // The assembly lists stacks dependencies first, so one pass sees every dependency's verdict.
   for (const stack of stacks) {

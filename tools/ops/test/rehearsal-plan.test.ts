@@ -17,6 +17,15 @@ test('stacks with an EKS control plane, and stacks depending on them, are skippe
   });
 });
 
+test('stacks with IoT Core or Greengrass resources are skipped: moto does not serve them', () => {
+  const edge = stack('Edge', { Alias: resource('AWS::IoT::RoleAlias', 'Edge/A') });
+  const fleet = stack('Pilot-a-Edge', { Deployment: resource('AWS::GreengrassV2::Deployment', 'Pilot-a-Edge/D') }, { pilot: 'a' });
+  expect(rehearsalPlan([edge, fleet]).skipped).toEqual([
+    { stack: 'Edge', reason: 'uses IoT Core or Greengrass, which moto does not serve' },
+    { stack: 'Pilot-a-Edge', reason: 'uses IoT Core or Greengrass, which moto does not serve' },
+  ]);
+});
+
 test('custom resources and what refers to them are cut from the template, and reported', () => {
   const { template, removed } = motoTemplate({
     Resources: {
