@@ -1,5 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { parse } from 'yaml';
+import { gunzipSync } from 'zlib';
+import { CASC_BUDGET_BYTES, compressedCasc } from '../lib/constructs/jenkins-controller';
 import { componentPipeline } from '../lib/ci/component-pipeline';
 import { deliveryPipeline } from '../lib/ci/delivery-pipeline';
 import { JENKINS_PLUGINS } from '../lib/ci/jenkins-plugins';
@@ -28,7 +30,7 @@ const model = loadConfig(DEMO_CONFIG);
 const resources = (type: string) => Object.entries(ci.findResources(type));
 const controllerContainer = () => Object.values(ci.findResources('AWS::ECS::TaskDefinition'))[0].Properties.ContainerDefinitions[0];
 const envOf = (name: string) => controllerContainer().Environment.find((e: { Name: string }) => e.Name === name)?.Value;
-const casc = () => parse(envOf('CASC_YAML').replace(/\^\$\{/g, '${'));
+const casc = () => parse(gunzipSync(Buffer.from(envOf('CASC_GZIP_BASE64'), 'base64')).toString('utf8').replace(/\^\$\{/g, '${'));
 
 describe('agent fleets', () => {
   const groups = resources('AWS::AutoScaling::AutoScalingGroup').map(([, r]) => r.Properties);
@@ -132,6 +134,12 @@ describe('controller', () => {
 
   test('non-root, read-only root file system, memory limit', () => {
     expect(controllerContainer()).toMatchObject({ User: '1000:1000', ReadonlyRootFilesystem: true, Memory: 8192 });
+  });
+
+  test('the JCasC travels compressed and stays within its share of the 64 KiB task definition', () => {
+    expect(envOf('CASC_GZIP_BASE64').length).toBeLessThan(CASC_BUDGET_BYTES);
+    expect(JSON.stringify(Object.values(ci.findResources('AWS::ECS::TaskDefinition'))[0].Properties).length).toBeLessThan(64 * 1024);
+    expect(() => compressedCasc(require('crypto').randomBytes(60 * 1024).toString('hex'))).toThrow(/over the 49152-byte budget/);
   });
 
   test('every plugin is pinned', () => {

@@ -8,6 +8,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { gzipSync } from 'zlib';
 import { Construct } from 'constructs';
 import { AccessLogBucket } from './access-log-bucket';
 import { grantScoped } from './artefact-access';
@@ -40,10 +41,24 @@ export interface JenkinsControllerProps {
 
 const JENKINS_HOME = '/var/jenkins_home';
 
+/** Budget for the compressed JCasC, leaving room in the 64 KiB task definition for everything else. */
+export const CASC_BUDGET_BYTES = 48 * 1024;
+
+/** The JCasC document gzipped (deterministic: no timestamp in the header) and base64-encoded. */
+export function compressedCasc(casc: string): string {
+  const encoded = gzipSync(Buffer.from(casc, 'utf8'), { level: 9 }).toString('base64');
+  if (encoded.length > CASC_BUDGET_BYTES) {
+    throw new Error(
+      `The Jenkins configuration is ${encoded.length} bytes compressed, over the ${CASC_BUDGET_BYTES}-byte budget of the controller's task definition: split the platform's components over more controllers`,
+    );
+  }
+  return encoded;
+}
+
 /** Start-up: write the JCasC file, install the pinned plugins, then start Jenkins as the image does. */
 const START = [
   'set -eu',
-  `printf '%s' "$CASC_YAML" > ${JENKINS_HOME}/casc.yaml`,
+  `printf '%s' "$CASC_GZIP_BASE64" | base64 -d | gunzip > ${JENKINS_HOME}/casc.yaml`,
   `jenkins-plugin-cli --plugin-download-directory ${JENKINS_HOME}/plugins --plugins $PLUGINS`,
   'exec /usr/bin/tini -- /usr/local/bin/jenkins.sh',
 ].join('\n');
@@ -121,7 +136,8 @@ export class JenkinsController extends Construct implements ec2.IConnectable {
       logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: 'jenkins' }),
       environment: {
         ...props.environment,
-        CASC_YAML: props.casc,
+        // Compressed: ECS caps a task definition at 64 KiB, and each component's job adds ~8 KiB of YAML.
+        CASC_GZIP_BASE64: compressedCasc(props.casc),
         CASC_JENKINS_CONFIG: `${JENKINS_HOME}/casc.yaml`,
         PLUGINS: props.plugins,
         // No setup wizard (JCasC configures everything); notifyCommit may only trigger scans (see webhook relay).
