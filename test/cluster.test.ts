@@ -3,7 +3,7 @@ import * as path from 'path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { CLUSTER_REQUIREMENTS } from '../k8s/cluster-requirements';
 import { KUBERNETES_VERSIONS } from '../lib/config/schema';
-import { ARGO_CD_CHART_VERSION, ISTIO_VERSION } from '../lib/stacks/cluster-stack';
+import { ARGO_CD_CHART_VERSION, ISTIO_VERSION, MANIFEST_BUDGET_BYTES, manifestBatches } from '../lib/stacks/cluster-stack';
 import { REPO_ROOT, synthesizePlatform } from './fixtures/demo-platform';
 
 const { templates } = synthesizePlatform();
@@ -180,4 +180,13 @@ describe('mesh, GitOps and charts', () => {
     expect(custom).toHaveLength(5);
     expect(new Set(custom.map((r) => JSON.stringify(r.Properties.ServiceToken))).size).toBe(1);
   });
+});
+
+test('charts are batched into as few manifests as the request size allows, whole and in order', () => {
+  const chart = (name: string, bytes: number) => [{ kind: 'ConfigMap', metadata: { name }, data: { x: 'y'.repeat(bytes) } }];
+  const batches = manifestBatches([chart('a', 50), chart('b', 50), chart('c', 150), chart('d', 10)], 300);
+  expect(batches.map((b) => b.map((o) => (o.metadata as { name: string }).name))).toEqual([['a', 'b'], ['c', 'd']]);
+  // The demo's charts fit one manifest, far below the budget.
+  expect(resourcesOf('Custom::AWSCDK-EKS-KubernetesResource')).toHaveLength(1);
+  expect(JSON.stringify(resourcesOf('Custom::AWSCDK-EKS-KubernetesResource')[0][1].Properties.Manifest).length).toBeLessThan(MANIFEST_BUDGET_BYTES);
 });

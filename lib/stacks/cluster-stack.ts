@@ -56,9 +56,32 @@ export class ClusterStack extends PlatformStack {
     });
     new ArgoCd(this, 'ArgoCd', { cluster, chartVersion: ARGO_CD_CHART_VERSION, after: [mesh.ready] });
 
-    // One manifest for all charts keeps the deploy to a single kubectl apply (and custom resource),
-    // in chart order: namespaces before what lives in them.
-    const manifest = cluster.addManifest('PlatformCharts', ...props.charts.flatMap((chart) => chart.toJson()));
-    manifest.node.addDependency(mesh.ready);
+    // As few manifests (custom resources, kubectl applies) as the request size allows, applied one
+    // after the other in chart order: namespaces before what lives in them.
+    let previous: Construct = mesh.ready as Construct;
+    manifestBatches(props.charts.map((chart) => chart.toJson()), MANIFEST_BUDGET_BYTES).forEach((objects, i) => {
+      const manifest = cluster.addManifest(i === 0 ? 'PlatformCharts' : `PlatformCharts${i + 1}`, ...objects);
+      manifest.node.addDependency(previous);
+      previous = manifest;
+    });
   }
+}
+
+/** Largest manifest one custom resource carries: its request travels through Lambda's payload limit. */
+export const MANIFEST_BUDGET_BYTES = 200 * 1024;
+
+/** Charts' objects grouped, charts whole and in order, into batches of at most `budget` bytes of JSON. */
+export function manifestBatches(charts: readonly Record<string, unknown>[][], budget: number): Record<string, unknown>[][] {
+  const batches: Record<string, unknown>[][] = [];
+  let size = Infinity;
+  for (const objects of charts) {
+    const chartSize = JSON.stringify(objects).length;
+    if (size + chartSize > budget) {
+      batches.push([]);
+      size = 0;
+    }
+    batches[batches.length - 1].push(...objects);
+    size += chartSize;
+  }
+  return batches;
 }
