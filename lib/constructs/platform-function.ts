@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -38,6 +39,20 @@ export interface PlatformFunctionProps {
    * @default 5
    */
   readonly reservedConcurrency?: number;
+  /**
+   * Memory of one invocation.
+   * @default 256
+   */
+  readonly memorySize?: number;
+  /**
+   * Network placement, for functions that call something inside the VPC.
+   * @default - outside any VPC: the function calls only AWS regional APIs
+   */
+  readonly network?: {
+    readonly vpc: ec2.IVpc;
+    readonly subnets: ec2.SubnetSelection;
+    readonly securityGroups: readonly ec2.ISecurityGroup[];
+  };
 }
 
 /**
@@ -61,17 +76,28 @@ export class PlatformFunction extends lambda.Function {
       description: props.description,
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
-      memorySize: 256,
+      memorySize: props.memorySize ?? 256,
       timeout: props.timeout ?? Duration.seconds(10),
       reservedConcurrentExecutions: props.reservedConcurrency ?? 5,
       environment: { ...props.environment },
       logGroup,
       role,
+      vpc: props.network?.vpc,
+      vpcSubnets: props.network?.subnets,
+      securityGroups: props.network ? [...props.network.securityGroups] : undefined,
     });
     Validations.of(this).acknowledge({
       id: 'cdk-validator-cfnguard::lambda_inside_vpc_check',
-      reason: 'Calls only AWS regional APIs (DynamoDB, IoT, Greengrass) with IAM; it reaches nothing inside the VPC, and pilots deploy without the network stack.',
+      reason: props.network
+        ? "The function runs in its plane's subnets; the rule cannot see through the cross-stack subnet references."
+        : 'Calls only AWS regional APIs with IAM; it reaches nothing inside the VPC, and pilots deploy without the network stack.',
     });
+    if (props.network) {
+      Validations.of(role).acknowledge({
+        id: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
+        reason: 'AWS-maintained minimum for the network interfaces of a function in a VPC.',
+      });
+    }
   }
 }
 

@@ -1,15 +1,13 @@
-import * as path from 'path';
 import { CfnOutput, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { JenkinsController } from './jenkins-controller';
+import { PlatformFunction } from './platform-function';
 
 export interface WebhookRelayProps {
   readonly vpc: ec2.IVpc;
@@ -23,9 +21,6 @@ export interface WebhookRelayProps {
   /** Key for the relay's logs. */
   readonly logKey: kms.IKey;
 }
-
-/** Lambda code lives in lambda/; bundled with the local esbuild (no Docker). */
-export const LAMBDA_SOURCE = path.join(__dirname, '..', '..', 'lambda');
 
 /**
  * Public webhook endpoint (`POST /webhook` on an HTTP API) in front of the internal Jenkins. The
@@ -49,33 +44,21 @@ export class WebhookRelay extends Construct {
 
     const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', { vpc: props.vpc, description: 'Webhook relay function' });
     props.jenkins.loadBalancer.connections.allowFrom(securityGroup, ec2.Port.tcp(443), 'webhook relay');
-    const fn = new nodejs.NodejsFunction(this, 'Function', {
-      entry: path.join(LAMBDA_SOURCE, 'webhook-relay.handler.ts'),
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
-      memorySize: 256,
+    const fn = new PlatformFunction(this, 'Function', {
+      module: 'webhook-relay-handler',
+      description: 'Verifies repository webhooks, then asks Jenkins to scan the repository',
+      logKey: props.logKey,
       timeout: Duration.seconds(15),
-      vpc: props.vpc,
-      vpcSubnets: props.subnets,
-      securityGroups: [securityGroup],
-      logGroup: new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_YEAR, encryptionKey: props.logKey, removalPolicy: RemovalPolicy.RETAIN }),
+      reservedConcurrency: 10,
+      network: { vpc: props.vpc, subnets: props.subnets, securityGroups: [securityGroup] },
       environment: {
         REPOSITORIES: JSON.stringify(props.repositories),
         JENKINS_HOSTNAME: props.jenkinsHostname,
         JENKINS_LOAD_BALANCER: props.jenkins.loadBalancer.loadBalancerDnsName,
         WEBHOOK_SECRET_ARN: this.secret.secretArn,
       },
-      // The runtime ships AWS SDK v3.
-      bundling: { externalModules: ['@aws-sdk/*'], minify: true, sourceMap: false, forceDockerBundling: false },
     });
     this.secret.grantRead(fn);
-    for (const [rule, reason] of [
-      ['AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', 'AWS-maintained minimum for writing its own logs.'],
-      ['AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]', 'AWS-maintained minimum for network interfaces in the VPC.'],
-      ['cdk-validator-cfnguard::lambda_inside_vpc_check', 'The function runs in the CI plane subnets; the rule cannot see through the cross-stack subnet references.'],
-    ]) {
-      Validations.of(fn).acknowledge({ id: rule, reason });
-    }
 
     this.api = new apigwv2.HttpApi(this, 'Api', { description: 'Repository webhooks for the platform CI', createDefaultStage: false });
     const [route] = this.api.addRoutes({ path: '/webhook', methods: [apigwv2.HttpMethod.POST], integration: new HttpLambdaIntegration('Relay', fn) });

@@ -64,8 +64,6 @@ export class CiStack extends PlatformStack {
     cd.grantAssumeRole(props.clusterDeployer, ...props.owners.map((o) => o.promoter));
 
     const statistics = new BuildStatistics(this, 'BuildStatistics', {
-      vpc: props.vpc,
-      subnets: props.ciSubnets,
       components: props.owners.flatMap((o) => o.components.map((c) => ({ key: `${o.name}/${c.name}`, architectures: c.architectures }))),
       logKey,
     });

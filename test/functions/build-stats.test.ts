@@ -1,4 +1,4 @@
-import { createIngest } from '../../lambda/build-stats';
+import { createIngest } from '../../lib/functions/build-stats';
 
 const good = {
   pilot: 'acme',

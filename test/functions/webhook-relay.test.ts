@@ -1,6 +1,6 @@
 import { createHmac } from 'crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { createRelay, repositoryKey } from '../../lambda/webhook-relay';
+import { createRelay, repositoryKey } from '../../lib/functions/webhook-relay';
 
 const SECRET = 'k5rT-webhook-secret';
 const REPO = 'git@github.com:acme-industries/line-monitor.git';
