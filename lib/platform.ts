@@ -73,6 +73,7 @@ export function definePlatform(app: App, model: PlatformModel): PlatformStacks {
     owner: PLATFORM_OWNER,
     components: platform.components,
     settings: platform.registries,
+    developers: platform.developers,
   });
   const edgeFleets = pilots.flatMap((p) => (p.edge ? [{ pilot: p.name, edge: p.edge }] : []));
   const edge = edgeFleets.length === 0 ? undefined : new EdgeStack(app, StackIds.edge, {

@@ -512,6 +512,8 @@ export const PlatformFileSchema = strictObject({
   gitops: GitOpsSchema.optional(),
   /** Shared edge settings: factory stations, fleet operators, Greengrass component versions. */
   edge: PlatformEdgeSchema.prefault({}),
+  /** IAM principals of the platform's own developers: read-only access to the `platform/` registries. */
+  developers: z.array(PrincipalArn).default([]),
   /** The platform's own components; their registries live under `platform/`. */
   components: ComponentList,
 }).superRefine((platform, ctx) => {
@@ -605,7 +607,7 @@ export const PlatformConfigSchema = z
       } else firstByTenant.set(tenant, i);
     });
     const owners: { path: (string | number)[]; components: ComponentSpec[]; developers: string[] }[] = [
-      { path: ['platform', 'components'], components: platform.components, developers: [] },
+      { path: ['platform', 'components'], components: platform.components, developers: platform.developers },
       ...pilots.map((p, i) => ({ path: ['pilots', i, 'components'], components: p.components, developers: p.developers })),
     ];
     // No CD before CI is complete (maturity level 3).

@@ -4,7 +4,7 @@ import { LEVEL_NAMES, maturityOf } from './maturity';
 
 export function maturityTable(model: PlatformModel): string {
   const owners = [
-    { name: 'platform', components: model.platform.components, developers: [] as readonly string[] },
+    { name: 'platform', components: model.platform.components, developers: model.platform.developers },
     ...model.pilots.map((p) => ({ name: p.name, components: p.components, developers: p.developers })),
   ];
   const lines: string[] = [];

@@ -35,7 +35,7 @@ const REQUIREMENTS: readonly ((c: ComponentSpec, ctx: MaturityContext) => string
     ...(c.artefacts.includes('image') ? [] : ['no image artefact (artefacts: [image])']),
     ...(c.tests ? [] : ['no unit tests with a JUnit path (tests.junitReport)']),
   ],
-  (_c, ctx) => (ctx.developers.length > 0 ? [] : ['no developers with read-only access to the registries (developers in the pilot file)']),
+  (_c, ctx) => (ctx.developers.length > 0 ? [] : ['no developers with read-only access to the registries (developers in the pilot or platform file)']),
   (c) => [
     ...(c.cd ? [] : ['no Helm chart deployed to staging (cd.chart)']),
     ...(c.artefacts.includes('chart') ? [] : ['charts are not published (artefacts: [chart])']),
