@@ -6,6 +6,7 @@
  */
 import { block, shStep, str } from '../../tools/gitlab2jenkins/src/groovy';
 import { ComponentSpec, FleetName } from '../config/schema';
+import { assumeRole, DOCKER_LOGIN, K8S_TOOLS_IMAGE, shellQuote } from './pipeline-shell';
 
 export interface ComponentPipelineProps {
   /** Owner of the component's registries: the pilot name, or `platform`. */
@@ -38,8 +39,6 @@ function reportBuild(owner: string, component: string, functionVariable: string)
   ];
 }
 
-/** Helm (and the AWS CLI) in a pinned image: builders need only Docker. */
-const HELM_IMAGE = 'alpine/k8s:1.31.3';
 
 /** The build fleet for each architecture. */
 const BUILD_FLEET = { amd64: 'linux-x64', arm64: 'linux-arm64' } as const satisfies Record<string, FleetName>;
@@ -59,12 +58,7 @@ const TAG_AND_ARCH = [...VERSION_TAG, 'case "$FLEET" in linux-arm64) ARCH=arm64 
 
 /** Shell lines that take the publisher role and log Docker in to the registry. */
 function registryLogin(roleVariable: string): string[] {
-  return [
-    `set -- $(aws sts assume-role --role-arn "$${roleVariable}" --role-session-name "ci-$BUILD_NUMBER" \\`,
-    "  --query 'Credentials.[AccessKeyId,SecretAccessKey,SessionToken]' --output text)",
-    'export AWS_ACCESS_KEY_ID="$1" AWS_SECRET_ACCESS_KEY="$2" AWS_SESSION_TOKEN="$3"',
-    'aws ecr get-login-password | docker login --username AWS --password-stdin "$REGISTRY"',
-  ];
+  return [...assumeRole(roleVariable, 'ci'), DOCKER_LOGIN];
 }
 
 export function componentPipeline(props: ComponentPipelineProps): string {
@@ -120,7 +114,7 @@ export function componentPipeline(props: ComponentPipelineProps): string {
               ...VERSION_TAG,
               ...registryLogin(props.publisherRoleVariable),
               // The chart's name must be the component's: helm pushes to <owner>/dev/charts/<chart name>.
-              `docker run --rm -e AWS_ACCESS_KEY_ID -e AWS_SECRET_ACCESS_KEY -e AWS_SESSION_TOKEN -e AWS_REGION -e TAG -e REGISTRY -v "$PWD:/work" -w /work ${HELM_IMAGE} sh -ec ${shellQuote(
+              `docker run --rm -e AWS_ACCESS_KEY_ID -e AWS_SECRET_ACCESS_KEY -e AWS_SESSION_TOKEN -e AWS_REGION -e TAG -e REGISTRY -v "$PWD:/work" -w /work ${K8S_TOOLS_IMAGE} sh -ec ${shellQuote(
                 `aws ecr get-login-password | helm registry login --username AWS --password-stdin "$REGISTRY" && helm package ${component.cd.chart} --version "$TAG" --app-version "$TAG" && helm push ${component.name}-"$TAG".tgz oci://"$REGISTRY"/${props.owner}/dev/charts`,
               )}`,
             ]),
@@ -177,9 +171,4 @@ export function componentPipeline(props: ComponentPipelineProps): string {
     ]),
   ];
   return `${lines.join('\n')}\n`;
-}
-
-/** A POSIX shell single-quoted word. */
-function shellQuote(text: string): string {
-  return `'${text.replace(/'/g, `'\\''`)}'`;
 }

@@ -7,11 +7,10 @@
 import { block, shStep, str } from '../../tools/gitlab2jenkins/src/groovy';
 import { ComponentSpec } from '../config/schema';
 import { RegistryNames } from '../constructs/registry-names';
+import { assumeRole, DOCKER_LOGIN, K8S_TOOLS_IMAGE, shellQuote } from './pipeline-shell';
 import { productionNamespace, stagingNamespace } from '../lifecycle/delivery-namespaces';
 import { promotionScript } from '../lifecycle/promotion-script';
 
-/** kubectl, helm and the AWS CLI in one pinned image, so CD agents need only Docker. */
-export const K8S_TOOLS_IMAGE = 'alpine/k8s:1.31.3';
 
 export interface DeliveryPipelineProps {
   readonly owner: string;
@@ -23,21 +22,12 @@ export interface DeliveryPipelineProps {
   readonly variables: { readonly deployerRole: string; readonly promoterRole: string; readonly clusterName: string };
 }
 
-/** Shell that takes a role for the rest of the script. */
-function assumeRole(variable: string): string[] {
-  return [
-    `set -- $(aws sts assume-role --role-arn "$${variable}" --role-session-name "cd-$BUILD_NUMBER" \\`,
-    "  --query 'Credentials.[AccessKeyId,SecretAccessKey,SessionToken]' --output text)",
-    'export AWS_ACCESS_KEY_ID="$1" AWS_SECRET_ACCESS_KEY="$2" AWS_SESSION_TOKEN="$3"',
-  ];
-}
-
 /** Runs `commands` in the tools image with the current AWS credentials and a kubeconfig for the cluster. */
 function inTools(clusterVariable: string, commands: string[]): string[] {
   const script = [`aws eks update-kubeconfig --name "$${clusterVariable}" --region "$AWS_REGION" >/dev/null`, ...commands].join(' && ');
   return [
     `docker run --rm --network host -e AWS_ACCESS_KEY_ID -e AWS_SECRET_ACCESS_KEY -e AWS_SESSION_TOKEN -e AWS_REGION -e VERSION \\`,
-    `  -v "$PWD:/work" -w /work ${K8S_TOOLS_IMAGE} sh -ec '${script.replace(/'/g, `'\\''`)}'`,
+    `  -v "$PWD:/work" -w /work ${K8S_TOOLS_IMAGE} sh -ec ${shellQuote(script)}`,
   ];
 }
 
@@ -53,14 +43,14 @@ export function deliveryPipeline(props: DeliveryPipelineProps): string {
 
   const stages = [
     ...cdStage('Deploy to staging', [
-      shStep([...assumeRole(variables.deployerRole), 'aws ecr get-login-password | docker login --username AWS --password-stdin "$REGISTRY"', ...inTools(variables.clusterName, [helmDeploy('dev', stagingNamespace(owner))])]),
+      shStep([...assumeRole(variables.deployerRole, 'cd'), DOCKER_LOGIN, ...inTools(variables.clusterName, [helmDeploy('dev', stagingNamespace(owner))])]),
     ]),
     ...(cd.integrationTests
       ? cdStage('Integration tests', [
           shStep([
-            ...assumeRole(variables.deployerRole),
+            ...assumeRole(variables.deployerRole, 'cd'),
             ...inTools(variables.clusterName, [`kubectl -n ${stagingNamespace(owner)} port-forward svc/${component.name} 18080:80 >/dev/null & sleep 5 && wget -qO- http://127.0.0.1:18080/ >/dev/null`]),
-            `docker run --rm --network host -e STAGING_URL=http://127.0.0.1:18080 -v "$PWD:/src" -w /src ${cd.integrationTests.image} sh -c '${cd.integrationTests.command.replace(/'/g, `'\\''`)}'`,
+            `docker run --rm --network host -e STAGING_URL=http://127.0.0.1:18080 -v "$PWD:/src" -w /src ${cd.integrationTests.image} sh -c ${shellQuote(cd.integrationTests.command)}`,
           ]),
         ])
       : []),
@@ -73,11 +63,11 @@ export function deliveryPipeline(props: DeliveryPipelineProps): string {
           ]),
           ...cdStage('Promote to prod', [
             `writeFile file: 'promote.sh', text: ${str(promotionScript({ owner, component: component.name, artefacts: component.artefacts, registry: props.registry, account: props.account, region: props.region }))}`,
-            shStep([...assumeRole(variables.promoterRole), 'aws ecr get-login-password | docker login --username AWS --password-stdin "$REGISTRY"', 'sh promote.sh "$VERSION"']),
+            shStep([...assumeRole(variables.promoterRole, 'cd'), DOCKER_LOGIN, 'sh promote.sh "$VERSION"']),
           ]),
           ...cdStage('Deploy to production', [
             shStep([
-              ...assumeRole(variables.deployerRole),
+              ...assumeRole(variables.deployerRole, 'cd'),
               ...inTools(variables.clusterName, [
                 helmDeploy('prod', productionNamespace(owner)),
                 ...(cd.healthPath
