@@ -154,7 +154,11 @@ describe('mesh, GitOps and charts', () => {
         'service.beta.kubernetes.io/aws-load-balancer-type': 'nlb',
         'service.beta.kubernetes.io/aws-load-balancer-ssl-cert': 'arn:aws:acm:eu-central-1:111111111111:certificate/5b2e8f3a-7c1d-4e9b-a6f0-3d8c2b1e7f45',
       },
-      ports: [{ name: 'http2', port: 80, targetPort: 8080 }, { name: 'https', port: 443, targetPort: 8080 }],
+      ports: [
+        { name: 'status-port', port: 15021, targetPort: 15021, protocol: 'TCP' },
+        { name: 'http2', port: 80, targetPort: 80, protocol: 'TCP' },
+        { name: 'https', port: 443, targetPort: 80, protocol: 'TCP' },
+      ],
     });
   });
 

@@ -9,8 +9,11 @@ import { addKubeObject } from '../kube-object';
 export const INGRESS_GATEWAY = {
   namespace: 'istio-system',
   selector: { istio: 'ingressgateway' },
-  /** The gateway pods' listening ports (Istio's gateway chart maps Service 80/443 to these). */
-  containerPorts: [8080, 8443],
+  /**
+   * The gateway pods' listening port: Istio's gateway chart lets the pods bind the Gateway's own
+   * port (80) through the unprivileged-port sysctl; TLS ends at the load balancer.
+   */
+  containerPorts: [80],
 } as const;
 
 export interface IngressGatewayProps {

@@ -71,10 +71,12 @@ export class IstioMesh extends Construct {
                 }
               : {}),
           },
-          // TLS ends at the load balancer; both listeners reach the gateway's plain HTTP port.
+          // TLS ends at the load balancer; both listeners reach the gateway's plain HTTP port, which
+          // the chart's pods bind directly (port 80). The status port serves health checks.
           ports: [
-            { name: 'http2', port: 80, targetPort: 8080 },
-            ...(props.certificateArn ? [{ name: 'https', port: 443, targetPort: 8080 }] : []),
+            { name: 'status-port', port: 15021, targetPort: 15021, protocol: 'TCP' },
+            { name: 'http2', port: 80, targetPort: 80, protocol: 'TCP' },
+            ...(props.certificateArn ? [{ name: 'https', port: 443, targetPort: 80, protocol: 'TCP' }] : []),
           ],
         },
       },

@@ -42,7 +42,7 @@ describe.each(['acme', 'bravo'])('pilot %s', (pilot) => {
     expect(policies['allow-istiod'].egress).toEqual([{ to: [peer('istio-system', { app: 'istiod' })], ports: [{ protocol: 'TCP', port: 15012 }] }]);
     expect(policies['allow-ingress-gateway'].ingress).toEqual([{ from: [peer('istio-system', { istio: 'ingressgateway' })] }]);
     expect(policies['allow-platform-services'].egress).toEqual([
-      { to: [peer('istio-system', { istio: 'ingressgateway' })], ports: [{ protocol: 'TCP', port: 8080 }, { protocol: 'TCP', port: 8443 }] },
+      { to: [peer('istio-system', { istio: 'ingressgateway' })], ports: [{ protocol: 'TCP', port: 80 }] },
       { to: [peer('telemetry', { app: 'jaeger' })], ports: [{ protocol: 'TCP', port: 9411 }] },
     ]);
     expect(policies['allow-metrics-scraping'].ingress[0].from).toEqual([peer('telemetry', { app: 'prometheus' })]);
