@@ -231,6 +231,38 @@ describe('build statistics', () => {
   });
 });
 
+describe('delivery pipeline', () => {
+  const delivery = deliveryPipeline({
+    owner: 'acme',
+    component: model.pilots[0].components[0],
+    registry: 'r.example',
+    account: '111111111111',
+    region: 'eu-central-1',
+    variables: { deployerRole: 'DEPLOYER', promoterRole: 'PROMOTER', clusterName: 'CLUSTER' },
+  });
+
+  test('staging, integration tests, approval, promotion, production: in that order', () => {
+    const order = ['Deploy to staging', 'Integration tests', 'Approval', 'Promote to prod', 'Deploy to production'].map((s) => delivery.indexOf(`stage('${s}')`));
+    expect(order.every((at, i) => at > 0 && (i === 0 || at > order[i - 1]))).toBe(true);
+    expect(delivery).toContain("submitter 'acme-lead,platform-operator'");
+  });
+
+  test('the tools container gets what its script reads: credentials, registry, version, cluster name', () => {
+    for (const run of delivery.match(/docker run[^\n]*\\\\\n[^\n]*alpine\/k8s/g) ?? []) expect(run).toMatch(/-e REGISTRY -e VERSION -e CLUSTER/);
+    expect(delivery.match(/alpine\/k8s/g)?.length).toBe(3);
+  });
+
+  test('the staging port-forward outlives the command that starts it, for the tests that follow', () => {
+    const tests = delivery.slice(delivery.indexOf("stage('Integration tests')"), delivery.indexOf("stage('Approval')"));
+    expect(tests).toMatch(/TOOLS=\$\(docker run -d[\s\S]*port-forward svc\/line-monitor 18080:80[\s\S]*trap[\s\S]*STAGING_URL=http:\/\/127\.0\.0\.1:18080/);
+  });
+
+  test('production rolls back when the health check fails', () => {
+    const production = delivery.slice(delivery.indexOf("stage('Deploy to production')"));
+    expect(production).toMatch(/--atomic[\s\S]*\/healthz[\s\S]*helm rollback line-monitor --namespace pilot-acme/);
+  });
+});
+
 describe('component pipeline', () => {
   const component = (overrides: Partial<ComponentSpec>): ComponentSpec => ({ ...model.pilots[0].components[0], ...overrides });
   const pipeline = (c: ComponentSpec) =>

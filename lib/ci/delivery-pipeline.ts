@@ -22,13 +22,24 @@ export interface DeliveryPipelineProps {
   readonly variables: { readonly deployerRole: string; readonly promoterRole: string; readonly clusterName: string };
 }
 
-/** Runs `commands` in the tools image with the current AWS credentials and a kubeconfig for the cluster. */
-function inTools(clusterVariable: string, commands: string[]): string[] {
-  const script = [`aws eks update-kubeconfig --name "$${clusterVariable}" --region "$AWS_REGION" >/dev/null`, ...commands].join(' && ');
-  return [
-    `docker run --rm --network host -e AWS_ACCESS_KEY_ID -e AWS_SECRET_ACCESS_KEY -e AWS_SESSION_TOKEN -e AWS_REGION -e VERSION \\`,
-    `  -v "$PWD:/work" -w /work ${K8S_TOOLS_IMAGE} sh -ec ${shellQuote(script)}`,
+/**
+ * Runs `commands` in the tools image with the current AWS credentials, a kubeconfig for the
+ * cluster and Helm logged in to the registry. `detached` returns at once with the container id in
+ * $TOOLS (for a port-forward that must outlive the command), removed when the script exits.
+ */
+function inTools(clusterVariable: string, commands: string[], detached = false): string[] {
+  const script = [
+    `aws eks update-kubeconfig --name "$${clusterVariable}" --region "$AWS_REGION" >/dev/null`,
+    'aws ecr get-login-password | helm registry login --username AWS --password-stdin "$REGISTRY" >/dev/null',
+    ...commands,
+  ].join(' && ');
+  const run = [
+    `docker run${detached ? ' -d' : ''} --rm --network host -v "$PWD:/work" -w /work \\`,
+    `  -e AWS_ACCESS_KEY_ID -e AWS_SECRET_ACCESS_KEY -e AWS_SESSION_TOKEN -e AWS_REGION -e REGISTRY -e VERSION -e ${clusterVariable} \\`,
+    `  ${K8S_TOOLS_IMAGE} sh -ec ${shellQuote(script)}`,
   ];
+  if (!detached) return run;
+  return [`TOOLS=$(${run[0]}`, run[1], `${run[2]})`, `trap 'docker rm -f "$TOOLS" >/dev/null' EXIT`];
 }
 
 export function deliveryPipeline(props: DeliveryPipelineProps): string {
@@ -43,13 +54,15 @@ export function deliveryPipeline(props: DeliveryPipelineProps): string {
 
   const stages = [
     ...cdStage('Deploy to staging', [
-      shStep([...assumeRole(variables.deployerRole, 'cd'), DOCKER_LOGIN, ...inTools(variables.clusterName, [helmDeploy('dev', stagingNamespace(owner))])]),
+      shStep([...assumeRole(variables.deployerRole, 'cd'), ...inTools(variables.clusterName, [helmDeploy('dev', stagingNamespace(owner))])]),
     ]),
     ...(cd.integrationTests
       ? cdStage('Integration tests', [
           shStep([
             ...assumeRole(variables.deployerRole, 'cd'),
-            ...inTools(variables.clusterName, [`kubectl -n ${stagingNamespace(owner)} port-forward svc/${component.name} 18080:80 >/dev/null & sleep 5 && wget -qO- http://127.0.0.1:18080/ >/dev/null`]),
+            // The port-forward runs in its own container for as long as the tests do.
+            ...inTools(variables.clusterName, [`kubectl -n ${stagingNamespace(owner)} port-forward svc/${component.name} 18080:80`], true),
+            'sleep 10',
             `docker run --rm --network host -e STAGING_URL=http://127.0.0.1:18080 -v "$PWD:/src" -w /src ${cd.integrationTests.image} sh -c ${shellQuote(cd.integrationTests.command)}`,
           ]),
         ])
