@@ -130,7 +130,9 @@ export class ArtefactRegistry extends Construct {
   public grantPromote(role: iam.IRole): void {
     if (this.promoter) throw new Error(`${this.node.path} already has a promoter: prod has exactly one writer`);
     this.promoter = role;
+    // Reads both tiers: dev is the source, prod is checked for the version before anything is copied.
     grantArtefactRead(this, role, { owner: this.owner, tier: 'dev' });
+    grantArtefactRead(this, role, { owner: this.owner, tier: 'prod' });
     this.grantTierWrite(role, 'prod');
     for (const [key, repository] of this.repositories) {
       if (!key.includes('/prod/')) continue;

@@ -49,8 +49,11 @@ export function promotionScript(props: PromotionScriptProps): string {
     ]),
     ...(blobs
       ? [
-          `[ -z "$(aws s3api list-objects-v2 --bucket '${prodBucket}' --prefix "${prefix}" --query 'Contents[].Key' --output text | grep -v '^None$' || true)" ] || refuse "blobs ${prefix} already exist in prod"`,
-          `BLOBS=$(aws s3api list-objects-v2 --bucket '${devBucket}' --prefix "${prefix}" --query 'Contents[].Key' --output text | grep -v '^None$' || true)`,
+          // A listing that fails must refuse, never read as "nothing there".
+          `PROD_BLOBS=$(aws s3api list-objects-v2 --bucket '${prodBucket}' --prefix "${prefix}" --query 'Contents[].Key' --output text) || refuse "cannot list prod blobs"`,
+          `[ -z "$PROD_BLOBS" ] || [ "$PROD_BLOBS" = None ] || refuse "blobs ${prefix} already exist in prod"`,
+          `BLOBS=$(aws s3api list-objects-v2 --bucket '${devBucket}' --prefix "${prefix}" --query 'Contents[].Key' --output text) || refuse "cannot list dev blobs"`,
+          '[ "$BLOBS" = None ] && BLOBS=',
           `[ -n "$BLOBS" ] || refuse "no blobs under ${prefix} in dev"`,
         ]
       : []),

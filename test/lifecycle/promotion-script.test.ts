@@ -22,7 +22,7 @@ function run(artefacts: ('image' | 'chart' | 'blob')[], scenario: Record<string,
   *"ecr describe-images"*"/prod/"*) case " $PROD_HAS " in *" image "*) echo sha256:image; exit 0;; *) [ -f "${dir}/copied-image" ] && { echo "\${COPIED_DIGEST:-sha256:image}"; exit 0; }; exit 254;; esac;;
   *"ecr describe-images"*"/dev/charts/"*) echo sha256:chart;;
   *"ecr describe-images"*"/dev/"*) echo sha256:image;;
-  *"list-objects-v2"*"-blobs-prod-"*) case " $PROD_HAS " in *" blob "*) echo "gauge/1.4.0/fw.bin";; *) echo None;; esac;;
+  *"list-objects-v2"*"-blobs-prod-"*) [ -n "$PROD_LIST_FAILS" ] && { echo AccessDenied >&2; exit 254; }; case " $PROD_HAS " in *" blob "*) echo "gauge/1.4.0/fw.bin";; *) echo None;; esac;;
   *"list-objects-v2"*"-blobs-dev-"*) echo "gauge/1.4.0/fw.bin";;
   *"head-object"*) echo 3sL4kqtJlcpXroDTDmJ;;
 esac`,
@@ -77,6 +77,13 @@ describe('promotion', () => {
     expect(copied.status).toBe(0);
     expect(copied.calls).toContainEqual(expect.stringMatching(/get-object --bucket acme-blobs-dev-111111111111-eu-central-1 --key gauge\/1\.4\.0\/fw\.bin --version-id 3sL4kqtJlcpXroDTDmJ/));
     expect(copied.copies).toEqual([expect.stringMatching(/put-object --bucket acme-blobs-prod-111111111111-eu-central-1 --key gauge\/1\.4\.0\/fw\.bin --body blob\.tmp --if-none-match \*/)]);
+  });
+
+  test('a prod listing that fails refuses instead of reading as empty', () => {
+    const result = run(['blob'], { PROD_HAS: '', PROD_LIST_FAILS: '1' });
+    expect(result.status).toBe(3);
+    expect(result.stderr).toMatch(/cannot list prod blobs/);
+    expect(result.copies).toEqual([]);
   });
 
   test('refuses a version that is not a plain tag', () => {
