@@ -65,6 +65,7 @@ export function definePlatform(app: App, model: PlatformModel): PlatformStacks {
     cdPlaneSecurityGroup: vpc.cdPlaneSecurityGroup,
     // Deploy permission only where a component has CD (maturity level 3+): staging and production.
     deployerNamespaces: deliveringPilots(model).flatMap((p) => [stagingNamespace(p), productionNamespace(p)]),
+    deliveringPilots: deliveringPilots(model),
     charts: definePlatformCharts(new cdk8s.App(), model),
   });
   const registries = new RegistryStack(app, StackIds.registries, {

@@ -79,6 +79,10 @@ describe('control plane', () => {
     expect(deployer.AccessPolicies.map((p: { PolicyArn: unknown; AccessScope: unknown }) => [policyName(p), p.AccessScope])).toEqual([
       ['AmazonEKSAdminPolicy', { Type: 'namespace', Namespaces: ['pilot-acme-staging', 'pilot-acme', 'pilot-bravo-staging', 'pilot-bravo'] }],
     ]);
+    // Helm pulls the delivering pilots' charts (both tiers) with the deployer's credentials.
+    const deployerPolicy = JSON.stringify(resourcesOf('AWS::IAM::Policy').find(([, p]) => JSON.stringify(p.Properties.Roles).includes('PlatformDeployer'))![1]);
+    for (const repo of ['acme/dev/*', 'acme/prod/*', 'bravo/dev/*', 'bravo/prod/*']) expect(deployerPolicy).toContain(`repository/${repo}`);
+    expect(deployerPolicy).toContain('ecr:GetAuthorizationToken');
     // Besides the kubectl handler (deploy-time, CD plane), no other identity has an entry.
     expect(entries).toHaveLength(3);
     cluster.hasResourceProperties('AWS::IAM::Role', {

@@ -4,7 +4,9 @@ import { Construct } from 'constructs';
 import { PlatformSpec } from '../config/schema';
 import { ArgoCd } from '../constructs/argo-cd';
 import { IstioMesh } from '../constructs/istio-mesh';
+import { grantArtefactRead } from '../constructs/artefact-access';
 import { PlatformCluster } from '../constructs/platform-cluster';
+import { REGISTRY_TIERS } from '../constructs/registry-names';
 import { CLUSTER_REQUIREMENTS } from '../../k8s/cluster-requirements';
 import { PlatformStack, PlatformStackProps } from './platform-stack';
 
@@ -19,6 +21,8 @@ export interface ClusterStackProps extends PlatformStackProps {
   readonly cdPlaneSecurityGroup: ec2.ISecurityGroup;
   /** Namespaces the CD deployer may administer. */
   readonly deployerNamespaces: readonly string[];
+  /** Pilots whose charts the deployer pulls (dev for staging, prod for production). */
+  readonly deliveringPilots: readonly string[];
   /** cdk8s charts, in apply order; applied once the mesh is up. */
   readonly charts: readonly Chart[];
 }
@@ -44,6 +48,10 @@ export class ClusterStack extends PlatformStack {
       x86NodeLabels: CLUSTER_REQUIREMENTS.crateNodes.labels,
     });
     const cluster = this.platformCluster.cluster;
+    // Helm pulls the charts it deploys with the deployer's credentials (by name: no stack reference).
+    for (const pilot of props.deliveringPilots) {
+      for (const tier of REGISTRY_TIERS) grantArtefactRead(this, this.platformCluster.deployerRole, { owner: pilot, tier });
+    }
 
     const mesh = new IstioMesh(this, 'Mesh', {
       cluster,
