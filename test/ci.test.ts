@@ -142,6 +142,19 @@ describe('controller', () => {
     expect(() => compressedCasc(require('crypto').randomBytes(60 * 1024).toString('hex'))).toThrow(/over the 49152-byte budget/);
   });
 
+  test('approvers are Jenkins users with generated passwords and only read and build rights', () => {
+    const realm = casc().jenkins.securityRealm.local.users.map((u: { id: string }) => u.id);
+    expect(realm).toEqual(['admin', 'acme-lead', 'platform-operator']);
+    const entries = casc().jenkins.authorizationStrategy.globalMatrix.entries.map((e: { user: { name: string; permissions: string[] } }) => e.user);
+    expect(entries).toEqual([
+      { name: 'admin', permissions: ['Overall/Administer'] },
+      { name: 'acme-lead', permissions: ['Overall/Read', 'Job/Read', 'Job/Build'] },
+      { name: 'platform-operator', permissions: ['Overall/Read', 'Job/Read', 'Job/Build'] },
+    ]);
+    ci.hasResourceProperties('AWS::SecretsManager::Secret', { Name: 'iiot/ci/users/acme-lead', GenerateSecretString: Match.anyValue() });
+    expect(controllerContainer().Secrets.map((s: { Name: string }) => s.Name)).toContain('JENKINS_USER_ACME_LEAD_PASSWORD');
+  });
+
   test('every plugin is pinned', () => {
     for (const spec of envOf('PLUGINS').split(' ')) expect(spec).toMatch(/^[a-z0-9-]+:[\w.-]+$/);
     expect(envOf('PLUGINS').split(' ')).toHaveLength(Object.keys(JENKINS_PLUGINS).length);

@@ -17,10 +17,16 @@ export const CascVariables = {
   publisherRole: (owner: string) => `IIOT_PUBLISHER_ROLE_${envName(owner)}`,
   promoterRole: (owner: string) => `IIOT_PROMOTER_ROLE_${envName(owner)}`,
   deployerRole: 'IIOT_DEPLOYER_ROLE',
+  userPassword: (user: string) => `JENKINS_USER_${envName(user)}_PASSWORD`,
   buildStatsFunction: 'IIOT_BUILD_STATS_FUNCTION',
   clusterName: 'IIOT_CLUSTER_NAME',
   repositoryKey: (owner: string, component: string) => `REPO_KEY_${envName(owner)}_${envName(component)}`,
 } as const;
+
+/** Jenkins users besides admin: every approver named in a component's `cd.approvers`, sorted. */
+export function approvers(owners: readonly CiOwner[]): string[] {
+  return [...new Set(owners.flatMap((o) => o.components.flatMap((c) => c.cd?.approvers ?? [])))].sort();
+}
 
 /** Full name of the delivery (CD) job of a component. */
 export const deliveryJobName = (owner: string, component: string) => `/${owner}/${component}-delivery`;
@@ -131,9 +137,23 @@ export function jenkinsCasc(props: JenkinsCascProps): Record<string, unknown> {
       numExecutors: 0,
       mode: 'EXCLUSIVE',
       securityRealm: {
-        local: { allowsSignup: false, users: [{ id: 'admin', password: `\${${CascVariables.adminPassword}}` }] },
+        local: {
+          allowsSignup: false,
+          users: [
+            { id: 'admin', password: `\${${CascVariables.adminPassword}}` },
+            ...approvers(owners).map((id) => ({ id, password: `\${${CascVariables.userPassword(id)}}` })),
+          ],
+        },
       },
-      authorizationStrategy: { loggedInUsersCanDoAnything: { allowAnonymousRead: false } },
+      // Admin administers; approvers see jobs and answer the production input step, nothing more.
+      authorizationStrategy: {
+        globalMatrix: {
+          entries: [
+            { user: { name: 'admin', permissions: ['Overall/Administer'] } },
+            ...approvers(owners).map((name) => ({ user: { name, permissions: ['Overall/Read', 'Job/Read', 'Job/Build'] } })),
+          ],
+        },
+      },
       globalNodeProperties: [
         {
           envVars: {

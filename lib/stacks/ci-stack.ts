@@ -6,7 +6,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { componentPipeline } from '../ci/component-pipeline';
 import { deliveryPipeline } from '../ci/delivery-pipeline';
-import { CascVariables, CiOwner, deliveryJobName, jenkinsCascYaml } from '../ci/jenkins-casc';
+import { approvers, CascVariables, CiOwner, deliveryJobName, jenkinsCascYaml } from '../ci/jenkins-casc';
 import { pluginSpecs } from '../ci/jenkins-plugins';
 import { FLEET_ARCHITECTURE, FLEETS, PlatformSpec } from '../config/schema';
 import { AgentFleet } from '../constructs/agent-fleet';
@@ -124,6 +124,20 @@ export class CiStack extends PlatformStack {
         });
         secrets[CascVariables.repositoryKey(owner.name, component.name)] = ecs.Secret.fromSecretsManager(key);
       }
+    }
+
+    // Approvers log in to Jenkins with generated passwords (Secrets Manager, one per user).
+    for (const user of approvers(props.owners)) {
+      const password = new secretsmanager.Secret(this, `UserPassword-${user}`, {
+        secretName: `iiot/ci/users/${user}`,
+        description: `Jenkins password of approver ${user}`,
+        generateSecretString: { passwordLength: 32, excludePunctuation: true },
+      });
+      Validations.of(password).acknowledge({
+        id: 'AwsSolutions::AwsSolutions-SMG4',
+        reason: 'JCasC reads the password at controller start; rotating means a new value plus a service restart (runbook).',
+      });
+      secrets[CascVariables.userPassword(user)] = ecs.Secret.fromSecretsManager(password);
     }
 
     this.controller = new JenkinsController(this, 'Jenkins', {
