@@ -56,6 +56,7 @@ export function definePlatform(app: App, model: PlatformModel): PlatformStacks {
     network: platform.network,
   });
   const vpc = network.network;
+  const delivering = deliveringPilots(model);
   const cluster = new ClusterStack(app, StackIds.cluster, {
     ...common,
     description: `IIoT platform ${platform.name}: EKS cluster with Istio, Argo CD and the platform charts`,
@@ -64,8 +65,8 @@ export function definePlatform(app: App, model: PlatformModel): PlatformStacks {
     clusterSubnets: vpc.plane('cluster'),
     cdPlaneSecurityGroup: vpc.cdPlaneSecurityGroup,
     // Deploy permission only where a component has CD (maturity level 3+): staging and production.
-    deployerNamespaces: deliveringPilots(model).flatMap((p) => [stagingNamespace(p), productionNamespace(p)]),
-    deliveringPilots: deliveringPilots(model),
+    deployerNamespaces: delivering.flatMap((p) => [stagingNamespace(p), productionNamespace(p)]),
+    deliveringPilots: delivering,
     charts: definePlatformCharts(new cdk8s.App(), model),
   });
   const registries = new RegistryStack(app, StackIds.registries, {
