@@ -4,7 +4,7 @@
  * (only after its tests passed), then the multi-arch index once every architecture succeeded.
  * Generated from config and held by the job itself, so a component's repository cannot change it.
  */
-import { block, shStep, str } from '../../tools/gitlab2jenkins/src/groovy';
+import { block, shStep, str } from '../groovy/groovy';
 import { ComponentSpec, FleetName } from '../config/schema';
 import { assumeRole, DOCKER_LOGIN, K8S_TOOLS_IMAGE, shellQuote } from './pipeline-shell';
 

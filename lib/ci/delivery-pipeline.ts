@@ -4,7 +4,7 @@
  * run integration tests there (5), wait for an approver and promote the exact artefacts to prod
  * (6), deploy to production with automatic rollback when the rollout or the health check fails (7).
  */
-import { block, shStep, str } from '../../tools/gitlab2jenkins/src/groovy';
+import { block, shStep, str } from '../groovy/groovy';
 import { ComponentSpec } from '../config/schema';
 import { RegistryNames } from '../constructs/registry-names';
 import { assumeRole, DOCKER_LOGIN, K8S_TOOLS_IMAGE, shellQuote } from './pipeline-shell';

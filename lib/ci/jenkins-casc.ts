@@ -6,7 +6,7 @@
  * environment; everything else is literal, so the document is deterministic.
  */
 import { stringify } from 'yaml';
-import { block, str } from '../../tools/gitlab2jenkins/src/groovy';
+import { block, str } from '../groovy/groovy';
 import { ComponentSpec, FLEETS, FleetName, PlatformSpec } from '../config/schema';
 
 /** What the controller's environment must provide for this document, by variable name. */

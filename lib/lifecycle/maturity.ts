@@ -3,7 +3,17 @@
  * Computed from the component's spec and what the platform config declares about its owner;
  * each level lists what is still missing to reach it, in plain words an onboarding pilot can act on.
  */
-import type { ComponentSpec } from '../config/schema';
+
+/**
+ * The parts of a component's spec that decide its level. Structural, so that the config schema can
+ * check "CD needs level 3" with this module without the two importing each other.
+ */
+export interface MaturityInput {
+  readonly webhook: boolean;
+  readonly artefacts: readonly string[];
+  readonly tests?: unknown;
+  readonly cd?: { readonly integrationTests?: unknown; readonly approvers: readonly string[]; readonly healthPath?: string };
+}
 
 export interface MaturityContext {
   /** IAM principals with read-only access to the owner's registries. */
@@ -29,7 +39,7 @@ export const LEVEL_NAMES: Readonly<Record<number, string>> = {
 };
 
 /** What each level requires beyond the previous one: the unmet requirements, by level. */
-const REQUIREMENTS: readonly ((c: ComponentSpec, ctx: MaturityContext) => string[])[] = [
+const REQUIREMENTS: readonly ((c: MaturityInput, ctx: MaturityContext) => string[])[] = [
   (c) => (c.webhook ? [] : ['no webhook: register the platform relay as push webhook on the repository, then set webhook: true']),
   (c) => [
     ...(c.artefacts.includes('image') ? [] : ['no image artefact (artefacts: [image])']),
@@ -45,7 +55,7 @@ const REQUIREMENTS: readonly ((c: ComponentSpec, ctx: MaturityContext) => string
   (c) => (c.cd?.healthPath ? [] : ['no health path for production monitoring and rollback (cd.healthPath)']),
 ];
 
-export function maturityOf(component: ComponentSpec, context: MaturityContext): Maturity {
+export function maturityOf(component: MaturityInput, context: MaturityContext): Maturity {
   for (const [index, requirement] of REQUIREMENTS.entries()) {
     const missing = requirement(component, context);
     if (missing.length > 0) return { level: index, missing };
@@ -54,6 +64,6 @@ export function maturityOf(component: ComponentSpec, context: MaturityContext): 
 }
 
 /** What stands between the component and level 3, the entry to CD (empty when it is there). */
-export function missingForDelivery(component: ComponentSpec, context: MaturityContext): string[] {
+export function missingForDelivery(component: MaturityInput, context: MaturityContext): string[] {
   return REQUIREMENTS.slice(0, 3).flatMap((requirement) => requirement(component, context));
 }

@@ -4,7 +4,7 @@
  */
 import { jenkinsText } from './ci-variables';
 import { Diagnostics } from './diagnostics';
-import { block, expanded, str } from './groovy';
+import { block, expanded, str } from '../../../lib/groovy/groovy';
 import type { Job, Service } from './model';
 
 /** Replaces a docker:dind service: the job container talks to the agent's Docker daemon. */

@@ -1,10 +1,10 @@
 import { gitlabOnlyIn, isRunnerSetting, jenkinsText, needsAgent, referencedVariables, renamedInJenkins } from './ci-variables';
 import { Diagnostics } from './diagnostics';
 import { agent, dockerInside, isDind, label, sidecars, withServices } from './docker';
-import { block, chain, expanded, isIdentifier, shStep, str } from './groovy';
+import { block, chain, expanded, isIdentifier, shStep, str } from '../../../lib/groovy/groovy';
 import { matrixAxes } from './matrix';
 import type { Job, Pipeline, Variable } from './model';
-import { installsPackages } from './script-needs';
+import { installsPackages } from '../../../lib/groovy/script-needs';
 import { jobCondition, needsWorkspace, renderCondition, type Condition } from './when';
 
 /** A job with its translated condition, as the emitter needs it. */

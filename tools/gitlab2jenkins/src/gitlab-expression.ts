@@ -1,5 +1,5 @@
 import { jenkinsValue } from './ci-variables';
-import { str } from './groovy';
+import { str } from '../../../lib/groovy/groovy';
 
 /** A `rules:if` expression translated to Groovy for `when { expression { ... } }`. */
 export interface TranslatedExpression {

@@ -1,5 +1,5 @@
 import { Diagnostics } from './diagnostics';
-import { block, str } from './groovy';
+import { block, str } from '../../../lib/groovy/groovy';
 import type { Axis, Job } from './model';
 
 /** Matrix axes; GitLab's union of products becomes Jenkins' full product minus excludes. */

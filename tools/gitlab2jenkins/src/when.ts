@@ -1,6 +1,6 @@
 import { Diagnostics, type SourcePos } from './diagnostics';
 import { translateExpression } from './gitlab-expression';
-import { block, str } from './groovy';
+import { block, str } from '../../../lib/groovy/groovy';
 import type { Job, JobWhen, RefFilter, Rule } from './model';
 
 /** A Jenkins `when` condition tree. */

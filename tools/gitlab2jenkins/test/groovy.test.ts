@@ -1,4 +1,4 @@
-import { expanded, shStep, str } from '../src/groovy';
+import { expanded, shStep, str } from '../../../lib/groovy/groovy';
 import { translateYaml } from './helpers';
 
 describe('Groovy escaping', () => {
