@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { cidrContains, cidrsOverlap, parseCidr, splitBits } from './cidr';
 import { AWS_REGIONS } from './regions';
 import { missingForDelivery } from '../lifecycle/maturity';
+import { JENKINS_CORE } from '../ci/jenkins-plugins';
 
 /** An object that rejects unknown fields and says which ones it allows. */
 function strictObject<T extends z.ZodRawShape>(shape: T) {
@@ -273,8 +274,10 @@ const FleetSchema = strictObject({
 
 const CiSchema = strictObject({
   jenkins: strictObject({
-    /** Controller image, pinned (LTS line with JDK 17). */
-    image: ImageReference,
+    /** Controller image, pinned to the Jenkins LTS the plugin set is checked against (lib/ci/jenkins-plugins.ts). */
+    image: ImageReference.refine((image) => image.includes(`:${JENKINS_CORE}-`) || image.endsWith(`:${JENKINS_CORE}`), {
+      error: `must be tagged with Jenkins ${JENKINS_CORE}, the core the pinned plugins are checked against, e.g. jenkins/jenkins:${JENKINS_CORE}-lts-jdk21`,
+    }),
     /** Host name users and the webhook relay reach Jenkins by; the certificate must cover it. */
     hostname: HostName,
     /** ACM certificate for the HTTPS listener, in the platform's region. */

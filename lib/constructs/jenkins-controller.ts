@@ -59,7 +59,7 @@ export function compressedCasc(casc: string): string {
 const START = [
   'set -eu',
   `printf '%s' "$CASC_GZIP_BASE64" | base64 -d | gunzip > ${JENKINS_HOME}/casc.yaml`,
-  `jenkins-plugin-cli --plugin-download-directory ${JENKINS_HOME}/plugins --plugins $PLUGINS`,
+  `jenkins-plugin-cli --latest false --plugin-download-directory ${JENKINS_HOME}/plugins --plugins $PLUGINS`,
   'exec /usr/bin/tini -- /usr/local/bin/jenkins.sh',
 ].join('\n');
 
