@@ -142,14 +142,14 @@ describe('controller', () => {
     expect(() => compressedCasc(require('crypto').randomBytes(60 * 1024).toString('hex'))).toThrow(/over the 49152-byte budget/);
   });
 
-  test('approvers are Jenkins users with generated passwords and only read and build rights', () => {
+  test('approvers are Jenkins users with generated passwords who may only log in globally (their folder grants the rest)', () => {
     const realm = casc().jenkins.securityRealm.local.users.map((u: { id: string }) => u.id);
     expect(realm).toEqual(['admin', 'acme-lead', 'platform-operator']);
     const entries = casc().jenkins.authorizationStrategy.globalMatrix.entries.map((e: { user: { name: string; permissions: string[] } }) => e.user);
     expect(entries).toEqual([
       { name: 'admin', permissions: ['Overall/Administer'] },
-      { name: 'acme-lead', permissions: ['Overall/Read', 'Job/Read', 'Job/Build'] },
-      { name: 'platform-operator', permissions: ['Overall/Read', 'Job/Read', 'Job/Build'] },
+      { name: 'acme-lead', permissions: ['Overall/Read'] },
+      { name: 'platform-operator', permissions: ['Overall/Read'] },
     ]);
     ci.hasResourceProperties('AWS::SecretsManager::Secret', { Name: 'iiot/ci/users/acme-lead', GenerateSecretString: Match.anyValue() });
     expect(controllerContainer().Secrets.map((s: { Name: string }) => s.Name)).toContain('JENKINS_USER_ACME_LEAD_PASSWORD');
@@ -174,7 +174,7 @@ describe('generated JCasC', () => {
 
   test('a folder per pilot and a multibranch job per component, building main/vX.Y branches and vX.Y.Z tags', () => {
     const scripts: string[] = casc().jobs.map((j: { script: string }) => j.script);
-    for (const owner of ['platform', ...model.pilots.map((p) => p.name)]) expect(scripts[0]).toContain(`folder('${owner}')`);
+    for (const [i, owner] of ['platform', ...model.pilots.map((p) => p.name)].entries()) expect(scripts[i]).toContain(`folder('${owner}')`);
     const components = [...model.platform.components.map((c) => `platform/${c.name}`), ...model.pilots.flatMap((p) => p.components.map((c) => `${p.name}/${c.name}`))];
     const multibranch = scripts.map((s) => s.match(/multibranchPipelineJob\('([^']+)'\)/)?.[1]).filter((name) => name !== undefined);
     expect(multibranch).toEqual(components);

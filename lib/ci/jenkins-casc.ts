@@ -55,9 +55,76 @@ function envName(text: string): string {
   return text.toUpperCase().replace(/[^A-Z0-9]/g, '_');
 }
 
-/** JCasC resolves `${...}` everywhere; `^${` keeps it literal (Groovy and shell need theirs). */
+/**
+ * JCasC resolves `${...}` in every scalar (SecretSourceResolver: commons-text StringSubstitutor,
+ * escape `^`); `^${` keeps it literal, so Groovy and shell get theirs and a `${...}` in a display
+ * name never pulls a secret in. Only {@link cascReference} marks survive as references.
+ */
 function literalForCasc(text: string): string {
-  return text.replace(/\$\{/g, '^${');
+  return text.replace(/\$\{/g, '^${').replace(/\u0000casc:(\w+)\u0000/g, '${$1}');
+}
+
+/** A JCasC variable reference inside text that {@link literalForCasc} escapes otherwise. */
+function cascReference(variable: string): string {
+  return `\u0000casc:${variable}\u0000`;
+}
+
+/** Credential id, in every owner's folder, of the role that publishes to that owner's dev registries. */
+export const PUBLISH_CREDENTIALS_ID = 'aws-publish';
+/** Credential id, in the folder of an owner that delivers, of the role that deploys that owner's charts. */
+export const DEPLOY_CREDENTIALS_ID = 'aws-deploy';
+
+/**
+ * The credentials of an owner's folder, as Job DSL (cloudbees-folder FolderCredentialsProperty):
+ * visible to that folder's jobs only. The components' read-only deploy keys, and AWS credentials
+ * without an access key, which the controller resolves by assuming the role with its own task role
+ * (aws-credentials AWSCredentialsImpl: blank keys use the SDK's default provider chain).
+ */
+function folderCredentials(owner: CiOwner): string[] {
+  const aws = (id: string, roleVariable: string, description: string) =>
+    block('awsCredentialsImpl', [
+      "scope('GLOBAL')",
+      `id(${str(id)})`,
+      `description(${str(description)})`,
+      "accessKey('')",
+      "secretKey('')",
+      `iamRoleArn('${cascReference(roleVariable)}')`,
+    ]);
+  const credentials = [
+    ...owner.components.flatMap((c) =>
+      block('basicSSHUserPrivateKey', [
+        "scope('GLOBAL')",
+        `id(${str(repositoryCredentialId(owner.name, c.name))})`,
+        "username('git')",
+        `description(${str(`Read-only deploy key of ${c.repository}`)})`,
+        // A PEM key holds no quote or backslash: it lands verbatim in the triple-quoted literal.
+        ...block('privateKeySource', [...block('directEntryPrivateKeySource', [`privateKey('''${cascReference(CascVariables.repositoryKey(owner.name, c.name))}''')`])]),
+      ]),
+    ),
+    ...aws(PUBLISH_CREDENTIALS_ID, CascVariables.publisherRole(owner.name), `Publishes ${owner.name}'s artefacts to its dev registries`),
+    ...(owner.components.some((c) => c.cd) ? aws(DEPLOY_CREDENTIALS_ID, CascVariables.deployerRole, `Deploys ${owner.name}'s charts`) : []),
+  ];
+  return block('folderCredentialsProperty', [
+    ...block('domainCredentials', [...block('domainCredentials', [...block('domain', ["name('')", "description('')"]), ...block('credentials', credentials)])]),
+  ]);
+}
+
+/** The owner's approvers may see its folder's jobs and answer their input steps; nobody else's. */
+function folderAuthorization(owner: CiOwner): string[] {
+  const users = approvers([owner]);
+  if (users.length === 0) return [];
+  return block('authorizationMatrix', [
+    // Global grants still apply (admin); parent folders have none (owner folders are top level).
+    ...block('inheritanceStrategy', ['inheritingGlobal()']),
+    ...block('entries', users.flatMap((name) => block('user', [`name(${str(name)})`, `permissions(['Job/Read', 'Job/Build'])`]))),
+  ]);
+}
+
+/** The folder of an owner: its display name, credentials and approvers. */
+export function folderScript(owner: CiOwner): string {
+  return literalForCasc(
+    block(`folder(${str(owner.name)})`, [`displayName(${str(owner.displayName)})`, ...block('properties', [...folderCredentials(owner), ...folderAuthorization(owner)])]).join('\n'),
+  );
 }
 
 function jobScript(owner: CiOwner, component: ComponentSpec, pipeline: string): string {
@@ -102,14 +169,6 @@ function jobScript(owner: CiOwner, component: ComponentSpec, pipeline: string): 
 /** The JCasC document (as a plain object). */
 export function jenkinsCasc(props: JenkinsCascProps): Record<string, unknown> {
   const { ci, owners } = props;
-  const fleetLabelDescription: Record<FleetName, string> = {
-    'linux-x64': 'x86-64 Linux builders',
-    'linux-arm64': 'Graviton (arm64) Linux builders',
-    cd: 'CD agents: the only CI identity the cluster admits',
-  };
-  const folders = owners.map(
-    (owner) => `folder(${str(owner.name)}) {\n    displayName(${str(owner.displayName)})\n}`,
-  );
   const jobs = owners.flatMap((owner) => owner.components.map((c) => literalForCasc(jobScript(owner, c, props.pipelineOf(owner, c)))));
   // Only components at maturity level 3+ have `cd` (config validation), so only they get a delivery job.
   const deliveries = owners.flatMap((owner) =>
@@ -145,12 +204,12 @@ export function jenkinsCasc(props: JenkinsCascProps): Record<string, unknown> {
           ],
         },
       },
-      // Admin administers; approvers see jobs and answer the production input step, nothing more.
+      // Admin administers; approvers may log in, and see and build only in their owner's folder (folderAuthorization).
       authorizationStrategy: {
         globalMatrix: {
           entries: [
             { user: { name: 'admin', permissions: ['Overall/Administer'] } },
-            ...approvers(owners).map((name) => ({ user: { name, permissions: ['Overall/Read', 'Job/Read', 'Job/Build'] } })),
+            ...approvers(owners).map((name) => ({ user: { name, permissions: ['Overall/Read'] } })),
           ],
         },
       },
@@ -193,7 +252,8 @@ export function jenkinsCasc(props: JenkinsCascProps): Record<string, unknown> {
           },
         },
       })),
-      labelAtoms: FLEETS.map((fleet) => ({ name: fleet, properties: [], description: fleetLabelDescription[fleet] })),
+      // JCasC's LabelAtomConfigurator knows only `name` and `properties`.
+      labelAtoms: FLEETS.map((fleet) => ({ name: fleet })),
     },
     credentials: {
       system: {
@@ -209,24 +269,19 @@ export function jenkinsCasc(props: JenkinsCascProps): Record<string, unknown> {
                   privateKeySource: { directEntry: { privateKey: `\${${CascVariables.agentSshKey}}` } },
                 },
               },
-              ...owners.flatMap((owner) =>
-                owner.components.map((c) => ({
-                  basicSSHUserPrivateKey: {
-                    id: repositoryCredentialId(owner.name, c.name),
-                    scope: 'GLOBAL',
-                    username: 'git',
-                    description: `Read-only deploy key of ${c.repository}`,
-                    privateKeySource: { directEntry: { privateKey: `\${${CascVariables.repositoryKey(owner.name, c.name)}}` } },
-                  },
-                })),
-              ),
             ],
           },
         ],
       },
     },
+    // Git over SSH trusts exactly the configured host keys (git-client: StrictHostKeyChecking=yes).
+    security: {
+      gitHostKeyVerificationConfiguration: {
+        sshHostKeyVerificationStrategy: { manuallyProvidedKeyVerificationStrategy: { approvedHostKeys: ci.gitHostKeys.join('\n') } },
+      },
+    },
     unclassified: { location: { url: `https://${ci.jenkins.hostname}/` } },
-    jobs: [{ script: folders.join('\n') }, ...[...jobs, ...deliveries].map((script) => ({ script }))],
+    jobs: [...owners.map(folderScript), ...jobs, ...deliveries].map((script) => ({ script })),
   };
 }
 

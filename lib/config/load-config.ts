@@ -101,8 +101,16 @@ function locate(issue: z.core.$ZodIssue, platform: SourceFile, pilots: SourceFil
     column: pos?.col,
     path: formatPath(fieldPath),
     value: unknownKey ? undefined : present ? show(source.doc.getIn(fieldPath)) : '(missing)',
-    message: missing ? `required field missing; ${issue.message}` : issue.message,
+    message: (missing ? `required field missing; ${issue.message}` : issue.message) + alsoAt(issue, platform, pilots),
   };
+}
+
+/** ` (also at file:line path)` for a custom issue that names a second place in `params.also`. */
+function alsoAt(issue: z.core.$ZodIssue, platform: SourceFile, pilots: SourceFile[]): string {
+  const also = issue.code === 'custom' ? (issue.params?.also as (string | number)[] | undefined) : undefined;
+  if (!also) return '';
+  const other = locate({ ...issue, path: also, params: undefined, message: '' } as z.core.$ZodIssue, platform, pilots);
+  return ` (also at ${other.file}:${other.line} ${other.path})`;
 }
 
 /** The node at `fieldPath`, or its closest existing ancestor (for a missing field). */

@@ -80,6 +80,18 @@ const ContainerCommand = strictObject({
   command: z.string().min(1),
 });
 
+/**
+ * User ids Jenkins will not persist (User.ILLEGAL_PERSISTED_USERNAMES in jenkins-2.555.3: anonymous,
+ * SYSTEM, unknown; compared ignoring case), the built-in group every logged-in user holds
+ * (`authenticated`, SecurityRealm.AUTHENTICATED_AUTHORITY2) and the platform's own administrator.
+ */
+export const RESERVED_JENKINS_USERS = ['admin', 'anonymous', 'authenticated', 'system', 'unknown'] as const;
+
+/** A Jenkins user id as the local security realm's default IdStrategy (CaseInsensitive) keys it. */
+export function jenkinsUserKey(id: string): string {
+  return id.toLowerCase();
+}
+
 export const ComponentSchema = strictObject({
   /** Component name; ECR repositories are `<owner>/<tier>/<name>`. */
   name: ComponentName,
@@ -116,7 +128,16 @@ export const ComponentSchema = strictObject({
     /** Integration tests run against staging after each deploy (level 5). */
     integrationTests: ContainerCommand.optional(),
     /** Jenkins users who approve promotion to production (level 6). */
-    approvers: z.array(z.string().regex(/^[\w.@-]+$/, { error: 'must be a Jenkins user id' })).default([]),
+    approvers: z
+      .array(
+        z
+          .string()
+          .regex(/^[\w.@-]+$/, { error: 'must be a Jenkins user id' })
+          .refine((id) => !(RESERVED_JENKINS_USERS as readonly string[]).includes(jenkinsUserKey(id)), {
+            error: `is reserved in Jenkins (ids are compared ignoring case): not ${RESERVED_JENKINS_USERS.join(', ')}`,
+          }),
+      )
+      .default([]),
     /** HTTP path the deployment serves its health on; production deploys roll back when it fails (level 7). */
     healthPath: z.string().regex(/^\/[\w./-]*$/, { error: 'must be an absolute URL path such as /health' }).optional(),
   }).optional(),
@@ -272,6 +293,35 @@ const FleetSchema = strictObject({
   idleMinutes: z.int().min(1).max(240).default(10),
 });
 
+/** SSH public key types OpenSSH accepts as host keys. */
+const HOST_KEY_TYPES = ['ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'ssh-rsa'] as const;
+
+/** The first string of an SSH public key blob (RFC 4253 section 6.6): its key type. */
+function sshBlobType(base64: string): string | undefined {
+  const blob = Buffer.from(base64, 'base64');
+  if (blob.length < 4 || blob.toString('base64') !== base64) return undefined;
+  const length = blob.readUInt32BE(0);
+  return length <= blob.length - 4 ? blob.subarray(4, 4 + length).toString('latin1') : undefined;
+}
+
+/** One known_hosts line: host patterns, key type and the key, whose blob must name that type. */
+const KnownHostsLine = z
+  .string()
+  .regex(new RegExp(`^[\\w.-]+(,[\\w.-]+)* (${HOST_KEY_TYPES.join('|')}) [A-Za-z0-9+/]+={0,2}$`), {
+    error: `must be a known_hosts line "host[,host] type key" with type one of ${HOST_KEY_TYPES.join(', ')}`,
+  })
+  .refine((line) => sshBlobType(line.split(' ')[2]) === line.split(' ')[1], { error: 'the key is not a base64 SSH public key of the type named before it' });
+
+/** Host names a known_hosts line applies to. */
+export function knownHostsHosts(line: string): string[] {
+  return line.split(' ')[0].split(',');
+}
+
+/** The host of an SSH Git URL (`git@host:path` or `ssh://[user@]host[:port]/path`); undefined for HTTPS. */
+export function sshGitHost(repository: string): string | undefined {
+  return /^git@([\w.-]+):/.exec(repository)?.[1] ?? /^ssh:\/\/(?:[\w.-]+@)?([\w.-]+)(?::\d+)?\//.exec(repository)?.[1];
+}
+
 const CiSchema = strictObject({
   jenkins: strictObject({
     /** Controller image, pinned to the Jenkins LTS the plugin set is checked against (lib/ci/jenkins-plugins.ts). */
@@ -288,6 +338,12 @@ const CiSchema = strictObject({
     allowedCidrs: z.array(Cidr).min(1, { error: 'list the networks allowed to reach Jenkins' }),
   }),
   fleets: strictObject({ 'linux-x64': FleetSchema, 'linux-arm64': FleetSchema, cd: FleetSchema }),
+  /**
+   * Public host keys of the Git hosts Jenkins checks out from over SSH, as known_hosts lines
+   * (`host[,host] type base64`; for GitHub, the keys docs.github.com publishes). Jenkins verifies
+   * every SSH checkout against these and nothing else: never trust-on-first-use.
+   */
+  gitHostKeys: z.array(KnownHostsLine).min(1, { error: 'list the SSH host keys of every Git host the components use' }),
 }).superRefine((ci, ctx) => {
   for (const fleet of FLEETS) {
     ci.fleets[fleet].instanceTypes.forEach((type, i) => {
@@ -622,6 +678,16 @@ export const PlatformConfigSchema = z
         }
       });
     }
+    checkApprovers(owners, ctx);
+    const hostsWithKeys = new Set(platform.ci.gitHostKeys.flatMap(knownHostsHosts));
+    for (const owner of owners) {
+      owner.components.forEach((c, ci) => {
+        const host = sshGitHost(c.repository);
+        if (host !== undefined && !hostsWithKeys.has(host)) {
+          ctx.addIssue({ code: 'custom', path: [...owner.path, ci, 'repository'], message: `no SSH host key for ${host} in ci.gitHostKeys (platform.yaml): Jenkins would refuse the checkout` });
+        }
+      });
+    }
     for (const owner of owners) {
       owner.components.forEach((c, ci) =>
         c.sharedWith.forEach((target, ti) => {
@@ -636,6 +702,28 @@ export const PlatformConfigSchema = z
       );
     }
   });
+
+/**
+ * One Jenkins account per approver, in one owner's folder: an id (compared as Jenkins compares them,
+ * ignoring case) spelled two ways, or approving for two owners, would be one account with both
+ * owners' rights. The issue names the other place (`params.also`, resolved to file and line).
+ */
+function checkApprovers(owners: readonly { path: (string | number)[]; components: ComponentSpec[] }[], ctx: z.RefinementCtx): void {
+  const first = new Map<string, { id: string; owner: number; path: (string | number)[] }>();
+  owners.forEach((owner, oi) =>
+    owner.components.forEach((c, ci) =>
+      (c.cd?.approvers ?? []).forEach((id, ai) => {
+        const path = [...owner.path, ci, 'cd', 'approvers', ai];
+        const seen = first.get(jenkinsUserKey(id));
+        if (!seen) first.set(jenkinsUserKey(id), { id, owner: oi, path });
+        else if (seen.owner !== oi || seen.id !== id) {
+          const why = seen.owner !== oi ? 'approves for another owner too' : `is the same Jenkins user as "${seen.id}" (ids ignore case)`;
+          ctx.addIssue({ code: 'custom', path, message: `approver "${id}" ${why}; one account per approver and owner`, params: { also: seen.path } });
+        }
+      }),
+    ),
+  );
+}
 
 /** The tenant of a pilot: explicit, or its name with `_` for `-` (FIWARE services allow no hyphen). */
 export function fiwareServiceOf(pilot: Pick<PilotFile, 'name' | 'fiwareService'>): string {
