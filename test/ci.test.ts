@@ -128,7 +128,7 @@ describe('controller', () => {
     expect(text).not.toMatch(/PRIVATE KEY|"SecretString"/);
     ci.hasResourceProperties('AWS::SecretsManager::Secret', { GenerateSecretString: Match.objectLike({ PasswordLength: 32 }) });
     const secrets = controllerContainer().Secrets.map((s: { Name: string }) => s.Name);
-    expect(secrets).toEqual(expect.arrayContaining(['JENKINS_ADMIN_PASSWORD', 'AGENT_SSH_PRIVATE_KEY', 'REPO_KEY_ACME_LINE_MONITOR']));
+    expect(secrets).toEqual(expect.arrayContaining(['JENKINS_ADMIN_PASSWORD', 'AGENT_SSH_PRIVATE_KEY', 'REPO_KEY_ACME__LINE_MONITOR']));
     expect(controllerContainer().Environment.map((e: { Name: string }) => e.Name)).not.toContain('JENKINS_ADMIN_PASSWORD');
   });
 
@@ -152,7 +152,7 @@ describe('controller', () => {
       { name: 'platform-operator', permissions: ['Overall/Read'] },
     ]);
     ci.hasResourceProperties('AWS::SecretsManager::Secret', { Name: 'iiot/ci/users/acme-lead', GenerateSecretString: Match.anyValue() });
-    expect(controllerContainer().Secrets.map((s: { Name: string }) => s.Name)).toContain('JENKINS_USER_ACME_LEAD_PASSWORD');
+    expect(controllerContainer().Secrets.map((s: { Name: string }) => s.Name)).toContain('JENKINS_USER_ACME_2DLEAD_PASSWORD');
   });
 
   test('every plugin is pinned', () => {

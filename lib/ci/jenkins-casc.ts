@@ -17,10 +17,11 @@ export const CascVariables = {
   publisherRole: (owner: string) => `IIOT_PUBLISHER_ROLE_${envName(owner)}`,
   promoterRole: (owner: string) => `IIOT_PROMOTER_ROLE_${envName(owner)}`,
   deployerRole: 'IIOT_DEPLOYER_ROLE',
-  userPassword: (user: string) => `JENKINS_USER_${envName(user)}_PASSWORD`,
+  userPassword: (user: string) => `JENKINS_USER_${envNameExact(user)}_PASSWORD`,
   buildStatsFunction: 'IIOT_BUILD_STATS_FUNCTION',
   clusterName: 'IIOT_CLUSTER_NAME',
-  repositoryKey: (owner: string, component: string) => `REPO_KEY_${envName(owner)}_${envName(component)}`,
+  // Names hold no `--`, so `__` keeps acme + line-monitor apart from acme-line + monitor.
+  repositoryKey: (owner: string, component: string) => `REPO_KEY_${envName(owner)}__${envName(component)}`,
 } as const;
 
 /** Jenkins users besides admin: every approver named in a component's `cd.approvers`, sorted. */
@@ -53,6 +54,14 @@ export interface JenkinsCascProps {
 
 function envName(text: string): string {
   return text.toUpperCase().replace(/[^A-Z0-9]/g, '_');
+}
+
+/**
+ * An environment name for a user id, distinct for ids Jenkins tells apart (ids ignore case, so
+ * upper-casing is safe): every other character becomes `_` and its hex code, `_` itself included.
+ */
+function envNameExact(text: string): string {
+  return text.toUpperCase().replace(/[^A-Z0-9]/g, (c) => `_${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
 }
 
 /**

@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { parse } from 'yaml';
 import { componentPipeline } from '../../lib/ci/component-pipeline';
-import { CiOwner, jenkinsCascYaml } from '../../lib/ci/jenkins-casc';
+import { CascVariables, CiOwner, jenkinsCascYaml } from '../../lib/ci/jenkins-casc';
 import { shellQuote } from '../../lib/ci/pipeline-shell';
 import { loadConfig } from '../../lib/config/load-config';
 import { DEMO_CONFIG } from '../fixtures/demo-platform';
@@ -69,4 +69,11 @@ test('shell words come out of /bin/sh as they went in', () => {
     expect(run.status).toBe(0);
     expect(run.stdout).toBe(text);
   }
+});
+
+test('environment names of secrets stay distinct where the ids behind them are', () => {
+  const users = ['a.b', 'a_b', 'a-b', 'a@b', 'ab', 'a_2Eb'];
+  expect(new Set(users.map(CascVariables.userPassword)).size).toBe(users.length);
+  for (const name of users.map(CascVariables.userPassword)) expect(name).toMatch(/^[A-Z0-9_]+$/);
+  expect(CascVariables.repositoryKey('acme-line', 'monitor')).not.toBe(CascVariables.repositoryKey('acme', 'line-monitor'));
 });

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { gunzipSync } from 'zlib';
 import fingerprints from '../fixtures/jenkins/git-host-fingerprints.json';
-import { DEPLOY_CREDENTIALS_ID, PUBLISH_CREDENTIALS_ID, repositoryCredentialId } from '../../lib/ci/jenkins-casc';
+import { CascVariables, DEPLOY_CREDENTIALS_ID, PUBLISH_CREDENTIALS_ID, repositoryCredentialId } from '../../lib/ci/jenkins-casc';
 import { loadConfig } from '../../lib/config/load-config';
 import { sshGitHost } from '../../lib/config/schema';
 import { DEMO_CONFIG, synthesizePlatform } from '../fixtures/demo-platform';
@@ -118,7 +118,7 @@ groovyTest()('owner folders, as the seed runs their Job DSL: only known DSL, and
     for (const c of owner.components) {
       const key = credentialsOf(owner.name).find((k) => argOf(k, 'id') === repositoryCredentialId(owner.name, c.name))!;
       expect(childrenNamed(key, 'privateKeySource', 'directEntryPrivateKeySource')[0].children[0].args[0]).toBe(
-        secretMarker(`REPO_KEY_${owner.name.toUpperCase()}_${c.name.toUpperCase().replace(/-/g, '_')}`),
+        secretMarker(CascVariables.repositoryKey(owner.name, c.name)),
       );
     }
     const ownApprovers = [...new Set(owner.components.flatMap((c) => c.cd?.approvers ?? []))].sort();
