@@ -64,18 +64,22 @@ function envNameExact(text: string): string {
   return text.toUpperCase().replace(/[^A-Z0-9]/g, (c) => `_${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
 }
 
-/**
- * JCasC resolves `${...}` in every scalar (SecretSourceResolver: commons-text StringSubstitutor,
- * escape `^`); `^${` keeps it literal, so Groovy and shell get theirs and a `${...}` in a display
- * name never pulls a secret in. Only {@link cascReference} marks survive as references.
- */
-function literalForCasc(text: string): string {
-  return text.replace(/\$\{/g, '^${').replace(/\u0000casc:(\w+)\u0000/g, '${$1}');
-}
-
-/** A JCasC variable reference inside text that {@link literalForCasc} escapes otherwise. */
+/** A JCasC variable reference: the one `${...}` in the document JCasC may resolve. */
 function cascReference(variable: string): string {
   return `\u0000casc:${variable}\u0000`;
+}
+
+/**
+ * JCasC resolves `${...}` in every scalar (SecretSourceResolver: commons-text StringSubstitutor,
+ * escape `^`), so every string of the document is escaped (`^${` stays literal: Groovy and shell
+ * get theirs, and a `${...}` in a display name never pulls a secret in), and only the references
+ * made by {@link cascReference} come out as `${VAR}`.
+ */
+function escapedForCasc(node: unknown): unknown {
+  if (typeof node === 'string') return node.replace(/\$\{/g, '^${').replace(/\u0000casc:(\w+)\u0000/g, '${$1}');
+  if (Array.isArray(node)) return node.map(escapedForCasc);
+  if (node && typeof node === 'object') return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, escapedForCasc(v)]));
+  return node;
 }
 
 /** Credential id, in every owner's folder, of the role that publishes to that owner's dev registries. */
@@ -131,9 +135,7 @@ function folderAuthorization(owner: CiOwner): string[] {
 
 /** The folder of an owner: its display name, credentials and approvers. */
 export function folderScript(owner: CiOwner): string {
-  return literalForCasc(
-    block(`folder(${str(owner.name)})`, [`displayName(${str(owner.displayName)})`, ...block('properties', [...folderCredentials(owner), ...folderAuthorization(owner)])]).join('\n'),
-  );
+  return block(`folder(${str(owner.name)})`, [`displayName(${str(owner.displayName)})`, ...block('properties', [...folderCredentials(owner), ...folderAuthorization(owner)])]).join('\n');
 }
 
 function jobScript(owner: CiOwner, component: ComponentSpec, pipeline: string): string {
@@ -178,18 +180,16 @@ function jobScript(owner: CiOwner, component: ComponentSpec, pipeline: string): 
 /** The JCasC document (as a plain object). */
 export function jenkinsCasc(props: JenkinsCascProps): Record<string, unknown> {
   const { ci, owners } = props;
-  const jobs = owners.flatMap((owner) => owner.components.map((c) => literalForCasc(jobScript(owner, c, props.pipelineOf(owner, c)))));
+  const jobs = owners.flatMap((owner) => owner.components.map((c) => jobScript(owner, c, props.pipelineOf(owner, c))));
   // Only components at maturity level 3+ have `cd` (config validation), so only they get a delivery job.
   const deliveries = owners.flatMap((owner) =>
     owner.components
       .filter((c) => c.cd)
       .map((c) =>
-        literalForCasc(
-          block(`pipelineJob(${str(deliveryJobName(owner.name, c.name).slice(1))})`, [
-            `description(${str(`Delivery of ${owner.name}/${c.name}: staging, tests, approval, production`)})`,
-            ...block('definition', [...block('cps', [`script(${str(props.deliveryOf(owner, c))})`, 'sandbox(true)'])]),
-          ]).join('\n'),
-        ),
+        block(`pipelineJob(${str(deliveryJobName(owner.name, c.name).slice(1))})`, [
+          `description(${str(`Delivery of ${owner.name}/${c.name}: staging, tests, approval, production`)})`,
+          ...block('definition', [...block('cps', [`script(${str(props.deliveryOf(owner, c))})`, 'sandbox(true)'])]),
+        ]).join('\n'),
       ),
   );
   const agentEnvironment = [
@@ -199,7 +199,7 @@ export function jenkinsCasc(props: JenkinsCascProps): Record<string, unknown> {
     CascVariables.buildStatsFunction,
   ];
 
-  return {
+  return escapedForCasc({
     jenkins: {
       systemMessage: 'IIoT platform CI. Configured as code: changes made here are overwritten on restart.',
       numExecutors: 0,
@@ -208,8 +208,8 @@ export function jenkinsCasc(props: JenkinsCascProps): Record<string, unknown> {
         local: {
           allowsSignup: false,
           users: [
-            { id: 'admin', password: `\${${CascVariables.adminPassword}}` },
-            ...approvers(owners).map((id) => ({ id, password: `\${${CascVariables.userPassword(id)}}` })),
+            { id: 'admin', password: cascReference(CascVariables.adminPassword) },
+            ...approvers(owners).map((id) => ({ id, password: cascReference(CascVariables.userPassword(id)) })),
           ],
         },
       },
@@ -225,7 +225,7 @@ export function jenkinsCasc(props: JenkinsCascProps): Record<string, unknown> {
       globalNodeProperties: [
         {
           envVars: {
-            env: agentEnvironment.map((key) => ({ key, value: `\${${key}}` })),
+            env: agentEnvironment.map((key) => ({ key, value: cascReference(key) })),
           },
         },
       ],
@@ -233,7 +233,7 @@ export function jenkinsCasc(props: JenkinsCascProps): Record<string, unknown> {
         eC2Fleet: {
           name: fleet,
           region: props.region,
-          fleet: `\${${CascVariables.fleetGroup(fleet)}}`,
+          fleet: cascReference(CascVariables.fleetGroup(fleet)),
           labelString: fleet,
           fsRoot: '/home/ec2-user/jenkins',
           privateIpUsed: true,
@@ -275,7 +275,7 @@ export function jenkinsCasc(props: JenkinsCascProps): Record<string, unknown> {
                   scope: 'SYSTEM',
                   username: 'ec2-user',
                   description: 'Controller to EC2 Fleet agents',
-                  privateKeySource: { directEntry: { privateKey: `\${${CascVariables.agentSshKey}}` } },
+                  privateKeySource: { directEntry: { privateKey: cascReference(CascVariables.agentSshKey) } },
                 },
               },
             ],
@@ -291,7 +291,7 @@ export function jenkinsCasc(props: JenkinsCascProps): Record<string, unknown> {
     },
     unclassified: { location: { url: `https://${ci.jenkins.hostname}/` } },
     jobs: [...owners.map(folderScript), ...jobs, ...deliveries].map((script) => ({ script })),
-  };
+  }) as Record<string, unknown>;
 }
 
 /** The JCasC document as YAML text. */
