@@ -134,7 +134,7 @@ function folderAuthorization(owner: CiOwner): string[] {
 }
 
 /** The folder of an owner: its display name, credentials and approvers. */
-export function folderScript(owner: CiOwner): string {
+function folderScript(owner: CiOwner): string {
   return block(`folder(${str(owner.name)})`, [`displayName(${str(owner.displayName)})`, ...block('properties', [...folderCredentials(owner), ...folderAuthorization(owner)])]).join('\n');
 }
 

@@ -55,11 +55,16 @@ export function compressedCasc(casc: string): string {
   return encoded;
 }
 
-/** Start-up: write the JCasC file, install the pinned plugins, then start Jenkins as the image does. */
+/**
+ * Start-up: write the JCasC file, install exactly the pinned plugins into a fresh directory (so a
+ * plugin dropped from the list does not linger on EFS), then start Jenkins as the image does.
+ */
 const START = [
   'set -eu',
   `printf '%s' "$CASC_GZIP_BASE64" | base64 -d | gunzip > ${JENKINS_HOME}/casc.yaml`,
-  `jenkins-plugin-cli --latest false --plugin-download-directory ${JENKINS_HOME}/plugins --plugins $PLUGINS`,
+  `rm -rf ${JENKINS_HOME}/plugins.new`,
+  `jenkins-plugin-cli --latest false --plugin-download-directory ${JENKINS_HOME}/plugins.new --plugins $PLUGINS`,
+  `rm -rf ${JENKINS_HOME}/plugins && mv ${JENKINS_HOME}/plugins.new ${JENKINS_HOME}/plugins`,
   'exec /usr/bin/tini -- /usr/local/bin/jenkins.sh',
 ].join('\n');
 
