@@ -7,6 +7,7 @@
  */
 import { stringify } from 'yaml';
 import { block, str } from '../../tools/gitlab2jenkins/src/groovy';
+import { DELIVERY_PARAMETERS } from './delivery-pipeline';
 import { ComponentSpec, FLEETS, FleetName, PlatformSpec } from '../config/schema';
 
 /** What the controller's environment must provide for this document, by variable name. */
@@ -16,7 +17,7 @@ export const CascVariables = {
   fleetGroup: (fleet: FleetName) => `FLEET_${envName(fleet)}_ASG`,
   publisherRole: (owner: string) => `IIOT_PUBLISHER_ROLE_${envName(owner)}`,
   promoterRole: (owner: string) => `IIOT_PROMOTER_ROLE_${envName(owner)}`,
-  deployerRole: 'IIOT_DEPLOYER_ROLE',
+  deployerRole: (pilot: string) => `IIOT_DEPLOYER_ROLE_${envName(pilot)}`,
   userPassword: (user: string) => `JENKINS_USER_${envName(user)}_PASSWORD`,
   buildStatsFunction: 'IIOT_BUILD_STATS_FUNCTION',
   clusterName: 'IIOT_CLUSTER_NAME',
@@ -119,14 +120,15 @@ export function jenkinsCasc(props: JenkinsCascProps): Record<string, unknown> {
         literalForCasc(
           block(`pipelineJob(${str(deliveryJobName(owner.name, c.name).slice(1))})`, [
             `description(${str(`Delivery of ${owner.name}/${c.name}: staging, tests, approval, production`)})`,
+            // In the job definition, so `build job:` may pass them from the first run on (Jenkins drops undeclared parameters).
+            ...block('parameters', DELIVERY_PARAMETERS.map((p) => `stringParam(${str(p.name)}, '', ${str(p.description)})`)),
             ...block('definition', [...block('cps', [`script(${str(props.deliveryOf(owner, c))})`, 'sandbox(true)'])]),
           ]).join('\n'),
         ),
       ),
   );
+  // Role ARNs stay on the controller (for the folders' aws-credentials); agents get names only.
   const agentEnvironment = [
-    ...owners.flatMap((o) => [CascVariables.publisherRole(o.name), CascVariables.promoterRole(o.name)]),
-    CascVariables.deployerRole,
     CascVariables.clusterName,
     CascVariables.buildStatsFunction,
   ];
