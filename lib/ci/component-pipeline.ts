@@ -71,7 +71,7 @@ function junitGate(report: string): string[] {
     // Unquoted on purpose: the report path may be a glob.
     `set -- ${report}`,
     `[ -e "$1" ] || { echo "no JUnit report at ${report}: nothing is published" >&2; exit 1; }`,
-    `if grep -lE '<(failure|error)([[:space:]/>]|$)|(failures|errors)="[1-9]' "$@" >&2; then`,
+    `if grep -lE '<(failure|error)( |/|>|$)|(failures|errors)="[1-9]' "$@" >&2; then`,
     '  echo "the JUnit reports above list failures or errors: nothing is published" >&2',
     '  exit 1',
     'fi',

@@ -57,8 +57,10 @@ export function maturityOf(component: ComponentSpec, context: MaturityContext): 
 
 /** Lowest level whose pipeline publishes to the dev registries: below it CI builds and tests only. */
 export const PUBLISHING_LEVEL = 2;
-/** Lowest level that gets a CI job at all (CI can read the repository and is triggered). */
-export const CI_JOB_LEVEL = 1;
+/** Whether CI has a job for the component: from level 1 on (CI can read the repository and is triggered). */
+export function hasCiJob(component: ComponentSpec, context: MaturityContext): boolean {
+  return maturityOf(component, context).level >= 1;
+}
 
 /** What stands between the component and level 3, the entry to CD (empty when it is there). */
 export function missingForDelivery(component: ComponentSpec, context: MaturityContext): string[] {

@@ -15,7 +15,7 @@ import { JenkinsController } from '../constructs/jenkins-controller';
 import { PlatformKey } from '../constructs/platform-key';
 import { TranslatorService } from '../constructs/translator-service';
 import { JenkinsControllerRole } from '../constructs/controller-identity';
-import { CI_JOB_LEVEL, maturityOf } from '../lifecycle/maturity';
+import { hasCiJob, maturityOf } from '../lifecycle/maturity';
 import { WebhookRelay } from '../constructs/webhook-relay';
 import { PlatformStack, PlatformStackProps } from './platform-stack';
 
@@ -81,7 +81,7 @@ export class CiStack extends PlatformStack {
     taskRole.addToPolicy(new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: bindable.map((r) => r.roleArn) }));
 
     // No job below maturity level 1 (CI cannot read or is not triggered yet).
-    const ciOwners: CiStackOwner[] = props.owners.map((o) => ({ ...o, components: o.components.filter((c) => maturityOf(c, o).level >= CI_JOB_LEVEL) }));
+    const ciOwners: CiStackOwner[] = props.owners.map((o) => ({ ...o, components: o.components.filter((c) => hasCiJob(c, o)) }));
 
     const statistics = new BuildStatistics(this, 'BuildStatistics', {
       components: ciOwners.flatMap((o) => o.components.map((c) => ({ key: `${o.name}/${c.name}`, architectures: c.architectures }))),
