@@ -191,7 +191,7 @@ describe('registries', () => {
   });
 
   test('publisher and promoter trust only the Jenkins controller\'s task role, by ARN (evaluated in test/ci/credential-isolation.test.ts)', () => {
-    const roles = Object.values(acme.findResources('AWS::IAM::Role')).filter((r) => /Publisher|Promoter/.test(JSON.stringify(r.Properties.Description)));
+    const roles = Object.entries(acme.findResources('AWS::IAM::Role')).filter(([id]) => /^Roles(Publisher|Promoter)/.test(id)).map(([, r]) => r);
     expect(roles).toHaveLength(2);
     for (const role of roles) {
       expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
