@@ -45,10 +45,10 @@ function reportBuild(owner: string, component: string, functionVariable: string)
 }
 
 /** The build fleet for each architecture. */
-export const BUILD_FLEET = { amd64: 'linux-x64', arm64: 'linux-arm64' } as const satisfies Record<ArchitectureName, FleetName>;
+const BUILD_FLEET = { amd64: 'linux-x64', arm64: 'linux-arm64' } as const satisfies Record<ArchitectureName, FleetName>;
 
 /** Release tags vX.Y.Z (cut on release branches vX.Y): what delivery promotes. */
-export const RELEASE_TAG_PATTERN = '^v\\d+\\.\\d+\\.\\d+$';
+const RELEASE_TAG_PATTERN = '^v\\d+\\.\\d+\\.\\d+$';
 
 /**
  * Shell that exports TAG, the version of everything one build publishes (image tag, chart version

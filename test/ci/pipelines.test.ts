@@ -136,6 +136,24 @@ describeGroovy('pipelines as Jenkins receives them', () => {
     }
   });
 
+  test('credentials are bound per stage: CI publishes with aws-publish in its publish stage only; deploy and promote only on CD agents', () => {
+    const bound = (name: string) =>
+      stagesWithAgents(job(name).pipeline).flatMap(({ stage, path, agent }) =>
+        callsNamed(stage.steps, 'aws').map((binding) => ({ path, id: constant(binding.named.credentialsId), agent: agent?.type === 'label' ? constant(agent.label) : agent?.type })),
+      );
+    for (const name of jobs.keys()) {
+      const bindings = bound(name);
+      if (name.endsWith('-delivery')) {
+        expect(bindings.every((b) => b.agent === 'cd' && b.id !== AwsCredentialIds.publish)).toBe(true);
+        expect(bindings.filter((b) => b.id === AwsCredentialIds.promote).map((b) => b.path)).toEqual(
+          job(name).pipeline.stages.some((s) => s.name === 'Promote to prod') ? ['Promote to prod'] : [],
+        );
+      } else {
+        expect(bindings.every((b) => b.id === AwsCredentialIds.publish && b.path === 'Publish to dev')).toBe(true);
+      }
+    }
+  });
+
   test('no container ever joins the host network', () => {
     for (const { jenkinsfile, name } of jobs.values()) expect({ name, host: /--net(work)?[ =]host/.test(jenkinsfile) }).toEqual({ name, host: false });
   });
