@@ -55,7 +55,7 @@ const RELEASE_TAG_PATTERN = '^v\\d+\\.\\d+\\.\\d+$';
  * and blob prefix; SemVer so Helm accepts it): release tag vX.Y.Z gives X.Y.Z, anything else
  * 0.0.0-<branch>.g<commit>, which may reach staging but is never promoted.
  */
-export const VERSION_TAG = [
+const VERSION_TAG = [
   'case "${TAG_NAME:-}" in',
   '  v[0-9]*.[0-9]*.[0-9]*) TAG="${TAG_NAME#v}" ;;',
   `  *) TAG="0.0.0-$(printf '%s' "$BRANCH_NAME" | tr -c 'A-Za-z0-9-' '-').g$(git rev-parse HEAD | cut -c1-12)" ;;`,
