@@ -90,7 +90,7 @@ export class CiStack extends PlatformStack {
     for (const builders of [x64, arm64]) statistics.grantReport(builders.role);
 
     const registry = `${this.account}.dkr.ecr.${this.region}.amazonaws.com`;
-    const developersOf = new Map(props.owners.map((o) => [o.name, o]));
+    const ownerByName = new Map(props.owners.map((o) => [o.name, o]));
     const casc = jenkinsCascYaml({
       ci: props.ci,
       region: this.region,
@@ -99,7 +99,7 @@ export class CiStack extends PlatformStack {
         componentPipeline({
           owner: owner.name,
           component,
-          maturity: maturityOf(component, developersOf.get(owner.name)!),
+          maturity: maturityOf(component, ownerByName.get(owner.name)!),
           registry,
           account: this.account,
           region: this.region,
