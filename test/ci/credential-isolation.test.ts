@@ -18,6 +18,13 @@ const REGION = 'eu-central-1';
 const model = loadConfig(DEMO_CONFIG);
 const owners = ['platform', ...model.pilots.map((p) => p.name)];
 const delivering = deliveringPilots(model);
+/** Per owner with blobs, one component publishing them (writes are scoped to those components' prefixes). */
+const blobComponent = new Map(
+  [{ name: 'platform', components: model.platform.components }, ...model.pilots].flatMap((o) => {
+    const c = o.components.find((x) => x.artefacts.includes('blob'));
+    return c ? [[o.name, c.name] as const] : [];
+  }),
+);
 const pairs = owners.flatMap((a) => owners.filter((b) => b !== a).map((b) => [a, b] as const));
 
 let iam: IamModel;
@@ -107,7 +114,8 @@ test('only the controller assumes a deployer; the legitimate flows (controller t
 
 test('for every pair of owners A, B: A\'s publisher writes A\'s dev registries and none of B\'s; A\'s promoter writes A\'s prod only', async () => {
   const repo = (owner: string, tier: 'dev' | 'prod') => `arn:aws:ecr:${REGION}:${ACCOUNT}:repository/${owner}/${tier}/some-component`;
-  const blob = (owner: string, tier: 'dev' | 'prod') => `arn:aws:s3:::${RegistryNames.blobBucket(owner, tier, ACCOUNT, REGION)}/some-component/1.0.0/fw.bin`;
+  const blob = (owner: string, tier: 'dev' | 'prod') =>
+    `arn:aws:s3:::${RegistryNames.blobBucket(owner, tier, ACCOUNT, REGION)}/${RegistryNames.blobPrefix(blobComponent.get(owner) ?? 'some-component')}1.0.0/gen/arm64/fw.bin`;
   for (const [a, b] of pairs) {
     expect(await decide(publisher(a), 'ecr:PutImage', repo(a, 'dev'))).toBe('Allowed');
     expect(await decide(publisher(a), 'ecr:PutImage', repo(b, 'dev'))).toBe('ImplicitlyDenied');
@@ -115,6 +123,7 @@ test('for every pair of owners A, B: A\'s publisher writes A\'s dev registries a
     expect(await decide(promoter(a), 'ecr:PutImage', repo(a, 'prod'))).toBe('Allowed');
     expect(await decide(promoter(a), 'ecr:PutImage', repo(b, 'prod'))).toBe('ImplicitlyDenied');
     expect(await decide(promoter(a), 'ecr:PutImage', repo(b, 'dev'))).toBe('ImplicitlyDenied');
+    if (blobComponent.has(a)) expect(await decide(publisher(a), 's3:PutObject', blob(a, 'dev'))).toBe('Allowed');
     for (const tier of ['dev', 'prod'] as const) expect(await decide(publisher(a), 's3:PutObject', blob(b, tier))).toBe('ImplicitlyDenied');
   }
 });
