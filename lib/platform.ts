@@ -2,7 +2,7 @@
 import { App, Environment } from 'aws-cdk-lib';
 import * as cdk8s from 'cdk8s';
 import { definePlatformCharts } from '../k8s/platform-charts';
-import { deliveringPilots, productionNamespace, stagingNamespace } from './lifecycle/delivery-namespaces';
+import { deliveringPilots } from './lifecycle/delivery-namespaces';
 import { PlatformModel } from './config/load-config';
 import { ComponentSpec } from './config/schema';
 import { ArtefactTarget } from './constructs/artefact-access';
@@ -65,8 +65,8 @@ export function definePlatform(app: App, model: PlatformModel): PlatformStacks {
     clusterSubnets: vpc.plane('cluster'),
     cdPlaneSecurityGroup: vpc.cdPlaneSecurityGroup,
     // Deploy permission only where a component has CD (maturity level 3+): staging and production.
-    deployerNamespaces: delivering.flatMap((p) => [stagingNamespace(p), productionNamespace(p)]),
     deliveringPilots: delivering,
+    platformName: platform.name,
     charts: definePlatformCharts(new cdk8s.App(), model),
   });
   const registries = new RegistryStack(app, StackIds.registries, {
@@ -76,6 +76,7 @@ export function definePlatform(app: App, model: PlatformModel): PlatformStacks {
     components: platform.components,
     settings: platform.registries,
     developers: platform.developers,
+    platformName: platform.name,
   });
   const edgeFleets = pilots.flatMap((p) => (p.edge ? [{ pilot: p.name, edge: p.edge }] : []));
   const edge = edgeFleets.length === 0 ? undefined : new EdgeStack(app, StackIds.edge, {
@@ -109,6 +110,7 @@ export function definePlatform(app: App, model: PlatformModel): PlatformStacks {
           settings: platform.registries,
           developers: pilot.developers,
           sharedWithDevelopers: sharedWith(pilot.name, owners),
+          platformName: platform.name,
         }),
       },
     ]),
@@ -121,11 +123,18 @@ export function definePlatform(app: App, model: PlatformModel): PlatformStacks {
     ciSubnets: vpc.plane('ci'),
     cdSubnets: vpc.plane('cd'),
     cdPlaneSecurityGroup: vpc.cdPlaneSecurityGroup,
-    clusterDeployer: cluster.platformCluster.deployerRole,
     clusterName: cluster.platformCluster.cluster.clusterName,
+    platformName: platform.name,
     owners: [
-      { name: PLATFORM_OWNER, displayName: `Platform ${platform.name}`, components: platform.components, ...registries.roles },
-      ...pilots.map((p) => ({ name: p.name, displayName: p.displayName, components: p.components, ...pilotStacks.get(p.name)!.registries.roles })),
+      { name: PLATFORM_OWNER, displayName: `Platform ${platform.name}`, components: platform.components, developers: platform.developers, ...registries.roles },
+      ...pilots.map((p) => ({
+        name: p.name,
+        displayName: p.displayName,
+        components: p.components,
+        developers: p.developers,
+        ...pilotStacks.get(p.name)!.registries.roles,
+        deployer: cluster.platformCluster.deployerRoles.get(p.name),
+      })),
     ],
   });
   return { network, cluster, ci, registries, edge, pilots: pilotStacks };

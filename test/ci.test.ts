@@ -7,6 +7,7 @@ import { deliveryPipeline } from '../lib/ci/delivery-pipeline';
 import { JENKINS_PLUGINS } from '../lib/ci/jenkins-plugins';
 import { loadConfig } from '../lib/config/load-config';
 import { ComponentSpec } from '../lib/config/schema';
+import { maturityOf } from '../lib/lifecycle/maturity';
 import { DEMO_CONFIG, synthesizePlatform } from './fixtures/demo-platform';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -81,29 +82,12 @@ describe('agent fleets', () => {
     }
   });
 
-  test('only the CD agents may assume the cluster deployer, and only they carry the CD plane identity', () => {
-    const policies = resources('AWS::IAM::Policy').map(([, p]) => p.Properties);
-    const assumes = (policy: { PolicyDocument: { Statement: { Action: string | string[] }[] } }) =>
-      JSON.stringify(policy.PolicyDocument.Statement.filter((s) => [s.Action].flat().includes('sts:AssumeRole')));
-    const deployerAssumers = policies.filter((p) => assumes(p).includes('PlatformDeployer'));
-    expect(deployerAssumers).toHaveLength(1);
-    expect(JSON.stringify(deployerAssumers[0].Roles)).toMatch(/FleetcdRole/);
+  test('only the CD agents carry the CD plane identity (the cluster API admits that security group only)', () => {
     const withCdPlane = resources('AWS::EC2::LaunchTemplate').filter(([, lt]) => JSON.stringify(lt).includes('CdPlaneSecurityGroup'));
     expect(withCdPlane.map(([id]) => id)).toEqual([expect.stringMatching(/^Fleetcd/)]);
-    ci.hasResourceProperties('AWS::IAM::Role', { Tags: Match.arrayWith([{ Key: 'iiot-platform:duty', Value: 'cd-deploy' }]) });
   });
 
-  test('builders may only assume the registry publisher roles', () => {
-    const builderPolicies = resources('AWS::IAM::Policy').filter(([, p]) => /Fleetlinux/.test(JSON.stringify(p.Properties.Roles)));
-    expect(builderPolicies).toHaveLength(2);
-    for (const [, policy] of builderPolicies) {
-      const statements: { Action: string; Resource: unknown }[] = policy.Properties.PolicyDocument.Statement;
-      expect(statements.map((s) => s.Action).sort()).toEqual(['lambda:InvokeFunction', 'sts:AssumeRole']);
-      const assume = statements.find((s) => s.Action === 'sts:AssumeRole')!;
-      expect(JSON.stringify(assume.Resource)).toMatch(/RolesPublisher/);
-      expect(JSON.stringify(assume.Resource)).not.toMatch(/Promoter|Deployer/);
-    }
-  });
+  // Which roles the agents (and the controller) may assume is evaluated by policy simulation in test/ci/credential-isolation.test.ts.
 });
 
 describe('controller', () => {
@@ -185,13 +169,13 @@ describe('generated JCasC', () => {
 
   groovyTest()('every job script and every generated CI and CD pipeline is valid Groovy', () => {
     const scripts: string[] = casc().jobs.map((j: { script: string }) => j.script);
-    const owners = [{ name: 'platform', components: model.platform.components }, ...model.pilots];
+    const owners = [{ name: 'platform', components: model.platform.components, developers: model.platform.developers }, ...model.pilots];
     const pipelines = owners.flatMap((o) =>
       o.components.flatMap((c) => {
-        const common = { owner: o.name, component: c, registry: 'r.example', region: 'eu-central-1' };
+        const common = { owner: o.name, component: c, registry: 'r.example', account: '111111111111', region: 'eu-central-1' };
         return [
-          [`${o.name}-${c.name}-ci`, componentPipeline({ ...common, repository: `${o.name}/dev/${c.name}`, publisherRoleVariable: 'P', buildStatsVariable: 'S', deliveryJob: c.cd ? '/x' : undefined })],
-          ...(c.cd ? [[`${o.name}-${c.name}-cd`, deliveryPipeline({ ...common, account: '111111111111', variables: { deployerRole: 'D', promoterRole: 'R', clusterName: 'C' } })]] : []),
+          [`${o.name}-${c.name}-ci`, componentPipeline({ ...common, maturity: maturityOf(c, o), buildStatsVariable: 'S', deliveryJob: c.cd ? '/x' : undefined })],
+          ...(c.cd ? [[`${o.name}-${c.name}-cd`, deliveryPipeline({ ...common, repositoryCredentialId: 'K', clusterNameVariable: 'C' })]] : []),
         ];
       }),
     );
@@ -244,56 +228,11 @@ describe('build statistics', () => {
   });
 });
 
-describe('delivery pipeline', () => {
-  const delivery = deliveryPipeline({
-    owner: 'acme',
-    component: model.pilots[0].components[0],
-    registry: 'r.example',
-    account: '111111111111',
-    region: 'eu-central-1',
-    variables: { deployerRole: 'DEPLOYER', promoterRole: 'PROMOTER', clusterName: 'CLUSTER' },
-  });
-
-  test('staging, integration tests, approval, promotion, production: in that order', () => {
-    const order = ['Deploy to staging', 'Integration tests', 'Approval', 'Promote to prod', 'Deploy to production'].map((s) => delivery.indexOf(`stage('${s}')`));
-    expect(order.every((at, i) => at > 0 && (i === 0 || at > order[i - 1]))).toBe(true);
-    expect(delivery).toContain("submitter 'acme-lead,platform-operator'");
-  });
-
-  test('the tools container gets what its script reads: credentials, registry, version, cluster name', () => {
-    for (const run of delivery.match(/docker run[^\n]*\\\\\n[^\n]*alpine\/k8s/g) ?? []) expect(run).toMatch(/-e REGISTRY -e VERSION -e CLUSTER/);
-    expect(delivery.match(/alpine\/k8s/g)?.length).toBe(3);
-  });
-
-  test('the staging port-forward outlives the command that starts it, for the tests that follow', () => {
-    const tests = delivery.slice(delivery.indexOf("stage('Integration tests')"), delivery.indexOf("stage('Approval')"));
-    expect(tests).toMatch(/TOOLS=\$\(docker run -d[\s\S]*port-forward svc\/line-monitor 18080:80[\s\S]*trap[\s\S]*STAGING_URL=http:\/\/127\.0\.0\.1:18080/);
-  });
-
-  test('production rolls back when the health check fails', () => {
-    const production = delivery.slice(delivery.indexOf("stage('Deploy to production')"));
-    expect(production).toMatch(/--atomic[\s\S]*\/healthz[\s\S]*helm rollback line-monitor --namespace pilot-acme/);
-  });
-});
-
+// The pipelines' behaviour (stages, order, credentials, exit codes) is run in test/ci/pipelines.test.ts.
 describe('component pipeline', () => {
   const component = (overrides: Partial<ComponentSpec>): ComponentSpec => ({ ...model.pilots[0].components[0], ...overrides });
   const pipeline = (c: ComponentSpec) =>
-    componentPipeline({ owner: 'acme', component: c, registry: 'r.example', repository: 'acme/dev/x', region: 'eu-central-1', publisherRoleVariable: 'IIOT_PUBLISHER_ROLE_ACME', buildStatsVariable: 'IIOT_BUILD_STATS_FUNCTION' });
-
-  test('tests, then image, then push per architecture on the matching fleet; the index after all', () => {
-    const text = pipeline(component({}));
-    expect(text).toContain("values 'linux-x64', 'linux-arm64'");
-    const order = ["stage('Unit tests')", "junit testResults: 'reports/unit.xml'", "stage('Image')", "stage('Push to dev')", "stage('Multi-arch index')"].map((s) => text.indexOf(s));
-    expect(order.every((at, i) => at > 0 && (i === 0 || at > order[i - 1]))).toBe(true);
-  });
-
-  test('an arm64-only component builds on the Graviton fleet only; no image means no push', () => {
-    expect(pipeline(component({ architectures: ['arm64'] }))).toContain("values 'linux-arm64'\n");
-    const blobOnly = pipeline(component({ artefacts: ['blob'] }));
-    expect(blobOnly).not.toContain('docker push');
-    expect(blobOnly).not.toContain('Multi-arch index');
-  });
+    componentPipeline({ owner: 'acme', component: c, maturity: maturityOf(c, model.pilots[0]), registry: 'r.example', account: '111111111111', region: 'eu-central-1', buildStatsVariable: 'IIOT_BUILD_STATS_FUNCTION' });
 
   groovyTest()('the groovy check is live: it rejects a broken pipeline', () => {
     expect(parseSources({ broken: pipeline(component({})).replace(/\}\s*$/, '') }).get('broken')).toMatch(/line \d+/);

@@ -190,18 +190,16 @@ describe('registries', () => {
     });
   });
 
-  test('publisher and promoter are assumable only by identities tagged with their duty (builders, CD agents)', () => {
-    for (const duty of ['ci-publish', 'cd-deploy']) {
-      acme.hasResourceProperties('AWS::IAM::Role', {
-        AssumeRolePolicyDocument: {
-          Statement: [
-            Match.objectLike({
-              Principal: { AWS: 'arn:aws:iam::111111111111:root' },
-              Condition: { StringEquals: { 'aws:PrincipalTag/iiot-platform:duty': duty } },
-            }),
-          ],
-        },
-      });
+  test('publisher and promoter trust only the Jenkins controller\'s task role, by ARN (evaluated in test/ci/credential-isolation.test.ts)', () => {
+    const roles = Object.entries(acme.findResources('AWS::IAM::Role')).filter(([id]) => /^Roles(Publisher|Promoter)/.test(id)).map(([, r]) => r);
+    expect(roles).toHaveLength(2);
+    for (const role of roles) {
+      expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+        expect.objectContaining({
+          Principal: { AWS: 'arn:aws:iam::111111111111:root' },
+          Condition: { ArnEquals: { 'aws:PrincipalArn': 'arn:aws:iam::111111111111:role/demo-jenkins-controller-eu-central-1' } },
+        }),
+      ]);
     }
   });
 

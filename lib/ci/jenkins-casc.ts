@@ -7,6 +7,8 @@
  */
 import { stringify } from 'yaml';
 import { block, str } from '../groovy/groovy';
+import { DELIVERY_PARAMETERS } from './delivery-pipeline';
+import { AwsCredentialIds } from './pipeline-credentials';
 import { ComponentSpec, FLEETS, FleetName, PlatformSpec } from '../config/schema';
 
 /** What the controller's environment must provide for this document, by variable name. */
@@ -16,7 +18,7 @@ export const CascVariables = {
   fleetGroup: (fleet: FleetName) => `FLEET_${envName(fleet)}_ASG`,
   publisherRole: (owner: string) => `IIOT_PUBLISHER_ROLE_${envName(owner)}`,
   promoterRole: (owner: string) => `IIOT_PROMOTER_ROLE_${envName(owner)}`,
-  deployerRole: 'IIOT_DEPLOYER_ROLE',
+  deployerRole: (pilot: string) => `IIOT_DEPLOYER_ROLE_${envName(pilot)}`,
   userPassword: (user: string) => `JENKINS_USER_${envNameExact(user)}_PASSWORD`,
   buildStatsFunction: 'IIOT_BUILD_STATS_FUNCTION',
   clusterName: 'IIOT_CLUSTER_NAME',
@@ -82,11 +84,6 @@ function escapedForCasc(node: unknown): unknown {
   return node;
 }
 
-/** Credential id, in every owner's folder, of the role that publishes to that owner's dev registries. */
-export const PUBLISH_CREDENTIALS_ID = 'aws-publish';
-/** Credential id, in the folder of an owner that delivers, of the role that deploys that owner's charts. */
-export const DEPLOY_CREDENTIALS_ID = 'aws-deploy';
-
 /**
  * The credentials of an owner's folder, as Job DSL (cloudbees-folder FolderCredentialsProperty):
  * visible to that folder's jobs only. The components' read-only deploy keys, and AWS credentials
@@ -114,8 +111,13 @@ function folderCredentials(owner: CiOwner): string[] {
         ...block('privateKeySource', [...block('directEntryPrivateKeySource', [`privateKey('''${cascReference(CascVariables.repositoryKey(owner.name, c.name))}''')`])]),
       ]),
     ),
-    ...aws(PUBLISH_CREDENTIALS_ID, CascVariables.publisherRole(owner.name), `Publishes ${owner.name}'s artefacts to its dev registries`),
-    ...(owner.components.some((c) => c.cd) ? aws(DEPLOY_CREDENTIALS_ID, CascVariables.deployerRole, `Deploys ${owner.name}'s charts`) : []),
+    ...aws(AwsCredentialIds.publish, CascVariables.publisherRole(owner.name), `Publishes ${owner.name}'s artefacts to its dev registries`),
+    ...(owner.components.some((c) => c.cd)
+      ? [
+          ...aws(AwsCredentialIds.deploy, CascVariables.deployerRole(owner.name), `Deploys ${owner.name}'s charts to its staging and production namespaces`),
+          ...aws(AwsCredentialIds.promote, CascVariables.promoterRole(owner.name), `Promotes ${owner.name}'s released artefacts to its prod registries`),
+        ]
+      : []),
   ];
   return block('folderCredentialsProperty', [
     ...block('domainCredentials', [...block('domainCredentials', [...block('domain', ["name('')", "description('')"]), ...block('credentials', credentials)])]),
@@ -188,13 +190,14 @@ export function jenkinsCasc(props: JenkinsCascProps): Record<string, unknown> {
       .map((c) =>
         block(`pipelineJob(${str(deliveryJobName(owner.name, c.name).slice(1))})`, [
           `description(${str(`Delivery of ${owner.name}/${c.name}: staging, tests, approval, production`)})`,
+          // In the job definition, so `build job:` may pass them from the first run on (Jenkins drops undeclared parameters).
+          ...block('parameters', DELIVERY_PARAMETERS.map((p) => `stringParam(${str(p.name)}, '', ${str(p.description)})`)),
           ...block('definition', [...block('cps', [`script(${str(props.deliveryOf(owner, c))})`, 'sandbox(true)'])]),
         ]).join('\n'),
       ),
   );
+  // Role ARNs stay on the controller (for the folders' aws-credentials); agents get names only.
   const agentEnvironment = [
-    ...owners.flatMap((o) => [CascVariables.publisherRole(o.name), CascVariables.promoterRole(o.name)]),
-    CascVariables.deployerRole,
     CascVariables.clusterName,
     CascVariables.buildStatsFunction,
   ];

@@ -116,6 +116,17 @@ export const ComponentSchema = strictObject({
     /** Where the command writes JUnit XML (a glob relative to the repository root). */
     junitReport: RepoPath,
   }).optional(),
+  /**
+   * Blob build (firmware, packages): `command` runs in `image` on every architecture with `ARCH`
+   * set, and writes `<outputDir>/<generation>/<ARCH>/<file>`; CI publishes every file under
+   * `outputDir` to the dev blob bucket as `<component>/<version>/<path below outputDir>`.
+   * @default - no blob build: a component publishing blobs stays below maturity level 2
+   */
+  blobs: strictObject({
+    ...ContainerCommand.shape,
+    /** Directory the command writes the blobs to, relative to the repository root (no glob). */
+    outputDir: z.string().regex(/^(?!\/)(?!.*(^|\/)\.\.(\/|$))[\w.\/@+-]+$/, { error: 'must be a directory inside the repository (no leading /, no .., no glob)' }),
+  }).optional(),
   /** Whether the repository's push webhook points at the platform's relay (maturity level 1). */
   webhook: z.boolean().default(false),
   /**
@@ -669,6 +680,13 @@ export const PlatformConfigSchema = z
       { path: ['platform', 'components'], components: platform.components, developers: platform.developers },
       ...pilots.map((p, i) => ({ path: ['pilots', i, 'components'], components: p.components, developers: p.developers })),
     ];
+    for (const owner of owners) {
+      owner.components.forEach((c, ci) => {
+        if (c.blobs && !c.artefacts.includes('blob')) {
+          ctx.addIssue({ code: 'custom', path: [...owner.path, ci, 'blobs'], message: 'a blob build needs blob in artefacts (artefacts: [..., blob])' });
+        }
+      });
+    }
     // No CD before CI is complete (maturity level 3).
     for (const owner of owners) {
       owner.components.forEach((c, ci) => {

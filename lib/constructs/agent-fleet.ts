@@ -1,10 +1,9 @@
-import { Tags, Validations } from 'aws-cdk-lib';
+import { Validations } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { ArchitectureName } from '../config/schema';
-import { DUTY_TAG, PlatformDuty } from './registry-roles';
 
 export interface AgentFleetProps {
   readonly vpc: ec2.IVpc;
@@ -24,8 +23,6 @@ export interface AgentFleetProps {
   readonly spot?: boolean;
   /** Key pair whose private half the controller's SSH launcher holds. */
   readonly keyPair: ec2.IKeyPair;
-  /** The platform duty the agents' role carries (`iiot-platform:duty`), which roles elsewhere trust. */
-  readonly duty: PlatformDuty;
   /**
    * Extra security groups (a network plane's identity, e.g. the CD plane's).
    * @default - none
@@ -44,7 +41,8 @@ const AGENT_BOOT = [
  * EC2 agents in an Auto Scaling group the Jenkins EC2 Fleet plugin scales between zero and
  * maxSize. Amazon Linux 2023 for the fleet's architecture, encrypted gp3, IMDSv2 (containers
  * cannot reach instance credentials), SSM for humans; SSH only from the controller (the plugin's
- * launcher), never from a network range.
+ * launcher), never from a network range. The agents' role assumes no other role: AWS credentials
+ * reach a build only through the credentials its Jenkins folder binds (lib/ci/pipeline-credentials.ts).
  */
 export class AgentFleet extends Construct implements ec2.IConnectable {
   public readonly connections: ec2.Connections;
@@ -66,7 +64,6 @@ export class AgentFleet extends Construct implements ec2.IConnectable {
       description: `Jenkins agents ${props.label}`,
       managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore')],
     });
-    Tags.of(this.role).add(DUTY_TAG, props.duty);
     Validations.of(this.role).acknowledge({
       id: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore]',
       reason: 'Session Manager is how humans reach agents (no SSH from networks); AWS maintains this minimal SSM policy.',
@@ -116,10 +113,5 @@ export class AgentFleet extends Construct implements ec2.IConnectable {
   /** Lets the controller's SSH launcher connect. */
   public allowLauncher(controller: ec2.IConnectable): void {
     this.connections.allowFrom(controller, ec2.Port.tcp(22), 'Jenkins controller SSH launcher');
-  }
-
-  /** Lets the agents assume the given roles (e.g. a pilot's registry publisher, the cluster deployer). */
-  public grantAssumeRole(...roles: iam.IRole[]): void {
-    this.role.addToPolicy(new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: roles.map((r) => r.roleArn) }));
   }
 }

@@ -37,6 +37,8 @@ export interface JenkinsControllerProps {
   readonly fleets: readonly AgentFleet[];
   /** Key for the controller's logs. */
   readonly logKey: kms.IKey;
+  /** The controller's task role (assumed by ECS tasks): the identity the aws-credentials bindings assume roles from. */
+  readonly taskRole: iam.IRole;
 }
 
 const JENKINS_HOME = '/var/jenkins_home';
@@ -111,6 +113,7 @@ export class JenkinsController extends Construct implements ec2.IConnectable {
     });
 
     const taskDefinition = new ecs.FargateTaskDefinition(this, 'Task', {
+      taskRole: props.taskRole,
       cpu: 2048,
       memoryLimitMiB: 8192,
       runtimePlatform: { cpuArchitecture: ecs.CpuArchitecture.X86_64, operatingSystemFamily: ecs.OperatingSystemFamily.LINUX },

@@ -6,7 +6,6 @@ import { Construct } from 'constructs';
 import { ArchitectureName, KUBERNETES_VERSIONS } from '../config/schema';
 import { kubectlLayerFor } from './kubectl-layers';
 import { PlatformKey } from './platform-key';
-import { DUTY_TAG, PlatformDuty } from './registry-roles';
 
 /** One managed node group's sizing. */
 export interface NodeGroupSpec {
@@ -37,13 +36,21 @@ export interface PlatformClusterProps {
    * @default - private endpoint only
    */
   readonly publicEndpointCidrs?: readonly string[];
-  /** Namespaces the CD deployer role may administer. */
-  readonly deployerNamespaces: readonly string[];
+  /** One deployer role per delivering pilot, each admitted to that pilot's namespaces only. */
+  readonly deployers: readonly DeployerSpec[];
+  /** The only principal that may assume the deployers (the Jenkins controller, for one delivery job at a time). */
+  readonly deployersTrustedBy: iam.IPrincipal;
   /**
    * Extra labels of the x86 nodes (the default pool).
    * @default - none
    */
   readonly x86NodeLabels?: Readonly<Record<string, string>>;
+}
+
+/** A pilot's deployer: the namespaces its delivery jobs deploy to. */
+export interface DeployerSpec {
+  readonly pilot: string;
+  readonly namespaces: readonly string[];
 }
 
 /** Node label and taint key by which workloads choose an architecture. */
@@ -58,8 +65,8 @@ const NODE_SYSCTLS = 'vm.max_map_count=262144';
  */
 export class PlatformCluster extends Construct {
   public readonly cluster: eks.Cluster;
-  /** The role CD agents assume to deploy; the only CI/CD identity with cluster access. */
-  public readonly deployerRole: iam.Role;
+  /** Per delivering pilot, the role its delivery jobs deploy with; the only CI/CD identities with cluster access. */
+  public readonly deployerRoles: ReadonlyMap<string, iam.Role>;
   public readonly nodeGroups: readonly eks.Nodegroup[];
 
   constructor(scope: Construct, id: string, props: PlatformClusterProps) {
@@ -108,23 +115,19 @@ export class PlatformCluster extends Construct {
       ]),
     );
 
-    this.deployerRole = new iam.Role(this, 'Deployer', {
-      assumedBy: new iam.AccountPrincipal(this.cluster.stack.account).withConditions({
-        StringEquals: { [`aws:PrincipalTag/${DUTY_TAG}`]: 'cd-deploy' satisfies PlatformDuty },
+    this.deployerRoles = new Map(
+      props.deployers.map(({ pilot, namespaces }) => {
+        const role = new iam.Role(this, `Deployer-${pilot}`, {
+          assumedBy: props.deployersTrustedBy,
+          description: `Deploys pilot ${pilot}'s components to ${namespaces.join(', ')} (bound by the Jenkins controller to that pilot's delivery jobs only)`,
+        });
+        // Namespace-scoped: this role administers the pilot's namespaces and nothing else in the cluster.
+        this.cluster.grantAccess(`Deployer-${pilot}`, role.roleArn, [
+          eks.AccessPolicy.fromAccessPolicyName('AmazonEKSAdminPolicy', { accessScopeType: eks.AccessScopeType.NAMESPACE, namespaces: [...namespaces] }),
+        ]);
+        role.addToPolicy(new iam.PolicyStatement({ actions: ['eks:DescribeCluster'], resources: [this.cluster.clusterArn] }));
+        return [pilot, role] as const;
       }),
-      description: 'CD agents deploy to the platform and pilot namespaces (assumed by identities tagged cd-deploy)',
-    });
-    // No namespace to deliver to means no access entry at all (EKS rejects an empty namespace scope).
-    if (props.deployerNamespaces.length > 0) {
-      this.cluster.grantAccess('Deployer', this.deployerRole.roleArn, [
-        eks.AccessPolicy.fromAccessPolicyName('AmazonEKSAdminPolicy', {
-          accessScopeType: eks.AccessScopeType.NAMESPACE,
-          namespaces: [...props.deployerNamespaces],
-        }),
-      ]);
-    }
-    this.deployerRole.addToPolicy(
-      new iam.PolicyStatement({ actions: ['eks:DescribeCluster'], resources: [this.cluster.clusterArn] }),
     );
 
     this.nodeGroups = (['amd64', 'arm64'] as const).map((arch) =>

@@ -4,19 +4,11 @@ import { Construct } from 'constructs';
 import { ArtefactTarget, grantArtefactRead } from './artefact-access';
 import { ArtefactRegistry } from './artefact-registry';
 
-/**
- * Tag a platform identity carries to say which duty it performs. CI agent roles (defined by the CI
- * stack) are tagged, so registry and cluster stacks trust them without depending on that stack's
- * deployment order: builders publish to dev, CD agents deploy and promote to prod.
- */
-export const DUTY_TAG = 'iiot-platform:duty';
-export type PlatformDuty = 'ci-publish' | 'cd-deploy';
-
 export interface RegistryRolesProps {
   /** The registry the roles act on. */
   readonly registry: ArtefactRegistry;
-  /** The account whose tagged identities may assume the publisher and promoter roles. */
-  readonly account: string;
+  /** The only principal that may assume the publisher and promoter (the Jenkins controller, for one job at a time). */
+  readonly trustedBy: iam.IPrincipal;
   /**
    * IAM principal ARNs of the owner's developers: they get a read-only role.
    * @default - no developer role
@@ -37,18 +29,15 @@ export class RegistryRoles extends Construct {
 
   constructor(scope: Construct, id: string, props: RegistryRolesProps) {
     super(scope, id);
-    const byDuty = (duty: PlatformDuty) =>
-      new iam.AccountPrincipal(props.account).withConditions({ StringEquals: { [`aws:PrincipalTag/${DUTY_TAG}`]: duty } });
-
     this.publisher = new iam.Role(this, 'Publisher', {
-      assumedBy: byDuty('ci-publish'),
-      description: 'CI pushes dev-tier artefacts (assumed by identities tagged ci-publish)',
+      assumedBy: props.trustedBy,
+      description: 'CI pushes dev-tier artefacts (bound by the Jenkins controller to the owner\'s CI jobs only)',
     });
     props.registry.grantPublish(this.publisher);
 
     this.promoter = new iam.Role(this, 'Promoter', {
-      assumedBy: byDuty('cd-deploy'),
-      description: 'Copies approved artefacts from dev to prod (assumed by CD agents); the only prod writer',
+      assumedBy: props.trustedBy,
+      description: 'Copies approved artefacts from dev to prod (bound by the Jenkins controller to the owner\'s delivery promotion stage only); the only prod writer',
     });
     props.registry.grantPromote(this.promoter);
 

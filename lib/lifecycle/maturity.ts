@@ -12,6 +12,7 @@ export interface MaturityInput {
   readonly webhook: boolean;
   readonly artefacts: readonly string[];
   readonly tests?: unknown;
+  readonly blobs?: unknown;
   readonly cd?: { readonly integrationTests?: unknown; readonly approvers: readonly string[]; readonly healthPath?: string };
 }
 
@@ -30,7 +31,7 @@ export interface Maturity {
 export const LEVEL_NAMES: Readonly<Record<number, string>> = {
   0: 'not onboarded',
   1: 'CI can read and is triggered',
-  2: 'builds images, reports unit tests',
+  2: 'builds images or blobs, reports unit tests',
   3: 'publishes to its registries',
   4: 'deploys to staging',
   5: 'integration-tested in staging',
@@ -42,7 +43,9 @@ export const LEVEL_NAMES: Readonly<Record<number, string>> = {
 const REQUIREMENTS: readonly ((c: MaturityInput, ctx: MaturityContext) => string[])[] = [
   (c) => (c.webhook ? [] : ['no webhook: register the platform relay as push webhook on the repository, then set webhook: true']),
   (c) => [
-    ...(c.artefacts.includes('image') ? [] : ['no image artefact (artefacts: [image])']),
+    // The build produces artefacts: Docker images, or blobs from a declared blob build (firmware).
+    ...(c.artefacts.includes('image') || c.artefacts.includes('blob') ? [] : ['no build artefact (artefacts: [image] or [blob])']),
+    ...(c.artefacts.includes('blob') && !c.blobs ? ['no blob build for the blob artefact (blobs.image, blobs.command, blobs.outputDir)'] : []),
     ...(c.tests ? [] : ['no unit tests with a JUnit path (tests.junitReport)']),
   ],
   (_c, ctx) => (ctx.developers.length > 0 ? [] : ['no developers with read-only access to the registries (developers in the pilot or platform file)']),
@@ -61,6 +64,13 @@ export function maturityOf(component: MaturityInput, context: MaturityContext): 
     if (missing.length > 0) return { level: index, missing };
   }
   return { level: REQUIREMENTS.length, missing: [] };
+}
+
+/** Lowest level whose pipeline publishes to the dev registries: below it CI builds and tests only. */
+export const PUBLISHING_LEVEL = 2;
+/** Whether CI has a job for the component: from level 1 on (CI can read the repository and is triggered). */
+export function hasCiJob(component: MaturityInput, context: MaturityContext): boolean {
+  return maturityOf(component, context).level >= 1;
 }
 
 /** What stands between the component and level 3, the entry to CD (empty when it is there). */

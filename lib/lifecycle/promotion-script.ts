@@ -3,10 +3,15 @@
  * exact artefacts (image and chart by digest, blobs by object version), after checking that prod
  * does not hold that version yet: one artefact per version, a fix is a new version. Every check
  * runs before the first copy, so a refused promotion changes nothing. Runs on a CD agent as the
- * owner's promoter role (the only prod writer); exit code 3 means refused.
+ * owner's promoter role (the only prod writer); exit code 3 means refused. Only release versions
+ * are promoted; IMAGE_DIGEST / CHART_DIGEST, when set, are the digests staging deployed, and a dev
+ * tag that no longer points at them refuses.
  */
 import { ArtefactKindName } from '../config/schema';
 import { RegistryNames } from '../constructs/registry-names';
+
+/** Release versions X.Y.Z (from tags vX.Y.Z), as an extended regular expression and a Groovy/Java regex alike. */
+export const RELEASE_VERSION = '[0-9]+\\.[0-9]+\\.[0-9]+';
 
 /** crane copies any OCI artefact (image, index, Helm chart) between repositories by digest. */
 export const CRANE_IMAGE = 'gcr.io/go-containerregistry/crane:v0.20.2';
@@ -40,13 +45,19 @@ export function promotionScript(props: PromotionScriptProps): string {
     `REGISTRY='${props.registry}'`,
     'refuse() { echo "promotion refused: $*" >&2; exit 3; }',
     'digest() { aws ecr describe-images --repository-name "$1" --image-ids "imageTag=$VERSION" --query "imageDetails[0].imageDigest" --output text; }',
-    'case "$VERSION" in ""|*[!A-Za-z0-9_.-]*) refuse "version must be a tag built by CI";; esac',
+    `printf '%s' "$VERSION" | grep -Eqx '${RELEASE_VERSION}' || refuse "only release versions X.Y.Z (tags vX.Y.Z) are promoted, not '$VERSION'"`,
     '',
     '# 1. Checks: the version exists in dev and nowhere in prod.',
-    ...repositories.flatMap(([kind, dev, prod]) => [
-      `aws ecr describe-images --repository-name '${prod}' --image-ids "imageTag=$VERSION" >/dev/null 2>&1 && refuse "${kind} ${prod}:$VERSION already exists"`,
-      `${kind.toUpperCase()}_DIGEST=$(digest '${dev}') || refuse "${kind} ${dev}:$VERSION does not exist"`,
-    ]),
+    ...repositories.flatMap(([kind, dev, prod]) => {
+      const variable = `${kind.toUpperCase()}_DIGEST`;
+      return [
+        `STAGED=\${${variable}:-}`,
+        `aws ecr describe-images --repository-name '${prod}' --image-ids "imageTag=$VERSION" >/dev/null 2>&1 && refuse "${kind} ${prod}:$VERSION already exists"`,
+        `${variable}=$(digest '${dev}') || refuse "${kind} ${dev}:$VERSION does not exist"`,
+        // What staging tested is what is promoted: a dev tag moved since then refuses.
+        `[ -z "$STAGED" ] || [ "$STAGED" = "$${variable}" ] || refuse "${kind} ${dev}:$VERSION is $${variable}, not the staged $STAGED"`,
+      ];
+    }),
     ...(blobs
       ? [
           // A listing that fails must refuse, never read as "nothing there".

@@ -6,7 +6,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { componentPipeline } from '../ci/component-pipeline';
 import { deliveryPipeline } from '../ci/delivery-pipeline';
-import { approvers, CascVariables, CiOwner, deliveryJobName, jenkinsCascYaml } from '../ci/jenkins-casc';
+import { approvers, CascVariables, CiOwner, deliveryJobName, jenkinsCascYaml, repositoryCredentialId } from '../ci/jenkins-casc';
 import { pluginSpecs } from '../ci/jenkins-plugins';
 import { FLEET_ARCHITECTURE, FLEETS, PlatformSpec } from '../config/schema';
 import { AgentFleet } from '../constructs/agent-fleet';
@@ -14,7 +14,8 @@ import { BuildStatistics } from '../constructs/build-statistics';
 import { JenkinsController } from '../constructs/jenkins-controller';
 import { PlatformKey } from '../constructs/platform-key';
 import { TranslatorService } from '../constructs/translator-service';
-import { RegistryNames } from '../constructs/registry-names';
+import { JenkinsControllerRole } from '../constructs/controller-identity';
+import { hasCiJob, maturityOf } from '../lifecycle/maturity';
 import { WebhookRelay } from '../constructs/webhook-relay';
 import { PlatformStack, PlatformStackProps } from './platform-stack';
 
@@ -25,12 +26,23 @@ export interface CiStackProps extends PlatformStackProps {
   readonly cdSubnets: ec2.SubnetSelection;
   /** The CD plane's identity: CD agents carry it, the cluster API admits it. */
   readonly cdPlaneSecurityGroup: ec2.ISecurityGroup;
-  /** Owners (platform, pilots) whose components CI builds, with their registry publisher and promoter roles. */
-  readonly owners: readonly (CiOwner & { readonly publisher: iam.IRole; readonly promoter: iam.IRole })[];
-  /** The cluster's deployer role, which only CD agents may assume. */
-  readonly clusterDeployer: iam.IRole;
+  /**
+   * Owners (platform, pilots) whose components CI builds: their developers (for maturity), their
+   * registry publisher and promoter roles and, for pilots with CD, their cluster deployer role.
+   */
+  readonly owners: readonly CiStackOwner[];
   /** Name of the EKS cluster CD deploys to. */
   readonly clusterName: string;
+  /** Name of the platform: names the controller's task role, which the other stacks trust. */
+  readonly platformName: string;
+}
+
+export interface CiStackOwner extends CiOwner {
+  readonly developers: readonly string[];
+  readonly publisher: iam.IRole;
+  readonly promoter: iam.IRole;
+  /** @default - no CD: the owner has no deployer */
+  readonly deployer?: iam.IRole;
 }
 
 /** Jenkins: controller, the x86 / Graviton / CD agent fleets, and the webhook relay. */
@@ -54,34 +66,43 @@ export class CiStack extends PlatformStack {
         maxSize: spec.maxSize,
         spot: spec.spot,
         keyPair: agentKey,
-        duty: fleet === 'cd' ? 'cd-deploy' : 'ci-publish',
         securityGroups: fleet === 'cd' ? [props.cdPlaneSecurityGroup] : [],
       });
     });
-    const [x64, arm64, cd] = this.fleets;
-    for (const builders of [x64, arm64]) builders.grantAssumeRole(...props.owners.map((o) => o.publisher));
-    // CD agents deploy and promote: the cluster deployer and every owner's promoter (prod writer).
-    cd.grantAssumeRole(props.clusterDeployer, ...props.owners.map((o) => o.promoter));
+    const [x64, arm64] = this.fleets;
+    // Agents assume nothing. The controller assumes an owner's roles for that owner's jobs only,
+    // when a job binds its folder's aws-credentials (lib/ci/pipeline-credentials.ts).
+    const taskRole = new iam.Role(this, 'ControllerTaskRole', {
+      roleName: JenkinsControllerRole.name(props.platformName, this.region),
+      assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
+      description: 'Jenkins controller: binds per-folder AWS credentials (publisher, deployer, promoter) to one job at a time',
+    });
+    const bindable = props.owners.flatMap((o) => [o.publisher, o.promoter, ...(o.deployer ? [o.deployer] : [])]);
+    taskRole.addToPolicy(new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: bindable.map((r) => r.roleArn) }));
+
+    // No job below maturity level 1 (CI cannot read or is not triggered yet).
+    const ciOwners: CiStackOwner[] = props.owners.map((o) => ({ ...o, components: o.components.filter((c) => hasCiJob(c, o)) }));
 
     const statistics = new BuildStatistics(this, 'BuildStatistics', {
-      components: props.owners.flatMap((o) => o.components.map((c) => ({ key: `${o.name}/${c.name}`, architectures: c.architectures }))),
+      components: ciOwners.flatMap((o) => o.components.map((c) => ({ key: `${o.name}/${c.name}`, architectures: c.architectures }))),
       logKey,
     });
     for (const builders of [x64, arm64]) statistics.grantReport(builders.role);
 
     const registry = `${this.account}.dkr.ecr.${this.region}.amazonaws.com`;
+    const ownerByName = new Map(props.owners.map((o) => [o.name, o]));
     const casc = jenkinsCascYaml({
       ci: props.ci,
       region: this.region,
-      owners: props.owners,
+      owners: ciOwners,
       pipelineOf: (owner, component) =>
         componentPipeline({
           owner: owner.name,
           component,
+          maturity: maturityOf(component, ownerByName.get(owner.name)!),
           registry,
-          repository: RegistryNames.imageRepository(owner.name, 'dev', component.name),
+          account: this.account,
           region: this.region,
-          publisherRoleVariable: CascVariables.publisherRole(owner.name),
           deliveryJob: component.cd ? deliveryJobName(owner.name, component.name) : undefined,
           buildStatsVariable: CascVariables.buildStatsFunction,
         }),
@@ -92,26 +113,24 @@ export class CiStack extends PlatformStack {
           registry,
           account: this.account,
           region: this.region,
-          variables: {
-            deployerRole: CascVariables.deployerRole,
-            promoterRole: CascVariables.promoterRole(owner.name),
-            clusterName: CascVariables.clusterName,
-          },
+          repositoryCredentialId: repositoryCredentialId(owner.name, component.name),
+          clusterNameVariable: CascVariables.clusterName,
         }),
     });
 
     const environment: Record<string, string> = {};
     for (const fleet of this.fleets) environment[CascVariables.fleetGroup(fleet.label as (typeof FLEETS)[number])] = fleet.autoScalingGroup.autoScalingGroupName;
-    for (const owner of props.owners) {
+    // Role ARNs for the folders' aws-credentials (JCasC reads them on the controller).
+    for (const owner of ciOwners) {
       environment[CascVariables.publisherRole(owner.name)] = owner.publisher.roleArn;
       environment[CascVariables.promoterRole(owner.name)] = owner.promoter.roleArn;
+      if (owner.deployer) environment[CascVariables.deployerRole(owner.name)] = owner.deployer.roleArn;
     }
-    environment[CascVariables.deployerRole] = props.clusterDeployer.roleArn;
     environment[CascVariables.clusterName] = props.clusterName;
     environment[CascVariables.buildStatsFunction] = statistics.ingest.functionName;
 
     const secrets: Record<string, ecs.Secret> = { [CascVariables.agentSshKey]: ecs.Secret.fromSsmParameter(agentKey.privateKey) };
-    for (const owner of props.owners) {
+    for (const owner of ciOwners) {
       for (const component of owner.components) {
         const key = new secretsmanager.Secret(this, `RepoKey-${owner.name}-${component.name}`, {
           secretName: `iiot/ci/${owner.name}/${component.name}/deploy-key`,
@@ -127,7 +146,7 @@ export class CiStack extends PlatformStack {
     }
 
     // Approvers log in to Jenkins with generated passwords (Secrets Manager, one per user).
-    for (const user of approvers(props.owners)) {
+    for (const user of approvers(ciOwners)) {
       const password = new secretsmanager.Secret(this, `UserPassword-${user}`, {
         secretName: `iiot/ci/users/${user}`,
         description: `Jenkins password of approver ${user}`,
@@ -153,6 +172,7 @@ export class CiStack extends PlatformStack {
       secrets,
       fleets: this.fleets,
       logKey,
+      taskRole,
     });
 
     new WebhookRelay(this, 'Webhooks', {
@@ -160,7 +180,7 @@ export class CiStack extends PlatformStack {
       subnets: props.ciSubnets,
       jenkins: this.controller,
       jenkinsHostname: props.ci.jenkins.hostname,
-      repositories: props.owners.flatMap((o) => o.components.map((c) => c.repository)),
+      repositories: ciOwners.flatMap((o) => o.components.map((c) => c.repository)),
       logKey,
     });
     new TranslatorService(this, 'Translator', { logKey });

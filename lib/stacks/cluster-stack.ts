@@ -5,7 +5,9 @@ import { PlatformSpec } from '../config/schema';
 import { ArgoCd } from '../constructs/argo-cd';
 import { IstioMesh } from '../constructs/istio-mesh';
 import { grantArtefactRead } from '../constructs/artefact-access';
+import { JenkinsControllerRole } from '../constructs/controller-identity';
 import { PlatformCluster } from '../constructs/platform-cluster';
+import { productionNamespace, stagingNamespace } from '../lifecycle/delivery-namespaces';
 import { REGISTRY_TIERS } from '../constructs/registry-names';
 import { CLUSTER_REQUIREMENTS } from '../../k8s/cluster-requirements';
 import { PlatformStack, PlatformStackProps } from './platform-stack';
@@ -19,10 +21,10 @@ export interface ClusterStackProps extends PlatformStackProps {
   readonly vpc: ec2.IVpc;
   readonly clusterSubnets: ec2.SubnetSelection;
   readonly cdPlaneSecurityGroup: ec2.ISecurityGroup;
-  /** Namespaces the CD deployer may administer. */
-  readonly deployerNamespaces: readonly string[];
-  /** Pilots whose charts the deployer pulls (dev for staging, prod for production). */
+  /** Pilots with CD: each gets a deployer for its staging and production namespaces, pulling its own charts. */
   readonly deliveringPilots: readonly string[];
+  /** Name of the platform, whose Jenkins controller alone assumes the deployers. */
+  readonly platformName: string;
   /** cdk8s charts, in apply order; applied once the mesh is up. */
   readonly charts: readonly Chart[];
 }
@@ -43,14 +45,15 @@ export class ClusterStack extends PlatformStack {
       nodeGroups: { amd64: sizing(nodeGroups.amd64), arm64: sizing(nodeGroups.arm64) },
       adminRoleArns: props.cluster.adminRoles,
       publicEndpointCidrs: props.cluster.publicEndpointCidrs,
-      deployerNamespaces: props.deployerNamespaces,
+      deployers: props.deliveringPilots.map((pilot) => ({ pilot, namespaces: [stagingNamespace(pilot), productionNamespace(pilot)] })),
+      deployersTrustedBy: JenkinsControllerRole.principal(this, props.platformName),
       // CrateDB schedules only where the node provides its kernel setting (set at boot on every node).
       x86NodeLabels: CLUSTER_REQUIREMENTS.crateNodes.labels,
     });
     const cluster = this.platformCluster.cluster;
-    // Helm pulls the charts it deploys with the deployer's credentials (by name: no stack reference).
-    for (const pilot of props.deliveringPilots) {
-      for (const tier of REGISTRY_TIERS) grantArtefactRead(this, this.platformCluster.deployerRole, { owner: pilot, tier });
+    // Helm pulls the charts it deploys, and staging pins digests, with the pilot's own deployer (by name: no stack reference).
+    for (const [pilot, deployer] of this.platformCluster.deployerRoles) {
+      for (const tier of REGISTRY_TIERS) grantArtefactRead(this, deployer, { owner: pilot, tier });
     }
 
     const mesh = new IstioMesh(this, 'Mesh', {

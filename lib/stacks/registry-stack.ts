@@ -2,6 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { PlatformSpec } from '../config/schema';
 import { ArtefactTarget } from '../constructs/artefact-access';
+import { JenkinsControllerRole } from '../constructs/controller-identity';
 import { ArtefactRegistry, RegistryComponent } from '../constructs/artefact-registry';
 import { RegistryRoles } from '../constructs/registry-roles';
 import { PlatformStack, PlatformStackProps } from './platform-stack';
@@ -14,6 +15,8 @@ export interface RegistryStackProps extends PlatformStackProps {
   readonly settings: PlatformSpec['registries'];
   /** @default - no developer role */
   readonly developers?: readonly string[];
+  /** Name of the platform, whose Jenkins controller alone assumes the publisher and promoter. */
+  readonly platformName: string;
   /** @default - nothing shared with this owner */
   readonly sharedWithDevelopers?: readonly ArtefactTarget[];
 }
@@ -36,7 +39,7 @@ export class RegistryStack extends PlatformStack {
     });
     this.roles = new RegistryRoles(this, 'Roles', {
       registry: this.registry,
-      account: this.account,
+      trustedBy: JenkinsControllerRole.principal(this, props.platformName),
       developers: props.developers,
       sharedWithDevelopers: props.sharedWithDevelopers,
     });

@@ -6,6 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { parse } from 'yaml';
+import { maturityOf } from '../../lib/lifecycle/maturity';
 import { componentPipeline } from '../../lib/ci/component-pipeline';
 import { CascVariables, CiOwner, jenkinsCascYaml } from '../../lib/ci/jenkins-casc';
 import { shellQuote } from '../../lib/ci/pipeline-shell';
@@ -33,10 +34,10 @@ const pipelineOf = (owner: CiOwner, component: (typeof owners)[number]['componen
   componentPipeline({
     owner: owner.name,
     component,
+    maturity: maturityOf(component, { developers: ['arn:aws:iam::111111111111:role/dev'] }),
     registry: 'r.example',
-    repository: `${owner.name}/dev/${component.name}`,
+    account: '111111111111',
     region: 'eu-central-1',
-    publisherRoleVariable: 'IIOT_PUBLISHER_ROLE_X',
     buildStatsVariable: 'IIOT_BUILD_STATS_FUNCTION',
     deliveryJob: undefined,
   });
@@ -49,14 +50,14 @@ groovyTest()('hostile display names and the generated Jenkinsfiles survive JCasC
   const resolved = resolvedDocument(parse(yaml), SECRETS);
   const recorded = runJobDsl(resolved.jobs.map((j: { script: string }) => j.script)).flat();
 
-  const folders = recorded.filter((c) => c.name === 'folder');
+  const folders = recorded.filter((c) => c.method === 'folder');
   expect(folders.map((f) => argOf(f, 'displayName'))).toEqual(HOSTILE);
   expect(JSON.stringify(recorded)).not.toMatch(/LEAKED/);
 
   // The Jenkinsfile Jenkins stores for each multibranch job is the one generated, to the byte.
   for (const owner of ownersWithAllNames) {
     for (const component of owner.components) {
-      const job = recorded.find((c) => c.name === 'multibranchPipelineJob' && c.args[0] === `${owner.name}/${component.name}`)!;
+      const job = recorded.find((c) => c.method === 'multibranchPipelineJob' && c.args[0] === `${owner.name}/${component.name}`)!;
       const factory = childrenNamed(job, 'factory', 'inlineDefinitionBranchProjectFactory')[0];
       expect(argOf(factory, 'script')).toBe(pipelineOf(owner, component));
     }

@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { gunzipSync } from 'zlib';
 import fingerprints from '../fixtures/jenkins/git-host-fingerprints.json';
-import { CascVariables, DEPLOY_CREDENTIALS_ID, PUBLISH_CREDENTIALS_ID, repositoryCredentialId } from '../../lib/ci/jenkins-casc';
+import { CascVariables, repositoryCredentialId } from '../../lib/ci/jenkins-casc';
+import { AwsCredentialIds } from '../../lib/ci/pipeline-credentials';
 import { loadConfig } from '../../lib/config/load-config';
 import { sshGitHost } from '../../lib/config/schema';
 import { DEMO_CONFIG, synthesizePlatform } from '../fixtures/demo-platform';
@@ -92,11 +93,11 @@ groovyTest()('owner folders, as the seed runs their Job DSL: only known DSL, and
   const scripts: string[] = resolved.jobs.map((j: { script: string }) => j.script);
   const results = runJobDsl(scripts);
   const folders = new Map<string, DslCall>();
-  for (const calls of results) for (const call of calls.filter((c) => c.name === 'folder')) folders.set(call.args[0] as string, call);
+  for (const calls of results) for (const call of calls.filter((c) => c.method === 'folder')) folders.set(call.args[0] as string, call);
   expect([...folders.keys()]).toEqual(owners.map((o) => o.name));
   for (const folder of folders.values()) expect(folderDslProblems([folder])).toEqual([]);
 
-  const credentialsOf = (owner: string) => childrenNamed(folders.get(owner)!, 'properties', 'folderCredentialsProperty', 'domainCredentials', 'domainCredentials', 'credentials')[0].children;
+  const credentialsOf = (owner: string) => childrenNamed(folders.get(owner)!, 'properties', 'folderCredentialsProperty', 'domainCredentials', 'domainCredentials', 'credentials')[0].body ?? [];
   const idsOf = (owner: string) => credentialsOf(owner).map((c) => argOf(c, 'id'));
   const approversOf = (owner: string) =>
     childrenNamed(folders.get(owner)!, 'properties', 'authorizationMatrix', 'entries', 'user').map((u) => ({ name: argOf(u, 'name'), permissions: argOf(u, 'permissions') }));
@@ -107,17 +108,17 @@ groovyTest()('owner folders, as the seed runs their Job DSL: only known DSL, and
     // The legitimate flow: the owner's jobs find their deploy keys and its roles in their folder.
     const delivers = owner.components.some((c) => c.cd);
     expect(idsOf(owner.name).sort()).toEqual(
-      [...owner.components.map((c) => repositoryCredentialId(owner.name, c.name)), PUBLISH_CREDENTIALS_ID, ...(delivers ? [DEPLOY_CREDENTIALS_ID] : [])].sort(),
+      [...owner.components.map((c) => repositoryCredentialId(owner.name, c.name)), AwsCredentialIds.publish, ...(delivers ? [AwsCredentialIds.deploy, AwsCredentialIds.promote] : [])].sort(),
     );
     expect(publisherEnv(owner.name)).toMatch(/Arn|arn:aws:iam/);
-    expect(roleOf(owner.name, PUBLISH_CREDENTIALS_ID)).toBe(publisherEnv(owner.name));
-    for (const c of credentialsOf(owner.name).filter((c) => c.name === 'awsCredentialsImpl')) {
+    expect(roleOf(owner.name, AwsCredentialIds.publish)).toBe(publisherEnv(owner.name));
+    for (const c of credentialsOf(owner.name).filter((c) => c.method === 'awsCredentialsImpl')) {
       // No access key: the controller's task role assumes the role (AWSCredentialsImpl.resolveCredentials).
       expect([argOf(c, 'accessKey'), argOf(c, 'secretKey')]).toEqual(['', '']);
     }
     for (const c of owner.components) {
       const key = credentialsOf(owner.name).find((k) => argOf(k, 'id') === repositoryCredentialId(owner.name, c.name))!;
-      expect(childrenNamed(key, 'privateKeySource', 'directEntryPrivateKeySource')[0].children[0].args[0]).toBe(
+      expect(childrenNamed(key, 'privateKeySource', 'directEntryPrivateKeySource')[0].body![0].args[0]).toBe(
         secretMarker(CascVariables.repositoryKey(owner.name, c.name)),
       );
     }

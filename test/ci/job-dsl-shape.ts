@@ -6,12 +6,12 @@ const contexts = facts.contexts as unknown as Readonly<Record<string, { readonly
 
 function check(calls: readonly DslCall[], methods: Readonly<Record<string, string>>, at: string, problems: string[]): void {
   for (const call of calls) {
-    const here = `${at}${call.name}`;
-    const kind = methods[call.name];
+    const here = `${at}${call.method}`;
+    const kind = methods[call.method];
     if (kind === undefined) problems.push(`${here}: unknown; known: ${Object.keys(methods).join(', ')}`);
     else if (kind === 'scalar') {
-      if (call.children.length > 0 || call.args.length > 1) problems.push(`${here}: takes one value, no closure`);
-    } else if (kind !== 'any') check(call.children, contexts[kind].methods, `${here} > `, problems);
+      if ((call.body ?? []).length > 0 || call.args.length > 1) problems.push(`${here}: takes one value, no closure`);
+    } else if (kind !== 'any') check((call.body ?? []), contexts[kind].methods, `${here} > `, problems);
   }
 }
 

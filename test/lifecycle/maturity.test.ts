@@ -21,7 +21,9 @@ const developers = { developers: ['arn:aws:iam::111111111111:role/dev'] };
 /** The component after each onboarding step, with the level it must then have. */
 const steps: [string, ComponentSpec, typeof developers | { developers: string[] }, number, RegExp | undefined][] = [
   ['nothing done', bare, developers, 0, /no webhook/],
-  ['webhook registered', { ...bare, webhook: true }, developers, 1, /no image artefact.*no unit tests/],
+  ['webhook registered', { ...bare, webhook: true }, developers, 1, /no blob build for the blob artefact.*no unit tests/],
+  ['nothing to build', { ...bare, webhook: true, artefacts: ['chart'], tests }, developers, 1, /^no build artefact/],
+  ['firmware built and tested', { ...bare, webhook: true, tests, blobs: { image: 'gcc:14.2.0-bookworm', command: 'make', outputDir: 'out' } }, { developers: [] }, 2, /no developers/],
   ['image but no tests', { ...bare, webhook: true, artefacts: ['image'] }, developers, 1, /^no unit tests/],
   ['image and JUnit tests', { ...bare, webhook: true, artefacts: ['image'], tests }, { developers: [] }, 2, /no developers/],
   ['developers read the registries', { ...bare, webhook: true, artefacts: ['image'], tests }, developers, 3, /no Helm chart.*charts are not published/],

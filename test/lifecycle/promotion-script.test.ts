@@ -86,6 +86,22 @@ describe('promotion', () => {
     expect(result.copies).toEqual([]);
   });
 
+  test('refuses a version that is not a release X.Y.Z, before any call', () => {
+    const result = run(['image'], { PROD_HAS: '' }, '0.0.0-main.g0123456789ab');
+    expect(result.status).toBe(3);
+    expect(result.stderr).toMatch(/only release versions X\.Y\.Z/);
+    expect(result.calls).toEqual([]);
+  });
+
+  test('promotes only the digests staging deployed: a dev tag moved since then refuses, and copies nothing', () => {
+    const moved = run(['image', 'chart'], { PROD_HAS: '', IMAGE_DIGEST: 'sha256:staged' });
+    expect(moved.status).toBe(3);
+    expect(moved.stderr).toMatch(/image acme\/dev\/gauge:1\.4\.0 is sha256:image, not the staged sha256:staged/);
+    expect(moved.copies).toEqual([]);
+    const same = run(['image', 'chart'], { PROD_HAS: '', IMAGE_DIGEST: 'sha256:image', CHART_DIGEST: 'sha256:chart' });
+    expect(same.status).toBe(0);
+  });
+
   test('refuses a version that is not a plain tag', () => {
     const result = run(['image'], { PROD_HAS: '' }, '1.4.0;rm -rf /');
     expect(result.status).toBe(3);
