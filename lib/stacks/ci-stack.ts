@@ -160,6 +160,7 @@ export class CiStack extends PlatformStack {
       subnets: props.ciSubnets,
       jenkins: this.controller,
       jenkinsHostname: props.ci.jenkins.hostname,
+      certificateArn: props.ci.jenkins.certificateArn,
       repositories: props.owners.flatMap((o) => o.components.map((c) => c.repository)),
       logKey,
     });
