@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { cidrContains, cidrsOverlap, parseCidr, splitBits } from './cidr';
 import { AWS_REGIONS } from './regions';
 import { missingForDelivery } from '../lifecycle/maturity';
+import { repositoryParts } from '../git-repository';
 
 /** An object that rejects unknown fields and says which ones it allows. */
 function strictObject<T extends z.ZodRawShape>(shape: T) {
@@ -271,7 +272,21 @@ const FleetSchema = strictObject({
   idleMinutes: z.int().min(1).max(240).default(10),
 });
 
+/** Where build results go back to a Git host, as commit statuses component developers see without Jenkins. */
+const CommitStatusHostSchema = strictObject({
+  /** Host name exactly as in the components' repository URLs, e.g. github.com. */
+  host: HostName,
+  /** The commit status API the host speaks: GitHub's (`POST /repos/{owner}/{repo}/statuses/{sha}`) or GitLab's (`POST /projects/:id/statuses/:sha`). */
+  api: z.enum(['github', 'gitlab']),
+  /** API base URL, e.g. https://api.github.com, https://github.example.com/api/v3, https://gitlab.com/api/v4. */
+  apiUrl: z.string().regex(/^https:\/\/[\w.-]+(:\d+)?(\/[\w.-]+)*$/, { error: 'must be an https:// API base URL without a trailing slash, such as https://api.github.com' }),
+  /** Secrets Manager secret (name or ARN) whose string is a token allowed to set commit statuses (GitHub: repo:status / statuses write; GitLab: api). */
+  tokenSecret: z.string().regex(/^(arn:aws:secretsmanager:[a-z0-9-]+:\d{12}:secret:)?[\w/+=.@-]{1,512}$/, { error: 'must be a Secrets Manager secret name or ARN' }),
+});
+
 const CiSchema = strictObject({
+  /** One entry per Git host the components live on (config validation requires it). */
+  commitStatus: z.array(CommitStatusHostSchema).default([]),
   jenkins: strictObject({
     /** Controller image, pinned (LTS line with JDK 17). */
     image: ImageReference,
@@ -286,6 +301,10 @@ const CiSchema = strictObject({
   }),
   fleets: strictObject({ 'linux-x64': FleetSchema, 'linux-arm64': FleetSchema, cd: FleetSchema }),
 }).superRefine((ci, ctx) => {
+  ci.commitStatus.forEach((h, i) => {
+    const first = ci.commitStatus.findIndex((other) => other.host === h.host);
+    if (first !== i) ctx.addIssue({ code: 'custom', path: ['commitStatus', i, 'host'], message: `host ${h.host} is listed already (entry #${first + 1})` });
+  });
   for (const fleet of FLEETS) {
     ci.fleets[fleet].instanceTypes.forEach((type, i) => {
       if (instanceArchitecture(type) !== FLEET_ARCHITECTURE[fleet]) {
@@ -616,6 +635,20 @@ export const PlatformConfigSchema = z
         const missing = c.cd ? missingForDelivery(c, owner) : [];
         if (missing.length > 0) {
           ctx.addIssue({ code: 'custom', path: [...owner.path, ci, 'cd'], message: `CD needs maturity level 3 first; missing: ${missing.join('; ')}` });
+        }
+      });
+    }
+    // Build results go back to every component's Git host as commit statuses.
+    const statusHosts = platform.ci.commitStatus.map((h) => h.host);
+    for (const owner of owners) {
+      owner.components.forEach((c, ci) => {
+        const { host } = repositoryParts(c.repository);
+        if (!statusHosts.includes(host)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [...owner.path, ci, 'repository'],
+            message: `Git host ${host} has no entry in the platform's ci.commitStatus (hosts listed: ${statusHosts.join(', ') || '(none)'})`,
+          });
         }
       });
     }

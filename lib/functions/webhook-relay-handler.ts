@@ -5,6 +5,7 @@
 import { request } from 'https';
 import { DeleteItemCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { cacheSuccess } from './cached-read';
 import { lazy } from './lazy-handler';
 import { createRelay, RelayDependencies } from './webhook-relay';
 
@@ -50,16 +51,6 @@ function notifyJenkins(env: RelayEnvironment, repositoryUrl: string): Promise<vo
     req.on('error', reject);
     req.end();
   });
-}
-
-/** Remembers a successful read only: a failed one (throttling, a secret not yet set) is retried by the next request. */
-function cacheSuccess(load: () => Promise<string>): () => Promise<string> {
-  let cached: Promise<string> | undefined;
-  return () =>
-    (cached ??= load().catch((e: unknown) => {
-      cached = undefined;
-      throw e;
-    }));
 }
 
 /** The relay's dependencies on AWS and Jenkins, from the function's environment. */

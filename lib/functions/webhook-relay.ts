@@ -12,6 +12,7 @@
  */
 import { createHash, createHmac, timingSafeEqual } from 'crypto';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { repositoryKey } from '../git-repository';
 
 export interface RelayDependencies {
   /** The shared webhook secret (Secrets Manager). */
@@ -33,12 +34,6 @@ const reply = (statusCode: number, message: string): APIGatewayProxyStructuredRe
   headers: { 'content-type': 'application/json' },
   body: JSON.stringify({ message }),
 });
-
-/** `git@github.com:Acme/x.git`, `https://github.com/acme/x` and `ssh://git@github.com/acme/x.git` all become `github.com/acme/x`. */
-export function repositoryKey(url: string): string {
-  const withoutScheme = url.replace(/^[a-z+]+:\/\//, '').replace(/^[^@/]+@/, '');
-  return withoutScheme.replace(/:(?!\d+\/)/, '/').replace(/:\d+\//, '/').replace(/\/+$/, '').replace(/\.git$/, '').toLowerCase();
-}
 
 function constantTimeEqual(a: string, b: string): boolean {
   // Hash both sides so lengths match and nothing leaks through timing.

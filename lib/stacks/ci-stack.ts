@@ -64,7 +64,8 @@ export class CiStack extends PlatformStack {
     cd.grantAssumeRole(props.clusterDeployer, ...props.owners.map((o) => o.promoter));
 
     const statistics = new BuildStatistics(this, 'BuildStatistics', {
-      components: props.owners.flatMap((o) => o.components.map((c) => ({ key: `${o.name}/${c.name}`, architectures: c.architectures }))),
+      components: props.owners.flatMap((o) => o.components.map((c) => ({ key: `${o.name}/${c.name}`, repository: c.repository, architectures: c.architectures }))),
+      gitHosts: props.ci.commitStatus,
       logKey,
     });
     for (const builders of [x64, arm64]) statistics.grantReport(builders.role);

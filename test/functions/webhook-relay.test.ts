@@ -1,6 +1,7 @@
 import { createHmac } from 'crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { createRelay, repositoryKey } from '../../lib/functions/webhook-relay';
+import { repositoryKey } from '../../lib/git-repository';
+import { createRelay } from '../../lib/functions/webhook-relay';
 
 const SECRET = 'k5rT-webhook-secret';
 const REPO = 'git@github.com:acme-industries/line-monitor.git';
