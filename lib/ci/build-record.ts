@@ -38,7 +38,7 @@ export interface BuildRecordProps {
 export function buildRecordShell(props: BuildRecordProps): string[] {
   const junit = props.junitReport
     ? [
-        `  if find . -path ${shellQuote(`./${props.junitReport}`)} -type f -exec grep -lE '<(failure|error)[ />]' {} + 2>/dev/null | grep -q .; then RESULT=UNSTABLE; fi`,
+        `  if find . -path ${shellQuote(`./${props.junitReport}`)} -type f -exec grep -lE '<failure[ />]|<error[ />]' {} + 2>/dev/null | grep -q .; then RESULT=UNSTABLE; fi`,
       ]
     : [];
   return [
