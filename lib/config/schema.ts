@@ -277,7 +277,7 @@ const CommitStatusHostSchema = strictObject({
   /** Host name exactly as in the components' repository URLs, e.g. github.com. */
   host: HostName,
   /** The commit status API the host speaks: GitHub's (`POST /repos/{owner}/{repo}/statuses/{sha}`) or GitLab's (`POST /projects/:id/statuses/:sha`). */
-  api: z.enum(['github', 'gitlab']),
+  api: z.enum(['github', 'gitlab'], { error: 'must be one of github, gitlab' }),
   /** API base URL, e.g. https://api.github.com, https://github.example.com/api/v3, https://gitlab.com/api/v4. */
   apiUrl: z.string().regex(/^https:\/\/[\w.-]+(:\d+)?(\/[\w.-]+)*$/, { error: 'must be an https:// API base URL without a trailing slash, such as https://api.github.com' }),
   /** Secrets Manager secret (name or ARN) whose string is a token allowed to set commit statuses (GitHub: repo:status / statuses write; GitLab: api). */
