@@ -100,7 +100,9 @@ export function createRelay(deps: RelayDependencies) {
 
     const deliveryId = headers[DELIVERY_HEADER[provider]];
     if (!deliveryId || !DELIVERY_ID.test(deliveryId)) return reply(400, `missing or malformed ${DELIVERY_HEADER[provider]}`);
-    const deliveryKey = `${provider}:${deliveryId.toLowerCase()}`;
+    // GitLab gives the hooks one request fires the same event UUID (a push of a branch and a tag
+    // sends a Push Hook and a Tag Push Hook): the event kind keeps them apart, a replay keeps both.
+    const deliveryKey = `${provider}:${deliveryId.toLowerCase()}:${kind}`;
     let fresh: boolean;
     try {
       fresh = await deps.claimDelivery(deliveryKey);

@@ -65,7 +65,7 @@ function push(delivery: string, signature = `sha256=${createHmac('sha256', SECRE
   } as unknown as APIGatewayProxyEventV2;
 }
 const stored = async (env: RelayEnvironment, delivery: string) =>
-  (await new DynamoDBClient({}).send(new GetItemCommand({ TableName: env.DELIVERY_TABLE, Key: { delivery: { S: `github:${delivery}` } }, ConsistentRead: true }))).Item;
+  (await new DynamoDBClient({}).send(new GetItemCommand({ TableName: env.DELIVERY_TABLE, Key: { delivery: { S: `github:${delivery}:push` } }, ConsistentRead: true }))).Item;
 
 describe('webhook relay on Secrets Manager and DynamoDB (moto)', () => {
   test('a good push is notified once and its delivery id is stored with an expiry one window ahead', async () => {
@@ -96,7 +96,7 @@ describe('webhook relay on Secrets Manager and DynamoDB (moto)', () => {
     await createSecret('relay/expired');
     const id = '0b7e5a50-0f7c-11ef-9d2a-6d3f6c1e2a03';
     const past = String(Math.floor(Date.now() / 1000) - 60);
-    await new DynamoDBClient({}).send(new PutItemCommand({ TableName: env.DELIVERY_TABLE, Item: { delivery: { S: `github:${id}` }, expiresAt: { N: past } } }));
+    await new DynamoDBClient({}).send(new PutItemCommand({ TableName: env.DELIVERY_TABLE, Item: { delivery: { S: `github:${id}:push` }, expiresAt: { N: past } } }));
     const { relay, notified } = instance(env);
     expect((await relay(push(id))).statusCode).toBe(202);
     expect(notified).toEqual([REPO]);

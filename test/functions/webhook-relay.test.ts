@@ -133,6 +133,17 @@ describe('webhook relay', () => {
       expect(notified).toHaveLength(1);
     });
 
+    test('GitLab: the Push Hook and Tag Push Hook of one push share an event UUID, and both pass once', async () => {
+      const body = JSON.stringify({ project: { git_http_url: 'https://gitlab.com/bravo-foods/quality-model.git' } });
+      const { relay, notified } = setup();
+      const id = deliveryId();
+      const hook = (kind: string) => event({ 'x-gitlab-event': kind, 'x-gitlab-token': SECRET, 'x-gitlab-event-uuid': id }, body);
+      expect((await relay(hook('Push Hook'))).statusCode).toBe(202);
+      expect((await relay(hook('Tag Push Hook'))).statusCode).toBe(202);
+      expect((await relay(hook('Tag Push Hook'))).statusCode).toBe(409);
+      expect(notified).toHaveLength(2);
+    });
+
     test.each([
       ['no delivery id', undefined],
       ['an empty one', ''],
