@@ -101,7 +101,8 @@ describe('controller', () => {
   test('HTTPS only, on an internal load balancer, from the configured networks', () => {
     ci.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { Scheme: 'internal' });
     ci.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Protocol: 'HTTPS', Port: 443 });
-    ci.resourceCountIs('AWS::ElasticLoadBalancingV2::Listener', 1);
+    // The UI listener and the webhook relay's own (test/webhook-entrance.test.ts): both HTTPS.
+    expect(resources('AWS::ElasticLoadBalancingV2::Listener').map(([, l]) => l.Properties.Protocol)).toEqual(['HTTPS', 'HTTPS']);
     ci.hasResourceProperties('AWS::EC2::SecurityGroup', {
       SecurityGroupIngress: Match.arrayWith([Match.objectLike({ CidrIp: '10.0.0.0/8', FromPort: 443 })]),
     });
@@ -208,10 +209,14 @@ describe('build statistics', () => {
       DeletionPolicy: 'Retain',
       Properties: { DeletionProtectionEnabled: true, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } },
     });
-    const writers = resources('AWS::IAM::Policy').filter(([, p]) => JSON.stringify(p.Properties.PolicyDocument).includes('dynamodb:'));
-    expect(writers).toHaveLength(1);
-    const actions = writers[0][1].Properties.PolicyDocument.Statement.flatMap((s: { Action: string | string[] }) => [s.Action].flat());
-    expect(actions.filter((a: string) => a.startsWith('dynamodb:'))).toEqual(['dynamodb:PutItem']);
+    // Who may do what to the build statistics table: the ingest puts, the dashboard's status board queries.
+    const onTable = resources('AWS::IAM::Policy').flatMap(([id, p]) =>
+      p.Properties.PolicyDocument.Statement.filter((st: { Resource: unknown }) => JSON.stringify(st.Resource).includes('BuildStatisticsTable6')).map((st: { Action: string | string[] }) => [id, [st.Action].flat()]),
+    );
+    expect(onTable).toEqual([
+      [expect.stringMatching(/^BuildStatisticsIngest/), ['dynamodb:PutItem']],
+      [expect.stringMatching(/^BuildStatisticsStatusBoard/), ['dynamodb:Query']],
+    ]);
   });
 
   test('only the builder fleets may report, and every architecture cell reports', () => {
@@ -225,6 +230,8 @@ describe('build statistics', () => {
     expect(body).toContain('Pass rate per architecture');
     expect(body).toContain('Build duration per architecture');
     for (const key of ['platform/gitlab2jenkins', 'acme/line-monitor', 'bravo/quality-model']) expect(body).toContain(`${key}: pass rate`);
+    expect(body).toContain('Per-commit status per architecture, and release branches');
+    expect(body).toMatch(/InvalidBuildRecords[\s\S]*CommitStatusFailures/);
   });
 });
 

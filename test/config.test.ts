@@ -86,6 +86,10 @@ const malformed: [string, string, (doc: Document) => void, RegExp][] = [
   ['version that is not semantic', 'pilots/acme.yaml', (d) => d.setIn(['edge', 'components', 0, 'version'], 'v1.4'), /edge\.components\[0\]\.version = "v1\.4": must be a semantic version/],
   ['duplicate generation', 'pilots/acme.yaml', (d) => d.setIn(['edge', 'generations', 1, 'name'], 'press-gw-v1'), /edge\.generations\[1\]\.name = "press-gw-v1": duplicate device generation/],
   ['firmware from a component without blobs', 'pilots/acme.yaml', (d) => d.setIn(['edge', 'generations', 0, 'firmware', 'component'], 'line-monitor'), /firmware\.component = "line-monitor": must be one of the pilot's components publishing blobs/],
+  ['component on a Git host without commit status', 'pilots/bravo.yaml', (d) => d.setIn(['components', 0, 'repository'], 'git@git.bravo.example:foods/cold-chain.git'), /bravo\.yaml:\d+:\d+ components\[0\]\.repository = "git@git\.bravo\.example:foods\/cold-chain\.git": Git host git\.bravo\.example has no entry in the platform's ci\.commitStatus \(hosts listed: github\.com, gitlab\.com\)/],
+  ['commit status host listed twice', 'platform.yaml', (d) => d.setIn(['ci', 'commitStatus', 1, 'host'], 'github.com'), /platform\.yaml:\d+:\d+ ci\.commitStatus\[1\]\.host = "github\.com": host github\.com is listed already \(entry #1\)/],
+  ['commit status API over http', 'platform.yaml', (d) => d.setIn(['ci', 'commitStatus', 0, 'apiUrl'], 'http://api.github.com'), /ci\.commitStatus\[0\]\.apiUrl = "http:\/\/api\.github\.com": must be an https:\/\/ API base URL/],
+  ['commit status API of an unknown kind', 'platform.yaml', (d) => d.setIn(['ci', 'commitStatus', 0, 'api'], 'bitbucket'), /ci\.commitStatus\[0\]\.api = "bitbucket": must be one of github, gitlab/],
   ['factory station not an IAM ARN', 'platform.yaml', (d) => d.setIn(['edge', 'factoryStations', 0], 'station-1'), /edge\.factoryStations\[0\] = "station-1": must be an IAM role or user ARN/],
 ];
 

@@ -13,6 +13,7 @@ import { RegistryNames } from '../constructs/registry-names';
 import { Maturity, PUBLISHING_LEVEL } from '../lifecycle/maturity';
 import { AwsCredentialIds, withAwsCredentials } from './pipeline-credentials';
 import { DOCKER_LOGIN, K8S_TOOLS_IMAGE, shellQuote } from './pipeline-shell';
+import { buildRecordPost, CELL_PASSED_STAGE, CELL_START_STAGE } from './build-record';
 
 export interface ComponentPipelineProps {
   /** Owner of the component's registries: the pilot name, or `platform`. */
@@ -31,17 +32,6 @@ export interface ComponentPipelineProps {
   readonly deliveryJob?: string;
   /** Environment variable holding the build statistics function's name. */
   readonly buildStatsVariable: string;
-}
-
-/** Shell that reports one build record per architecture; a reporting failure never fails the build. */
-function reportBuild(owner: string, component: string, functionVariable: string): string[] {
-  return [
-    'case "$FLEET" in linux-arm64) ARCH=arm64 ;; *) ARCH=amd64 ;; esac',
-    `printf '{"pilot":"%s","component":"%s","commit":"%s","branch":"%s","architecture":"%s","result":"%s","buildNumber":%s,"durationSeconds":%s,"finishedAt":"%s"}' \\`,
-    `  '${owner}' '${component}' "$GIT_COMMIT" "$BRANCH_NAME" "$ARCH" "$RESULT" "$BUILD_NUMBER" "$DURATION" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" > build-record.json`,
-    `aws lambda invoke --function-name "$${functionVariable}" --cli-binary-format raw-in-base64-out --payload file://build-record.json build-record.out >/dev/null \\`,
-    "  || echo 'build statistics not recorded'",
-  ];
 }
 
 /** The build fleet for each architecture. */
@@ -226,15 +216,15 @@ export function componentPipeline(props: ComponentPipelineProps): string {
           ...block('matrix', [
             ...block('axes', [...block('axis', ["name 'FLEET'", `values ${fleets.map(str).join(', ')}`])]),
             ...block('agent', ['label "${FLEET}"']),
-            // One build record per architecture, whatever the outcome.
+            // One build record per architecture cell, whatever the outcome.
             ...block('post', [
-              ...block('always', [
-                ...block('withEnv(["RESULT=${currentBuild.currentResult}", "DURATION=${(currentBuild.duration / 1000).intValue()}"])', [
-                  shStep(reportBuild(owner, component.name, props.buildStatsVariable)),
-                ]),
-              ]),
+              ...block('always', buildRecordPost({ owner: props.owner, component: component.name, junitReport: tests?.junitReport, functionVariable: props.buildStatsVariable })),
             ]),
-            ...block('stages', perArchitecture.length > 0 ? perArchitecture : block("stage('Checkout')", [...block('steps', ["echo 'nothing to build'"])])),
+            ...block('stages', [
+              ...CELL_START_STAGE,
+              ...(perArchitecture.length > 0 ? perArchitecture : block("stage('Checkout')", [...block('steps', ["echo 'nothing to build'"])])),
+              ...CELL_PASSED_STAGE,
+            ]),
           ]),
         ]),
         ...publish,

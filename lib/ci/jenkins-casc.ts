@@ -175,6 +175,8 @@ function jobScript(owner: CiOwner, component: ComponentSpec, pipeline: string): 
         ]),
       ]),
       ...block('orphanedItemStrategy', [...block('discardOldItems', ['numToKeep(20)'])]),
+      // Pushes whose webhook was lost (Jenkins restarting, relay refused) are found by the next scan.
+      ...block('triggers', [...block('periodicFolderTrigger', ["interval('1h')"])]),
     ]),
   ].join('\n');
 }

@@ -7,6 +7,7 @@ import { cidrContains, cidrsOverlap, parseCidr, splitBits } from './cidr';
 import { AWS_REGIONS } from './regions';
 import { missingForDelivery } from '../lifecycle/maturity';
 import { JENKINS_CORE } from '../ci/jenkins-plugins';
+import { repositoryParts } from '../git-repository';
 
 /** An object that rejects unknown fields and says which ones it allows. */
 function strictObject<T extends z.ZodRawShape>(shape: T) {
@@ -333,7 +334,21 @@ export function sshGitHost(repository: string): string | undefined {
   return /^git@([\w.-]+):/.exec(repository)?.[1] ?? /^ssh:\/\/(?:[\w.-]+@)?([\w.-]+)(?::\d+)?\//.exec(repository)?.[1];
 }
 
+/** Where build results go back to a Git host, as commit statuses component developers see without Jenkins. */
+const CommitStatusHostSchema = strictObject({
+  /** Host name exactly as in the components' repository URLs, e.g. github.com. */
+  host: HostName,
+  /** The commit status API the host speaks: GitHub's (`POST /repos/{owner}/{repo}/statuses/{sha}`) or GitLab's (`POST /projects/:id/statuses/:sha`). */
+  api: z.enum(['github', 'gitlab'], { error: 'must be one of github, gitlab' }),
+  /** API base URL, e.g. https://api.github.com, https://github.example.com/api/v3, https://gitlab.com/api/v4. */
+  apiUrl: z.string().regex(/^https:\/\/[\w.-]+(:\d+)?(\/[\w.-]+)*$/, { error: 'must be an https:// API base URL without a trailing slash, such as https://api.github.com' }),
+  /** Secrets Manager secret (name or ARN) whose string is a token allowed to set commit statuses (GitHub: repo:status / statuses write; GitLab: api). */
+  tokenSecret: z.string().regex(/^(arn:aws:secretsmanager:[a-z0-9-]+:\d{12}:secret:)?[\w/+=.@-]{1,512}$/, { error: 'must be a Secrets Manager secret name or ARN' }),
+});
+
 const CiSchema = strictObject({
+  /** One entry per Git host the components live on (config validation requires it). */
+  commitStatus: z.array(CommitStatusHostSchema).default([]),
   jenkins: strictObject({
     /** Controller image, pinned to the Jenkins LTS the plugin set is checked against (lib/ci/jenkins-plugins.ts). */
     image: ImageReference.refine((image) => image.includes(`:${JENKINS_CORE}-`) || image.endsWith(`:${JENKINS_CORE}`), {
@@ -356,6 +371,10 @@ const CiSchema = strictObject({
    */
   gitHostKeys: z.array(KnownHostsLine).min(1, { error: 'list the SSH host keys of every Git host the components use' }),
 }).superRefine((ci, ctx) => {
+  ci.commitStatus.forEach((h, i) => {
+    const first = ci.commitStatus.findIndex((other) => other.host === h.host);
+    if (first !== i) ctx.addIssue({ code: 'custom', path: ['commitStatus', i, 'host'], message: `host ${h.host} is listed already (entry #${first + 1})` });
+  });
   for (const fleet of FLEETS) {
     ci.fleets[fleet].instanceTypes.forEach((type, i) => {
       if (instanceArchitecture(type) !== FLEET_ARCHITECTURE[fleet]) {
@@ -703,6 +722,20 @@ export const PlatformConfigSchema = z
         const host = sshGitHost(c.repository);
         if (host !== undefined && !hostsWithKeys.has(host)) {
           ctx.addIssue({ code: 'custom', path: [...owner.path, ci, 'repository'], message: `no SSH host key for ${host} in ci.gitHostKeys (platform.yaml): Jenkins would refuse the checkout` });
+        }
+      });
+    }
+    // Build results go back to every component's Git host as commit statuses.
+    const statusHosts = platform.ci.commitStatus.map((h) => h.host);
+    for (const owner of owners) {
+      owner.components.forEach((c, ci) => {
+        const { host } = repositoryParts(c.repository);
+        if (!statusHosts.includes(host)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [...owner.path, ci, 'repository'],
+            message: `Git host ${host} has no entry in the platform's ci.commitStatus (hosts listed: ${statusHosts.join(', ') || '(none)'})`,
+          });
         }
       });
     }

@@ -3,24 +3,29 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { ArchitectureName } from '../config/schema';
 import { PlatformKey } from './platform-key';
 import { METRIC_NAMESPACE } from '../functions/build-stats';
+import type { GitHostConfig } from '../functions/build-stats-handler';
 import { PlatformFunction } from './platform-function';
 
-
 export interface BuildStatisticsProps {
-  /** Components (`<owner>/<component>`) and their architectures, for the dashboard. */
-  readonly components: readonly { readonly key: string; readonly architectures: readonly ArchitectureName[] }[];
+  /** Components (`<owner>/<component>`), their repositories and architectures. */
+  readonly components: readonly { readonly key: string; readonly repository: string; readonly architectures: readonly ArchitectureName[] }[];
+  /** The Git hosts commit statuses go to, with the Secrets Manager secret (name or ARN) of each one's token. */
+  readonly gitHosts: readonly GitHostConfig[];
   readonly logKey: kms.IKey;
 }
 
 /**
- * Build results per pilot, component, commit, branch and architecture: a retained table written
- * only through an ingest function (IAM-authenticated invoke; bad records get a 400 and are not
- * stored, records are never overwritten), and a dashboard of pass rate and duration per
- * architecture and component.
+ * Build results per pilot, component, commit, branch or tag, and architecture cell: a retained
+ * table written only through an ingest function (IAM-authenticated invoke; bad records get a 400,
+ * are logged and counted and not stored; records are never overwritten), each result sent back to
+ * the Git host as a commit status, and a dashboard: per-commit status per architecture and the
+ * release branches (a custom widget reading the table), pass rate and duration per architecture
+ * and component, invalid records and statuses the hosts refused.
  */
 export class BuildStatistics extends Construct {
   public readonly table: dynamodb.Table;
@@ -44,11 +49,26 @@ export class BuildStatistics extends Construct {
       module: 'build-stats-handler',
       description: 'Stores build records from CI and emits their metrics',
       logKey: props.logKey,
-      environment: { TABLE_NAME: this.table.tableName },
+      environment: {
+        TABLE_NAME: this.table.tableName,
+        COMPONENTS: JSON.stringify(Object.fromEntries(props.components.map((c) => [c.key, c.repository]))),
+        GIT_HOSTS: JSON.stringify(props.gitHosts),
+      },
     });
     // Put only: the ingest neither reads nor changes stored records.
     this.ingest.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:PutItem'], resources: [this.table.tableArn] }));
     this.table.encryptionKey?.grant(this.ingest, 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:Decrypt');
+    props.gitHosts.forEach((host, i) => tokenSecret(this, `StatusToken${i}`, host.tokenSecret).grantRead(this.ingest));
+
+    const board = new PlatformFunction(this, 'StatusBoard', {
+      module: 'build-status-board-handler',
+      description: 'Renders the per-commit build status board of the CI dashboard from the build records',
+      logKey: props.logKey,
+      timeout: Duration.seconds(20),
+      environment: { TABLE_NAME: this.table.tableName, COMPONENTS: JSON.stringify(props.components.map(({ key, architectures }) => ({ key, architectures }))) },
+    });
+    board.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:Query'], resources: [this.table.tableArn] }));
+    this.table.encryptionKey?.grant(board, 'kms:Decrypt');
 
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { defaultInterval: Duration.days(14) });
     const architectures: ArchitectureName[] = ['amd64', 'arm64'];
@@ -63,6 +83,15 @@ export class BuildStatistics extends Construct {
         period: Duration.days(1),
       });
     this.dashboard.addWidgets(
+      new cloudwatch.CustomWidget({ title: 'Per-commit status per architecture, and release branches', functionArn: board.functionArn, width: 24, height: 14, updateOnRefresh: true }),
+    );
+    const problem = (name: string, label: string) => new cloudwatch.Metric({ namespace: METRIC_NAMESPACE, metricName: name, statistic: 'Sum', period: Duration.days(1), label });
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Reporting problems (per day)',
+        left: [problem('InvalidBuildRecords', 'invalid build records'), ...props.components.map((c) => problem('CommitStatusFailures', `${c.key}: commit status not set`).with({ dimensionsMap: { Component: c.key } }))],
+        width: 24,
+      }),
       new cloudwatch.GraphWidget({
         title: 'Pass rate per architecture (%)',
         left: architectures.map((a) => passRate(a, { Architecture: a })),
@@ -97,4 +126,12 @@ export class BuildStatistics extends Construct {
     // The unqualified function only (grantInvoke would add every version and alias).
     grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [this.ingest.functionArn] }));
   }
+}
+
+/** A token secret named in config: a name, or a complete or partial ARN. */
+function tokenSecret(scope: Construct, id: string, nameOrArn: string): secretsmanager.ISecret {
+  if (!nameOrArn.startsWith('arn:')) return secretsmanager.Secret.fromSecretNameV2(scope, id, nameOrArn);
+  return /-[A-Za-z0-9]{6}$/.test(nameOrArn)
+    ? secretsmanager.Secret.fromSecretCompleteArn(scope, id, nameOrArn)
+    : secretsmanager.Secret.fromSecretPartialArn(scope, id, nameOrArn);
 }

@@ -1,27 +1,41 @@
 /**
- * Build statistics ingest: CI reports one record per build and architecture by invoking this function
- * (IAM-authenticated: only the builder fleets may invoke it). A malformed record gets a 400 naming the
- * field and is not stored; a record is never overwritten. Each stored record is also emitted as
- * CloudWatch metrics (embedded metric format) for the pass-rate and duration dashboard.
+ * Build statistics ingest: CI reports one record per build and architecture cell by invoking this
+ * function (IAM-authenticated: only the builder fleets may invoke it). A record names the cell's
+ * result, its duration on the agent (queue time excluded), the commit and the branch or tag.
+ *
+ * A malformed record gets a 400 naming the field, is not stored, and is logged and counted
+ * (metric InvalidBuildRecords), so a broken reporter shows on the dashboard instead of vanishing.
+ * A record is never overwritten. Each stored record is emitted as CloudWatch metrics (embedded
+ * metric format) and goes back to the Git host as the commit's status for that architecture; a
+ * status the host does not take is logged and counted (CommitStatusFailures), the record stays.
  */
 import { z } from 'zod';
 
 export const BuildRecord = z.strictObject({
   pilot: z.string().regex(/^[a-z][a-z0-9-]{1,23}$/),
   component: z.string().regex(/^[a-z][a-z0-9-]{1,39}$/),
-  commit: z.string().regex(/^[0-9a-f]{7,40}$/),
-  branch: z.string().min(1).max(255),
+  /** The full commit id (Git host status APIs take the full SHA). */
+  commit: z.string().regex(/^[0-9a-f]{40}$/),
+  /** Branch or tag name, as Jenkins' BRANCH_NAME / TAG_NAME has it. */
+  ref: z.string().regex(/^[\w.][\w./-]{0,254}$/),
+  refType: z.enum(['branch', 'tag']),
   architecture: z.enum(['amd64', 'arm64']),
+  /** This cell's outcome, not the whole build's. */
   result: z.enum(['SUCCESS', 'FAILURE', 'UNSTABLE', 'ABORTED']),
   buildNumber: z.int().min(1),
+  /** Seconds the cell ran on its agent, from its first stage to its report (queue time excluded). */
   durationSeconds: z.number().min(0).max(86400),
   finishedAt: z.iso.datetime({ offset: true }),
 });
 export type BuildRecord = z.infer<typeof BuildRecord>;
 
 export interface BuildStatsDependencies {
+  /** The configured components (`<pilot>/<component>`); a record of any other is invalid. */
+  readonly components: ReadonlySet<string>;
   /** Stores the item unless its key exists; resolves false when it already existed. */
   readonly putIfAbsent: (item: Record<string, string | number>) => Promise<boolean>;
+  /** Sets the record's commit status on the component's Git host. */
+  readonly reportStatus: (record: BuildRecord) => Promise<void>;
   /** Writes a log line (CloudWatch turns EMF lines into metrics). */
   readonly log: (line: string) => void;
 }
@@ -33,39 +47,52 @@ export interface IngestResult {
 
 export const METRIC_NAMESPACE = 'IIoTPlatform/CI';
 
-export function createIngest(deps: BuildStatsDependencies) {
+/** A log line CloudWatch turns into metrics (embedded metric format); `fields` stay searchable in Logs Insights. */
+function emf(timestamp: number, dimensions: string[][], metrics: Record<string, { value: number; unit: string }>, fields: Record<string, unknown>): string {
+  return JSON.stringify({
+    _aws: {
+      Timestamp: timestamp,
+      CloudWatchMetrics: [{ Namespace: METRIC_NAMESPACE, Dimensions: dimensions, Metrics: Object.entries(metrics).map(([Name, m]) => ({ Name, Unit: m.unit })) }],
+    },
+    ...fields,
+    ...Object.fromEntries(Object.entries(metrics).map(([name, m]) => [name, m.value])),
+  });
+}
+
+/** Partition key of a record: `<pilot>/<component>`. */
+export const componentKey = (r: Pick<BuildRecord, 'pilot' | 'component'>) => `${r.pilot}/${r.component}`;
+
+export function createIngest(deps: BuildStatsDependencies, now: () => number = Date.now) {
   return async (event: unknown): Promise<IngestResult> => {
     const parsed = BuildRecord.safeParse(event);
-    if (!parsed.success) {
-      const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(record)'}: ${i.message}`);
+    const unknown = parsed.success && !deps.components.has(componentKey(parsed.data));
+    if (!parsed.success || unknown) {
+      const problems = parsed.success
+        ? [`component: ${componentKey(parsed.data)} is not a component of the platform config`]
+        : parsed.error.issues.map((i) => `${i.path.join('.') || '(record)'}: ${i.message}`);
+      const received = JSON.stringify(event) ?? String(event);
+      deps.log(emf(now(), [[]], { InvalidBuildRecords: { value: 1, unit: 'Count' } }, { level: 'ERROR', message: 'invalid build record', problems, received: received.slice(0, 2000) }));
       return { statusCode: 400, body: JSON.stringify({ error: 'invalid build record', problems }) };
     }
     const r = parsed.data;
-    const key = `${r.pilot}/${r.component}`;
+    const key = componentKey(r);
     // Partition by <pilot>/<component>; sort by time, then architecture and build.
     const stored = await deps.putIfAbsent({ ...r, component: key, build: `${r.finishedAt}#${r.architecture}#${r.buildNumber}` });
     if (!stored) return { statusCode: 409, body: JSON.stringify({ error: 'this build record exists already' }) };
     deps.log(
-      JSON.stringify({
-        _aws: {
-          Timestamp: Date.parse(r.finishedAt),
-          CloudWatchMetrics: [
-            {
-              Namespace: METRIC_NAMESPACE,
-              Dimensions: [['Component', 'Architecture'], ['Architecture']],
-              Metrics: [
-                { Name: 'BuildSucceeded', Unit: 'Count' },
-                { Name: 'BuildDuration', Unit: 'Seconds' },
-              ],
-            },
-          ],
-        },
-        Component: key,
-        Architecture: r.architecture,
-        BuildSucceeded: r.result === 'SUCCESS' ? 1 : 0,
-        BuildDuration: r.durationSeconds,
-      }),
+      emf(
+        Date.parse(r.finishedAt),
+        [['Component', 'Architecture'], ['Architecture']],
+        { BuildSucceeded: { value: r.result === 'SUCCESS' ? 1 : 0, unit: 'Count' }, BuildDuration: { value: r.durationSeconds, unit: 'Seconds' } },
+        { Component: key, Architecture: r.architecture, Commit: r.commit, Ref: r.ref, RefType: r.refType, Result: r.result, BuildNumber: r.buildNumber },
+      ),
     );
-    return { statusCode: 201, body: JSON.stringify({ stored: key }) };
+    try {
+      await deps.reportStatus(r);
+    } catch (e) {
+      deps.log(emf(now(), [['Component']], { CommitStatusFailures: { value: 1, unit: 'Count' } }, { level: 'ERROR', message: `commit status not set: ${(e as Error).message}`, Component: key, Commit: r.commit }));
+      return { statusCode: 201, body: JSON.stringify({ stored: key, commitStatus: 'not set' }) };
+    }
+    return { statusCode: 201, body: JSON.stringify({ stored: key, commitStatus: 'set' }) };
   };
 }

@@ -4,13 +4,23 @@
  * secret), a GitLab push only with the matching X-Gitlab-Token. Then, and only for a repository the
  * platform config knows, Jenkins' git notifyCommit is called, which makes the component's
  * multibranch job scan (it cannot run arbitrary builds). Anything else triggers nothing.
+ *
+ * Each delivery is accepted once: its id (GitHub `X-GitHub-Delivery`, GitLab `X-Gitlab-Event-UUID`)
+ * is claimed in a shared store before Jenkins is called, so a captured request sent again within
+ * the replay window is refused by every instance of the function. A delivery whose Jenkins call
+ * fails gives its claim back, so the Git host's own redelivery can still succeed.
  */
 import { createHash, createHmac, timingSafeEqual } from 'crypto';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { repositoryKey } from '../git-repository';
 
 export interface RelayDependencies {
   /** The shared webhook secret (Secrets Manager). */
   readonly secret: () => Promise<string>;
+  /** Records a delivery id unless it was seen within the replay window; resolves false when it was. */
+  readonly claimDelivery: (deliveryKey: string) => Promise<boolean>;
+  /** Forgets a claimed delivery id (its Jenkins call failed, so a redelivery must pass). */
+  readonly releaseDelivery: (deliveryKey: string) => Promise<void>;
   /** Asks Jenkins to scan the jobs built from `repositoryUrl`. */
   readonly notifyJenkins: (repositoryUrl: string) => Promise<void>;
   /** Configured repository URLs, exactly as jobs use them. */
@@ -24,12 +34,6 @@ const reply = (statusCode: number, message: string): APIGatewayProxyStructuredRe
   headers: { 'content-type': 'application/json' },
   body: JSON.stringify({ message }),
 });
-
-/** `git@github.com:Acme/x.git`, `https://github.com/acme/x` and `ssh://git@github.com/acme/x.git` all become `github.com/acme/x`. */
-export function repositoryKey(url: string): string {
-  const withoutScheme = url.replace(/^[a-z+]+:\/\//, '').replace(/^[^@/]+@/, '');
-  return withoutScheme.replace(/:(?!\d+\/)/, '/').replace(/:\d+\//, '/').replace(/\/+$/, '').replace(/\.git$/, '').toLowerCase();
-}
 
 function constantTimeEqual(a: string, b: string): boolean {
   // Hash both sides so lengths match and nothing leaks through timing.
@@ -56,6 +60,11 @@ export function repositoriesIn(provider: Provider, payload: unknown): string[] {
   return keys.map((k) => source?.[k]).filter((v): v is string => typeof v === 'string');
 }
 
+/** Header carrying the unique id of one delivery (the same id on a redelivery of it). */
+export const DELIVERY_HEADER: Readonly<Record<Provider, string>> = { github: 'x-github-delivery', gitlab: 'x-gitlab-event-uuid' };
+/** GUIDs as both hosts send them (GitHub: a UUID; GitLab: a UUID). */
+const DELIVERY_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export function createRelay(deps: RelayDependencies) {
   const known = new Map(deps.repositories.map((url) => [repositoryKey(url), url]));
   return async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
@@ -64,7 +73,14 @@ export function createRelay(deps: RelayDependencies) {
     const provider: Provider | undefined = headers['x-github-event'] ? 'github' : headers['x-gitlab-event'] ? 'gitlab' : undefined;
     if (!provider) return reply(400, 'not a GitHub or GitLab webhook');
     const body = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : (event.body ?? '');
-    if (!verified(provider, headers, body, await deps.secret())) return reply(401, 'bad or missing signature');
+    let secret: string;
+    try {
+      secret = await deps.secret();
+    } catch (e) {
+      console.error(`webhook secret unreadable: ${(e as Error).message}`);
+      return reply(503, 'webhook secret unavailable, try again');
+    }
+    if (!verified(provider, headers, body, secret)) return reply(401, 'bad or missing signature');
 
     const kind = provider === 'github' ? headers['x-github-event'] : headers['x-gitlab-event'];
     if (provider === 'github' && kind === 'ping') return reply(200, 'pong');
@@ -81,7 +97,28 @@ export function createRelay(deps: RelayDependencies) {
       .map((url) => known.get(repositoryKey(url)))
       .find((url): url is string => url !== undefined);
     if (!match) return reply(404, 'repository is not a platform component');
-    await deps.notifyJenkins(match);
+
+    const deliveryId = headers[DELIVERY_HEADER[provider]];
+    if (!deliveryId || !DELIVERY_ID.test(deliveryId)) return reply(400, `missing or malformed ${DELIVERY_HEADER[provider]}`);
+    // GitLab gives the hooks one request fires the same event UUID (a push of a branch and a tag
+    // sends a Push Hook and a Tag Push Hook): the event kind keeps them apart, a replay keeps both.
+    const deliveryKey = `${provider}:${deliveryId.toLowerCase()}:${kind}`;
+    let fresh: boolean;
+    try {
+      fresh = await deps.claimDelivery(deliveryKey);
+    } catch (e) {
+      console.error(`delivery ${deliveryKey} not claimed: ${(e as Error).message}`);
+      return reply(503, 'delivery store unavailable, try again');
+    }
+    if (!fresh) return reply(409, `delivery ${deliveryId} was received already`);
+    try {
+      await deps.notifyJenkins(match);
+    } catch (e) {
+      console.error(`Jenkins not notified for ${match}: ${(e as Error).message}`);
+      // Best effort: if this fails too, the claim expires and the periodic branch scan catches up.
+      await deps.releaseDelivery(deliveryKey).catch((r: Error) => console.error(`delivery ${deliveryKey} not released: ${r.message}`));
+      return reply(502, 'Jenkins did not accept the notification, redeliver later');
+    }
     return reply(202, `scan requested for ${match}`);
   };
 }

@@ -84,7 +84,8 @@ export class CiStack extends PlatformStack {
     const ciOwners: CiStackOwner[] = props.owners.map((o) => ({ ...o, components: o.components.filter((c) => hasCiJob(c, o)) }));
 
     const statistics = new BuildStatistics(this, 'BuildStatistics', {
-      components: ciOwners.flatMap((o) => o.components.map((c) => ({ key: `${o.name}/${c.name}`, architectures: c.architectures }))),
+      components: ciOwners.flatMap((o) => o.components.map((c) => ({ key: `${o.name}/${c.name}`, repository: c.repository, architectures: c.architectures }))),
+      gitHosts: props.ci.commitStatus,
       logKey,
     });
     for (const builders of [x64, arm64]) statistics.grantReport(builders.role);
@@ -180,6 +181,7 @@ export class CiStack extends PlatformStack {
       subnets: props.ciSubnets,
       jenkins: this.controller,
       jenkinsHostname: props.ci.jenkins.hostname,
+      certificateArn: props.ci.jenkins.certificateArn,
       repositories: ciOwners.flatMap((o) => o.components.map((c) => c.repository)),
       logKey,
     });
