@@ -3,8 +3,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-
-const DEBIAN_JAVA_HOME = '/usr/lib/jvm/java-17-openjdk-amd64';
+import { groovyEnvironment } from './jvm';
 
 /** Writes each input to a file, runs `program` on them all and returns its JSON answer per input, in order. */
 export function runGroovyProgram<T>(program: string, inputs: readonly string[]): T[] {
@@ -14,11 +13,10 @@ export function runGroovyProgram<T>(program: string, inputs: readonly string[]):
     fs.writeFileSync(file, text);
     return file;
   });
-  const javaHome = process.env.JAVA_HOME ?? (fs.existsSync(DEBIAN_JAVA_HOME) ? DEBIAN_JAVA_HOME : undefined);
   const run = spawnSync('groovy', [path.join(__dirname, program), ...files], {
     encoding: 'utf8',
     maxBuffer: 256 * 1024 * 1024,
-    env: { ...process.env, ...(javaHome ? { JAVA_HOME: javaHome } : {}) },
+    env: groovyEnvironment(),
   });
   if ((run.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') throw new Error('groovy is not installed (apt-get install -y groovy)');
   if (run.error) throw run.error;

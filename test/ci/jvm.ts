@@ -20,13 +20,18 @@ export function findJar(debianName: string, mavenPath: string): string | undefin
   return undefined;
 }
 
+/** The environment Groovy runs in: Debian's JDK 17 unless JAVA_HOME says otherwise. */
+export function groovyEnvironment(): NodeJS.ProcessEnv {
+  const javaHome = process.env.JAVA_HOME ?? (existsSync(DEBIAN_JAVA_HOME) ? DEBIAN_JAVA_HOME : undefined);
+  return { ...process.env, ...(javaHome ? { JAVA_HOME: javaHome } : {}) };
+}
+
 /** Runs `groovy <script> <args>` with the classpath; throws with stderr when it fails. */
 export function runGroovy(script: string, args: readonly string[], classpath: readonly string[] = []): string {
-  const javaHome = process.env.JAVA_HOME ?? (existsSync(DEBIAN_JAVA_HOME) ? DEBIAN_JAVA_HOME : undefined);
   const run = spawnSync('groovy', [...(classpath.length ? ['-cp', classpath.join(':')] : []), script, ...args], {
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
-    env: { ...process.env, ...(javaHome ? { JAVA_HOME: javaHome } : {}) },
+    env: groovyEnvironment(),
   });
   if (run.error) throw run.error;
   if (run.status !== 0) throw new Error(`groovy ${script} exited ${run.status}: ${run.stderr}`);
