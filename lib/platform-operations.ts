@@ -65,7 +65,9 @@ function defineCiDrills(ci: CiStack, alarms: OperatorAlarms): void {
         conditions: { ArnEquals: { 'ecs:cluster': service.cluster.clusterArn } },
       }),
     ],
+    wildcards: { '*': 'Task ARNs are not known before the drill; the ecs:cluster condition limits every call to the Jenkins cluster.' },
   });
+  const instances = ci.formatArn({ service: 'ec2', resource: 'instance', resourceName: '*' });
   for (const fleet of ci.fleets) {
     const group = fleet.autoScalingGroup.autoScalingGroupName;
     new FaultDrill(ci, `DrillTerminate-${fleet.label}`, {
@@ -85,10 +87,14 @@ function defineCiDrills(ci: CiStack, alarms: OperatorAlarms): void {
         new iam.PolicyStatement({ actions: ['ec2:DescribeInstances'], resources: ['*'] }),
         new iam.PolicyStatement({
           actions: ['ec2:TerminateInstances'],
-          resources: [ci.formatArn({ service: 'ec2', resource: 'instance', resourceName: '*' })],
+          resources: [instances],
           conditions: { StringEquals: { 'aws:ResourceTag/aws:autoscaling:groupName': group } },
         }),
       ],
+      wildcards: {
+        '*': 'ec2:DescribeInstances has no resource-level permissions (Service Authorization Reference).',
+        [instances]: "Agents come and go; the tag condition limits termination to this fleet's group.",
+      },
     });
   }
   throttleDrill(ci, only(ci.node.findChild('Webhooks'), lambda.Function), jenkinsDown, 'the webhook relay: webhooks sent meanwhile are refused, and the periodic branch scan builds their commits anyway');
@@ -96,6 +102,7 @@ function defineCiDrills(ci: CiStack, alarms: OperatorAlarms): void {
 
 function defineClusterDrills(cluster: ClusterStack, alarms: OperatorAlarms): void {
   const unschedulable = alarms.alarmOn(cluster.platformCluster.cluster, 'unschedulable-pods');
+  const instances = cluster.formatArn({ service: 'ec2', resource: 'instance', resourceName: '*' });
   for (const group of cluster.platformCluster.nodeGroups) {
     const id = group.node.id;
     new FaultDrill(cluster, `DrillTerminate-${id}`, {
@@ -109,10 +116,14 @@ function defineClusterDrills(cluster: ClusterStack, alarms: OperatorAlarms): voi
         new iam.PolicyStatement({ actions: ['ec2:DescribeInstances'], resources: ['*'] }),
         new iam.PolicyStatement({
           actions: ['ec2:TerminateInstances'],
-          resources: [cluster.formatArn({ service: 'ec2', resource: 'instance', resourceName: '*' })],
+          resources: [instances],
           conditions: { StringEquals: { 'aws:ResourceTag/eks:nodegroup-name': group.nodegroupName } },
         }),
       ],
+      wildcards: {
+        '*': 'ec2:DescribeInstances has no resource-level permissions (Service Authorization Reference).',
+        [instances]: "Nodes come and go; the tag condition limits termination to this node group's instances.",
+      },
     });
   }
 }
@@ -144,6 +155,7 @@ function throttleDrill(stack: Stack, fn: lambda.Function, stopAlarm: cloudwatch.
       ],
     },
   });
+  const executions = stack.formatArn({ service: 'ssm', resource: 'automation-execution', resourceName: '*' });
   const documentArn = stack.formatArn({ service: 'ssm', resource: 'automation-definition', resourceName: `${document.ref}:$DEFAULT` });
   new FaultDrill(stack, 'DrillThrottleRelay', {
     description: `Throttles ${what}. Must show: the throttle alarm reaches the operators; nothing is lost once it is restored.`,
@@ -152,12 +164,10 @@ function throttleDrill(stack: Stack, fn: lambda.Function, stopAlarm: cloudwatch.
     stopAlarm,
     permissions: [
       new iam.PolicyStatement({ actions: ['ssm:StartAutomationExecution'], resources: [documentArn] }),
-      new iam.PolicyStatement({
-        actions: ['ssm:GetAutomationExecution', 'ssm:StopAutomationExecution'],
-        resources: [stack.formatArn({ service: 'ssm', resource: 'automation-execution', resourceName: '*' })],
-      }),
+      new iam.PolicyStatement({ actions: ['ssm:GetAutomationExecution', 'ssm:StopAutomationExecution'], resources: [executions] }),
       new iam.PolicyStatement({ actions: ['iam:PassRole'], resources: [automationRole.roleArn] }),
     ],
+    wildcards: { [executions]: 'The execution id exists only once FIS has started the automation.' },
   });
 }
 

@@ -5,6 +5,10 @@
  * drill is about (evaluated with iam-simulate).
  */
 import { runSimulation } from '@cloud-copilot/iam-simulate';
+import * as cxapi from 'aws-cdk-lib/cx-api';
+import { assemblyStacks } from '../tools/ops/src/assembly-stacks';
+import { estimateCost } from '../tools/ops/src/cost-estimate';
+import { loadPriceTable } from '../tools/ops/src/price-table';
 import { BACKUP_TAG } from '../lib/constructs/backup-tag';
 import { synthDemoCharts } from './fixtures/demo-charts';
 import { DEMO_CONFIG, synthesizePlatform } from './fixtures/demo-platform';
@@ -31,7 +35,7 @@ const MUST_WATCH: Readonly<Record<string, readonly string[]>> = {
   'AWS::EFS::FileSystem': ['AWS/EFS:PercentIOLimit'],
   'AWS::DynamoDB::Table': ['AWS/DynamoDB:ReadThrottleEvents', 'AWS/DynamoDB:WriteThrottleEvents', 'AWS/DynamoDB:SystemErrors'],
   'AWS::EC2::NatGateway': ['AWS/NATGateway:ErrorPortAllocation', 'AWS/NATGateway:PacketsDropCount'],
-  'AWS::EKS::Cluster': ['AWS/EKS:scheduler_pending_pods_UNSCHEDULABLE'],
+  'AWS::EKS::Cluster': ['ContainerInsights:cluster_failed_node_count', 'AWS/EKS:scheduler_pending_pods_UNSCHEDULABLE'],
 };
 
 /** The logical id a dimension value points at (Ref, GetAtt, or the function behind a URL). */
@@ -114,6 +118,15 @@ describe('alarms', () => {
     const statement = key.Properties.KeyPolicy.Statement.find((s: Json) => s.Sid === 'AlertPublishers');
     expect(statement.Principal.Service).toEqual(expect.arrayContaining(['cloudwatch.amazonaws.com', 'events.amazonaws.com', 'budgets.amazonaws.com', 'backup.amazonaws.com']));
   });
+});
+
+test('the budget follows `npm run cost`: the configured estimate is within 5 % of today\'s', () => {
+  const estimate = estimateCost(assemblyStacks(new cxapi.CloudAssembly(platform.outdir)), loadPriceTable(REGION));
+  const { budget } = loadConfig(DEMO_CONFIG).platform.operations;
+  expect(Math.abs(budget.monthlyEstimateUsd - estimate.total) / estimate.total).toBeLessThan(0.05);
+  const ops = templates.get('Platform-Operations')!;
+  const limit = (Object.values(ops.Resources as Json).find((r: Json) => r.Type === 'AWS::Budgets::Budget') as Json).Properties.Budget.BudgetLimit.Amount;
+  expect(limit).toBe(Math.ceil(budget.monthlyEstimateUsd * (1 + budget.marginPercent / 100)));
 });
 
 describe('backups', () => {

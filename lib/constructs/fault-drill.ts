@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as fis from 'aws-cdk-lib/aws-fis';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -36,6 +36,17 @@ export interface FaultDrillProps {
   readonly stopAlarm: cloudwatch.IAlarm;
   /** What FIS needs to run the action, as narrow as the action allows. */
   readonly permissions: readonly iam.PolicyStatement[];
+  /**
+   * Why a permission's wildcard resource cannot be narrower, by that resource (cdk-nag IAM5).
+   * @default - no wildcard resources
+   */
+  readonly wildcards?: Readonly<Record<string, string>>;
+}
+
+/** A resource ARN as cdk-nag writes it in a finding: an unresolved partition shows as `<AWS::Partition>`. */
+function nagResource(stack: Stack, resource: string): string {
+  const partition = Token.isUnresolved(stack.partition) ? '<AWS::Partition>' : stack.partition;
+  return resource.replace(stack.partition, partition);
 }
 
 /**
@@ -53,6 +64,9 @@ export class FaultDrill extends Construct {
       description: `FIS: ${props.description}`.slice(0, 1000),
     });
     props.permissions.forEach((statement) => role.addToPolicy(statement));
+    for (const [resource, reason] of Object.entries(props.wildcards ?? {})) {
+      Validations.of(role).acknowledge({ id: `AwsSolutions::AwsSolutions-IAM5[Resource::${nagResource(stack, resource)}]`, reason });
+    }
     const target = props.target?.target;
     this.template = new fis.CfnExperimentTemplate(this, 'Template', {
       description: props.description.slice(0, 512),

@@ -33,6 +33,7 @@ export type AlarmSignal =
   | 'system-errors'
   | 'port-allocation'
   | 'dropped-packets'
+  | 'failed-nodes'
   | 'unschedulable-pods';
 
 /** DynamoDB operations the platform's handlers call: SystemErrors is only published per operation. */
@@ -143,6 +144,8 @@ export class OperatorAlarms extends Construct {
         }
         case 'AWS::EKS::Cluster':
           // AWS/EKS basic metrics (Kubernetes 1.28+): pods no node can take mean lost or unhealthy nodes.
+          // Container Insights (the cluster's amazon-cloudwatch-observability add-on): nodes not Ready.
+          this.watch(resource, 'failed-nodes', `${name} has nodes that are not Ready`, metric('ContainerInsights', 'cluster_failed_node_count', { ClusterName: resource.ref }, 'Maximum'), 1, { periods: 5 });
           this.watch(resource, 'unschedulable-pods', `${name} has pods no node can schedule`, metric('AWS/EKS', 'scheduler_pending_pods_UNSCHEDULABLE', { ClusterName: resource.ref }, 'Maximum'), 1, { periods: 15 });
           break;
       }

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -58,6 +58,10 @@ export class PlatformBackups extends Construct {
         deleteAfter: props.monthlyRetention,
       }),
     );
-    this.plan.addSelection('Tagged', { resources: [backup.BackupResource.fromTag(BACKUP_TAG.key, BACKUP_TAG.value)] });
+    const selection = this.plan.addSelection('Tagged', { resources: [backup.BackupResource.fromTag(BACKUP_TAG.key, BACKUP_TAG.value)] });
+    Validations.of(selection).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup]',
+      reason: "AWS Backup's documented service-role policy: it covers each resource type's snapshot calls as AWS Backup adds them.",
+    });
   }
 }
