@@ -2,15 +2,18 @@
  * Operating the platform: every stack gets the alarms its resources need and its stateful resources
  * join the backup plan; the game-day drills are declared next to what they break.
  */
-import { Stack, Tags } from 'aws-cdk-lib';
+import { Duration, Stack, Tags, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as efs from 'aws-cdk-lib/aws-efs';
+import * as eks from 'aws-cdk-lib/aws-eks';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { IConstruct } from 'constructs';
+import { ALERTMANAGER_SERVICE_ACCOUNT } from '../k8s/telemetry/alertmanager';
+import { TELEMETRY_NAMESPACE } from '../k8s/telemetry/telemetry-chart';
 import { AlertTopic } from './constructs/alert-topic';
 import { FaultDrill } from './constructs/fault-drill';
 import { OperatorAlarms } from './constructs/operator-alarms';
@@ -38,8 +41,37 @@ export function operatePlatform(platform: OperatedPlatform): void {
     selectForBackup(stack);
     alarms.set(stack, new OperatorAlarms(stack, 'OperatorAlarms', { topicArn: AlertTopic.arn(stack, topicName), certificateArns: platform.certificates.get(stack) }));
   }
+  alertmanagerIdentity(platform.cluster, platform.operations);
   defineCiDrills(platform.ci, alarms.get(platform.ci)!);
   defineClusterDrills(platform.cluster, alarms.get(platform.cluster)!);
+}
+
+/** The cluster's Alertmanager may publish to the alert topic, and to nothing else (EKS Pod Identity). */
+function alertmanagerIdentity(cluster: ClusterStack, operations: OperationsStack): void {
+  const role = new iam.Role(cluster, 'AlertmanagerRole', {
+    assumedBy: new iam.ServicePrincipal('pods.eks.amazonaws.com').withSessionTags(),
+    description: "Alertmanager in the cluster's telemetry namespace: publishes the cluster's alerts to the operators' topic",
+    maxSessionDuration: Duration.hours(1),
+  });
+  role.addToPolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [AlertTopic.arn(cluster, operations.alertTopicName)] }));
+  // The topic is encrypted: publishing needs its key, and only through SNS.
+  role.addToPolicy(
+    new iam.PolicyStatement({
+      actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+      resources: [operations.alerts.key.keyArn],
+      conditions: { StringEquals: { 'kms:ViaService': `sns.${cluster.region}.amazonaws.com` } },
+    }),
+  );
+  Validations.of(role).acknowledge({
+    id: 'AwsSolutions::AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+    reason: 'SNS asks for GenerateDataKey or GenerateDataKeyWithoutPlaintext; bound to one key and to calls through SNS.',
+  });
+  new eks.CfnPodIdentityAssociation(cluster, 'AlertmanagerPodIdentity', {
+    clusterName: cluster.platformCluster.cluster.clusterName,
+    namespace: TELEMETRY_NAMESPACE,
+    serviceAccount: ALERTMANAGER_SERVICE_ACCOUNT,
+    roleArn: role.roleArn,
+  });
 }
 
 /** EFS file systems and DynamoDB tables carry the backup plan's tag (EBS volumes get it from the StorageClass). */

@@ -3,6 +3,7 @@ import { App, Environment, Stack } from 'aws-cdk-lib';
 import * as cdk8s from 'cdk8s';
 import { definePlatformCharts } from '../k8s/platform-charts';
 import { deliveringPilots, productionNamespace, stagingNamespace } from './lifecycle/delivery-namespaces';
+import { alertTopicName } from './alert-topic-address';
 import { PlatformModel } from './config/load-config';
 import { ComponentSpec } from './config/schema';
 import { ArtefactTarget } from './constructs/artefact-access';
@@ -58,7 +59,7 @@ export function definePlatform(app: App, model: PlatformModel): PlatformStacks {
     ...common,
     description: `IIoT platform ${platform.name}: alert topic, backups, budget`,
     operations: platform.operations,
-    alertTopicName: `${platform.name}-operator-alerts`,
+    alertTopicName: alertTopicName(platform.name),
     costTag: { key: 'iiot-platform', value: platform.name },
   });
   const network = new NetworkStack(app, StackIds.network, {
