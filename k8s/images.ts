@@ -14,6 +14,8 @@ export const IMAGES = {
   keycloak: 'quay.io/keycloak/keycloak:24.0.5',
   postgres: 'postgres:16.4',
   prometheus: 'prom/prometheus:v2.53.2',
+  alertmanager: 'quay.io/prometheus/alertmanager:v0.28.1',
+  kubeStateMetrics: 'registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.17.0',
   kiali: 'quay.io/kiali/kiali:v1.89.0',
   jaeger: 'jaegertracing/all-in-one:1.60.0',
 } as const;

@@ -1,6 +1,7 @@
 /** All cdk8s charts of the platform, defined from the validated model, in the order they apply. */
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
+import { alertTopicArn } from '../lib/alert-topic-address';
 import { PlatformModel } from '../lib/config/load-config';
 import { deliveringPilots } from '../lib/lifecycle/delivery-namespaces';
 import { FIWARE_NAMESPACE, FiwareChart } from './fiware/fiware-chart';
@@ -52,7 +53,8 @@ export function definePlatformCharts(app: App, model: PlatformModel): Chart[] {
   // The policy before the routes: no moment where the API is routed but not guarded.
   const policy = new TenantPolicyChart(app, 'tenant-policy', { tenants: identity.tenants, publicPaths: publicPaths(routes), policyFile: TENANT_POLICY_FILE });
   const routing = new MeshRoutingChart(app, 'mesh-routing', { routes });
-  const telemetry = new TelemetryChart(app, 'telemetry');
+  const { environment } = model.platform;
+  const telemetry = new TelemetryChart(app, 'telemetry', { alerts: { topicArn: alertTopicArn(model.platform.name, environment), region: environment.region } });
 
   const pilots = [...namespaces.pilotNamespaces].map(
     ([pilot, namespace]) =>

@@ -1,7 +1,8 @@
 /** Wires the validated model to stacks: the shared platform stacks, then one set per pilot. */
-import { App, Environment } from 'aws-cdk-lib';
+import { App, Environment, Stack } from 'aws-cdk-lib';
 import * as cdk8s from 'cdk8s';
 import { definePlatformCharts } from '../k8s/platform-charts';
+import { alertTopicName } from './alert-topic-address';
 import { deliveringPilots } from './lifecycle/delivery-namespaces';
 import { PlatformModel } from './config/load-config';
 import { ComponentSpec } from './config/schema';
@@ -10,12 +11,15 @@ import { CiStack } from './stacks/ci-stack';
 import { ClusterStack } from './stacks/cluster-stack';
 import { EdgeStack } from './stacks/edge-stack';
 import { NetworkStack } from './stacks/network-stack';
+import { OperationsStack } from './stacks/operations-stack';
+import { operatePlatform } from './platform-operations';
 import { PilotEdgeStack } from './stacks/pilot-edge-stack';
 import { RegistryStack } from './stacks/registry-stack';
 
 export const PLATFORM_OWNER = 'platform';
 
 export interface PlatformStacks {
+  readonly operations: OperationsStack;
   readonly network: NetworkStack;
   readonly cluster: ClusterStack;
   readonly ci: CiStack;
@@ -28,6 +32,7 @@ export interface PlatformStacks {
 
 /** Stack ids (also the CloudFormation stack names): `Pilot-<name>-*` selects one pilot's stacks. */
 export const StackIds = {
+  operations: 'Platform-Operations',
   network: 'Platform-Network',
   cluster: 'Platform-Cluster',
   ci: 'Platform-Ci',
@@ -50,6 +55,13 @@ export function definePlatform(app: App, model: PlatformModel): PlatformStacks {
     ...pilots.map((p) => ({ owner: p.name, components: p.components })),
   ];
 
+  const operations = new OperationsStack(app, StackIds.operations, {
+    ...common,
+    description: `IIoT platform ${platform.name}: alert topic, backups, budget`,
+    operations: platform.operations,
+    alertTopicName: alertTopicName(platform.name),
+    costTag: { key: 'iiot-platform', value: platform.name },
+  });
   const network = new NetworkStack(app, StackIds.network, {
     ...common,
     description: `IIoT platform ${platform.name}: VPC with CI, CD and cluster planes`,
@@ -137,7 +149,18 @@ export function definePlatform(app: App, model: PlatformModel): PlatformStacks {
       })),
     ],
   });
-  return { network, cluster, ci, registries, edge, pilots: pilotStacks };
+  const pilotStackList = [...pilotStacks.values()].flatMap((p) => (p.edge ? [p.registries, p.edge] : [p.registries]));
+  operatePlatform({
+    operations,
+    stacks: [network, cluster, ci, registries, ...(edge ? [edge] : []), ...pilotStackList],
+    ci,
+    cluster,
+    certificates: new Map<Stack, string[]>([
+      [ci, [platform.ci.jenkins.certificateArn]],
+      [cluster, platform.cluster.ingressCertificateArn ? [platform.cluster.ingressCertificateArn] : []],
+    ]),
+  });
+  return { operations, network, cluster, ci, registries, edge, pilots: pilotStacks };
 }
 
 /** The prod artefacts other owners share with `pilot`, grouped by owner. */

@@ -19,11 +19,12 @@ describe('stack set', () => {
       'Platform-Cluster',
       'Platform-Edge',
       'Platform-Network',
+      'Platform-Operations',
       'Platform-Registries',
     ]);
   });
 
-  test.each(['Platform-Network', 'Platform-Cluster', 'Platform-Ci', 'Platform-Registries', 'Platform-Edge', 'Pilot-acme-Registries', 'Pilot-bravo-Registries', 'Pilot-acme-Edge', 'Pilot-bravo-Edge'])('%s matches its snapshot', (id) => {
+  test.each(['Platform-Operations', 'Platform-Network', 'Platform-Cluster', 'Platform-Ci', 'Platform-Registries', 'Platform-Edge', 'Pilot-acme-Registries', 'Pilot-bravo-Registries', 'Pilot-acme-Edge', 'Pilot-bravo-Edge'])('%s matches its snapshot', (id) => {
     expect(normalized(template(id))).toMatchSnapshot();
   });
 

@@ -1,6 +1,7 @@
 import { Chart, ChartProps } from 'cdk8s';
 import { StorageClass } from 'kubernetes-models/storage.k8s.io/v1';
 import { Construct } from 'constructs';
+import { BACKUP_TAG } from '../../lib/constructs/backup-tag';
 import { addKubeObject } from '../kube-object';
 import { DEFAULT_STORAGE_CLASS } from '../workload/platform-service';
 
@@ -17,7 +18,8 @@ export class DefaultStorageClassChart extends Chart {
       new StorageClass({
         metadata: { name: DEFAULT_STORAGE_CLASS, annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } },
         provisioner: 'ebs.csi.aws.com',
-        parameters: { type: 'gp3', encrypted: 'true' },
+        // The EBS CSI driver tags every volume it creates with this, which puts it in the backup plan.
+        parameters: { type: 'gp3', encrypted: 'true', tagSpecification_1: `${BACKUP_TAG.key}=${BACKUP_TAG.value}` },
         reclaimPolicy: 'Retain',
         volumeBindingMode: 'WaitForFirstConsumer',
         allowVolumeExpansion: true,

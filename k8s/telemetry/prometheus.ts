@@ -5,6 +5,7 @@ import { stringify } from 'yaml';
 import { IMAGES } from '../images';
 import { httpProbe, resources } from '../workload/hardened-container';
 import { PlatformService } from '../workload/platform-service';
+import { AlertingRule } from './alerting-rules';
 import { ClusterReader } from './cluster-reader';
 
 export interface PrometheusProps {
@@ -12,7 +13,11 @@ export interface PrometheusProps {
   readonly retention?: Duration;
   /** @default 20 GiB */
   readonly storageSize?: Size;
+  /** Where alerts go (host:port of Alertmanager) and kube-state-metrics' host:port, both scraped and evaluated. */
+  readonly alerting: { readonly alertmanager: string; readonly kubeStateMetrics: string; readonly rules: readonly AlertingRule[] };
 }
+
+const RULES_DIR = '/etc/prometheus/rules';
 
 const POD_ANNOTATION = (name: string) => `__meta_kubernetes_pod_annotation_prometheus_io_${name}`;
 
@@ -20,7 +25,7 @@ const POD_ANNOTATION = (name: string) => `__meta_kubernetes_pod_annotation_prome
  * The scrape jobs: the sidecars' merged metrics (Istio sets the prometheus.io annotations), Envoy's
  * own stats, istiod, and the kubelets' cAdvisor (CPU, memory, network per container) via the API server.
  */
-function scrapeConfig() {
+function scrapeConfig(alerting: PrometheusProps['alerting']) {
   const inCluster = {
     scheme: 'https',
     tls_config: { ca_file: '/var/run/secrets/kubernetes.io/serviceaccount/ca.crt' },
@@ -33,7 +38,21 @@ function scrapeConfig() {
   ];
   return {
     global: { scrape_interval: '30s', evaluation_interval: '30s' },
+    rule_files: [`${RULES_DIR}/*.yml`],
+    alerting: { alertmanagers: [{ static_configs: [{ targets: [alerting.alertmanager] }] }] },
     scrape_configs: [
+      { job_name: 'kube-state-metrics', static_configs: [{ targets: [alerting.kubeStateMetrics] }] },
+      { job_name: 'alertmanager', static_configs: [{ targets: [alerting.alertmanager] }] },
+      {
+        // The kubelets' own metrics (volume usage per claim), through the API server like cAdvisor's.
+        job_name: 'kubelet',
+        ...inCluster,
+        kubernetes_sd_configs: [{ role: 'node' }],
+        relabel_configs: [
+          { target_label: '__address__', replacement: 'kubernetes.default.svc:443' },
+          { source_labels: ['__meta_kubernetes_node_name'], regex: '(.+)', target_label: '__metrics_path__', replacement: '/api/v1/nodes/$1/proxy/metrics' },
+        ],
+      },
       {
         job_name: 'kubernetes-pods',
         kubernetes_sd_configs: [{ role: 'pod' }],
@@ -80,7 +99,7 @@ function scrapeConfig() {
 export class Prometheus extends PlatformService {
   public static readonly PORT = 9090;
 
-  constructor(scope: Construct, id: string, props: PrometheusProps = {}) {
+  constructor(scope: Construct, id: string, props: PrometheusProps) {
     const reader = new ClusterReader(scope, `${id}Reader`, {
       name: 'prometheus',
       rules: [
@@ -89,7 +108,11 @@ export class Prometheus extends PlatformService {
         { nonResourceURLs: ['/metrics'], verbs: ['get'] },
       ],
     });
-    const config = new kplus.ConfigMap(scope, `${id}Config`, { metadata: { name: 'prometheus-config' }, data: { 'prometheus.yml': stringify(scrapeConfig()) } });
+    const config = new kplus.ConfigMap(scope, `${id}Config`, { metadata: { name: 'prometheus-config' }, data: { 'prometheus.yml': stringify(scrapeConfig(props.alerting)) } });
+    const rules = new kplus.ConfigMap(scope, `${id}Rules`, {
+      metadata: { name: 'prometheus-rules' },
+      data: { 'platform.yml': stringify({ groups: [{ name: 'platform', rules: props.alerting.rules }] }) },
+    });
     const retentionDays = (props.retention ?? Duration.days(15)).toDays();
     super(scope, id, {
       name: 'prometheus',
@@ -105,7 +128,10 @@ export class Prometheus extends PlatformService {
         readiness: httpProbe('/-/ready', Prometheus.PORT),
         liveness: httpProbe('/-/healthy', Prometheus.PORT),
       },
-      configMounts: [{ path: '/etc/prometheus', configMap: config }],
+      configMounts: [
+        { path: '/etc/prometheus', configMap: config },
+        { path: RULES_DIR, configMap: rules },
+      ],
       storage: { mountPath: '/prometheus', size: props.storageSize ?? Size.gibibytes(20) },
     });
   }

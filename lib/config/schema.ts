@@ -589,6 +589,33 @@ const PlatformEdgeSchema = strictObject({
 });
 // ------------------------------------------ end edge ------------------------------------------
 
+const EmailAddress = z.string().regex(/^[^\s@]+@[^\s@]+\.[a-z]{2,}$/i, { error: 'must be an e-mail address such as ops@example.com' });
+const HttpsUrl = z.string().regex(/^https:\/\/[^\s/]+\/\S*$/, { error: 'must be an https:// URL such as https://hooks.example.com/alerts' });
+
+const OperationsSchema = strictObject({
+  /** Who the alert topic reaches: every alarm and cluster alert goes to all of them. */
+  alerts: strictObject({
+    /** E-mail subscribers (each confirms the subscription once). */
+    emails: z.array(EmailAddress).default([]),
+    /** Chat webhooks (SNS https subscriptions, e.g. a Slack or Teams workflow URL). */
+    webhooks: z.array(HttpsUrl).default([]),
+  }).refine((a) => a.emails.length + a.webhooks.length > 0, { error: 'list at least one e-mail or webhook: an alarm nobody receives is no alarm' }),
+  backups: strictObject({
+    /** Days a daily backup is kept. */
+    retentionDays: z.int().min(7).max(36500).default(35),
+    /** Months a monthly backup is kept (long-term copies beyond point-in-time recovery). */
+    monthlyRetentionMonths: z.int().min(1).max(1200).default(12),
+    /** Vault lock (compliance): nobody, not even an administrator, deletes recovery points before their retention ends. */
+    vaultLock: z.boolean().default(false),
+  }).prefault({}),
+  budget: strictObject({
+    /** The monthly cost `npm run cost` estimates for this config, in USD (copy it from its output). */
+    monthlyEstimateUsd: z.number().min(1).max(10_000_000),
+    /** Margin over the estimate before the budget alerts, in percent. */
+    marginPercent: z.int().min(0).max(500).default(20),
+  }),
+});
+
 export const PlatformFileSchema = strictObject({
   /** Platform name, used in tags. */
   name: resourceName('a platform name', 24),
@@ -605,6 +632,8 @@ export const PlatformFileSchema = strictObject({
   developers: z.array(PrincipalArn).default([]),
   /** The platform's own components; their registries live under `platform/`. */
   components: ComponentList,
+  /** Alert subscribers, backup retention and the monthly budget. */
+  operations: OperationsSchema,
 }).superRefine((platform, ctx) => {
   const { environment: env, network } = platform;
   env.availabilityZones.forEach((az, i) => {
@@ -783,6 +812,7 @@ export function fiwareServiceOf(pilot: Pick<PilotFile, 'name' | 'fiwareService'>
 
 export type ComponentSpec = z.infer<typeof ComponentSchema>;
 export type PlatformSpec = z.infer<typeof PlatformFileSchema>;
+export type OperationsSpec = z.infer<typeof OperationsSchema>;
 export type GitOpsSpec = z.infer<typeof GitOpsSchema>;
 export type PilotFile = z.infer<typeof PilotFileSchema>;
 export type ArchitectureName = z.infer<typeof Architecture>;

@@ -7,9 +7,9 @@ const demo = synthDemoCharts();
 const telemetry = demo.objects('telemetry');
 const find = (kind: string, name: string) => telemetry.find((o) => o.kind === kind && o.metadata.name === name)!;
 
-test('Prometheus scrapes the sidecars, Envoy, istiod and cAdvisor, with read-only cluster access', () => {
+test('Prometheus scrapes the sidecars, Envoy, istiod, cAdvisor, the kubelets, kube-state-metrics and Alertmanager, with read-only cluster access', () => {
   const config = parse(find('ConfigMap', 'prometheus-config').data['prometheus.yml']);
-  expect(config.scrape_configs.map((j: { job_name: string }) => j.job_name)).toEqual(['kubernetes-pods', 'envoy-stats', 'istiod', 'kubernetes-cadvisor']);
+  expect(config.scrape_configs.map((j: { job_name: string }) => j.job_name)).toEqual(['kube-state-metrics', 'alertmanager', 'kubelet', 'kubernetes-pods', 'envoy-stats', 'istiod', 'kubernetes-cadvisor']);
   const role = find('ClusterRole', 'iiot-prometheus-reader');
   for (const rule of role.rules) expect(rule.verbs.every((v: string) => ['get', 'list', 'watch'].includes(v))).toBe(true);
   expect(find('StatefulSet', 'prometheus').spec.template.spec.serviceAccountName).toBe('prometheus');
@@ -39,9 +39,11 @@ test('tracing is on mesh-wide with the Jaeger provider the cluster stack registe
 test('the telemetry tools stay out of the mesh (they read plaintext metric and span ports)', () => {
   const workloads = telemetry.filter((o) => ['Deployment', 'StatefulSet'].includes(o.kind));
   expect(workloads.map((w) => [w.metadata.name, w.spec.template.metadata.labels['sidecar.istio.io/inject']]).sort()).toEqual([
+    ['alertmanager', 'false'],
     ['grafana', 'false'],
     ['jaeger', 'false'],
     ['kiali', 'false'],
+    ['kube-state-metrics', 'false'],
     ['prometheus', 'false'],
   ]);
 });

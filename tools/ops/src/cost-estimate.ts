@@ -103,6 +103,11 @@ const PRICERS: Readonly<Record<string, Pricer>> = {
     return { monthly: count * hourly * p.hoursPerMonth, basis: `${count} Fargate task(s), ${vcpu} vCPU / ${gb} GB ${arm ? 'ARM64' : 'X86_64'}` };
   },
   'AWS::EFS::FileSystem': (_r, _t, p) => ({ monthly: p.assumptions.efsGb * p.unitPrices.efsStandardGbMonth, basis: `${p.assumptions.efsGb} GB standard (assumed)` }),
+  'AWS::CloudWatch::Alarm': (r, _t, p) => {
+    const metrics = (r.Properties?.Metrics as { MetricStat?: unknown }[] | undefined)?.filter((m) => m.MetricStat).length ?? 1;
+    return { monthly: metrics * p.unitPrices.alarmMetricMonth, basis: `${metrics} metric(s), standard resolution` };
+  },
+  'AWS::Backup::BackupVault': (_r, _t, p) => ({ monthly: p.assumptions.backupGb * p.unitPrices.backupGbMonth, basis: `${p.assumptions.backupGb} GB of recovery points (assumed)` }),
   'AWS::KMS::Key': (_r, _t, p) => ({ monthly: p.unitPrices.kmsKeyMonth, basis: 'key, requests not included' }),
   'AWS::SecretsManager::Secret': (_r, _t, p) => ({ monthly: p.unitPrices.secretMonth, basis: 'secret, API calls not included' }),
   'AWS::Logs::LogGroup': (_r, _t, p) => {

@@ -30,6 +30,10 @@ export interface PriceTable {
     readonly ecrStorageGbMonth: number;
     readonly s3StandardGbMonth: number;
     readonly ebsGp3GbMonth: number;
+    /** A standard-resolution alarm, per metric it evaluates. */
+    readonly alarmMetricMonth: number;
+    /** AWS Backup warm storage (EBS snapshots, EFS, DynamoDB), per GB-month. */
+    readonly backupGbMonth: number;
   };
   /** On-demand Linux price per hour, by instance type. */
   readonly instances: Readonly<Record<string, number>>;
@@ -45,6 +49,8 @@ export interface PriceTable {
     readonly loadBalancerCapacityUnits: number;
     /** Root volume of a node group without a launch template that sets one. */
     readonly defaultNodeVolumeGb: number;
+    /** Data held in the backup vault. */
+    readonly backupGb: number;
   };
   /** Types that cost nothing while the platform idles, with why; `Prefix::*` matches a namespace. */
   readonly zeroWhenIdle: Readonly<Record<string, string>>;

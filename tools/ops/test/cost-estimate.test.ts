@@ -29,6 +29,8 @@ const prices: PriceTable = {
     ecrStorageGbMonth: 0.1,
     s3StandardGbMonth: 0.02,
     ebsGp3GbMonth: 0.1,
+    alarmMetricMonth: 0.1,
+    backupGbMonth: 0.05,
   },
   instances: { 'm.big': 0.2, 'c.big': 0.1 },
   assumptions: {
@@ -41,6 +43,7 @@ const prices: PriceTable = {
     s3BucketGb: 5,
     loadBalancerCapacityUnits: 1,
     defaultNodeVolumeGb: 20,
+    backupGb: 100,
   },
   zeroWhenIdle: { 'AWS::IAM::Role': 'free', 'AWS::EC2::LaunchTemplate': 'free', 'Custom::*': 'deploy time only' },
 };
