@@ -4,7 +4,9 @@ import * as path from 'path';
 import { EXT_AUTHZ_EXTENSION_PROVIDER, EXT_AUTHZ_PROVIDER_NAME } from '../../k8s/security/ext-authz';
 import { tenantPolicyData } from '../../k8s/security/tenant-policy-data';
 import { TENANT_POLICY_FILE } from '../../k8s/platform-charts';
+import { IMAGES } from '../../k8s/images';
 import { synthDemoCharts } from '../fixtures/demo-charts';
+import { ENGINE_OPA_VERSION, RegoModuleText, RegoTestOutcomes, runRegoTests, shimModules, stopOpaEngine, testRuleNames } from './opa-engine';
 
 const demo = synthDemoCharts();
 const policyChart = demo.objects('tenant-policy');
@@ -89,25 +91,132 @@ describe('the Rego policy shipped to OPA', () => {
         'test_unknown_tenant_is_denied',
         'test_empty_tenant_claim_is_denied',
         'test_open_paths_need_no_token',
+        'test_token_signed_by_another_realms_key_is_denied',
+        'test_audience_array_with_fiware_is_allowed',
+        'test_audience_array_without_fiware_is_denied',
+        'test_jwks_with_an_encryption_key_is_used_for_signatures',
+        'test_jwks_with_several_keys_still_refuses_a_foreign_key',
+        'test_query_string_on_a_public_path_is_allowed',
+        'test_token_without_iss_is_denied',
       ]),
     );
   });
 
-  // No OPA binary, OPA wasm build or Rego interpreter is installable on the development machine, and
-  // imitating the policy in JavaScript would test the imitation, not the policy. So the Rego tests
-  // run for real wherever `opa` is on the PATH (the CI image) and are reported as skipped elsewhere.
-  const hasOpa = (() => {
-    try {
-      execFileSync('opa', ['version'], { stdio: 'ignore' });
-      return true;
-    } catch {
-      return false;
-    }
-  })();
-  const withOpa = hasOpa ? test : test.skip;
-  withOpa('passes `opa test` (policy/*_test.rego)', () => {
+  test('passes `opa test` with an `opa` binary too, where one is on the PATH (none on the development machine and CI)', () => {
+    if (!hasOpa) return;
     const out = execFileSync('opa', ['test', '-v', POLICY_DIR], { encoding: 'utf8' });
     expect(out).toMatch(/PASS: \d+\/\d+/);
+  });
+});
+
+const hasOpa = (() => {
+  try {
+    execFileSync('opa', ['version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+const policyModule = (source: string): RegoModuleText => ({ file: 'tenant.rego', source });
+const testModule: RegoModuleText = { file: 'tenant_test.rego', source: fs.readFileSync(path.join(POLICY_DIR, 'tenant_test.rego'), 'utf8') };
+const runWith = (policy: string) => runRegoTests([policyModule(policy), testModule]);
+afterAll(stopOpaEngine);
+
+// The policy's own tests, run on OPA ${ENGINE_OPA_VERSION} in-process (test/k8s/opa-engine.ts says how and
+// what the shim changes); the deployed image runs a newer OPA (k8s/images.ts).
+describe(`the policy tests (tenant_test.rego) on OPA ${ENGINE_OPA_VERSION}, deployed: ${IMAGES.opa}`, () => {
+  let outcomes: RegoTestOutcomes;
+  beforeAll(async () => {
+    outcomes = await runWith(fs.readFileSync(TENANT_POLICY_FILE, 'utf8'));
+  });
+  test.each(testRuleNames([testModule]))('%s', (name) => {
+    expect(outcomes[name]).toBe('pass');
+  });
+});
+
+/**
+ * Each check of the policy, removed from its text: the tests that cover it must then fail, so they
+ * test the policy and not themselves. (`test_audience_array_without_fiware_is_denied` has no entry:
+ * with the audience constraint removed OPA still refuses a token that carries `aud`.)
+ */
+const MUTATIONS: { removed: string; from: string | RegExp; to: string; failing: string[] }[] = [
+  {
+    removed: 'keys bound to the requested tenant\'s realm (any tenant\'s keys accepted)',
+    from: 'jwks(tenant.jwks_uri)',
+    to: 'jwks(data.tenant_policy.tenants[_].jwks_uri)',
+    failing: ['test_token_signed_by_another_realms_key_is_denied'],
+  },
+  {
+    removed: 'the audience constraint',
+    from: '\t\t"aud": tenant.audience,\n',
+    to: '',
+    failing: ['test_audience_array_with_fiware_is_allowed', 'test_token_without_aud_is_denied'],
+  },
+  {
+    removed: 'verification against the whole published key set (first key only)',
+    from: '"cert": jwks(tenant.jwks_uri)',
+    to: '"cert": json.marshal(json.unmarshal(jwks(tenant.jwks_uri)).keys[0])',
+    failing: ['test_jwks_with_an_encryption_key_is_used_for_signatures'],
+  },
+  {
+    removed: 'the signature check',
+    from: /\[valid, _, claims\] := io\.jwt\.decode_verify\(bearer_token, \{[^}]*\}\)/,
+    to: '[_, claims, _] := io.jwt.decode(bearer_token)\n\tvalid := true',
+    failing: [
+      'test_jwks_with_several_keys_still_refuses_a_foreign_key',
+      'test_token_signed_by_another_realms_key_is_denied',
+      'test_bad_signature_is_denied',
+      'test_tampered_payload_is_denied',
+    ],
+  },
+  {
+    removed: 'the query string cut off before the public-path match',
+    from: 'path := split(request.path, "?")[0]',
+    to: 'path := request.path',
+    failing: ['test_query_string_on_a_public_path_is_allowed'],
+  },
+  {
+    removed: 'the issuer required (decode_verify compares `iss` only when present)',
+    from: '\tclaims.iss == tenant.issuer\n',
+    to: '',
+    failing: ['test_token_without_iss_is_denied'],
+  },
+  { removed: '`exp` required', from: '\tis_number(claims.exp)\n', to: '', failing: ['test_token_without_exp_is_denied'] },
+  {
+    removed: 'the tenant claim equal to the header',
+    from: '\tclaims.tenant == requested_tenant\n',
+    to: '',
+    // (test_tenant_mismatch_is_denied still denies: bravo's realm keys do not verify acme's token.)
+    failing: ['test_token_of_another_tenant_with_own_header_is_denied'],
+  },
+];
+
+describe('each check, removed from the policy, fails the tests that cover it', () => {
+  const policy = fs.readFileSync(TENANT_POLICY_FILE, 'utf8');
+  test.each(MUTATIONS)('without $removed', async ({ from, to, failing }) => {
+    const mutated = policy.replace(from, to);
+    expect(mutated).not.toBe(policy);
+    const outcomes = await runWith(mutated);
+    const failed = Object.keys(outcomes).filter((t) => outcomes[t] === 'fail');
+    expect(failed).toEqual(expect.arrayContaining(failing));
+  });
+});
+
+describe('the engine shim', () => {
+  const suite = (source: string): RegoModuleText => ({ file: 'suite.rego', source: `package suite_test\n\nimport rego.v1\n\n${source}` });
+
+  test('reports a true rule as passed and a false, undefined or erroring one as failed', async () => {
+    const outcomes = await runRegoTests([
+      suite('test_true if 1 == 1\n\ntest_false if 1 == 2\n\ntest_undefined if input.nothing\n\ntest_error if to_number("x") == 1\n'),
+    ]);
+    expect(outcomes).toEqual({ test_true: 'pass', test_false: 'fail', test_undefined: 'fail', test_error: 'fail' });
+  });
+
+  test('refuses modules that define the same name, and Rego that does not compile', async () => {
+    const other: RegoModuleText = { file: 'other.rego', source: 'package other\n\nimport rego.v1\n\nx := 1\n' };
+    expect(() => shimModules([suite('x := 2\n\ntest_x if x == 2\n'), other])).toThrow(/other.rego and suite.rego both define `x`/);
+    await expect(runRegoTests([suite('test_broken if {\n')])).rejects.toThrow(/OPA 0\.47\.0 refused the Rego/);
   });
 });
 

@@ -53,7 +53,8 @@ bearer_token := token if {
 }
 
 # The token's claims when its signature, algorithm, issuer, audience and validity period check out.
-# decode_verify accepts a token without `exp`; this policy does not.
+# decode_verify accepts a token without `exp` or without `iss` (it compares `iss` only when present);
+# this policy does not.
 verified_claims(tenant) := claims if {
 	[valid, _, claims] := io.jwt.decode_verify(bearer_token, {
 		"cert": jwks(tenant.jwks_uri),
@@ -62,6 +63,7 @@ verified_claims(tenant) := claims if {
 		"aud": tenant.audience,
 	})
 	valid
+	claims.iss == tenant.issuer
 	is_number(claims.exp)
 }
 
