@@ -15,7 +15,8 @@ import { INGRESS_GATEWAY } from './mesh/ingress-gateway';
 import { MeshRoutingChart } from './mesh/mesh-routing-chart';
 import { PlatformNamespacesChart } from './mesh/platform-namespaces-chart';
 import { DefaultStorageClassChart } from './storage/default-storage-class-chart';
-import { OPA_NAMESPACE } from './security/ext-authz';
+import { OPA_NAMESPACE, OPA_SERVICE } from './security/ext-authz';
+import { platformPeer } from './workload/platform-service';
 import { TenantPolicyChart } from './security/tenant-policy-chart';
 import { Jaeger } from './telemetry/jaeger';
 import { TELEMETRY_NAMESPACE, TelemetryChart } from './telemetry/telemetry-chart';
@@ -35,13 +36,17 @@ export function definePlatformCharts(app: App, model: PlatformModel): Chart[] {
     stagingFor: deliveringPilots(model),
   });
   const hostname = model.platform.cluster.ingressHostname;
+  // Defined first (applied later): every namespace's sidecars reach its collector and its scraper.
+  const telemetry = new TelemetryChart(app, 'telemetry');
+  const mesh = { metricsScraper: telemetry.prometheus.endpoint, traceCollector: { ...telemetry.jaeger.endpoint, ports: [Jaeger.ZIPKIN_PORT] } };
   // One Keycloak realm per pilot, named after it; its tokens carry the pilot's FIWARE tenant.
   const identity = new IdentityChart(app, 'identity', {
     pilots: model.pilots,
-    callerNamespaces: [OPA_NAMESPACE, INGRESS_GATEWAY.namespace],
+    keyReaders: [platformPeer(OPA_NAMESPACE, OPA_SERVICE.name)],
+    mesh,
     publicUrl: hostname ? `https://${hostname}${KEYCLOAK_PATH}` : undefined,
   });
-  const fiware = new FiwareChart(app, 'fiware', { tenants: model.pilots.map((p) => p.fiwareService) });
+  const fiware = new FiwareChart(app, 'fiware', { tenants: model.pilots.map((p) => p.fiwareService), mesh });
   const routes: ApiRoute[] = [
     { prefix: '/orion', host: fiware.orion.host, port: Orion.PORT, publicPaths: ['/version'] },
     { prefix: '/iota-north', host: fiware.iotAgent.host, port: IotAgentUl.NORTH_PORT, publicPaths: ['/iot/about'] },
@@ -50,9 +55,8 @@ export function definePlatformCharts(app: App, model: PlatformModel): Chart[] {
     { prefix: KEYCLOAK_PATH, host: identity.keycloak.host, port: KEYCLOAK_PORT, rewrite: false, publicPaths: 'all' },
   ];
   // The policy before the routes: no moment where the API is routed but not guarded.
-  const policy = new TenantPolicyChart(app, 'tenant-policy', { tenants: identity.tenants, publicPaths: publicPaths(routes), policyFile: TENANT_POLICY_FILE });
+  const policy = new TenantPolicyChart(app, 'tenant-policy', { tenants: identity.tenants, publicPaths: publicPaths(routes), policyFile: TENANT_POLICY_FILE, keyServer: { peer: identity.keycloak.peer, port: KEYCLOAK_PORT }, mesh });
   const routing = new MeshRoutingChart(app, 'mesh-routing', { routes });
-  const telemetry = new TelemetryChart(app, 'telemetry');
 
   const pilots = [...namespaces.pilotNamespaces].map(
     ([pilot, namespace]) =>
@@ -61,10 +65,8 @@ export function definePlatformCharts(app: App, model: PlatformModel): Chart[] {
         platformServices: [
           // FIWARE and Keycloak only through the gateway, where the tenant policy applies.
           { namespace: INGRESS_GATEWAY.namespace, podLabels: INGRESS_GATEWAY.selector, ports: INGRESS_GATEWAY.containerPorts },
-          // The sidecars' spans.
-          { ...telemetry.jaeger.endpoint, ports: [Jaeger.ZIPKIN_PORT] },
         ],
-        metricsScraper: telemetry.prometheus.endpoint,
+        ...mesh,
       }),
   );
   // Last: pilots' workloads arrive once their namespaces are guarded.

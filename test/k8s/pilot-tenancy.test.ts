@@ -33,25 +33,6 @@ describe.each(['acme', 'bravo'])('pilot %s', (pilot) => {
   test('denies all traffic by default', () => {
     expect(policies['default-deny']).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
   });
-
-  test('allows DNS, istiod, the ingress gateway both ways, spans to Jaeger, and Prometheus scraping the sidecars', () => {
-    const peer = (ns: string, labels: object) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } }, podSelector: { matchLabels: labels } });
-    expect(policies['allow-dns'].egress).toEqual([
-      { to: [peer('kube-system', { 'k8s-app': 'kube-dns' })], ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }] },
-    ]);
-    expect(policies['allow-istiod'].egress).toEqual([{ to: [peer('istio-system', { app: 'istiod' })], ports: [{ protocol: 'TCP', port: 15012 }] }]);
-    expect(policies['allow-ingress-gateway'].ingress).toEqual([{ from: [peer('istio-system', { istio: 'ingressgateway' })] }]);
-    expect(policies['allow-platform-services'].egress).toEqual([
-      { to: [peer('istio-system', { istio: 'ingressgateway' })], ports: [{ protocol: 'TCP', port: 80 }] },
-      { to: [peer('telemetry', { app: 'jaeger' })], ports: [{ protocol: 'TCP', port: 9411 }] },
-    ]);
-    expect(policies['allow-metrics-scraping'].ingress[0].from).toEqual([peer('telemetry', { app: 'prometheus' })]);
-  });
 });
 
-test('FIWARE and OPA accept calls only from their own namespace and the gateway, so pilots cannot bypass the tenant policy', () => {
-  const callers = (chart: string) => demo.objects(chart).find((o) => o.kind === 'AuthorizationPolicy' && o.metadata.name === 'allowed-callers')!;
-  expect(callers('fiware').spec).toEqual({ action: 'ALLOW', rules: [{ from: [{ source: { namespaces: ['fiware', 'istio-system'] } }] }] });
-  expect(callers('tenant-policy').metadata.namespace).toBe('authz');
-  expect(callers('tenant-policy').spec.rules).toEqual([{ from: [{ source: { namespaces: ['istio-system'] } }] }]);
-});
+// What these policies allow and deny, against the rendered FIWARE, identity and OPA policies: tenancy-matrix.test.ts.
