@@ -98,7 +98,7 @@ export class NetworkPolicies {
 
   private side(type: 'Ingress' | 'Egress', pod: Pod, peer: Pod, port: number, protocol: string): boolean {
     const selecting = this.policies.filter((p) => {
-      const types = p.spec.policyTypes ?? (p.spec.egress ? ['Ingress', 'Egress'] : ['Ingress']);
+      const types = p.spec.policyTypes ?? ((p.spec.egress ?? []).length > 0 ? ['Ingress', 'Egress'] : ['Ingress']);
       return p.metadata.namespace === pod.namespace && selectorMatches(p.spec.podSelector, pod.labels) && types.includes(type);
     });
     if (selecting.length === 0) return true;
