@@ -48,11 +48,21 @@ export function definePlatformCharts(app: App, model: PlatformModel): Chart[] {
   });
   const fiware = new FiwareChart(app, 'fiware', { tenants: model.pilots.map((p) => p.fiwareService), mesh });
   const routes: ApiRoute[] = [
-    { prefix: '/orion', host: fiware.orion.host, port: Orion.PORT, publicPaths: ['/version'] },
-    { prefix: '/iota-north', host: fiware.iotAgent.host, port: IotAgentUl.NORTH_PORT, publicPaths: ['/iot/about'] },
-    { prefix: '/iota-south', host: fiware.iotAgent.host, port: IotAgentUl.SOUTH_PORT },
-    { prefix: '/quantumleap', host: fiware.quantumLeap.host, port: QuantumLeap.PORT, publicPaths: ['/version'] },
-    { prefix: KEYCLOAK_PATH, host: identity.keycloak.host, port: KEYCLOAK_PORT, rewrite: false, publicPaths: 'all' },
+    // Only the tenant APIs are routed: no admin, log-level, statistics, metrics or health endpoint.
+    { prefix: '/orion', host: fiware.orion.host, port: Orion.PORT, paths: ['/v2/', '/version'], publicPaths: ['/version'] },
+    { prefix: '/iota-north', host: fiware.iotAgent.host, port: IotAgentUl.NORTH_PORT, paths: ['/iot/'], publicPaths: ['/iot/about'] },
+    { prefix: '/iota-south', host: fiware.iotAgent.host, port: IotAgentUl.SOUTH_PORT, paths: [IotAgentUl.SOUTH_RESOURCE] },
+    { prefix: '/quantumleap', host: fiware.quantumLeap.host, port: QuantumLeap.PORT, paths: ['/v2/', '/version'], publicPaths: ['/version'] },
+    // Keycloak's end-user endpoints of the pilots' realms and the login pages' static resources: not
+    // the admin console or API, the `master` realm, metrics or health.
+    {
+      prefix: KEYCLOAK_PATH,
+      host: identity.keycloak.host,
+      port: KEYCLOAK_PORT,
+      rewrite: false,
+      paths: [...model.pilots.map((p) => `/realms/${p.name}/`), '/resources/'],
+      publicPaths: 'all',
+    },
   ];
   // The policy before the routes: no moment where the API is routed but not guarded.
   const policy = new TenantPolicyChart(app, 'tenant-policy', { tenants: identity.tenants, publicPaths: publicPaths(routes), policyFile: TENANT_POLICY_FILE, keyServer: { peer: identity.keycloak.peer, port: KEYCLOAK_PORT }, mesh });

@@ -35,8 +35,8 @@ describe('the policy data generated from the config', () => {
   });
 
   test('opens only the version/about endpoints and Keycloak', () => {
-    expect(data.tenant_policy.open_paths.sort()).toEqual(['/auth', '/iota-north/iot/about', '/orion/version', '/quantumleap/version']);
-    expect(data.tenant_policy.open_prefixes).toEqual(['/auth/']);
+    expect(data.tenant_policy.open_paths.sort()).toEqual(['/iota-north/iot/about', '/orion/version', '/quantumleap/version']);
+    expect(data.tenant_policy.open_prefixes).toEqual(['/auth/realms/acme/', '/auth/realms/bravo/', '/auth/resources/']);
   });
 
   test('refuses duplicate tenants, tenants without issuer or keys, and no tenants at all', () => {
@@ -241,7 +241,7 @@ describe('at the ingress gateway', () => {
       selector: { matchLabels: { istio: 'ingressgateway' } },
       action: 'CUSTOM',
       provider: { name: EXT_AUTHZ_PROVIDER_NAME },
-      rules: [{ to: [{ operation: { notPaths: ['/orion/version', '/iota-north/iot/about', '/quantumleap/version', '/auth', '/auth/*'] } }] }],
+      rules: [{ to: [{ operation: { notPaths: ['/orion/version', '/iota-north/iot/about', '/quantumleap/version', '/auth/realms/acme/*', '/auth/realms/bravo/*', '/auth/resources/*'] } }] }],
     });
   });
 
