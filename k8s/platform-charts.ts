@@ -65,7 +65,9 @@ export function definePlatformCharts(app: App, model: PlatformModel): Chart[] {
     },
   ];
   // The policy before the routes: no moment where the API is routed but not guarded.
-  const policy = new TenantPolicyChart(app, 'tenant-policy', { tenants: identity.tenants, publicPaths: publicPaths(routes), policyFile: TENANT_POLICY_FILE, keyServer: { peer: identity.keycloak.peer, port: KEYCLOAK_PORT }, mesh });
+  const policy = new TenantPolicyChart(app, 'tenant-policy', { tenants: identity.tenants, publicPaths: publicPaths(routes),
+    devices: { measurePaths: [`/iota-south${IotAgentUl.SOUTH_RESOURCE}`], provisioningPrefix: '/iota-north/' },
+    policyFile: TENANT_POLICY_FILE, keyServer: { peer: identity.keycloak.peer, port: KEYCLOAK_PORT }, mesh });
   const routing = new MeshRoutingChart(app, 'mesh-routing', { routes });
 
   const pilots = [...namespaces.pilotNamespaces].map(

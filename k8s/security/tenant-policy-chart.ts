@@ -9,13 +9,15 @@ import { OPA_NAMESPACE, OPA_SERVICE } from './ext-authz';
 import { GatewayAuthorization } from './gateway-authorization';
 import { Opa } from './opa';
 import { Tenant } from './tenant';
-import { tenantPolicyData } from './tenant-policy-data';
+import { DeviceApiKeys, tenantPolicyData } from './tenant-policy-data';
 
 export interface TenantPolicyChartProps extends ChartProps {
   /** The tenants, from the pilots' `fiwareService` and their Keycloak realms. */
   readonly tenants: readonly Tenant[];
   /** Paths that need no token. */
   readonly publicPaths: PublicPaths;
+  /** Device API keys: where devices use them and where they are provisioned. */
+  readonly devices: DeviceApiKeys;
   /** Path of policy/tenant.rego. */
   readonly policyFile: string;
   /** Keycloak, where OPA fetches the realms' keys, and its port. */
@@ -30,7 +32,7 @@ export class TenantPolicyChart extends Chart {
 
   constructor(scope: Construct, id: string, props: TenantPolicyChartProps) {
     super(scope, id, { ...props, namespace: OPA_NAMESPACE });
-    this.opa = new Opa(this, 'Opa', { policyFile: props.policyFile, data: tenantPolicyData(props.tenants, props.publicPaths) });
+    this.opa = new Opa(this, 'Opa', { policyFile: props.policyFile, data: tenantPolicyData(props.tenants, props.publicPaths, props.devices) });
     // Only the gateway asks OPA; OPA calls only Keycloak, for the keys.
     new ServiceCalls(this, 'Calls', {
       ...props.mesh,

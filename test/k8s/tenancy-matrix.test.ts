@@ -180,12 +180,22 @@ describe('the tenant Rego on OPA, for every pair of demo pilots', () => {
   const request = (path: string, headers: Record<string, string>) => ({ attributes: { request: { http: { method: 'GET', path, headers } } } });
   const bearer = (t: string) => `Bearer ${t}`;
 
+  const provision = (p: string, apikey: string) => ({
+    ...request('/iota-north/iot/services', { authorization: bearer(token(p, tenantOf(p))), 'fiware-service': tenantOf(p), 'content-type': 'application/json' }),
+    parsed_body: { services: [{ apikey, entity_type: 'Thing', resource: '/iot/d' }] },
+  });
   const cases: Record<string, { expect: 'allow' | 'deny'; input: object }> = {};
-  for (const p of pilots) cases[`test_${p}_own_token_allowed`] = { expect: 'allow', input: request('/orion/v2/entities', { authorization: bearer(token(p, tenantOf(p))), 'fiware-service': tenantOf(p) }) };
+  for (const p of pilots) {
+    cases[`test_${p}_own_token_allowed`] = { expect: 'allow', input: request('/orion/v2/entities', { authorization: bearer(token(p, tenantOf(p))), 'fiware-service': tenantOf(p) }) };
+    cases[`test_${p}_provisions_own_key_allowed`] = { expect: 'allow', input: provision(p, `${tenantOf(p)}-k1`) };
+    cases[`test_${p}_device_with_own_key_allowed`] = { expect: 'allow', input: request(`/iota-south/iot/d?k=${tenantOf(p)}-k1&i=dev1`, {}) };
+  }
+  cases.test_device_with_the_agents_default_key_denied = { expect: 'deny', input: request('/iota-south/iot/d?k=TEF&i=dev1', {}) };
   for (const [a, b] of pairs) {
     const t = `test_${a}_vs_${b}`;
     cases[`${t}_token_with_other_header_denied`] = { expect: 'deny', input: request('/orion/v2/entities', { authorization: bearer(token(a, tenantOf(a))), 'fiware-service': tenantOf(b) }) };
     cases[`${t}_token_claiming_other_tenant_denied`] = { expect: 'deny', input: request('/orion/v2/entities', { authorization: bearer(token(a, tenantOf(b))), 'fiware-service': tenantOf(b) }) };
+    cases[`${t}_provisions_other_tenants_key_denied`] = { expect: 'deny', input: provision(a, `${tenantOf(b)}-k1`) };
     cases[`${t}_key_signing_other_realm_token_denied`] = {
       expect: 'deny',
       input: request('/quantumleap/v2/entities', { authorization: bearer(sign(a, { iss: data.tenants[tenantOf(b)].issuer, aud: 'fiware', exp: now + 600, tenant: tenantOf(b) })), 'fiware-service': tenantOf(b) }),

@@ -14,6 +14,7 @@ const find = (kind: string, name: string) => policyChart.find((o) => o.kind === 
 const policyConfig = find('ConfigMap', 'opa-policy').data;
 const POLICY_DIR = path.dirname(TENANT_POLICY_FILE);
 const publicPaths = { exact: ['/orion/version'], prefixes: ['/auth/'] };
+const devices = { measurePaths: ['/iota-south/iot/d'], provisioningPrefix: '/iota-north/' };
 
 describe('the policy data generated from the config', () => {
   const data = JSON.parse(policyConfig['data.json']);
@@ -37,15 +38,17 @@ describe('the policy data generated from the config', () => {
   test('opens only the version/about endpoints and Keycloak', () => {
     expect(data.tenant_policy.open_paths.sort()).toEqual(['/iota-north/iot/about', '/orion/version', '/quantumleap/version']);
     expect(data.tenant_policy.open_prefixes).toEqual(['/auth/realms/acme/', '/auth/realms/bravo/', '/auth/resources/']);
+    expect(data.tenant_policy.device_paths).toEqual(['/iota-south/iot/d']);
+    expect(data.tenant_policy.provisioning_prefix).toBe('/iota-north/');
   });
 
   test('refuses duplicate tenants, tenants without issuer or keys, and no tenants at all', () => {
     const acme = { name: 'acme', issuer: 'https://i/acme', jwksUri: 'https://i/acme/certs' };
-    expect(() => tenantPolicyData([acme, acme], publicPaths)).toThrow(/tenant "acme" is declared twice/);
-    expect(() => tenantPolicyData([{ ...acme, issuer: '' }], publicPaths)).toThrow(/tenant "acme" has no issuer/);
-    expect(() => tenantPolicyData([{ ...acme, jwksUri: '' }], publicPaths)).toThrow(/tenant "acme" has no JWKS URI/);
-    expect(() => tenantPolicyData([{ ...acme, name: '' }], publicPaths)).toThrow(/tenant #1 has no name/);
-    expect(() => tenantPolicyData([], publicPaths)).toThrow(/no tenants/);
+    expect(() => tenantPolicyData([acme, acme], publicPaths, devices)).toThrow(/tenant "acme" is declared twice/);
+    expect(() => tenantPolicyData([{ ...acme, issuer: '' }], publicPaths, devices)).toThrow(/tenant "acme" has no issuer/);
+    expect(() => tenantPolicyData([{ ...acme, jwksUri: '' }], publicPaths, devices)).toThrow(/tenant "acme" has no JWKS URI/);
+    expect(() => tenantPolicyData([{ ...acme, name: '' }], publicPaths, devices)).toThrow(/tenant #1 has no name/);
+    expect(() => tenantPolicyData([], publicPaths, devices)).toThrow(/no tenants/);
   });
 });
 
@@ -182,6 +185,18 @@ const MUTATIONS: { removed: string; from: string | RegExp; to: string; failing: 
     to: '',
     failing: ['test_token_without_iss_is_denied'],
   },
+  {
+    removed: 'the API key check at provisioning',
+    from: '\tnot unbound_api_key\n',
+    to: '',
+    failing: ['test_provisioning_another_tenants_key_is_denied', 'test_provisioning_without_a_readable_body_is_denied'],
+  },
+  {
+    removed: "the device key's tenant prefix",
+    from: '\tdata.tenant_policy.tenants[key_tenant(key)]\n',
+    to: '',
+    failing: ['test_device_measure_without_a_tenant_key_is_denied'],
+  },
   { removed: '`exp` required', from: '\tis_number(claims.exp)\n', to: '', failing: ['test_token_without_exp_is_denied'] },
   {
     removed: 'the tenant claim equal to the header',
@@ -246,7 +261,10 @@ describe('at the ingress gateway', () => {
   });
 
   test('the provider the cluster stack registers points at the OPA gRPC port', () => {
-    expect(EXT_AUTHZ_EXTENSION_PROVIDER).toEqual({ name: 'opa-ext-authz', envoyExtAuthzGrpc: { service: 'opa.authz.svc.cluster.local', port: 9191 } });
+    expect(EXT_AUTHZ_EXTENSION_PROVIDER).toEqual({
+      name: 'opa-ext-authz',
+      envoyExtAuthzGrpc: { service: 'opa.authz.svc.cluster.local', port: 9191, includeRequestBodyInCheck: { maxRequestBytes: 65536, allowPartialMessage: true } },
+    });
     const service = find('Service', 'opa');
     expect(service.metadata.namespace).toBe('authz');
     expect(service.spec.ports).toContainEqual({ name: 'grpc-ext-authz', port: 9191, targetPort: 9191 });

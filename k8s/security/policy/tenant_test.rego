@@ -20,7 +20,9 @@ policy_data := {
 		"bravo": {"issuer": bravo_issuer, "jwks_uri": bravo_jwks_uri, "audience": "fiware"},
 	},
 	"open_paths": ["/orion/version", "/quantumleap/version", "/iota-north/iot/about"],
-	"open_prefixes": ["/auth/"]
+	"open_prefixes": ["/auth/"],
+	"device_paths": ["/iota-south/iot/d"],
+	"provisioning_prefix": "/iota-north/"
 }
 
 # Private JWK the test issuer signs with (no `alg`, so it can also sign the wrong-algorithm token);
@@ -228,4 +230,46 @@ test_token_without_iss_is_denied if {
 test_token_without_aud_is_denied if {
 	token := token_signed("RS256", signing_key, object.remove(claims({}), ["aud"]))
 	not allowed(api_request({"authorization": concat(" ", ["Bearer", token]), "fiware-service": "acme"}))
+}
+
+acme_auth := {"authorization": concat(" ", ["Bearer", valid_token]), "fiware-service": "acme"}
+
+# OPA-Envoy hands the JSON body over as `parsed_body` (the gateway sends bodies to ext_authz).
+provisioning(method, path, body) := object.union(http_request(method, path, acme_auth), {"parsed_body": body})
+
+test_device_measure_with_a_tenant_key_needs_no_token if {
+	allowed(http_request("POST", "/iota-south/iot/d?k=acme-8f3e2a&i=dev1", {"content-type": "text/plain"}))
+	allowed(http_request("GET", "/iota-south/iot/d?i=dev1&k=bravo-77a1&getCmd=1", {}))
+}
+
+test_device_measure_without_a_tenant_key_is_denied if {
+	# The agent's default key (no tenant prefix) would find a device by id in any service.
+	not allowed(http_request("POST", "/iota-south/iot/d?k=TEF&i=dev1", {}))
+	not allowed(http_request("POST", "/iota-south/iot/d?k=zulu-1&i=dev1", {}))
+	not allowed(http_request("POST", "/iota-south/iot/d?k=acme-&i=dev1", {}))
+	not allowed(http_request("POST", "/iota-south/iot/d?i=dev1", {}))
+	not allowed(http_request("POST", "/iota-south/iot/d?k=acme-1&k=bravo-2&i=dev1", {}))
+}
+
+test_device_key_opens_only_the_measure_path if {
+	not allowed(http_request("POST", "/iota-south/other?k=acme-1&i=dev1", {}))
+	not allowed(http_request("POST", "/orion/v2/entities?k=acme-1", {}))
+	not allowed(http_request("POST", "/iota-north/iot/services?k=acme-1", {}))
+}
+
+test_provisioning_own_tenant_keys_is_allowed if {
+	allowed(provisioning("POST", "/iota-north/iot/services", {"services": [{"apikey": "acme-1", "cbroker": "http://orion:1026", "entity_type": "Thing", "resource": "/iot/d"}]}))
+	allowed(provisioning("POST", "/iota-north/iot/devices", {"devices": [{"device_id": "d1", "apikey": "acme-1"}, {"device_id": "d2"}]}))
+	allowed(http_request("GET", "/iota-north/iot/services", acme_auth))
+}
+
+test_provisioning_another_tenants_key_is_denied if {
+	not allowed(provisioning("POST", "/iota-north/iot/services", {"services": [{"apikey": "acme-1"}, {"apikey": "bravo-1"}]}))
+	not allowed(provisioning("POST", "/iota-north/iot/devices", {"devices": [{"device_id": "d1", "apikey": "bravo-1"}]}))
+	not allowed(provisioning("PUT", "/iota-north/iot/services?resource=/iot/d&apikey=TEF", {"entity_type": "X"}))
+	not allowed(provisioning("POST", "/iota-north/iot/services", {"services": [{"apikey": "TEF"}]}))
+}
+
+test_provisioning_without_a_readable_body_is_denied if {
+	not allowed(http_request("POST", "/iota-north/iot/services", acme_auth))
 }
