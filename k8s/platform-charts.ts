@@ -28,6 +28,9 @@ export const PLATFORM_NAMESPACES = [FIWARE_NAMESPACE, IDENTITY_NAMESPACE, OPA_NA
 /** The tenant policy's Rego source, shipped in OPA's ConfigMap (and tested with `opa test` beside it). */
 export const TENANT_POLICY_FILE = path.join(__dirname, 'security', 'policy', 'tenant.rego');
 
+/** What OPA's decision logs leave out (tokens, device keys, bodies), shipped beside the policy. */
+export const DECISION_LOG_MASK_FILE = path.join(__dirname, 'security', 'policy', 'decision_log_mask.rego');
+
 /** Charts in apply order: each may depend on the ones before it. */
 export function definePlatformCharts(app: App, model: PlatformModel): Chart[] {
   const namespaces = new PlatformNamespacesChart(app, 'platform-namespaces', {
@@ -67,7 +70,8 @@ export function definePlatformCharts(app: App, model: PlatformModel): Chart[] {
   // The policy before the routes: no moment where the API is routed but not guarded.
   const policy = new TenantPolicyChart(app, 'tenant-policy', { tenants: identity.tenants, publicPaths: publicPaths(routes),
     devices: { measurePaths: [`/iota-south${IotAgentUl.SOUTH_RESOURCE}`], provisioningPrefix: '/iota-north/' },
-    policyFile: TENANT_POLICY_FILE, keyServer: { peer: identity.keycloak.peer, port: KEYCLOAK_PORT }, mesh });
+    policyFile: TENANT_POLICY_FILE,
+    decisionLogMaskFile: DECISION_LOG_MASK_FILE, keyServer: { peer: identity.keycloak.peer, port: KEYCLOAK_PORT }, mesh });
   const routing = new MeshRoutingChart(app, 'mesh-routing', { routes });
 
   const pilots = [...namespaces.pilotNamespaces].map(

@@ -20,6 +20,8 @@ export interface TenantPolicyChartProps extends ChartProps {
   readonly devices: DeviceApiKeys;
   /** Path of policy/tenant.rego. */
   readonly policyFile: string;
+  /** Path of policy/decision_log_mask.rego. */
+  readonly decisionLogMaskFile: string;
   /** Keycloak, where OPA fetches the realms' keys, and its port. */
   readonly keyServer: { readonly peer: MeshPeer; readonly port: number };
   /** The telemetry every sidecar reaches. */
@@ -32,7 +34,7 @@ export class TenantPolicyChart extends Chart {
 
   constructor(scope: Construct, id: string, props: TenantPolicyChartProps) {
     super(scope, id, { ...props, namespace: OPA_NAMESPACE });
-    this.opa = new Opa(this, 'Opa', { policyFile: props.policyFile, data: tenantPolicyData(props.tenants, props.publicPaths, props.devices) });
+    this.opa = new Opa(this, 'Opa', { policyFile: props.policyFile, decisionLogMaskFile: props.decisionLogMaskFile, data: tenantPolicyData(props.tenants, props.publicPaths, props.devices) });
     // Only the gateway asks OPA; OPA calls only Keycloak, for the keys.
     new ServiceCalls(this, 'Calls', {
       ...props.mesh,

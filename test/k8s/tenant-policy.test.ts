@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { EXT_AUTHZ_EXTENSION_PROVIDER, EXT_AUTHZ_PROVIDER_NAME } from '../../k8s/security/ext-authz';
 import { tenantPolicyData } from '../../k8s/security/tenant-policy-data';
-import { TENANT_POLICY_FILE } from '../../k8s/platform-charts';
+import { DECISION_LOG_MASK_FILE, TENANT_POLICY_FILE } from '../../k8s/platform-charts';
 import { IMAGES } from '../../k8s/images';
 import { synthDemoCharts } from '../fixtures/demo-charts';
 import { ENGINE_OPA_VERSION, RegoModuleText, RegoTestOutcomes, runRegoTests, shimModules, stopOpaEngine, testRuleNames } from './opa-engine';
@@ -60,7 +60,7 @@ describe('the Rego policy shipped to OPA', () => {
     const pod = find('Deployment', 'opa').spec.template.spec;
     const policyVolume = pod.volumes.find((v: { configMap?: { name: string } }) => v.configMap?.name === 'opa-policy');
     expect(pod.containers[0].volumeMounts).toContainEqual(expect.objectContaining({ name: policyVolume.name, mountPath: '/policy', readOnly: true }));
-    expect(pod.containers[0].args).toEqual(expect.arrayContaining(['/policy/tenant.rego', '/policy/data.json', '--config-file=/config/config.yaml']));
+    expect(pod.containers[0].args).toEqual(expect.arrayContaining(['/policy/tenant.rego', '/policy/decision_log_mask.rego', '/policy/data.json', '--config-file=/config/config.yaml']));
   });
 
   test('reads the fiware-service header, the bearer token and the tenant claim, and requires exp', () => {
@@ -206,6 +206,22 @@ const MUTATIONS: { removed: string; from: string | RegExp; to: string; failing: 
     failing: ['test_token_of_another_tenant_with_own_header_is_denied'],
   },
 ];
+
+describe(`the decision log mask (decision_log_mask.rego) on OPA ${ENGINE_OPA_VERSION}`, () => {
+  const mask = (file: string): RegoModuleText => ({ file: path.basename(file), source: fs.readFileSync(file, 'utf8') });
+  const maskTests = mask(path.join(POLICY_DIR, 'decision_log_mask_test.rego'));
+  test('ships in the ConfigMap OPA loads, and OPA logs decisions with it', () => {
+    expect(policyConfig['decision_log_mask.rego']).toBe(fs.readFileSync(DECISION_LOG_MASK_FILE, 'utf8'));
+    expect(find('ConfigMap', 'opa-config').data['config.yaml']).toMatch(/decision_logs:\s+console: true/);
+  });
+  test.each(testRuleNames([maskTests]))('%s', async (name) => {
+    expect((await runRegoTests([mask(DECISION_LOG_MASK_FILE), maskTests]))[name]).toBe('pass');
+  });
+  test('fails without its masks (mutation)', async () => {
+    const gutted = { ...mask(DECISION_LOG_MASK_FILE), source: fs.readFileSync(DECISION_LOG_MASK_FILE, 'utf8').replace('mask contains "/input/attributes/request/http/headers/authorization"\n', '') };
+    expect(Object.values(await runRegoTests([gutted, maskTests]))).toContain('fail');
+  });
+});
 
 describe('each check, removed from the policy, fails the tests that cover it', () => {
   const policy = fs.readFileSync(TENANT_POLICY_FILE, 'utf8');
