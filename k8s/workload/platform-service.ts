@@ -119,10 +119,20 @@ export class PlatformService extends Construct {
         fsGroupChangePolicy: kplus.FsGroupChangePolicy.ON_ROOT_MISMATCH,
       },
     };
-    this.workload = storage
-      ? new kplus.StatefulSet(this, 'Workload', { ...podProps, service: this.service })
+    // A StatefulSet's serviceName must be a headless Service (it gives each pod its DNS name); clients
+    // keep using the ClusterIP Service.
+    const governing = storage
+      ? new kplus.Service(this, 'Headless', {
+          metadata: { name: `${name}-headless`, labels: { app: name } },
+          clusterIP: 'None',
+          ports: props.container.ports.map((p) => ({ name: p.name, port: p.number, targetPort: p.number })),
+        })
+      : undefined;
+    this.workload = governing
+      ? new kplus.StatefulSet(this, 'Workload', { ...podProps, service: governing })
       : new kplus.Deployment(this, 'Workload', podProps);
     this.service.select(this.workload);
+    governing?.select(this.workload);
     this.workload.podMetadata.addLabel('app', name);
     this.workload.podMetadata.addLabel('version', props.container.image.split(':').pop()!);
     if (props.meshSidecar === false) this.workload.podMetadata.addLabel('sidecar.istio.io/inject', 'false');
