@@ -2,7 +2,7 @@
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import { PlatformModel } from '../lib/config/load-config';
-import { deliveringPilots } from '../lib/lifecycle/delivery-namespaces';
+import { deliveringPilots, stagingNamespace } from '../lib/lifecycle/delivery-namespaces';
 import { FIWARE_NAMESPACE, FiwareChart } from './fiware/fiware-chart';
 import { IotAgentUl } from './fiware/iot-agent-ul';
 import { Orion } from './fiware/orion';
@@ -74,7 +74,10 @@ export function definePlatformCharts(app: App, model: PlatformModel): Chart[] {
     decisionLogMaskFile: DECISION_LOG_MASK_FILE, keyServer: { peer: identity.keycloak.peer, port: KEYCLOAK_PORT }, mesh });
   const routing = new MeshRoutingChart(app, 'mesh-routing', { routes });
 
-  const pilots = [...namespaces.pilotNamespaces].map(
+  // Staging namespaces get the same guard rails as the pilot's own.
+  const delivering = deliveringPilots(model);
+  const guarded = [...namespaces.pilotNamespaces, ...delivering.map((p) => [`${p}-staging`, stagingNamespace(p)] as const)];
+  const pilots = guarded.map(
     ([pilot, namespace]) =>
       new PilotChart(app, `pilot-${pilot}`, {
         namespace,
@@ -85,10 +88,10 @@ export function definePlatformCharts(app: App, model: PlatformModel): Chart[] {
         ...mesh,
       }),
   );
-  // Last: pilots' workloads arrive once their namespaces are guarded.
-  const gitops = model.platform.gitops
-    ? [new GitOpsChart(app, 'gitops', { source: model.platform.gitops, pilotNamespaces: namespaces.pilotNamespaces })]
-    : [];
+  // Last: pilots' workloads arrive once their namespaces are guarded. One writer per namespace: a pilot
+  // whose components the Jenkins delivery job deploys (CD) is not also synced by Argo CD.
+  const synced = new Map([...namespaces.pilotNamespaces].filter(([pilot]) => !delivering.includes(pilot)));
+  const gitops = model.platform.gitops && synced.size > 0 ? [new GitOpsChart(app, 'gitops', { source: model.platform.gitops, pilotNamespaces: synced })] : [];
   const storage = new DefaultStorageClassChart(app, 'default-storage-class');
   return [namespaces, storage, identity, fiware, policy, routing, telemetry, ...pilots, ...gitops];
 }

@@ -1,10 +1,13 @@
+import { Document } from 'yaml';
 import { loadConfig } from '../../lib/config/load-config';
 import { PILOT_WORKLOAD_KINDS } from '../../k8s/gitops/pilot-delivery';
 import { AppProjectSpec, isGroupKindPermitted, mayDeploy } from './semantics/argo-app-project';
 import { configWith, problemsOf } from '../fixtures/config-edit';
 import { synthDemoCharts } from '../fixtures/demo-charts';
 
-const demo = synthDemoCharts();
+// Pilots without CD components: Argo CD is then their namespace's one writer.
+const withoutCd = (pilots: string[]) => loadConfig(configWith(Object.fromEntries(pilots.map((p) => [`pilots/${p}.yaml`, (d: Document) => d.deleteIn(['components', 0, 'cd'])]))));
+const demo = synthDemoCharts(withoutCd(['acme', 'bravo']));
 const gitops = demo.objects('gitops');
 const find = (kind: string, name: string) => gitops.find((o) => o.kind === kind && o.metadata.name === name)!;
 
@@ -39,11 +42,19 @@ describe.each(['acme', 'bravo'])('pilot %s', (pilot) => {
   });
 });
 
+test('each pilot namespace has one writer: the Jenkins delivery job for pilots with CD, Argo CD otherwise', () => {
+  const applications = (model: ReturnType<typeof loadConfig>) =>
+    synthDemoCharts(model).all.filter((o) => o.kind === 'Application').map((o) => o.spec.destination.namespace);
+  expect(applications(loadConfig(configWith({})))).toEqual([]);
+  expect(applications(withoutCd(['acme']))).toEqual(['pilot-acme']);
+  expect(applications(withoutCd(['acme', 'bravo']))).toEqual(['pilot-acme', 'pilot-bravo']);
+});
+
 describe('the gitops config section', () => {
   test('is optional: without it no Argo CD objects are rendered', () => {
     const model = loadConfig(configWith({ 'platform.yaml': (d) => d.delete('gitops') }));
     expect(model.platform.gitops).toBeUndefined();
-    expect(synthDemoCharts(model).charts.map((c) => c.node.id)).not.toContain('gitops');
+    expect(synthDemoCharts({ ...model, pilots: withoutCd(['acme']).pilots }).charts.map((c) => c.node.id)).not.toContain('gitops');
   });
 
   test('defaults revision and path', () => {

@@ -52,6 +52,7 @@ const gateway: Pod = { name: 'istio-ingressgateway', namespace: INGRESS_GATEWAY.
 const pilotPods = (pilot: string): Pod[] => [
   { name: 'workload', namespace: `pilot-${pilot}`, labels: { app: 'workload' }, serviceAccount: 'default', inMesh: true },
   { name: 'impostor', namespace: `pilot-${pilot}`, labels: { app: 'orion', istio: 'ingressgateway' }, serviceAccount: 'orion', inMesh: true },
+  ...(namespaces[`pilot-${pilot}-staging`] ? [{ name: 'staging-workload', namespace: `pilot-${pilot}-staging`, labels: { app: 'workload' }, serviceAccount: 'default', inMesh: true }] : []),
 ];
 
 /** A pod in a namespace without policies (the world outside the platform's guarded namespaces). */
@@ -111,6 +112,7 @@ describe('legitimate flows are allowed', () => {
 describe.each(pairs)('pilot %s against pilot %s', (a, b) => {
   const attempts: [string, Flow][] = pilotPods(a).flatMap((from) => [
     [`${from.name} -> pilot ${b}'s workload`, { from, to: pilotPods(b)[0], port: 8080 }],
+    [`${from.name} -> pilot ${b}'s staging workload`, { from, to: { ...pilotPods(b)[0], namespace: `pilot-${b}-staging` }, port: 8080 }],
     [`${from.name} -> Orion directly (any Fiware-Service)`, { from, to: orion, port: Orion.PORT, http: { method: 'GET', path: '/v2/entities' } }],
     [`${from.name} -> IoT Agent north directly`, { from, to: iotAgent, port: IotAgentUl.NORTH_PORT, http: { method: 'POST', path: '/iot/services' } }],
     [`${from.name} -> QuantumLeap directly`, { from, to: quantumLeap, port: QuantumLeap.PORT, http: { method: 'GET', path: '/v2/entities' } }],
@@ -142,6 +144,10 @@ describe.each(pairs)('pilot %s against pilot %s', (a, b) => {
   const expected: Record<string, Partial<typeof all>> = {
     [`workload -> pilot ${b}'s workload`]: { egress: true, ingress: true },
     [`impostor -> pilot ${b}'s workload`]: { egress: true, ingress: true },
+    [`staging-workload -> pilot ${b}'s workload`]: { egress: true, ingress: true },
+    [`workload -> pilot ${b}'s staging workload`]: { egress: true, ingress: true },
+    [`impostor -> pilot ${b}'s staging workload`]: { egress: true, ingress: true },
+    [`staging-workload -> pilot ${b}'s staging workload`]: { egress: true, ingress: true },
     [`Orion -> pilot ${b}'s workload`]: { egress: true, ingress: true },
     'Orion -> an unguarded pod elsewhere': { egress: true },
     'Orion -> QuantumLeap, other than notify': { authz: true },
