@@ -3,7 +3,7 @@ import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import { alertTopicArn } from '../lib/alert-topic-address';
 import { PlatformModel } from '../lib/config/load-config';
-import { deliveringPilots } from '../lib/lifecycle/delivery-namespaces';
+import { deliveringPilots, stagingNamespace } from '../lib/lifecycle/delivery-namespaces';
 import { FIWARE_NAMESPACE, FiwareChart } from './fiware/fiware-chart';
 import { IotAgentUl } from './fiware/iot-agent-ul';
 import { Orion } from './fiware/orion';
@@ -16,7 +16,8 @@ import { INGRESS_GATEWAY } from './mesh/ingress-gateway';
 import { MeshRoutingChart } from './mesh/mesh-routing-chart';
 import { PlatformNamespacesChart } from './mesh/platform-namespaces-chart';
 import { DefaultStorageClassChart } from './storage/default-storage-class-chart';
-import { OPA_NAMESPACE } from './security/ext-authz';
+import { OPA_NAMESPACE, OPA_SERVICE } from './security/ext-authz';
+import { platformPeer } from './workload/platform-service';
 import { TenantPolicyChart } from './security/tenant-policy-chart';
 import { Jaeger } from './telemetry/jaeger';
 import { TELEMETRY_NAMESPACE, TelemetryChart } from './telemetry/telemetry-chart';
@@ -28,6 +29,9 @@ export const PLATFORM_NAMESPACES = [FIWARE_NAMESPACE, IDENTITY_NAMESPACE, OPA_NA
 /** The tenant policy's Rego source, shipped in OPA's ConfigMap (and tested with `opa test` beside it). */
 export const TENANT_POLICY_FILE = path.join(__dirname, 'security', 'policy', 'tenant.rego');
 
+/** What OPA's decision logs leave out (tokens, device keys, bodies), shipped beside the policy. */
+export const DECISION_LOG_MASK_FILE = path.join(__dirname, 'security', 'policy', 'decision_log_mask.rego');
+
 /** Charts in apply order: each may depend on the ones before it. */
 export function definePlatformCharts(app: App, model: PlatformModel): Chart[] {
   const namespaces = new PlatformNamespacesChart(app, 'platform-namespaces', {
@@ -36,43 +40,60 @@ export function definePlatformCharts(app: App, model: PlatformModel): Chart[] {
     stagingFor: deliveringPilots(model),
   });
   const hostname = model.platform.cluster.ingressHostname;
+  // Defined first (applied later): every namespace's sidecars reach its collector and its scraper.
+  const { environment } = model.platform;
+  const telemetry = new TelemetryChart(app, 'telemetry', { alerts: { topicArn: alertTopicArn(model.platform.name, environment), region: environment.region } });
+  const mesh = { metricsScraper: telemetry.prometheus.endpoint, traceCollector: { ...telemetry.jaeger.endpoint, ports: [Jaeger.ZIPKIN_PORT] } };
   // One Keycloak realm per pilot, named after it; its tokens carry the pilot's FIWARE tenant.
   const identity = new IdentityChart(app, 'identity', {
     pilots: model.pilots,
-    callerNamespaces: [OPA_NAMESPACE, INGRESS_GATEWAY.namespace],
+    keyReaders: [platformPeer(OPA_NAMESPACE, OPA_SERVICE.name)],
+    mesh,
     publicUrl: hostname ? `https://${hostname}${KEYCLOAK_PATH}` : undefined,
   });
-  const fiware = new FiwareChart(app, 'fiware', { tenants: model.pilots.map((p) => p.fiwareService) });
+  const fiware = new FiwareChart(app, 'fiware', { tenants: model.pilots.map((p) => p.fiwareService), mesh });
   const routes: ApiRoute[] = [
-    { prefix: '/orion', host: fiware.orion.host, port: Orion.PORT, publicPaths: ['/version'] },
-    { prefix: '/iota-north', host: fiware.iotAgent.host, port: IotAgentUl.NORTH_PORT, publicPaths: ['/iot/about'] },
-    { prefix: '/iota-south', host: fiware.iotAgent.host, port: IotAgentUl.SOUTH_PORT },
-    { prefix: '/quantumleap', host: fiware.quantumLeap.host, port: QuantumLeap.PORT, publicPaths: ['/version'] },
-    { prefix: KEYCLOAK_PATH, host: identity.keycloak.host, port: KEYCLOAK_PORT, rewrite: false, publicPaths: 'all' },
+    // Only the tenant APIs are routed: no admin, log-level, statistics, metrics or health endpoint.
+    { prefix: '/orion', host: fiware.orion.host, port: Orion.PORT, paths: ['/v2/', '/version'], publicPaths: ['/version'] },
+    { prefix: '/iota-north', host: fiware.iotAgent.host, port: IotAgentUl.NORTH_PORT, paths: ['/iot/'], publicPaths: ['/iot/about'] },
+    { prefix: '/iota-south', host: fiware.iotAgent.host, port: IotAgentUl.SOUTH_PORT, paths: [IotAgentUl.SOUTH_RESOURCE] },
+    { prefix: '/quantumleap', host: fiware.quantumLeap.host, port: QuantumLeap.PORT, paths: ['/v2/', '/version'], publicPaths: ['/version'] },
+    // Keycloak's end-user endpoints of the pilots' realms and the login pages' static resources: not
+    // the admin console or API, the `master` realm, metrics or health.
+    {
+      prefix: KEYCLOAK_PATH,
+      host: identity.keycloak.host,
+      port: KEYCLOAK_PORT,
+      rewrite: false,
+      paths: [...model.pilots.map((p) => `/realms/${p.name}/`), '/resources/'],
+      publicPaths: 'all',
+    },
   ];
   // The policy before the routes: no moment where the API is routed but not guarded.
-  const policy = new TenantPolicyChart(app, 'tenant-policy', { tenants: identity.tenants, publicPaths: publicPaths(routes), policyFile: TENANT_POLICY_FILE });
+  const policy = new TenantPolicyChart(app, 'tenant-policy', { tenants: identity.tenants, publicPaths: publicPaths(routes),
+    devices: { measurePaths: [`/iota-south${IotAgentUl.SOUTH_RESOURCE}`], provisioningPrefix: '/iota-north/' },
+    policyFile: TENANT_POLICY_FILE,
+    decisionLogMaskFile: DECISION_LOG_MASK_FILE, keyServer: { peer: identity.keycloak.peer, port: KEYCLOAK_PORT }, mesh });
   const routing = new MeshRoutingChart(app, 'mesh-routing', { routes });
-  const { environment } = model.platform;
-  const telemetry = new TelemetryChart(app, 'telemetry', { alerts: { topicArn: alertTopicArn(model.platform.name, environment), region: environment.region } });
 
-  const pilots = [...namespaces.pilotNamespaces].map(
+  // Staging namespaces get the same guard rails as the pilot's own.
+  const delivering = deliveringPilots(model);
+  const guarded = [...namespaces.pilotNamespaces, ...delivering.map((p) => [`${p}-staging`, stagingNamespace(p)] as const)];
+  const pilots = guarded.map(
     ([pilot, namespace]) =>
       new PilotChart(app, `pilot-${pilot}`, {
         namespace,
         platformServices: [
           // FIWARE and Keycloak only through the gateway, where the tenant policy applies.
           { namespace: INGRESS_GATEWAY.namespace, podLabels: INGRESS_GATEWAY.selector, ports: INGRESS_GATEWAY.containerPorts },
-          // The sidecars' spans.
-          { ...telemetry.jaeger.endpoint, ports: [Jaeger.ZIPKIN_PORT] },
         ],
-        metricsScraper: telemetry.prometheus.endpoint,
+        ...mesh,
       }),
   );
-  // Last: pilots' workloads arrive once their namespaces are guarded.
-  const gitops = model.platform.gitops
-    ? [new GitOpsChart(app, 'gitops', { source: model.platform.gitops, pilotNamespaces: namespaces.pilotNamespaces })]
-    : [];
+  // Last: pilots' workloads arrive once their namespaces are guarded. One writer per namespace: a pilot
+  // whose components the Jenkins delivery job deploys (CD) is not also synced by Argo CD.
+  const synced = new Map([...namespaces.pilotNamespaces].filter(([pilot]) => !delivering.includes(pilot)));
+  const gitops = model.platform.gitops && synced.size > 0 ? [new GitOpsChart(app, 'gitops', { source: model.platform.gitops, pilotNamespaces: synced })] : [];
   const storage = new DefaultStorageClassChart(app, 'default-storage-class');
   return [namespaces, storage, identity, fiware, policy, routing, telemetry, ...pilots, ...gitops];
 }

@@ -141,7 +141,10 @@ describe('mesh, GitOps and charts', () => {
   test('istiod knows OPA as the ext_authz provider (what the charts require); the gateway sits behind an AWS load balancer', () => {
     const istiod = JSON.parse(helm.istiod.Properties.Values);
     expect(istiod.meshConfig.extensionProviders).toEqual(CLUSTER_REQUIREMENTS.istio.extensionProviders);
-    expect(istiod.meshConfig.extensionProviders[0]).toEqual({ name: 'opa-ext-authz', envoyExtAuthzGrpc: { service: 'opa.authz.svc.cluster.local', port: 9191 } });
+    expect(istiod.meshConfig.extensionProviders[0]).toEqual({
+      name: 'opa-ext-authz',
+      envoyExtAuthzGrpc: { service: 'opa.authz.svc.cluster.local', port: 9191, includeRequestBodyInCheck: { maxRequestBytes: 65536, allowPartialMessage: true } },
+    });
     expect(istiod.pilot.env).toEqual(CLUSTER_REQUIREMENTS.istio.istiodEnv);
     const gateway = JSON.parse(helm['istio-ingressgateway'].Properties.Values);
     expect(helm['istio-ingressgateway'].Properties.Namespace).toBe(CLUSTER_REQUIREMENTS.istio.ingressGateway.namespace);
@@ -152,9 +155,9 @@ describe('mesh, GitOps and charts', () => {
         'service.beta.kubernetes.io/aws-load-balancer-type': 'nlb',
         'service.beta.kubernetes.io/aws-load-balancer-ssl-cert': 'arn:aws:acm:eu-central-1:111111111111:certificate/5b2e8f3a-7c1d-4e9b-a6f0-3d8c2b1e7f45',
       },
+      // HTTPS only: no plaintext listener on the public load balancer.
       ports: [
         { name: 'status-port', port: 15021, targetPort: 15021, protocol: 'TCP' },
-        { name: 'http2', port: 80, targetPort: 80, protocol: 'TCP' },
         { name: 'https', port: 443, targetPort: 80, protocol: 'TCP' },
       ],
     });

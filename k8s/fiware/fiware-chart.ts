@@ -1,8 +1,9 @@
 import { Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Grafana } from '../grafana/grafana';
-import { INGRESS_GATEWAY } from '../mesh/ingress-gateway';
-import { AllowedCallers } from '../security/allowed-callers';
+import { GATEWAY_PEER } from '../mesh/ingress-gateway';
+import { ServiceCalls } from '../security/service-calls';
+import { MeshNetworkBaselineProps } from '../workload/mesh-network-baseline';
 import { Crate } from './crate';
 import { IotAgentUl } from './iot-agent-ul';
 import { Mongo } from './mongo';
@@ -16,6 +17,8 @@ export const FIWARE_NAMESPACE = 'fiware';
 export interface FiwareChartProps extends ChartProps {
   /** FIWARE tenants (`fiware-service` names), one Grafana dashboard each. */
   readonly tenants: readonly string[];
+  /** The telemetry every sidecar reaches. */
+  readonly mesh: Omit<MeshNetworkBaselineProps, 'namespace'>;
 }
 
 const CRATE_DATASOURCE_UID = 'crate';
@@ -31,8 +34,6 @@ export class FiwareChart extends Chart {
 
   constructor(scope: Construct, id: string, props: FiwareChartProps) {
     super(scope, id, { ...props, namespace: FIWARE_NAMESPACE });
-    // FIWARE's own components and the gateway (after OPA's decision); pilots reach FIWARE through the gateway.
-    new AllowedCallers(this, 'Callers', { namespaces: [FIWARE_NAMESPACE, INGRESS_GATEWAY.namespace] });
     this.mongo = new Mongo(this, 'Mongo');
     this.orion = new Orion(this, 'Orion', { mongoHost: this.mongo.host });
     this.iotAgent = new IotAgentUl(this, 'IotAgentUl', {
@@ -58,6 +59,27 @@ export class FiwareChart extends Chart {
         },
       ],
       dashboards: Object.fromEntries(props.tenants.map((t) => [`tenant-${t}.json`, tenantDashboard(t, CRATE_DATASOURCE_UID)])),
+    });
+    // Each service accepts only the workloads that need it. The gateway (after OPA's decision) is the
+    // only way in from outside. Orion reaches QuantumLeap's notify endpoint only: a tenant's subscription
+    // chooses URL, method, headers and body, so it must not be able to make Orion call Orion, the IoT
+    // Agent, CrateDB or MongoDB with another tenant's `Fiware-Service`.
+    const [orion, iotAgent, quantumLeap, mongo, crate, grafana] = [this.orion, this.iotAgent, this.quantumLeap, this.mongo, this.crate, this.grafana].map((s) => s.peer);
+    new ServiceCalls(this, 'Calls', {
+      ...props.mesh,
+      workloads: [orion, iotAgent, quantumLeap, mongo, crate, grafana],
+      calls: [
+        { from: GATEWAY_PEER, to: orion, ports: [Orion.PORT] },
+        { from: GATEWAY_PEER, to: iotAgent, ports: [IotAgentUl.NORTH_PORT, IotAgentUl.SOUTH_PORT] },
+        { from: GATEWAY_PEER, to: quantumLeap, ports: [QuantumLeap.PORT] },
+        { from: iotAgent, to: orion, ports: [Orion.PORT] },
+        { from: quantumLeap, to: orion, ports: [Orion.PORT] },
+        { from: orion, to: quantumLeap, ports: [QuantumLeap.PORT], paths: ['/v2/notify'], methods: ['POST'] },
+        { from: orion, to: mongo, ports: [Mongo.PORT] },
+        { from: iotAgent, to: mongo, ports: [Mongo.PORT] },
+        { from: quantumLeap, to: crate, ports: [Crate.HTTP_PORT] },
+        { from: grafana, to: crate, ports: [Crate.POSTGRES_PORT] },
+      ],
     });
   }
 }

@@ -20,6 +20,8 @@ export interface IotAgentUlProps {
 export class IotAgentUl extends PlatformService {
   public static readonly NORTH_PORT = 4041;
   public static readonly SOUTH_PORT = 7896;
+  /** Where devices send UltraLight measures over HTTP (the agent's `defaultResource`, lib/constants.js HTTP_MEASURE_PATH). */
+  public static readonly SOUTH_RESOURCE = '/iot/d';
   private static readonly NAME = 'iotagent-ul';
 
   constructor(scope: Construct, id: string, props: IotAgentUlProps) {
@@ -49,6 +51,10 @@ export class IotAgentUl extends PlatformService {
           IOTA_MONGO_DB: 'iotagentul',
           IOTA_TIMESTAMP: 'true',
           IOTA_AUTOCAST: 'true',
+          // HTTP is the only transport here: without these the agent starts MQTT and AMQP clients that
+          // retry a broker that does not exist (iotagent-ul 2.4.0 lib/configService.js).
+          IOTA_MQTT_DISABLED: 'true',
+          IOTA_AMQP_DISABLED: 'true',
         }),
         readiness: httpProbe('/iot/about', IotAgentUl.NORTH_PORT),
         liveness: httpProbe('/iot/about', IotAgentUl.NORTH_PORT),

@@ -7,14 +7,24 @@ import { addKubeObject } from '../kube-object';
 const IN_CLUSTER = 'https://kubernetes.default.svc';
 
 /**
- * Kinds a pilot's manifests may not contain: its guard rails (quota, limits, network policy) and its
- * mesh security (mTLS mode) belong to the platform, so a pilot repository cannot lift them.
+ * The only kinds a pilot's manifests may contain: what its workloads need to run. Everything else is
+ * refused, notably routing (VirtualService, Gateway, Ingress, ServiceEntry: an exact host outranks the
+ * platform's `*` and would capture public traffic past the tenant policy), mesh security
+ * (AuthorizationPolicy, PeerAuthentication, RequestAuthentication, Sidecar, EnvoyFilter), guard rails
+ * (ResourceQuota, LimitRange, NetworkPolicy) and RBAC.
  */
-export const PLATFORM_OWNED_KINDS = [
-  { group: '', kind: 'ResourceQuota' },
-  { group: '', kind: 'LimitRange' },
-  { group: 'networking.k8s.io', kind: 'NetworkPolicy' },
-  { group: 'security.istio.io', kind: 'PeerAuthentication' },
+export const PILOT_WORKLOAD_KINDS = [
+  { group: '', kind: 'ConfigMap' },
+  { group: '', kind: 'Secret' },
+  { group: '', kind: 'Service' },
+  { group: '', kind: 'ServiceAccount' },
+  { group: '', kind: 'PersistentVolumeClaim' },
+  { group: 'apps', kind: 'Deployment' },
+  { group: 'apps', kind: 'StatefulSet' },
+  { group: 'batch', kind: 'Job' },
+  { group: 'batch', kind: 'CronJob' },
+  { group: 'autoscaling', kind: 'HorizontalPodAutoscaler' },
+  { group: 'policy', kind: 'PodDisruptionBudget' },
 ] as const;
 
 export interface PilotDeliveryProps {
@@ -29,8 +39,8 @@ export interface PilotDeliveryProps {
 }
 
 /**
- * A pilot's continuous delivery: an Argo CD project confined to the pilot's namespace and to namespaced
- * kinds the platform does not own, and an application that keeps that namespace in sync with
+ * A pilot's continuous delivery: an Argo CD project confined to the pilot's namespace and to the
+ * workload kinds of PILOT_WORKLOAD_KINDS, and an application that keeps that namespace in sync with
  * `<path>/<pilot>` in Git (pruning, self-healing, retrying).
  */
 export class PilotDelivery extends Construct {
@@ -49,9 +59,11 @@ export class PilotDelivery extends Construct {
           description: `Workloads of pilot ${props.pilot}`,
           sourceRepos: [props.source.repository],
           destinations: [destination],
-          // No cluster-scoped objects at all (namespaces, CRDs, RBAC across namespaces).
+          // No cluster-scoped objects at all (namespaces, CRDs, RBAC across namespaces). An empty whitelist
+          // means none since Argo CD 2.x's IsGroupKindPermitted; the blacklist says so for any version.
           clusterResourceWhitelist: [],
-          namespaceResourceBlacklist: PLATFORM_OWNED_KINDS.map((k) => ({ ...k })),
+          clusterResourceBlacklist: [{ group: '*', kind: '*' }],
+          namespaceResourceWhitelist: PILOT_WORKLOAD_KINDS.map((k) => ({ ...k })),
           orphanedResources: { warn: true },
         },
       }),

@@ -1,11 +1,14 @@
 import { Chart, ChartProps } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { AllowedCallers } from '../security/allowed-callers';
+import { GATEWAY_PEER } from '../mesh/ingress-gateway';
+import { ServiceCalls } from '../security/service-calls';
+import { MeshNetworkBaselineProps } from '../workload/mesh-network-baseline';
+import { MeshPeer } from '../workload/platform-service';
 import { Tenant } from '../security/tenant';
 import { KeycloakDatabase } from './keycloak-database';
 import { Keycloak } from './keycloak';
-import { keycloakUrl, realmIssuer, realmJwksUri } from './realm-urls';
+import { KEYCLOAK_PORT, keycloakUrl, realmIssuer, realmJwksUri } from './realm-urls';
 import { tenantRealm } from './tenant-realm';
 
 /** Secrets the identity chart reads but never renders: the cluster stack or an operator creates them. */
@@ -32,8 +35,10 @@ export const IDENTITY_NAMESPACE = 'identity';
 export interface IdentityChartProps extends ChartProps {
   /** One realm each. */
   readonly pilots: readonly IdentityPilot[];
-  /** Namespaces that call Keycloak besides its own: OPA's (JWKS) and the gateway's. */
-  readonly callerNamespaces: readonly string[];
+  /** Workloads that read the realms' signing keys (OPA); the gateway reaches all of Keycloak's routes. */
+  readonly keyReaders: readonly MeshPeer[];
+  /** The telemetry every sidecar reaches. */
+  readonly mesh: Omit<MeshNetworkBaselineProps, 'namespace'>;
   /**
    * Keycloak's frontend URL; every token's `iss` derives from it.
    * @default the in-cluster URL, http://keycloak.identity.svc.cluster.local:8080/auth
@@ -49,7 +54,6 @@ export class IdentityChart extends Chart {
 
   constructor(scope: Construct, id: string, props: IdentityChartProps) {
     super(scope, id, { ...props, namespace: IDENTITY_NAMESPACE });
-    new AllowedCallers(this, 'Callers', { namespaces: [IDENTITY_NAMESPACE, ...props.callerNamespaces] });
     const secret = (name: string) => kplus.Secret.fromSecretName(this, `${name}Secret`, name);
     const databaseCredentials = secret(IDENTITY_SECRETS.database);
     const databaseName = 'keycloak';
@@ -65,6 +69,16 @@ export class IdentityChart extends Chart {
       realms: Object.fromEntries(
         props.pilots.map((p) => [`${p.name}.json`, tenantRealm({ realm: p.name, displayName: p.displayName, tenant: p.fiwareService })]),
       ),
+    });
+    const jwksPaths = props.pilots.map((p) => new URL(realmJwksUri(internalUrl, p.name)).pathname);
+    new ServiceCalls(this, 'Calls', {
+      ...props.mesh,
+      workloads: [this.keycloak.peer, database.peer],
+      calls: [
+        { from: GATEWAY_PEER, to: this.keycloak.peer, ports: [KEYCLOAK_PORT] },
+        ...props.keyReaders.map((reader) => ({ from: reader, to: this.keycloak.peer, ports: [KEYCLOAK_PORT], paths: jwksPaths, methods: ['GET'] })),
+        { from: this.keycloak.peer, to: database.peer, ports: [KeycloakDatabase.PORT] },
+      ],
     });
     // Keys are fetched in-cluster; the issuer is whatever Keycloak presents itself as.
     this.tenants = props.pilots.map((p) => ({

@@ -1,4 +1,4 @@
-import { Size } from 'cdk8s';
+import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { IMAGES } from '../images';
@@ -34,7 +34,8 @@ export class KeycloakDatabase extends PlatformService {
           // A subdirectory: the volume's root holds lost+found, which initdb refuses.
           PGDATA: kplus.EnvValue.fromValue(`${dataDir}/pgdata`),
         },
-        readiness: kplus.Probe.fromCommand(['sh', '-c', `pg_isready -h 127.0.0.1 -U "$POSTGRES_USER" -d ${props.database}`]),
+        // 5 s, not Kubernetes' default 1 s: a busy node must not flap the database out of its Service.
+        readiness: kplus.Probe.fromCommand(['sh', '-c', `pg_isready -h 127.0.0.1 -U "$POSTGRES_USER" -d ${props.database}`], { timeoutSeconds: Duration.seconds(5) }),
         liveness: kplus.Probe.fromTcpSocket({ port: KeycloakDatabase.PORT }),
         scratchPaths: ['/tmp', '/var/run/postgresql'],
       },

@@ -16,11 +16,21 @@ export interface ApiRoute {
    */
   readonly rewrite?: boolean;
   /**
-   * Paths under the prefix reachable without a token (`/version`), or `all` for the whole prefix.
+   * The only paths under the prefix the gateway routes: `/v2/` (ending in `/`) a prefix, `/version` an
+   * exact path. Everything else under the prefix (admin, log-level, metrics and health endpoints) has
+   * no route: the gateway answers 404 whatever the token.
+   * @default the whole prefix
+   */
+  readonly paths?: readonly string[];
+  /**
+   * Paths under the prefix reachable without a token (`/version`), or `all` for every routed path.
    * @default none: every request needs a tenant token
    */
   readonly publicPaths?: readonly string[] | 'all';
 }
+
+/** The routed paths of a route, as full paths (`/orion/v2/`, `/orion/version`). */
+const routedPaths = (route: ApiRoute) => (route.paths ?? ['', '/']).map((p) => `${route.prefix}${p}`);
 
 /** Paths open without a token: exact paths and prefixes (ending in `/`). */
 export interface PublicPaths {
@@ -34,8 +44,7 @@ export function publicPaths(routes: readonly ApiRoute[]): PublicPaths {
   const prefixes: string[] = [];
   for (const route of routes) {
     if (route.publicPaths === 'all') {
-      exact.push(route.prefix);
-      prefixes.push(`${route.prefix}/`);
+      for (const path of routedPaths(route)) (path.endsWith('/') ? prefixes : exact).push(path);
     } else for (const path of route.publicPaths ?? []) exact.push(`${route.prefix}${path}`);
   }
   return { exact, prefixes };
@@ -63,6 +72,8 @@ export class ApiRoutes extends Construct {
     const invalid = prefixes.filter((p) => !/^\/[a-z0-9-]+$/.test(p));
     if (invalid.length > 0) throw new Error(`route prefixes must look like /name: ${invalid.join(', ')}`);
     if (new Set(prefixes).size !== prefixes.length) throw new Error(`route prefixes repeat: ${prefixes.join(', ')}`);
+    const badPaths = props.routes.flatMap((r) => (r.paths ?? []).filter((p) => !/^\/[A-Za-z0-9._~\/-]*$/.test(p) || p.includes('//')).map((p) => `${r.prefix}: ${p}`));
+    if (badPaths.length > 0) throw new Error(`routed paths must start with / and hold no wildcards: ${badPaths.join(', ')}`);
 
     addKubeObject(
       this,
@@ -72,13 +83,20 @@ export class ApiRoutes extends Construct {
         spec: {
           hosts: [...(props.hosts ?? ['*'])],
           gateways: [props.gateway],
-          http: props.routes.map((route) => ({
-            name: route.prefix.slice(1),
-            // `/orion/` as a prefix, not `/orion`, so `/orionx` does not match; the bare `/orion` matches exactly.
-            match: [{ uri: { exact: route.prefix } }, { uri: { prefix: `${route.prefix}/` } }],
-            ...((route.rewrite ?? true) ? { rewrite: { uri: '/' } } : {}),
-            route: [{ destination: { host: route.host, port: { number: route.port } } }],
-          })),
+          // One entry per routed path: Istio's rewrite replaces the matched prefix (or, for an exact
+          // match, the whole path), so each path is rewritten to itself minus the route prefix.
+          http: props.routes.flatMap((route) =>
+            routedPaths(route).map((path) => {
+              const rest = path.slice(route.prefix.length);
+              return {
+                name: `${route.prefix.slice(1)}${rest.replace(/[^A-Za-z0-9]+/g, '-').replace(/-$/, '')}`,
+                // `/orion/` as a prefix, not `/orion`, so `/orionx` does not match; exact paths match only themselves.
+                match: [{ uri: path.endsWith('/') ? { prefix: path } : { exact: path } }],
+                ...((route.rewrite ?? true) ? { rewrite: { uri: rest === '' ? '/' : rest } } : {}),
+                route: [{ destination: { host: route.host, port: { number: route.port } } }],
+              };
+            }),
+          ),
         },
       }),
     );

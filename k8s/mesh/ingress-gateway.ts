@@ -1,6 +1,7 @@
 import { Gateway } from '@kubernetes-models/istio/networking.istio.io/v1beta1';
 import { Construct } from 'constructs';
 import { addKubeObject } from '../kube-object';
+import { MeshPeer, meshPrincipal } from '../workload/platform-service';
 
 /**
  * The ingress gateway the cluster stack installs (Istio's gateway chart): its namespace and pod labels.
@@ -14,7 +15,16 @@ export const INGRESS_GATEWAY = {
    * port (80) through the unprivileged-port sysctl; TLS ends at the load balancer.
    */
   containerPorts: [80],
+  /** The gateway chart's ServiceAccount: its release name (lib/constructs/istio-mesh.ts). */
+  serviceAccount: 'istio-ingressgateway',
 } as const;
+
+/** The ingress gateway as its callees' AuthorizationPolicies name it. */
+export const GATEWAY_PEER: MeshPeer = {
+  namespace: INGRESS_GATEWAY.namespace,
+  podLabels: INGRESS_GATEWAY.selector,
+  principal: meshPrincipal(INGRESS_GATEWAY.namespace, INGRESS_GATEWAY.serviceAccount),
+};
 
 export interface IngressGatewayProps {
   /**

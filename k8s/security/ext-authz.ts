@@ -22,7 +22,13 @@ export const OPA_SERVICE = {
 /** The `meshConfig.extensionProviders` entry for istiod. */
 export const EXT_AUTHZ_EXTENSION_PROVIDER = {
   name: EXT_AUTHZ_PROVIDER_NAME,
-  envoyExtAuthzGrpc: { service: OPA_SERVICE.host, port: OPA_SERVICE.grpcPort },
+  envoyExtAuthzGrpc: {
+    service: OPA_SERVICE.host,
+    port: OPA_SERVICE.grpcPort,
+    // The policy reads provisioning bodies (the API keys they register). Larger bodies are sent cut
+    // short; a cut JSON body does not parse, and the policy refuses provisioning it cannot read.
+    includeRequestBodyInCheck: { maxRequestBytes: 65536, allowPartialMessage: true },
+  },
 } as const;
 
 /**

@@ -15,6 +15,8 @@ export const OPA_DECISION_PATH = 'iiot/authz/allow';
 export interface OpaProps {
   /** Path of the Rego policy file, read at synth into the policy ConfigMap (like a CDK asset). */
   readonly policyFile: string;
+  /** Path of the decision log mask (`package system.log`), shipped beside the policy. */
+  readonly decisionLogMaskFile: string;
   /** The policy's data document. */
   readonly data: TenantPolicyData;
   /**
@@ -29,12 +31,14 @@ export class Opa extends PlatformService {
   constructor(scope: Construct, id: string, props: OpaProps) {
     const policy = new kplus.ConfigMap(scope, `${id}Policy`, { metadata: { name: 'opa-policy' } });
     policy.addFile(props.policyFile, 'tenant.rego');
+    policy.addFile(props.decisionLogMaskFile, 'decision_log_mask.rego');
     policy.addData('data.json', JSON.stringify(props.data, null, 2));
     const config = new kplus.ConfigMap(scope, `${id}Config`, {
       metadata: { name: 'opa-config' },
       data: {
         'config.yaml': stringify({
           plugins: { envoy_ext_authz_grpc: { addr: `:${OPA_SERVICE.grpcPort}`, path: OPA_DECISION_PATH } },
+          // Logged with the mask of decision_log_mask.rego: no tokens, keys or bodies.
           decision_logs: { console: true },
         }),
       },
@@ -59,6 +63,7 @@ export class Opa extends PlatformService {
           '--config-file=/config/config.yaml',
           // Named files, not the directory: a ConfigMap volume also holds hidden `..data` links.
           '/policy/tenant.rego',
+          '/policy/decision_log_mask.rego',
           '/policy/data.json',
         ],
         // `?plugins`: not ready until the ext_authz gRPC server is up too.

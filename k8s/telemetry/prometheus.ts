@@ -22,8 +22,10 @@ const RULES_DIR = '/etc/prometheus/rules';
 const POD_ANNOTATION = (name: string) => `__meta_kubernetes_pod_annotation_prometheus_io_${name}`;
 
 /**
- * The scrape jobs: the sidecars' merged metrics (Istio sets the prometheus.io annotations), Envoy's
- * own stats, istiod, and the kubelets' cAdvisor (CPU, memory, network per container) via the API server.
+ * The scrape jobs: the sidecars' merged metrics (Istio sets the prometheus.io annotations to port 15020,
+ * which serves Envoy's stats and the app's metrics together, so Envoy's own port 15090 is not scraped
+ * as well: that would count mesh traffic twice), istiod, and the kubelets' cAdvisor (CPU, memory,
+ * network per container) via the API server.
  */
 function scrapeConfig(alerting: PrometheusProps['alerting']) {
   const inCluster = {
@@ -68,12 +70,6 @@ function scrapeConfig(alerting: PrometheusProps['alerting']) {
           },
           ...podLabels,
         ],
-      },
-      {
-        job_name: 'envoy-stats',
-        metrics_path: '/stats/prometheus',
-        kubernetes_sd_configs: [{ role: 'pod' }],
-        relabel_configs: [{ source_labels: ['__meta_kubernetes_pod_container_port_name'], action: 'keep', regex: '.*-envoy-prom' }, ...podLabels],
       },
       {
         job_name: 'istiod',

@@ -11,6 +11,8 @@ export interface PilotChartProps extends ChartProps {
   readonly platformServices: readonly ServiceEndpoint[];
   /** Prometheus' pods. */
   readonly metricsScraper: ServiceEndpoint;
+  /** Where the sidecars send spans. */
+  readonly traceCollector: ServiceEndpoint;
   /** @default PilotQuota's defaults */
   readonly quota?: Omit<PilotQuotaProps, 'namespace'>;
 }
@@ -24,6 +26,7 @@ export class PilotChart extends Chart {
       namespace: props.namespace,
       services: props.platformServices,
       metricsScraper: props.metricsScraper,
+      traceCollector: props.traceCollector,
     });
   }
 }

@@ -32,6 +32,22 @@ export interface ServiceEndpoint {
   readonly ports: readonly number[];
 }
 
+/** A workload as the mesh authenticates it: its pods, and its mTLS identity. */
+export interface MeshPeer {
+  /** The pods' namespace. */
+  readonly namespace: string;
+  /** Labels that select the pods. */
+  readonly podLabels: Readonly<Record<string, string>>;
+  /** The SPIFFE principal Istio gives its ServiceAccount: `cluster.local/ns/<ns>/sa/<sa>`. */
+  readonly principal: string;
+}
+
+/** Istio's principal for a ServiceAccount (the mesh's default trust domain, `cluster.local`). */
+export const meshPrincipal = (namespace: string, serviceAccount: string) => `cluster.local/ns/${namespace}/sa/${serviceAccount}`;
+
+/** The mesh peer of a platform service named `name` in `namespace` (its ServiceAccount is named after it). */
+export const platformPeer = (namespace: string, name: string): MeshPeer => ({ namespace, podLabels: { app: name }, principal: meshPrincipal(namespace, name) });
+
 export interface PlatformServiceProps {
   /** Name of the workload and its Service, and the pods' `app` label (Kiali and dashboards group by it). */
   readonly name: string;
@@ -50,8 +66,9 @@ export interface PlatformServiceProps {
    */
   readonly nodeLabels?: Readonly<Record<string, string>>;
   /**
-   * Identity of the pods; without one no API token is mounted.
-   * @default none
+   * Identity of the pods, with its API token mounted (for workloads that call the Kubernetes API).
+   * @default a ServiceAccount of its own, named after the workload, without an API token: the mesh
+   * identity (its principal) that AuthorizationPolicies name
    */
   readonly serviceAccount?: kplus.IServiceAccount;
   /** @default 1 */
@@ -73,6 +90,8 @@ export class PlatformService extends Construct {
   public readonly host: string;
   /** This service's pods and ports, for NetworkPolicies elsewhere. */
   public readonly endpoint: ServiceEndpoint;
+  /** This service's pods and mesh identity, for AuthorizationPolicies elsewhere. */
+  public readonly peer: MeshPeer;
 
   constructor(scope: Construct, id: string, props: PlatformServiceProps) {
     super(scope, id);
@@ -85,10 +104,12 @@ export class PlatformService extends Construct {
       metadata: { name, labels: { app: name } },
       ports: props.container.ports.map((p) => ({ name: p.name, port: p.number, targetPort: p.number })),
     });
+    // Its own identity, so that policies can name it; no API token, the mesh needs none.
+    const serviceAccount = props.serviceAccount ?? new kplus.ServiceAccount(this, 'Account', { metadata: { name }, automountToken: false });
     const podProps = {
       metadata: { name, labels: { app: name } },
       replicas: props.replicas ?? 1,
-      serviceAccount: props.serviceAccount,
+      serviceAccount,
       automountServiceAccountToken: props.serviceAccount !== undefined,
       securityContext: {
         user: props.container.user,
@@ -98,10 +119,20 @@ export class PlatformService extends Construct {
         fsGroupChangePolicy: kplus.FsGroupChangePolicy.ON_ROOT_MISMATCH,
       },
     };
-    this.workload = storage
-      ? new kplus.StatefulSet(this, 'Workload', { ...podProps, service: this.service })
+    // A StatefulSet's serviceName must be a headless Service (it gives each pod its DNS name); clients
+    // keep using the ClusterIP Service.
+    const governing = storage
+      ? new kplus.Service(this, 'Headless', {
+          metadata: { name: `${name}-headless`, labels: { app: name } },
+          clusterIP: 'None',
+          ports: props.container.ports.map((p) => ({ name: p.name, port: p.number, targetPort: p.number })),
+        })
+      : undefined;
+    this.workload = governing
+      ? new kplus.StatefulSet(this, 'Workload', { ...podProps, service: governing })
       : new kplus.Deployment(this, 'Workload', podProps);
     this.service.select(this.workload);
+    governing?.select(this.workload);
     this.workload.podMetadata.addLabel('app', name);
     this.workload.podMetadata.addLabel('version', props.container.image.split(':').pop()!);
     if (props.meshSidecar === false) this.workload.podMetadata.addLabel('sidecar.istio.io/inject', 'false');
@@ -115,6 +146,7 @@ export class PlatformService extends Construct {
     }
     if (storage) this.addClaimTemplate(storage);
     this.endpoint = { namespace, podLabels: { app: name }, ports: props.container.ports.map((p) => p.number) };
+    this.peer = { namespace, podLabels: { app: name }, principal: meshPrincipal(namespace, serviceAccount.name) };
   }
 
   /** The Service port with this name. */

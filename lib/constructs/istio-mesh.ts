@@ -71,12 +71,13 @@ export class IstioMesh extends Construct {
                 }
               : {}),
           },
-          // TLS ends at the load balancer; both listeners reach the gateway's plain HTTP port, which
-          // the chart's pods bind directly (port 80). The status port serves health checks.
+          // TLS ends at the load balancer, whose one listener (443) reaches the gateway's plain HTTP port,
+          // which the chart's pods bind directly (port 80). With a certificate there is no plaintext
+          // listener: tokens never cross the internet unencrypted (an NLB cannot redirect). Without one
+          // (no TLS configured) port 80 is the only listener. The status port serves health checks.
           ports: [
             { name: 'status-port', port: 15021, targetPort: 15021, protocol: 'TCP' },
-            { name: 'http2', port: 80, targetPort: 80, protocol: 'TCP' },
-            ...(props.certificateArn ? [{ name: 'https', port: 443, targetPort: 80, protocol: 'TCP' }] : []),
+            props.certificateArn ? { name: 'https', port: 443, targetPort: 80, protocol: 'TCP' } : { name: 'http2', port: 80, targetPort: 80, protocol: 'TCP' },
           ],
         },
       },

@@ -83,3 +83,23 @@ describe('Grafana', () => {
     expect(fiware.filter((o) => o.kind === 'Secret')).toEqual([]);
   });
 });
+
+describe('Kubernetes rules the workloads depend on', () => {
+  const all = synthDemoCharts().all;
+  test.each(all.filter((o) => o.kind === 'StatefulSet').map((o) => [`${o.metadata.namespace}/${o.metadata.name}`, o]))(
+    // StatefulSet API: serviceName "must exist before the StatefulSet, and is responsible for the network identity of the set" (a headless Service).
+    'StatefulSet %s names a headless Service of its namespace selecting its pods',
+    (_name, set) => {
+      const governing = all.find((o) => o.kind === 'Service' && o.metadata.namespace === set.metadata.namespace && o.metadata.name === set.spec.serviceName);
+      expect(governing?.spec.clusterIP).toBe('None');
+      expect(set.spec.template.metadata.labels).toMatchObject(governing!.spec.selector);
+    },
+  );
+  test.each(all.flatMap((o) => (o.spec?.template?.spec?.containers ?? []).map((c: { name: string }) => [`${o.metadata.namespace}/${o.metadata.name}/${c.name}`, c])))(
+    // An exec probe is killed after timeoutSeconds (default 1 s); a Node.js client such as mongosh takes longer to start.
+    'exec probes of %s allow at least 5 s',
+    (_name, c) => {
+      for (const probe of [c.readinessProbe, c.livenessProbe, c.startupProbe].filter((p) => p?.exec)) expect(probe.timeoutSeconds ?? 1).toBeGreaterThanOrEqual(5);
+    },
+  );
+});

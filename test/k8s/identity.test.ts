@@ -54,6 +54,3 @@ test('the tenant policy trusts exactly the realms Keycloak imports', () => {
   expect(issuers).toEqual(demo.model.pilots.map((p) => `${env.KC_HOSTNAME_URL.value}/realms/${p.name}`));
 });
 
-test('Keycloak is callable from its namespace, OPA (keys) and the gateway only', () => {
-  expect(named('AuthorizationPolicy', 'allowed-callers').spec.rules).toEqual([{ from: [{ source: { namespaces: ['identity', 'authz', 'istio-system'] } }] }]);
-});

@@ -4,11 +4,11 @@ const demo = synthDemoCharts();
 
 test('every pilot gets its own chart, applied after the platform charts', () => {
   const ids = demo.charts.map((c) => c.node.id);
-  expect(ids.filter((id) => id.startsWith('pilot-'))).toEqual(['pilot-acme', 'pilot-bravo']);
+  expect(ids.filter((id) => id.startsWith('pilot-'))).toEqual(['pilot-acme', 'pilot-bravo', 'pilot-acme-staging', 'pilot-bravo-staging']);
   expect(ids.indexOf('pilot-acme')).toBeGreaterThan(ids.indexOf('platform-namespaces'));
 });
 
-describe.each(['acme', 'bravo'])('pilot %s', (pilot) => {
+describe.each(['acme', 'bravo', 'acme-staging', 'bravo-staging'])('pilot namespace pilot-%s', (pilot) => {
   const objects = demo.objects(`pilot-${pilot}`);
   const namespace = `pilot-${pilot}`;
   const policies = Object.fromEntries(objects.filter((o) => o.kind === 'NetworkPolicy').map((o) => [o.metadata.name, o.spec]));
@@ -33,25 +33,41 @@ describe.each(['acme', 'bravo'])('pilot %s', (pilot) => {
   test('denies all traffic by default', () => {
     expect(policies['default-deny']).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
   });
-
-  test('allows DNS, istiod, the ingress gateway both ways, spans to Jaeger, and Prometheus scraping the sidecars', () => {
-    const peer = (ns: string, labels: object) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } }, podSelector: { matchLabels: labels } });
-    expect(policies['allow-dns'].egress).toEqual([
-      { to: [peer('kube-system', { 'k8s-app': 'kube-dns' })], ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }] },
-    ]);
-    expect(policies['allow-istiod'].egress).toEqual([{ to: [peer('istio-system', { app: 'istiod' })], ports: [{ protocol: 'TCP', port: 15012 }] }]);
-    expect(policies['allow-ingress-gateway'].ingress).toEqual([{ from: [peer('istio-system', { istio: 'ingressgateway' })] }]);
-    expect(policies['allow-platform-services'].egress).toEqual([
-      { to: [peer('istio-system', { istio: 'ingressgateway' })], ports: [{ protocol: 'TCP', port: 80 }] },
-      { to: [peer('telemetry', { app: 'jaeger' })], ports: [{ protocol: 'TCP', port: 9411 }] },
-    ]);
-    expect(policies['allow-metrics-scraping'].ingress[0].from).toEqual([peer('telemetry', { app: 'prometheus' })]);
-  });
 });
 
-test('FIWARE and OPA accept calls only from their own namespace and the gateway, so pilots cannot bypass the tenant policy', () => {
-  const callers = (chart: string) => demo.objects(chart).find((o) => o.kind === 'AuthorizationPolicy' && o.metadata.name === 'allowed-callers')!;
-  expect(callers('fiware').spec).toEqual({ action: 'ALLOW', rules: [{ from: [{ source: { namespaces: ['fiware', 'istio-system'] } }] }] });
-  expect(callers('tenant-policy').metadata.namespace).toBe('authz');
-  expect(callers('tenant-policy').spec.rules).toEqual([{ from: [{ source: { namespaces: ['istio-system'] } }] }]);
+// What these policies allow and deny, against the rendered FIWARE, identity and OPA policies: tenancy-matrix.test.ts.
+
+/** Kubernetes quantities as the quota compares them: cpu in millicores, memory in MiB. */
+const milli = (q: string) => (q.endsWith('m') ? Number(q.slice(0, -1)) : Number(q) * 1000);
+const mebi = (q: string) => (q.endsWith('Gi') ? Number(q.slice(0, -2)) * 1024 : q.endsWith('Mi') ? Number(q.slice(0, -2)) : Number(q) / 2 ** 20);
+
+describe.each(['acme', 'bravo'])('the quota of pilot %s leaves the workloads their budget beside the sidecars', (pilot) => {
+  // ResourceQuota admission (Kubernetes docs, "Resource Quotas"): a pod is refused when the sum of its
+  // containers' requests/limits plus what the namespace already uses exceeds `hard`. A pilot container
+  // without resources gets the LimitRange defaults; Istio's injector adds its sidecar with its own.
+  const objects = demo.objects(`pilot-${pilot}`);
+  const hard = objects.find((o) => o.kind === 'ResourceQuota')!.spec.hard;
+  const [limits] = objects.find((o) => o.kind === 'LimitRange')!.spec.limits;
+  const sidecar = { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '2000m', memory: '1024Mi' } };
+  const pod = {
+    'requests.cpu': milli(limits.defaultRequest.cpu) + milli(sidecar.requests.cpu),
+    'limits.cpu': milli(limits.default.cpu) + milli(sidecar.limits.cpu),
+    'requests.memory': mebi(limits.defaultRequest.memory) + mebi(sidecar.requests.memory),
+    'limits.memory': mebi(limits.default.memory) + mebi(sidecar.limits.memory),
+  };
+  const admitted = () => {
+    let n = 0;
+    const used = { 'requests.cpu': 0, 'limits.cpu': 0, 'requests.memory': 0, 'limits.memory': 0 };
+    const fits = () =>
+      n + 1 <= Number(hard.pods) &&
+      (Object.keys(used) as (keyof typeof used)[]).every((k) => used[k] + pod[k] <= (k.endsWith('cpu') ? milli(hard[k]) : mebi(hard[k])));
+    while (fits()) {
+      for (const k of Object.keys(used) as (keyof typeof used)[]) used[k] += pod[k];
+      n++;
+    }
+    return n;
+  };
+  test('default-sized pods with the Istio sidecar: as many as the workloads\' own 8-CPU limit budget holds (16), not 3', () => {
+    expect(admitted()).toBeGreaterThanOrEqual(Math.min(Number(hard.pods), Math.floor(8000 / milli(limits.default.cpu))));
+  });
 });

@@ -2,14 +2,15 @@ import { parse } from 'yaml';
 import { TRACING_EXTENSION_PROVIDER } from '../../k8s/telemetry/telemetry-chart';
 import { WORKLOAD_FROM_POD } from '../../k8s/telemetry/workload-dashboard';
 import { synthDemoCharts } from '../fixtures/demo-charts';
+import { scrapesOf } from './semantics/prometheus-targets';
 
 const demo = synthDemoCharts();
 const telemetry = demo.objects('telemetry');
 const find = (kind: string, name: string) => telemetry.find((o) => o.kind === kind && o.metadata.name === name)!;
 
-test('Prometheus scrapes the sidecars, Envoy, istiod, cAdvisor, the kubelets, kube-state-metrics and Alertmanager, with read-only cluster access', () => {
+test('Prometheus scrapes the sidecars (Envoy merged in), istiod, cAdvisor, the kubelets, kube-state-metrics and Alertmanager, with read-only cluster access', () => {
   const config = parse(find('ConfigMap', 'prometheus-config').data['prometheus.yml']);
-  expect(config.scrape_configs.map((j: { job_name: string }) => j.job_name)).toEqual(['kube-state-metrics', 'alertmanager', 'kubelet', 'kubernetes-pods', 'envoy-stats', 'istiod', 'kubernetes-cadvisor']);
+  expect(config.scrape_configs.map((j: { job_name: string }) => j.job_name)).toEqual(['kube-state-metrics', 'alertmanager', 'kubelet', 'kubernetes-pods', 'istiod', 'kubernetes-cadvisor']);
   const role = find('ClusterRole', 'iiot-prometheus-reader');
   for (const rule of role.rules) expect(rule.verbs.every((v: string) => ['get', 'list', 'watch'].includes(v))).toBe(true);
   expect(find('StatefulSet', 'prometheus').spec.template.spec.serviceAccountName).toBe('prometheus');
@@ -69,4 +70,20 @@ describe('the workload dashboard', () => {
     // RE2 and JavaScript agree on this pattern: lazy group, optional hash, suffix.
     expect(pod.replace(new RegExp(WORKLOAD_FROM_POD), '$1')).toBe(workload);
   });
+});
+
+test('a sidecar-injected pod is scraped once, on the merged metrics port (Envoy stats not counted twice)', () => {
+  const jobs = parse(demo.objects('telemetry').find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'prometheus-config')!.data['prometheus.yml']).scrape_configs;
+  // What Istio's injector puts on a pod (its sidecar template): the prometheus.io annotations pointing
+  // at the agent's merged endpoint, and the proxy's `http-envoy-prom` container port.
+  const orion = {
+    ip: '10.0.0.7',
+    annotations: { 'prometheus.io/scrape': 'true', 'prometheus.io/port': '15020', 'prometheus.io/path': '/stats/prometheus' },
+    ports: [
+      { name: 'http', containerPort: 1026 },
+      { name: 'http-envoy-prom', containerPort: 15090 },
+    ],
+  };
+  expect(scrapesOf(jobs, orion)).toEqual(['kubernetes-pods 10.0.0.7:15020 /stats/prometheus']);
+  expect(scrapesOf([...jobs, { job_name: 'envoy-stats', metrics_path: '/stats/prometheus', kubernetes_sd_configs: [{ role: 'pod' }], relabel_configs: [{ source_labels: ['__meta_kubernetes_pod_container_port_name'], action: 'keep', regex: '.*-envoy-prom' }] }], orion)).toHaveLength(2);
 });

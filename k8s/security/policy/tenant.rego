@@ -1,18 +1,27 @@
 # Tenant decision for the ingress gateway, evaluated by OPA-Envoy as Istio's ext_authz provider
 # (decision path iiot/authz/allow).
 #
-# Allow when the path is public, or when all of these hold:
+# Allow when the path is public, or a device sends measures with an API key of a known tenant, or
+# when all of these hold:
 #   - the `fiware-service` header names a known tenant;
 #   - `Authorization: Bearer <jwt>` carries a token signed (RS256) by that tenant's issuer, with
 #     that issuer and audience, an `exp` claim in the future (and `nbf`, if present, in the past);
-#   - the token's `tenant` claim is non-empty and equals the `fiware-service` header.
+#   - the token's `tenant` claim is non-empty and equals the `fiware-service` header;
+#   - provisioning (IoT Agent north) names only API keys of that tenant: `<tenant>-<secret>`.
 # Everything else is denied.
+#
+# Devices hold no Keycloak token: they authenticate with their API key (UltraLight `?k=`), which the
+# IoT Agent resolves to the one service group registered with it. Keys are bound to tenants by their
+# prefix: only tenant t can register a key `t-...` (checked at provisioning, below), so a key never
+# writes into another tenant's service, and the agent's default key (no tenant prefix) is refused.
 #
 # Data (generated from the platform config, k8s/security/tenant-policy-data.ts), under its own root
 # so that it never shadows this package:
 #   data.tenant_policy.tenants[<fiware-service>] = {"issuer", "jwks_uri", "audience"}
 #   data.tenant_policy.open_paths    exact public paths
 #   data.tenant_policy.open_prefixes public path prefixes
+#   data.tenant_policy.device_paths  where devices send measures with their API key
+#   data.tenant_policy.provisioning_prefix  the IoT Agent's provisioning API (`/iota-north/`)
 package iiot.authz
 
 import rego.v1
@@ -21,12 +30,15 @@ default allow := false
 
 allow if public_path
 
+allow if device_with_tenant_key
+
 allow if {
 	tenant := data.tenant_policy.tenants[requested_tenant]
 	claims := verified_claims(tenant)
 	is_string(claims.tenant)
 	claims.tenant != ""
 	claims.tenant == requested_tenant
+	not unbound_api_key
 }
 
 request := input.attributes.request.http
@@ -41,6 +53,54 @@ public_path if {
 	startswith(path, prefix)
 }
 
+query := urlquery.decode_object(substring(request.path, count(path) + 1, -1)) if {
+	contains(request.path, "?")
+} else := {}
+
+# The tenant an API key belongs to: its prefix up to the first `-` (tenant names hold no `-`).
+key_tenant(key) := substring(key, 0, i) if {
+	i := indexof(key, "-")
+	i > 0
+	count(key) > i + 1
+}
+
+device_with_tenant_key if {
+	path in data.tenant_policy.device_paths
+	[key] := query.k
+	data.tenant_policy.tenants[key_tenant(key)]
+}
+
+# Provisioning that names a key outside the requesting tenant's prefix, or a body the policy cannot read.
+unbound_api_key if {
+	startswith(path, data.tenant_policy.provisioning_prefix)
+	some key in provisioned_keys
+	# Through a rule: OPA evaluates a call nested in `not` outside the negation, so an unprefixed
+	# key (undefined tenant) would make this body fail rather than hold.
+	not key_of(key, requested_tenant)
+}
+
+key_of(key, tenant) if key_tenant(key) == tenant
+
+unbound_api_key if {
+	startswith(path, data.tenant_policy.provisioning_prefix)
+	request.method in {"POST", "PUT", "PATCH"}
+	not is_object(object.get(input, "parsed_body", null))
+}
+
+provisioned_keys contains key if {
+	some key in query.apikey
+}
+
+provisioned_keys contains group.apikey if {
+	some group in input.parsed_body.services
+}
+
+provisioned_keys contains device.apikey if {
+	some device in input.parsed_body.devices
+}
+
+provisioned_keys contains input.parsed_body.apikey if input.parsed_body.apikey
+
 requested_tenant := tenant if {
 	tenant := request.headers["fiware-service"]
 	tenant != ""
@@ -53,7 +113,8 @@ bearer_token := token if {
 }
 
 # The token's claims when its signature, algorithm, issuer, audience and validity period check out.
-# decode_verify accepts a token without `exp`; this policy does not.
+# decode_verify accepts a token without `exp` or without `iss` (it compares `iss` only when present);
+# this policy does not.
 verified_claims(tenant) := claims if {
 	[valid, _, claims] := io.jwt.decode_verify(bearer_token, {
 		"cert": jwks(tenant.jwks_uri),
@@ -62,6 +123,7 @@ verified_claims(tenant) := claims if {
 		"aud": tenant.audience,
 	})
 	valid
+	claims.iss == tenant.issuer
 	is_number(claims.exp)
 }
 

@@ -1,4 +1,4 @@
-# Policy tests: `opa test k8s/security/policy` (jest runs it when an `opa` binary is on the PATH).
+# Policy tests: `opa test k8s/security/policy`; jest runs them on OPA 0.47 (test/k8s/opa-engine.ts) and with `opa test` where an `opa` binary is on the PATH.
 # The keys below exist only for these tests: they sign tokens of a made-up issuer and never leave this file.
 package iiot.authz_test
 
@@ -10,13 +10,19 @@ issuer := "https://keycloak.test/auth/realms/acme"
 
 jwks_uri := "https://keycloak.test/auth/realms/acme/protocol/openid-connect/certs"
 
+bravo_issuer := "https://keycloak.test/auth/realms/bravo"
+
+bravo_jwks_uri := "https://keycloak.test/auth/realms/bravo/protocol/openid-connect/certs"
+
 policy_data := {
 	"tenants": {
 		"acme": {"issuer": issuer, "jwks_uri": jwks_uri, "audience": "fiware"},
-		"bravo": {"issuer": "https://keycloak.test/auth/realms/bravo", "jwks_uri": "https://keycloak.test/auth/realms/bravo/protocol/openid-connect/certs", "audience": "fiware"}
+		"bravo": {"issuer": bravo_issuer, "jwks_uri": bravo_jwks_uri, "audience": "fiware"},
 	},
 	"open_paths": ["/orion/version", "/quantumleap/version", "/iota-north/iot/about"],
-	"open_prefixes": ["/auth/"]
+	"open_prefixes": ["/auth/"],
+	"device_paths": ["/iota-south/iot/d"],
+	"provisioning_prefix": "/iota-north/"
 }
 
 # Private JWK the test issuer signs with (no `alg`, so it can also sign the wrong-algorithm token);
@@ -28,9 +34,24 @@ foreign_key := {"kty": "RSA", "kid": "other-key", "n": "5zxlJwJQWmR4AFERYP9o8-ib
 
 published_jwks := {"keys": [{"kty": "RSA", "kid": "test-key", "alg": "RS256", "use": "sig", "n": "5jCi8I2VxXPM-PPhh_H32cnXdZejss8YcRG02Wr-QoXTey08cOF2oI5__tV6MY4NeDI6HC4ePAxazpVn6w3sxQ18geQtMJCYhq0Q1Rb1DlZYJ945U6Md-zcR3u01l7YQZF6CefftoMd3NfsMLnE4hOH72bMs5v-SdwYAK5p9kgZIMG60Lf7hPrFxJuex5niqFPkBggr0Ey_bq8e5WFi_kki8S_C-8mxquFw_EM9e68M042b2KBsaJz8JJTdAkgp5w1P7wCxrZUuPQLW8V2x01cBi_J1b-ue_2fM9fpEOxmJL3Bu8G6pumRQWl_2uLviP5Nz57lY43gyDirgQ7T2sGQ", "e": "AQAB"}]}
 
+# The other realm's signing key: a real key of the platform, trusted for tenant bravo only.
+bravo_signing_key := {"kty": "RSA", "kid": "bravo-key", "n": "qOFUGAFEFAwr47Ys2HmrEa6LtbMca-cInSyMp22tQL_XYNB6cwb0RAskiFdF_2PkIn7fy9XcLfmxFHzjqjEP2P15Ctn1J1sbj6DLNWa69tN2I4Pm209XaLUTBn4MVqgiUAblZkJI9RxPYIbWDGXYAUSUYYcSXUf6TrVO3Dsn06yv4vbgO2Vcv-vG7ofL0hF1Be5JqX9xcD5_TW-qfoC0PT34Gd7veDAmOHFe8-36zueSPYXqrF9jRHeQydiTvgQDjjvY8FhtiIyGcLB7kjqtvsUDjfFLyR_ILf93sTm-xo4YGZuD1KSyJpNllHARDCJZhLT4tvugIq1XfbiqBOYiSw", "e": "AQAB", "d": "LvJYyMWNUc9iYg5yIAmOmz88-llcxMg4dkz8msyb9Zx--Jxr9c8Ql1vLn5U3UbxInqhLeWQtraA0cGAZf-XcpHMuM2yMwJCMtFw8MU-qGNSHCm9v_TZss6Bmtg7TSkG6LCoGmmtB0dW5YTmKhm7HYe7ZGtWMLt9D_55aWlGdjDOI7ybT0Qq-0bLeQ_Uz88dsZ7p4E5CcwBF3Fu2_iP3lVDWoCsovUZM-Y8ggG5lfgqkmNEWv7jMx0yBB3fFdZ-O1DdfWnDHUsUWbgxqGBXFWILfK65I-1sQwWMqJRB0WwfQ3ni0MgJAqjhmZUboL_izOKWDcrgHqHQDRemzBmtnI4Q", "p": "3NvojG7wqU-FhUjNDCgYb3V3lfbQeqQtjuzZaYKpe648FAvh91C-b9nP4hfJZqYNBFfeDdV5xEU7k7lxMKKnoD8knUT2Up5cBw0vgngBs6S9nqNrzEco_6mOwqfZqGzmPsHLGdzpOEb2RpIg7DEVl5AQpyJtT-M58dldo2ANV6s", "q": "w8A0MKET2hT2dHmCZx_wJw3lwwyG7S0eLjEmnS4nUyvEjxIt7HzQafo9E4EooZB7fywMijXVzjvxfmnqqOemM7jqTbflpOvxEk2BZJHnCKT1a5JLvXJ6i0Q4BaKBV6P_C6ZBTzY3uBcoY19snwnmn65a7RPkAXm3hte31GTLP-E", "dp": "K0cEOJB8pBCrD0UGuP0aXKzd9ArbK00EiF8s8xnhcBTiPONfMgEmb_B0Zc9Xbb_YCSPWpUtRgv42AGp0HZ2hzyrQV-jtg574VYFl7-DoJHWBmpZXRz4icIafLNGLOw-rxlxfGgBJyvdMxuNXhDDSFFLskHOUi_Two81-JcdqleU", "dq": "uf-nl412j4HbrFDI17RBPNq3tt3wVuzIAJwzVKbGNwEfg9KCUHNIlWpxHldbhCkFL5FrWOhOf-f1T2jU0ClMg1jxSWezjUGjjwCWMjlwjYYwrEYWMazVQ_9OPAxtWhk5_pe69slNqF5YwhOp4nRF7vR88Ug1HjHJcRcIVYhwmAE", "qi": "zloHQwgSD13BJiQWMxt0aRXjhoYOaz62K5veXgKvlvR01043nDB7cNhN3N_bDAoF4IC0SaLu9Ns9mKfhkmGfeWFLVOBmL549YZWDDUUUKSxnkMgvf6DUmvswcwaQxURr78QqwjZnTMiGNxxsoBSEsbyDEEOrawlPiF4UiH8LJbk"}
+
+bravo_jwks := {"keys": [{"kty": "RSA", "kid": "bravo-key", "alg": "RS256", "use": "sig", "n": "qOFUGAFEFAwr47Ys2HmrEa6LtbMca-cInSyMp22tQL_XYNB6cwb0RAskiFdF_2PkIn7fy9XcLfmxFHzjqjEP2P15Ctn1J1sbj6DLNWa69tN2I4Pm209XaLUTBn4MVqgiUAblZkJI9RxPYIbWDGXYAUSUYYcSXUf6TrVO3Dsn06yv4vbgO2Vcv-vG7ofL0hF1Be5JqX9xcD5_TW-qfoC0PT34Gd7veDAmOHFe8-36zueSPYXqrF9jRHeQydiTvgQDjjvY8FhtiIyGcLB7kjqtvsUDjfFLyR_ILf93sTm-xo4YGZuD1KSyJpNllHARDCJZhLT4tvugIq1XfbiqBOYiSw", "e": "AQAB"}]}
+
+# Keycloak publishes its realm's encryption key (RSA-OAEP, `use: enc`) beside the signing key.
+# Only the public half exists here: nothing in these tests encrypts.
+keycloak_jwks := {"keys": [{"kty": "RSA", "kid": "acme-enc-key", "alg": "RSA-OAEP", "use": "enc", "n": "jeYN9vqhsYnWO50aX5G1lD802QS-RR_60SnA8b1qPyuqVyQrmGHJVSSFb8Cq0dAQM3B9Np9sSE7vm1Ow7yceC7HTIJkUAFFRd_f6aQNXdqVaZEPNAnpTHN1_mJbAk7BPAupS-AgqRCTRpNtPk8IpfWyKp5c6Ss9LWEWcmN_c9MMsOD1z1cKsMmF4XF1wzvGQBCuA0O5KfqKTjy1AdmC6zDzm_nOiwM4_A6hr_mi1YLV0XwSFfbLO1QwjqOl_RtzjbML8HrEFWVAaYRDjsP1mVpvonrwQmrPQz_ygm6Np3s1jJH9d4tD4zGwDQLAlj70KgGtHSOots1efLmRaF-fxbQ", "e": "AQAB"}, published_jwks.keys[0]]}
+
 mock_http_send(req) := {"status_code": 200, "raw_body": json.marshal(published_jwks)} if req.url == jwks_uri
 
-mock_http_send(req) := {"status_code": 404, "raw_body": ""} if req.url != jwks_uri
+mock_http_send(req) := {"status_code": 200, "raw_body": json.marshal(bravo_jwks)} if req.url == bravo_jwks_uri
+
+mock_http_send(req) := {"status_code": 404, "raw_body": ""} if not req.url in {jwks_uri, bravo_jwks_uri}
+
+keycloak_http_send(req) := {"status_code": 200, "raw_body": json.marshal(keycloak_jwks)} if req.url == jwks_uri
+
+keycloak_http_send(req) := {"status_code": 404, "raw_body": ""} if req.url != jwks_uri
 
 now_s := round(time.now_ns() / 1000000000)
 
@@ -38,13 +59,13 @@ base_claims := {"iss": issuer, "aud": "fiware", "exp": now_s + 3600, "iat": now_
 
 claims(overrides) := object.union(base_claims, overrides)
 
-token_signed(alg, key, payload) := io.jwt.encode_sign({"typ": "JWT", "alg": alg, "kid": "test-key"}, payload, key)
+token_signed(alg, key, payload) := io.jwt.encode_sign({"typ": "JWT", "alg": alg, "kid": object.get(key, "kid", "test-key")}, payload, key)
 
 valid_token := token_signed("RS256", signing_key, claims({}))
 
-request(method, path, headers) := {"attributes": {"request": {"http": {"method": method, "path": path, "headers": headers}}}}
+http_request(method, path, headers) := {"attributes": {"request": {"http": {"method": method, "path": path, "headers": headers}}}}
 
-api_request(headers) := request("GET", "/orion/v2/entities", headers)
+api_request(headers) := http_request("GET", "/orion/v2/entities", headers)
 
 allowed(req) if {
 	authz.allow with input as req with data.tenant_policy as policy_data with http.send as mock_http_send
@@ -152,15 +173,103 @@ test_unreachable_jwks_is_denied if {
 
 test_open_paths_need_no_token if {
 	every path in ["/orion/version", "/quantumleap/version", "/iota-north/iot/about", "/auth/realms/acme/protocol/openid-connect/token"] {
-		allowed(request("GET", path, {}))
+		allowed(http_request("GET", path, {}))
 	}
 }
 
 test_query_string_does_not_open_a_path if {
-	not allowed(request("GET", "/orion/v2/entities?x=/orion/version", {}))
+	not allowed(http_request("GET", "/orion/v2/entities?x=/orion/version", {}))
 }
 
 test_open_path_prefix_only_matches_whole_segments if {
-	not allowed(request("GET", "/orion/versionx", {}))
-	not allowed(request("GET", "/authx/realms", {}))
+	not allowed(http_request("GET", "/orion/versionx", {}))
+	not allowed(http_request("GET", "/authx/realms", {}))
+}
+
+test_token_signed_by_another_realms_key_is_denied if {
+	# A genuine platform key, but of bravo's realm: it never vouches for acme.
+	token := token_signed("RS256", bravo_signing_key, claims({}))
+	not allowed(api_request({"authorization": concat(" ", ["Bearer", token]), "fiware-service": "acme"}))
+}
+
+test_audience_array_with_fiware_is_allowed if {
+	# Keycloak sends `aud` as an array when a token has several audiences.
+	token := token_signed("RS256", signing_key, claims({"aud": ["account", "fiware"]}))
+	allowed(api_request({"authorization": concat(" ", ["Bearer", token]), "fiware-service": "acme"}))
+}
+
+test_audience_array_without_fiware_is_denied if {
+	token := token_signed("RS256", signing_key, claims({"aud": ["account", "other"]}))
+	not allowed(api_request({"authorization": concat(" ", ["Bearer", token]), "fiware-service": "acme"}))
+}
+
+keycloak_allowed(req) if {
+	authz.allow with input as req with data.tenant_policy as policy_data with http.send as keycloak_http_send
+}
+
+test_jwks_with_an_encryption_key_is_used_for_signatures if {
+	keycloak_allowed(api_request({"authorization": concat(" ", ["Bearer", valid_token]), "fiware-service": "acme"}))
+}
+
+test_jwks_with_several_keys_still_refuses_a_foreign_key if {
+	# Signed by nobody's key, claiming the encryption key's id.
+	token := token_signed("RS256", object.union(foreign_key, {"kid": keycloak_jwks.keys[0].kid}), claims({}))
+	not keycloak_allowed(api_request({"authorization": concat(" ", ["Bearer", token]), "fiware-service": "acme"}))
+}
+
+test_query_string_on_a_public_path_is_allowed if {
+	allowed(http_request("GET", "/orion/version?options=details", {}))
+	allowed(http_request("GET", "/auth/realms/acme/protocol/openid-connect/auth?client_id=x&response_type=code", {}))
+}
+
+test_token_without_iss_is_denied if {
+	token := token_signed("RS256", signing_key, object.remove(claims({}), ["iss"]))
+	not allowed(api_request({"authorization": concat(" ", ["Bearer", token]), "fiware-service": "acme"}))
+}
+
+test_token_without_aud_is_denied if {
+	token := token_signed("RS256", signing_key, object.remove(claims({}), ["aud"]))
+	not allowed(api_request({"authorization": concat(" ", ["Bearer", token]), "fiware-service": "acme"}))
+}
+
+acme_auth := {"authorization": concat(" ", ["Bearer", valid_token]), "fiware-service": "acme"}
+
+# OPA-Envoy hands the JSON body over as `parsed_body` (the gateway sends bodies to ext_authz).
+provisioning(method, path, body) := object.union(http_request(method, path, acme_auth), {"parsed_body": body})
+
+test_device_measure_with_a_tenant_key_needs_no_token if {
+	allowed(http_request("POST", "/iota-south/iot/d?k=acme-8f3e2a&i=dev1", {"content-type": "text/plain"}))
+	allowed(http_request("GET", "/iota-south/iot/d?i=dev1&k=bravo-77a1&getCmd=1", {}))
+}
+
+test_device_measure_without_a_tenant_key_is_denied if {
+	# The agent's default key (no tenant prefix) would find a device by id in any service.
+	not allowed(http_request("POST", "/iota-south/iot/d?k=TEF&i=dev1", {}))
+	not allowed(http_request("POST", "/iota-south/iot/d?k=zulu-1&i=dev1", {}))
+	not allowed(http_request("POST", "/iota-south/iot/d?k=acme-&i=dev1", {}))
+	not allowed(http_request("POST", "/iota-south/iot/d?i=dev1", {}))
+	not allowed(http_request("POST", "/iota-south/iot/d?k=acme-1&k=bravo-2&i=dev1", {}))
+}
+
+test_device_key_opens_only_the_measure_path if {
+	not allowed(http_request("POST", "/iota-south/other?k=acme-1&i=dev1", {}))
+	not allowed(http_request("POST", "/orion/v2/entities?k=acme-1", {}))
+	not allowed(http_request("POST", "/iota-north/iot/services?k=acme-1", {}))
+}
+
+test_provisioning_own_tenant_keys_is_allowed if {
+	allowed(provisioning("POST", "/iota-north/iot/services", {"services": [{"apikey": "acme-1", "cbroker": "http://orion:1026", "entity_type": "Thing", "resource": "/iot/d"}]}))
+	allowed(provisioning("POST", "/iota-north/iot/devices", {"devices": [{"device_id": "d1", "apikey": "acme-1"}, {"device_id": "d2"}]}))
+	allowed(http_request("GET", "/iota-north/iot/services", acme_auth))
+}
+
+test_provisioning_another_tenants_key_is_denied if {
+	not allowed(provisioning("POST", "/iota-north/iot/services", {"services": [{"apikey": "acme-1"}, {"apikey": "bravo-1"}]}))
+	not allowed(provisioning("POST", "/iota-north/iot/devices", {"devices": [{"device_id": "d1", "apikey": "bravo-1"}]}))
+	not allowed(provisioning("PUT", "/iota-north/iot/services?resource=/iot/d&apikey=TEF", {"entity_type": "X"}))
+	not allowed(provisioning("POST", "/iota-north/iot/services", {"services": [{"apikey": "TEF"}]}))
+}
+
+test_provisioning_without_a_readable_body_is_denied if {
+	not allowed(http_request("POST", "/iota-north/iot/services", acme_auth))
 }

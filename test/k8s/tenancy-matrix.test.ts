@@ -1,0 +1,233 @@
+/**
+ * The tenancy matrix: for every ordered pair of demo pilots, each way around the tenant decision is
+ * tried against the rendered charts and must be denied, and the legitimate flows must be allowed (so a
+ * blanket deny cannot pass). Evaluated with:
+ * - NetworkPolicy and Istio AuthorizationPolicy semantics (./semantics, each tested against the
+ *   documented rules below);
+ * - the tenant Rego on the real OPA engine (./opa-engine), with tokens signed by per-realm keys;
+ * - Argo CD's AppProject rules: gitops.test.ts (routing and mesh kinds refused, no other namespace).
+ */
+import * as crypto from 'crypto';
+import { FIWARE_NAMESPACE } from '../../k8s/fiware/fiware-chart';
+import { IotAgentUl } from '../../k8s/fiware/iot-agent-ul';
+import { Orion } from '../../k8s/fiware/orion';
+import { QuantumLeap } from '../../k8s/fiware/quantumleap';
+import { INGRESS_GATEWAY } from '../../k8s/mesh/ingress-gateway';
+import { TENANT_POLICY_FILE } from '../../k8s/platform-charts';
+import { OPA_SERVICE } from '../../k8s/security/ext-authz';
+import { KubeJson, synthDemoCharts } from '../fixtures/demo-charts';
+import * as fs from 'fs';
+import { runRegoTests, stopOpaEngine } from './opa-engine';
+import { AuthorizationPolicies, MeshRequest, principalOf } from './semantics/istio-authorization';
+import { NetworkPolicies, Pod } from './semantics/network-policy';
+
+const demo = synthDemoCharts();
+const pilots = demo.model.pilots.map((p) => p.name);
+const pairs = pilots.flatMap((a) => pilots.filter((b) => b !== a).map((b) => [a, b] as const));
+
+const namespaces = Object.fromEntries(demo.all.filter((o) => o.kind === 'Namespace').map((o) => [o.metadata.name, o.metadata.labels ?? {}]));
+const inMeshNamespace = (ns: string) => namespaces[ns]?.['istio-injection'] === 'enabled' || ns === INGRESS_GATEWAY.namespace;
+
+/** The pods the charts run, as rendered. */
+const rendered: Pod[] = demo.all
+  .filter((o) => ['Deployment', 'StatefulSet'].includes(o.kind))
+  .map((o: KubeJson) => {
+    const labels = o.spec.template.metadata.labels as Record<string, string>;
+    return {
+      name: o.metadata.name,
+      namespace: o.metadata.namespace!,
+      labels,
+      serviceAccount: o.spec.template.spec.serviceAccountName ?? 'default',
+      inMesh: inMeshNamespace(o.metadata.namespace!) && labels['sidecar.istio.io/inject'] !== 'false',
+    };
+  });
+const pod = (namespace: string, name: string) => {
+  const found = rendered.find((p) => p.namespace === namespace && p.name === name);
+  if (!found) throw new Error(`no pod ${namespace}/${name}`);
+  return found;
+};
+/** The gateway pods of Istio's gateway chart (installed by the cluster stack, not rendered here). */
+const gateway: Pod = { name: 'istio-ingressgateway', namespace: INGRESS_GATEWAY.namespace, labels: { ...INGRESS_GATEWAY.selector, app: 'istio-ingressgateway' }, serviceAccount: INGRESS_GATEWAY.serviceAccount, inMesh: true };
+/** Any workload a pilot's repository deploys; the second one copies platform labels to impersonate them. */
+const pilotPods = (pilot: string): Pod[] => [
+  { name: 'workload', namespace: `pilot-${pilot}`, labels: { app: 'workload' }, serviceAccount: 'default', inMesh: true },
+  { name: 'impostor', namespace: `pilot-${pilot}`, labels: { app: 'orion', istio: 'ingressgateway' }, serviceAccount: 'orion', inMesh: true },
+  ...(namespaces[`pilot-${pilot}-staging`] ? [{ name: 'staging-workload', namespace: `pilot-${pilot}-staging`, labels: { app: 'workload' }, serviceAccount: 'default', inMesh: true }] : []),
+];
+
+/** A pod in a namespace without policies (the world outside the platform's guarded namespaces). */
+const unguarded: Pod = { name: 'unguarded', namespace: 'default', labels: { app: 'unguarded' }, serviceAccount: 'default', inMesh: false };
+
+const network = new NetworkPolicies(demo.all, namespaces);
+// The gateway's CUSTOM policy hands requests to OPA; its Rego is tested on the engine below, so here
+// the provider denies, and what reaches a service is decided by that service's own policies.
+const mesh = new AuthorizationPolicies(demo.all, () => false);
+
+interface Flow {
+  readonly from: Pod;
+  readonly to: Pod;
+  readonly port: number;
+  readonly http?: MeshRequest['http'];
+}
+/** Both layers: the pods' NetworkPolicies and the destination's AuthorizationPolicies. */
+const verdict = (f: Flow) => {
+  const net = network.allows(f.from, f.to, f.port);
+  const authz = mesh.decide(f);
+  return { allowed: net && authz.allowed, network: net, authz: authz.by };
+};
+const describeFlow = (f: Flow) => `${f.from.namespace}/${f.from.name} -> ${f.to.namespace}/${f.to.name}:${f.port}${f.http ? ` ${f.http.method} ${f.http.path}` : ''}`;
+
+const fiware = (name: string) => pod(FIWARE_NAMESPACE, name);
+const [orion, iotAgent, quantumLeap, mongo, crate, grafana] = ['orion', 'iotagent-ul', 'quantumleap', 'mongo', 'crate', 'grafana'].map(fiware);
+const keycloak = pod('identity', 'keycloak');
+const keycloakDb = pod('identity', 'keycloak-db');
+const opa = pod('authz', OPA_SERVICE.name);
+
+describe('legitimate flows are allowed', () => {
+  const certs = (realm: string) => ({ method: 'GET', path: `/auth/realms/${realm}/protocol/openid-connect/certs` });
+  const flows: [string, Flow][] = [
+    ['IoT Agent -> Orion', { from: iotAgent, to: orion, port: Orion.PORT, http: { method: 'POST', path: '/v2/entities' } }],
+    ['Orion notifications -> QuantumLeap', { from: orion, to: quantumLeap, port: QuantumLeap.PORT, http: { method: 'POST', path: '/v2/notify' } }],
+    ['QuantumLeap -> CrateDB', { from: quantumLeap, to: crate, port: 4200, http: { method: 'POST', path: '/_sql' } }],
+    ['Grafana -> CrateDB (PostgreSQL protocol)', { from: grafana, to: crate, port: 5432 }],
+    ['Orion -> MongoDB', { from: orion, to: mongo, port: 27017 }],
+    ['IoT Agent -> MongoDB', { from: iotAgent, to: mongo, port: 27017 }],
+    ['QuantumLeap -> Orion', { from: quantumLeap, to: orion, port: Orion.PORT, http: { method: 'POST', path: '/v2/subscriptions' } }],
+    ...pilots.map((p): [string, Flow] => [`OPA -> Keycloak keys of realm ${p}`, { from: opa, to: keycloak, port: 8080, http: certs(p) }]),
+    ['Keycloak -> its database', { from: keycloak, to: keycloakDb, port: 5432 }],
+    ['gateway -> Orion', { from: gateway, to: orion, port: Orion.PORT, http: { method: 'GET', path: '/v2/entities' } }],
+    ['gateway -> IoT Agent north', { from: gateway, to: iotAgent, port: IotAgentUl.NORTH_PORT, http: { method: 'POST', path: '/iot/services' } }],
+    ['gateway -> IoT Agent south', { from: gateway, to: iotAgent, port: IotAgentUl.SOUTH_PORT, http: { method: 'POST', path: '/iot/d' } }],
+    ['gateway -> QuantumLeap', { from: gateway, to: quantumLeap, port: QuantumLeap.PORT, http: { method: 'GET', path: '/v2/entities' } }],
+    ['gateway -> Keycloak', { from: gateway, to: keycloak, port: 8080, http: { method: 'POST', path: '/auth/realms/acme/protocol/openid-connect/token' } }],
+    ['gateway -> OPA (ext_authz)', { from: gateway, to: opa, port: OPA_SERVICE.grpcPort, http: { method: 'POST', path: '/envoy.service.auth.v3.Authorization/Check' } }],
+    ...pilots.map((p): [string, Flow] => [`pilot ${p} -> the gateway`, { from: pilotPods(p)[0], to: gateway, port: 80 }]),
+    ...pilots.map((p): [string, Flow] => [`the gateway -> pilot ${p}`, { from: gateway, to: pilotPods(p)[0], port: 8080 }]),
+  ];
+  test.each(flows)('%s', (_name, flow) => {
+    expect({ flow: describeFlow(flow), ...verdict(flow) }).toMatchObject({ allowed: true });
+  });
+});
+
+describe.each(pairs)('pilot %s against pilot %s', (a, b) => {
+  const attempts: [string, Flow][] = pilotPods(a).flatMap((from) => [
+    [`${from.name} -> pilot ${b}'s workload`, { from, to: pilotPods(b)[0], port: 8080 }],
+    [`${from.name} -> pilot ${b}'s staging workload`, { from, to: { ...pilotPods(b)[0], namespace: `pilot-${b}-staging` }, port: 8080 }],
+    [`${from.name} -> Orion directly (any Fiware-Service)`, { from, to: orion, port: Orion.PORT, http: { method: 'GET', path: '/v2/entities' } }],
+    [`${from.name} -> IoT Agent north directly`, { from, to: iotAgent, port: IotAgentUl.NORTH_PORT, http: { method: 'POST', path: '/iot/services' } }],
+    [`${from.name} -> QuantumLeap directly`, { from, to: quantumLeap, port: QuantumLeap.PORT, http: { method: 'GET', path: '/v2/entities' } }],
+    [`${from.name} -> MongoDB`, { from, to: mongo, port: 27017 }],
+    [`${from.name} -> CrateDB HTTP`, { from, to: crate, port: 4200, http: { method: 'POST', path: '/_sql' } }],
+    [`${from.name} -> CrateDB PostgreSQL`, { from, to: crate, port: 5432 }],
+    [`${from.name} -> OPA`, { from, to: opa, port: OPA_SERVICE.grpcPort }],
+    [`${from.name} -> Keycloak directly (admin API)`, { from, to: keycloak, port: 8080, http: { method: 'GET', path: '/auth/admin/realms' } }],
+    [`${from.name} -> Keycloak's database`, { from, to: keycloakDb, port: 5432 }],
+  ]);
+  // A subscription of pilot a chooses URL, method, headers and body of Orion's notification, so these
+  // are Orion calling on a's behalf with b's Fiware-Service: only QuantumLeap's notify endpoint answers.
+  const viaSubscription: [string, Flow][] = [
+    ['Orion -> Orion', { from: orion, to: orion, port: Orion.PORT, http: { method: 'POST', path: '/v2/entities' } }],
+    ['Orion -> IoT Agent north', { from: orion, to: iotAgent, port: IotAgentUl.NORTH_PORT, http: { method: 'POST', path: '/iot/services' } }],
+    ['Orion -> IoT Agent south', { from: orion, to: iotAgent, port: IotAgentUl.SOUTH_PORT, http: { method: 'POST', path: '/iot/d' } }],
+    ['Orion -> CrateDB', { from: orion, to: crate, port: 4200, http: { method: 'POST', path: '/_sql' } }],
+    ['Orion -> QuantumLeap, other than notify', { from: orion, to: quantumLeap, port: QuantumLeap.PORT, http: { method: 'DELETE', path: '/v2/entities/x' } }],
+    ['Orion -> Keycloak', { from: orion, to: keycloak, port: 8080, http: { method: 'GET', path: '/auth/admin/realms' } }],
+    ['Orion -> OPA', { from: orion, to: opa, port: OPA_SERVICE.grpcPort }],
+    ['Orion -> an unguarded pod elsewhere', { from: orion, to: unguarded, port: 80, http: { method: 'POST', path: '/' } }],
+    [`Orion -> pilot ${b}'s workload`, { from: orion, to: pilotPods(b)[0], port: 8080, http: { method: 'POST', path: '/' } }],
+  ];
+  // Each layer refuses on its own (defence in depth): the caller's egress, the callee's ingress, the
+  // callee's AuthorizationPolicy. Except where a layer cannot tell: pilots' namespaces and unguarded
+  // pods have no AuthorizationPolicies, and a port Orion may reach (QuantumLeap's) is refused by path
+  // and method, which NetworkPolicies cannot see.
+  const all = { egress: true, ingress: true, authz: true };
+  const expected: Record<string, Partial<typeof all>> = {
+    [`workload -> pilot ${b}'s workload`]: { egress: true, ingress: true },
+    [`impostor -> pilot ${b}'s workload`]: { egress: true, ingress: true },
+    [`staging-workload -> pilot ${b}'s workload`]: { egress: true, ingress: true },
+    [`workload -> pilot ${b}'s staging workload`]: { egress: true, ingress: true },
+    [`impostor -> pilot ${b}'s staging workload`]: { egress: true, ingress: true },
+    [`staging-workload -> pilot ${b}'s staging workload`]: { egress: true, ingress: true },
+    [`Orion -> pilot ${b}'s workload`]: { egress: true, ingress: true },
+    'Orion -> an unguarded pod elsewhere': { egress: true },
+    'Orion -> QuantumLeap, other than notify': { authz: true },
+  };
+  test.each([...attempts, ...viaSubscription])('denied: %s', (name, flow) => {
+    const refusedBy = { egress: !network.egress(flow.from, flow.to, flow.port), ingress: !network.ingress(flow.from, flow.to, flow.port), authz: !mesh.decide(flow).allowed };
+    expect({ flow: describeFlow(flow), authz: mesh.decide(flow).by, refusedBy }).toMatchObject({ refusedBy: expected[name] ?? all });
+  });
+});
+
+describe('the impostor pod is still a pilot pod', () => {
+  test.each(pilots)('pilot %s: platform labels and a platform ServiceAccount name give no platform identity', (p) => {
+    const impostor = pilotPods(p)[1];
+    expect(principalOf(impostor)).toBe(`cluster.local/ns/pilot-${p}/sa/orion`);
+    expect(principalOf(orion)).toBe('cluster.local/ns/fiware/sa/orion');
+  });
+});
+
+/** RS256 JWTs from a per-realm key, and the JWKS each realm publishes, for the Rego matrix. */
+const b64url = (data: Buffer | string) => Buffer.from(data).toString('base64url');
+const realmKeys = Object.fromEntries(pilots.map((p) => [p, crypto.generateKeyPairSync('rsa', { modulusLength: 2048 })]));
+const sign = (realm: string, claims: object) => {
+  const head = b64url(JSON.stringify({ alg: 'RS256', typ: 'JWT', kid: realm }));
+  const body = b64url(JSON.stringify(claims));
+  return `${head}.${body}.${b64url(crypto.sign('RSA-SHA256', Buffer.from(`${head}.${body}`), realmKeys[realm].privateKey))}`;
+};
+
+describe('the tenant Rego on OPA, for every pair of demo pilots', () => {
+  const data = JSON.parse(demo.objects('tenant-policy').find((o) => o.metadata.name === 'opa-policy')!.data['data.json']).tenant_policy;
+  const tenantOf = (p: string) => demo.model.pilots.find((x) => x.name === p)!.fiwareService;
+  const now = Math.floor(Date.now() / 1000);
+  const token = (realm: string, tenant: string) => sign(realm, { iss: data.tenants[tenantOf(realm)].issuer, aud: ['account', 'fiware'], exp: now + 600, iat: now, tenant });
+  const jwks = Object.fromEntries(
+    pilots.map((p) => [data.tenants[tenantOf(p)].jwks_uri, { keys: [{ ...realmKeys[p].publicKey.export({ format: 'jwk' }), kid: p, alg: 'RS256', use: 'sig' }] }]),
+  );
+  const request = (path: string, headers: Record<string, string>) => ({ attributes: { request: { http: { method: 'GET', path, headers } } } });
+  const bearer = (t: string) => `Bearer ${t}`;
+
+  const provision = (p: string, apikey: string) => ({
+    ...request('/iota-north/iot/services', { authorization: bearer(token(p, tenantOf(p))), 'fiware-service': tenantOf(p), 'content-type': 'application/json' }),
+    parsed_body: { services: [{ apikey, entity_type: 'Thing', resource: '/iot/d' }] },
+  });
+  const cases: Record<string, { expect: 'allow' | 'deny'; input: object }> = {};
+  for (const p of pilots) {
+    cases[`test_${p}_own_token_allowed`] = { expect: 'allow', input: request('/orion/v2/entities', { authorization: bearer(token(p, tenantOf(p))), 'fiware-service': tenantOf(p) }) };
+    cases[`test_${p}_provisions_own_key_allowed`] = { expect: 'allow', input: provision(p, `${tenantOf(p)}-k1`) };
+    cases[`test_${p}_device_with_own_key_allowed`] = { expect: 'allow', input: request(`/iota-south/iot/d?k=${tenantOf(p)}-k1&i=dev1`, {}) };
+  }
+  cases.test_device_with_the_agents_default_key_denied = { expect: 'deny', input: request('/iota-south/iot/d?k=TEF&i=dev1', {}) };
+  for (const [a, b] of pairs) {
+    const t = `test_${a}_vs_${b}`;
+    cases[`${t}_token_with_other_header_denied`] = { expect: 'deny', input: request('/orion/v2/entities', { authorization: bearer(token(a, tenantOf(a))), 'fiware-service': tenantOf(b) }) };
+    cases[`${t}_token_claiming_other_tenant_denied`] = { expect: 'deny', input: request('/orion/v2/entities', { authorization: bearer(token(a, tenantOf(b))), 'fiware-service': tenantOf(b) }) };
+    cases[`${t}_provisions_other_tenants_key_denied`] = { expect: 'deny', input: provision(a, `${tenantOf(b)}-k1`) };
+    cases[`${t}_key_signing_other_realm_token_denied`] = {
+      expect: 'deny',
+      input: request('/quantumleap/v2/entities', { authorization: bearer(sign(a, { iss: data.tenants[tenantOf(b)].issuer, aud: 'fiware', exp: now + 600, tenant: tenantOf(b) })), 'fiware-service': tenantOf(b) }),
+    };
+  }
+  const module = [
+    'package tenancy_matrix_test',
+    'import rego.v1',
+    'import data.iiot.authz',
+    `realm_keys := ${JSON.stringify(jwks)}`,
+    `matrix_data := ${JSON.stringify(data)}`,
+    'keys_send(req) := {"status_code": 200, "raw_body": json.marshal(realm_keys[req.url])} if realm_keys[req.url]',
+    'keys_send(req) := {"status_code": 404, "raw_body": ""} if not realm_keys[req.url]',
+    'decide(req) if authz.allow with input as req with data.tenant_policy as matrix_data with http.send as keys_send',
+    ...Object.entries(cases).map(([name, c]) => `${name} if ${c.expect === 'allow' ? '' : 'not '}decide(${JSON.stringify(c.input)})`),
+  ].join('\n\n');
+
+  let outcomes: Record<string, string>;
+  beforeAll(async () => {
+    outcomes = await runRegoTests([
+      { file: 'tenant.rego', source: fs.readFileSync(TENANT_POLICY_FILE, 'utf8') },
+      { file: 'tenancy-matrix.rego', source: module },
+    ]);
+  });
+  afterAll(stopOpaEngine);
+  test.each(Object.entries(cases).map(([name, c]) => [name, c.expect]))('%s (%s)', (name) => {
+    expect(outcomes[name]).toBe('pass');
+  });
+});
