@@ -129,3 +129,31 @@ describe('a failed synth leaves nothing that looks current', () => {
     expect(fs.readdirSync(path.dirname(target))).toEqual([]);
   });
 });
+
+describe('gitlab2jenkins: bad paths are one line, exit 1; a flag without its value is exit 2', () => {
+  // In-process, as tools/gitlab2jenkins/test/cli.test.ts runs it.
+  const { main } = require('../tools/gitlab2jenkins/src/cli') as typeof import('../tools/gitlab2jenkins/src/cli');
+  const input = path.join(REPO_ROOT, 'tools', 'gitlab2jenkins', 'test', 'fixtures', 'basic', '.gitlab-ci.yml');
+  const g2j = (args: string[]) => {
+    let err = '';
+    const code = main(args, { stdout: () => undefined, stderr: (t) => (err += t) });
+    return { code, lines: err.trim().split('\n') };
+  };
+
+  test.each([
+    ['-o names a folder', [input, '--repo-root', path.dirname(input), '-o', os.tmpdir()], /^gitlab2jenkins: .*: is a folder, not a file$/],
+    ['-o inside a missing folder', [input, '--repo-root', path.dirname(input), '-o', '/nonexistent/dir/Jenkinsfile'], /^gitlab2jenkins: \/nonexistent\/dir\/Jenkinsfile: no such file or folder$/],
+    ['the input is missing', ['/nonexistent/.gitlab-ci.yml'], /does not exist$/],
+  ])('%s', (_what, args, expected) => {
+    const r = g2j(args);
+    expect(r.code).toBe(1);
+    expect(r.lines[r.lines.length - 1]).toMatch(expected);
+    expect(r.lines.join('\n')).not.toMatch(STACK_LINE);
+  });
+
+  test.each([[['x.yml', '-o', '--repo-root', '.']], [['x.yml', '--repo-root']], [['x.yml', '--output=']]])('%j', (args) => {
+    const r = g2j(args);
+    expect(r.code).toBe(2);
+    expect(r.lines[0]).toMatch(/^gitlab2jenkins: (--repo-root|-o) needs a value$|^gitlab2jenkins: unknown option --output=$/);
+  });
+});
