@@ -70,6 +70,14 @@ export function derivedNames(model: { readonly platform: PlatformSpec; readonly 
       own('Kubernetes namespace', productionNamespace(owner.name), { max: 63, consumer: 'Kubernetes namespace names' });
       own('Kubernetes namespace', stagingNamespace(owner.name), { max: 63, consumer: 'Kubernetes namespace names' });
     }
+    const edge = pilots.find((p) => p.name === owner.name && owner.pilot)?.edge;
+    edge?.generations.forEach((g, gi) => {
+      const generationPath = [...owner.componentsPath.slice(0, -1), 'edge', 'generations', gi, 'name'];
+      const group = (identifier: string, path: ConfigPath) =>
+        out.push({ family: 'IoT thing group name', identifier, source: identifier, path, limit: { max: 128, consumer: 'IoT thing group names' } });
+      group(EdgeNames.thingGroup(owner.name, g.name), generationPath);
+      g.channels.forEach((c, ci) => group(EdgeNames.thingGroup(owner.name, g.name, c.name), [...generationPath.slice(0, -1), 'channels', ci, 'name']));
+    });
     owner.components.forEach((c, ci) => {
       const path = [...owner.componentsPath, ci, 'name'];
       const component = (family: string, identifier: string, limit?: Derived['limit']) =>
@@ -94,6 +102,13 @@ export function derivedNames(model: { readonly platform: PlatformSpec; readonly 
       }
       if (owner.pilot) component('Greengrass component name', EdgeNames.component(owner.name, c.name), { max: 128, consumer: 'Greengrass component names' });
       (c.cd?.approvers ?? []).forEach((user, ai) => {
+        out.push({
+          family: 'Secrets Manager secret name',
+          identifier: `iiot/ci/users/${user}`,
+          source: `user\u0000${user}`,
+          path: [...owner.componentsPath, ci, 'cd', 'approvers', ai],
+          limit: { max: 512, consumer: 'Secrets Manager secret names' },
+        });
         out.push({
           family: 'environment variable of a Jenkins user password',
           identifier: CascVariables.userPassword(user),

@@ -599,7 +599,11 @@ export const PilotFileSchema = strictObject({
   /** Pilot name: stacks are `Pilot-<name>-...`, registries `<name>/<tier>/<component>`. */
   name: PilotName,
   /** Human-readable site name. */
-  displayName: z.string().min(1).max(100),
+  displayName: z
+    .string()
+    .min(1)
+    .max(100)
+    .regex(/^[^\p{Cc}]*$/u, { error: 'must be one line of text: no tabs, line breaks or other control characters' }),
   /** The pilot's FIWARE tenant (`fiware-service` header); defaults to the name with `_` for `-`. */
   fiwareService: z
     .string()
