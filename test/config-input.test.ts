@@ -267,3 +267,41 @@ describe('good configs stay good', () => {
     expect(loadConfig(dir).pilots[0].edge?.generations[0].rollout).toMatchObject({ incrementFactor: 5, inProgressTimeoutMinutes: 10080 });
   });
 });
+
+describe('generated edits of the demo files never crash the loader', () => {
+  test('300 random insertions, deletions and replacements of YAML-significant text: a model or located problems, nothing else', () => {
+    const files = ['platform.yaml', 'pilots/acme.yaml', 'pilots/bravo.yaml'].map((f) => [f, fs.readFileSync(path.join(DEMO_CONFIG, f), 'utf8')] as const);
+    const pieces = [':', '-', ' ', '\n', '[', ']', '{', '}', '&a', '*a', '!', '!!str', '|', '>', '"', "'", '#', '%', '@', '`', ',', '?', '\t', '\u200b', '0', '1e999', '.inf', '.nan', '~', 'null', '<<', '\\', 'x', '\u0000', '\r', '\ufeff'];
+    let seed = 12345;
+    const next = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+    const dir = configWith({});
+    const outcomes = { accepted: 0, refused: 0 };
+    const badLines: string[] = [];
+    for (let i = 0; i < 300; i++) {
+      const [file, original] = files[Math.floor(next() * files.length)];
+      let text = original;
+      for (let k = 1 + Math.floor(next() * 4); k > 0; k--) {
+        const at = Math.floor(next() * text.length);
+        const piece = pieces[Math.floor(next() * pieces.length)];
+        const op = next();
+        text = op < 0.4 ? text.slice(0, at) + piece + text.slice(at) : op < 0.7 ? text.slice(0, at) + text.slice(at + 1 + Math.floor(next() * 5)) : text.slice(0, at) + piece + text.slice(at + 1);
+      }
+      fs.writeFileSync(path.join(dir, file), text);
+      try {
+        loadConfig(dir);
+        outcomes.accepted++;
+      } catch (e) {
+        if (!(e instanceof ConfigError)) throw new Error(`edit ${i} of ${file} crashed the loader: ${(e as Error).stack}\n--- file ---\n${text}`);
+        outcomes.refused++;
+        for (const line of e.message.split('\n').slice(1)) {
+          // Every problem names its file; nothing prints as undefined, [object ...] or a raw control character.
+          if (!/^ {2}- \/\S+\.yaml(:\d+:\d+)?[ :]/.test(line) || /= undefined|\[object |got number, expected number|[^\x20-\x7e]/.test(line)) badLines.push(line);
+        }
+      }
+      fs.writeFileSync(path.join(dir, file), original);
+    }
+    expect(badLines.slice(0, 10)).toEqual([]);
+    expect(outcomes.refused).toBeGreaterThan(150);
+    expect(outcomes.accepted).toBeGreaterThan(5);
+  });
+});

@@ -78,6 +78,9 @@ function describeIssue(issue: z.core.$ZodRawIssue): string | undefined {
     if (issue.input === undefined) return `required field missing (expected ${expectedName(issue.expected)})`;
     if (typeof issue.input === 'number' && !Number.isFinite(issue.input)) return `must be a finite number (${expectedName(issue.expected)}); .inf and .nan are not numbers here`;
     if (issue.expected === 'int' && typeof issue.input === 'number') return 'must be a whole number';
+    if (issue.expected === 'string' && (typeof issue.input === 'number' || typeof issue.input === 'boolean')) {
+      return `expected string, got ${typeof issue.input}: write it in quotes (YAML reads an unquoted 1.10 as the number 1.1, true as a boolean)`;
+    }
     return `expected ${expectedName(issue.expected)}, got ${typeName(issue.input)}`;
   }
   if (issue.code === 'too_small' && issue.origin === 'number') return `must be at least ${issue.minimum}`;
@@ -149,6 +152,21 @@ function locate(issue: z.core.$ZodIssue, platform: YamlSource, pilots: readonly 
       };
     });
   }
+  if (issue.code === 'invalid_key') {
+    // A mapping key that breaks the key rule: reported at the key, with the rule.
+    const fullPath = issue.path as FieldPath;
+    const { source, fieldPath } = sourceOf(fullPath, platform, pilots);
+    const key = String(fieldPath[fieldPath.length - 1]);
+    const keyNode = keyNodeOf(source.doc, fieldPath.slice(0, -1), key);
+    const pos = keyNode?.range ? source.lines.linePos(keyNode.range[0]) : undefined;
+    return [{
+      file: source.file,
+      line: pos?.line,
+      column: pos?.col,
+      path: formatPath(fieldPath.map((p) => (typeof p === 'string' ? escapeText(p) : p))),
+      message: `the key ${show(key)} ${issue.issues.map((i) => i.message).join('; ')}`,
+    }];
+  }
   const where = locateField(issue.path as FieldPath, platform, pilots);
   const missing = where.value === '(missing)' && !issue.message.startsWith('required');
   return [{ ...where, message: missing ? `required field missing; ${issue.message}` : issue.message }];
@@ -172,7 +190,8 @@ function nearestNode(doc: Document, fieldPath: (string | number)[]) {
 
 /** The value as written, JSON-like, with invisible and non-ASCII characters escaped; long values are cut. */
 function show(value: unknown): string {
-  const js = isNode(value) ? value.toJSON() : value;
+  // A key written without a value (`key:`) is YAML null.
+  const js = isNode(value) ? value.toJSON() : (value ?? null);
   const text = escapeText(JSON.stringify(js, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? `${v}` : v)) ?? String(js));
   const plain = typeof js === 'number' && !Number.isFinite(js) ? String(js) : text;
   return plain.length > 80 ? `${plain.slice(0, 77)}...` : plain;
