@@ -178,6 +178,10 @@ const refusedInConfig: [string, string, (d: Document) => void, RegExp][] = [
   ['repeated shared pilot', 'platform.yaml', (d) => d.setIn(['components', 0, 'sharedWith', 1], 'acme'), /components\[0\]\.sharedWith\[1\] = "acme": repeats pilot \[0\]/],
   ['repeated instance type', 'platform.yaml', (d) => d.setIn(['ci', 'fleets', 'cd', 'instanceTypes', 1], 'm7i.large'), /ci\.fleets\.cd\.instanceTypes\[1\] = "m7i\.large": repeats instance type \[0\]/],
   ['repeated approver', 'pilots/acme.yaml', (d) => d.setIn(['components', 0, 'cd', 'approvers', 1], 'acme-lead'), /cd\.approvers\[1\] = "acme-lead": repeats approver \[0\]/],
+  ['CIDR with a leading zero', 'platform.yaml', (d) => d.setIn(['ci', 'jenkins', 'allowedCidrs', 0], '010.0.0.0/8'), /ci\.jenkins\.allowedCidrs\[0\] = "010\.0\.0\.0\/8": must be an IPv4 CIDR such as 10\.40\.0\.0\/16: decimal without leading zeros/],
+  ...['ssh://-oProxyCommand:22/x/y.git', 'git@-oProxyCommand:x/y.git', 'git@github.com:-x/y.git', 'https://-x/y.git'].map(
+    (url): [string, string, (d: Document) => void, RegExp] => [`option-like repository ${url}`, 'pilots/acme.yaml', (d) => d.setIn(['components', 0, 'repository'], url), /components\[0\]\.repository = .*: must be a git URL.*no host or path starting with -/],
+  ),
   ['display name with a line break', 'pilots/acme.yaml', (d) => d.set('displayName', 'ACME\nPlant'), /displayName = "ACME\\nPlant": must be one line of text/],
   ['Keycloak admin realm as pilot', 'pilots/acme.yaml', (d) => d.set('name', 'master'), /name = "master": "master" is reserved: it is Keycloak's admin realm/],
 ];

@@ -38,7 +38,7 @@ export const PilotName = resourceName('a pilot name', 24)
 export const ComponentName = resourceName('a component name', 40);
 
 const Cidr = z.string().refine((c) => parseCidr(c) !== undefined, {
-  error: 'must be an IPv4 CIDR such as 10.40.0.0/16 with the host bits zero',
+  error: 'must be an IPv4 CIDR such as 10.40.0.0/16: decimal without leading zeros, host bits zero',
 });
 
 /** CPU architectures a component builds for (Docker platform names). */
@@ -60,8 +60,8 @@ export const LOG_RETENTION_DAYS = [
 
 const GitRepository = z
   .string()
-  .regex(/^(git@[\w.-]+:[\w./-]+|ssh:\/\/[\w.@:-]+\/[\w./-]+|https:\/\/[\w.-]+(:\d+)?\/[\w./-]+)$/, {
-    error: 'must be a git URL: git@host:group/repo.git (preferred, read-only deploy key), ssh://... or https://...',
+  .regex(/^(git@(?!-)[\w.-]+:(?!-)[\w./-]+|ssh:\/\/(?![\w.]*@?-)[\w.@:-]+\/[\w./-]+|https:\/\/(?!-)[\w.-]+(:\d+)?\/[\w./-]+)$/, {
+    error: 'must be a git URL: git@host:group/repo.git (preferred, read-only deploy key), ssh://... or https://..., with no host or path starting with - (git would read it as an option)',
   });
 
 /**
