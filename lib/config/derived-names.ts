@@ -42,6 +42,7 @@ interface Owner {
   readonly componentsPath: ConfigPath;
   readonly components: readonly ComponentSpec[];
   readonly pilot: boolean;
+  readonly edge?: PilotSpec['edge'];
 }
 
 const RENAME = 'rename one of the two so every derived name stays unique';
@@ -52,7 +53,7 @@ export function derivedNames(model: { readonly platform: PlatformSpec; readonly 
   const owners: Owner[] = [
     // "platform" is the owner name of the platform's own components (a reserved pilot name).
     { name: 'platform', namePath: ['platform', 'components'], componentsPath: ['platform', 'components'], components: platform.components, pilot: false },
-    ...pilots.map((p, i) => ({ name: p.name, namePath: ['pilots', i, 'name'], componentsPath: ['pilots', i, 'components'], components: p.components, pilot: true })),
+    ...pilots.map((p, i) => ({ name: p.name, namePath: ['pilots', i, 'name'], componentsPath: ['pilots', i, 'components'], components: p.components, pilot: true, edge: p.edge })),
   ];
   const { account, region } = platform.environment;
   const out: Derived[] = [];
@@ -70,8 +71,7 @@ export function derivedNames(model: { readonly platform: PlatformSpec; readonly 
       own('Kubernetes namespace', productionNamespace(owner.name), { max: 63, consumer: 'Kubernetes namespace names' });
       own('Kubernetes namespace', stagingNamespace(owner.name), { max: 63, consumer: 'Kubernetes namespace names' });
     }
-    const edge = pilots.find((p) => p.name === owner.name && owner.pilot)?.edge;
-    edge?.generations.forEach((g, gi) => {
+    owner.edge?.generations.forEach((g, gi) => {
       const generationPath = [...owner.componentsPath.slice(0, -1), 'edge', 'generations', gi, 'name'];
       const group = (identifier: string, path: ConfigPath) =>
         out.push({ family: 'IoT thing group name', identifier, source: identifier, path, limit: { max: 128, consumer: 'IoT thing group names' } });
