@@ -137,39 +137,29 @@ function locate(issue: z.core.$ZodIssue, platform: YamlSource, pilots: readonly 
   if (issue.code === 'unrecognized_keys') {
     // Each unknown field is reported at its own key, with the allowed field it most likely means.
     const allowed = issue.message.split('allowed: ')[1] ?? '';
-    const names = allowed.split(', ').filter(Boolean);
     return issue.keys.map((key) => {
-      const { source, fieldPath } = sourceOf(issue.path as FieldPath, platform, pilots);
-      const keyNode = keyNodeOf(source.doc, fieldPath, key);
-      const pos = keyNode?.range ? source.lines.linePos(keyNode.range[0]) : undefined;
-      const meant = likelyMeant(key, names);
-      return {
-        file: source.file,
-        line: pos?.line,
-        column: pos?.col,
-        path: formatPath([...fieldPath, escapeText(key)]),
-        message: `unknown field ${escapeText(key)}${meant ? ` (did you mean ${meant}?)` : ''}; allowed: ${allowed}`,
-      };
+      const meant = likelyMeant(key, allowed.split(', ').filter(Boolean));
+      const hint = meant ? ` (did you mean ${meant}?)` : '';
+      return atKey([...(issue.path as FieldPath), key], `unknown field ${escapeText(key)}${hint}; allowed: ${allowed}`, platform, pilots);
     });
   }
   if (issue.code === 'invalid_key') {
-    // A mapping key that breaks the key rule: reported at the key, with the rule.
-    const fullPath = issue.path as FieldPath;
-    const { source, fieldPath } = sourceOf(fullPath, platform, pilots);
-    const key = String(fieldPath[fieldPath.length - 1]);
-    const keyNode = keyNodeOf(source.doc, fieldPath.slice(0, -1), key);
-    const pos = keyNode?.range ? source.lines.linePos(keyNode.range[0]) : undefined;
-    return [{
-      file: source.file,
-      line: pos?.line,
-      column: pos?.col,
-      path: formatPath(fieldPath.map((p) => (typeof p === 'string' ? escapeText(p) : p))),
-      message: `the key ${show(key)} ${issue.issues.map((i) => i.message).join('; ')}`,
-    }];
+    // A mapping key that breaks the key rule (record keys such as channel versions), with the rule.
+    const key = String(issue.path[issue.path.length - 1]);
+    return [atKey(issue.path as FieldPath, `the key ${show(key)} ${issue.issues.map((i) => i.message).join('; ')}`, platform, pilots)];
   }
   const where = locateField(issue.path as FieldPath, platform, pilots);
   const missing = where.value === '(missing)' && !issue.message.startsWith('required');
   return [{ ...where, message: missing ? `required field missing; ${issue.message}` : issue.message }];
+}
+
+/** A problem located at the key (not the value) that ends `fullPath`. */
+function atKey(fullPath: FieldPath, message: string, platform: YamlSource, pilots: readonly YamlSource[]): ConfigProblem {
+  const { source, fieldPath } = sourceOf(fullPath, platform, pilots);
+  const key = String(fieldPath[fieldPath.length - 1]);
+  const keyNode = keyNodeOf(source.doc, fieldPath.slice(0, -1), key);
+  const pos = keyNode?.range ? source.lines.linePos(keyNode.range[0]) : undefined;
+  return { file: source.file, line: pos?.line, column: pos?.col, path: formatPath(fieldPath), message };
 }
 
 /** The key node of `key` in the mapping at `fieldPath`. */
