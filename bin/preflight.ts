@@ -5,17 +5,23 @@
  */
 import * as path from 'path';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { ConfigError } from '../lib/config/config-error';
+import { parseFlags, runCommand } from '../lib/command-line';
 import { loadConfig } from '../lib/config/load-config';
 import { preflightProblems } from '../lib/preflight';
 
 async function main(): Promise<number> {
-  const flag = process.argv.indexOf('--config');
-  const configDir = flag >= 0 ? process.argv[flag + 1] : 'config';
+  const configDir = parseFlags(process.argv.slice(2), ['config']).config ?? 'config';
   const { environment } = loadConfig(configDir).platform;
   const sts = new STSClient({});
   const region = await sts.config.region().catch(() => undefined);
-  const identity = await sts.send(new GetCallerIdentityCommand({}));
+  let identity;
+  try {
+    identity = await sts.send(new GetCallerIdentityCommand({}));
+  } catch (e) {
+    // Missing or expired credentials are the operator's to fix, in one line.
+    console.error(`Preflight failed: ${e instanceof Error ? e.message : String(e)}`);
+    return 1;
+  }
   const problems = preflightProblems(path.join(configDir, 'platform.yaml'), environment, {
     account: identity.Account,
     arn: identity.Arn,
@@ -29,10 +35,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    console.error(e instanceof ConfigError ? e.message : `Preflight failed: ${e instanceof Error ? e.message : String(e)}`);
-    process.exit(1);
-  },
-);
+runCommand('preflight', 'usage: npm run preflight [-- --config <dir>]', main);

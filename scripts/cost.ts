@@ -9,14 +9,20 @@ import * as path from 'path';
 import { assemblyStacks, synthesizeAssembly } from '../tools/ops/src/assembly-stacks';
 import { costReport, estimateCost } from '../tools/ops/src/cost-estimate';
 import { loadPriceTable } from '../tools/ops/src/price-table';
+import { parseFlags, runCommand } from '../lib/command-line';
 
-const flag = process.argv.indexOf('--config');
-const configDir = flag >= 0 ? process.argv[flag + 1] : 'config';
-const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'iiot-cost-'));
-const stacks = assemblyStacks(synthesizeAssembly(configDir, outdir));
-fs.rmSync(outdir, { recursive: true, force: true });
-const prices = loadPriceTable(stacks[0].region);
-const estimate = estimateCost(stacks, prices);
-console.log(costReport(estimate, prices));
-// Unknown types are not an error (the estimate is still useful) but must not pass unnoticed.
-if (estimate.unknown.length > 0) console.error(`${estimate.unknown.length} resource(s) of unknown type were not priced: see the list above`);
+runCommand('cost', 'usage: npm run cost [-- --config <dir>]', () => {
+  const configDir = parseFlags(process.argv.slice(2), ['config']).config ?? 'config';
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'iiot-cost-'));
+  try {
+    const stacks = assemblyStacks(synthesizeAssembly(configDir, outdir));
+    const prices = loadPriceTable(stacks[0].region);
+    const estimate = estimateCost(stacks, prices);
+    console.log(costReport(estimate, prices));
+    // Unknown types are not an error (the estimate is still useful) but must not pass unnoticed.
+    if (estimate.unknown.length > 0) console.error(`${estimate.unknown.length} resource(s) of unknown type were not priced: see the list above`);
+    return 0;
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+});

@@ -7,11 +7,17 @@ import * as os from 'os';
 import * as path from 'path';
 import { architectureMarkdown } from '../tools/ops/src/architecture-diagram';
 import { assemblyStacks, synthesizeAssembly } from '../tools/ops/src/assembly-stacks';
+import { parseFlags, runCommand } from '../lib/command-line';
 
-const flag = process.argv.indexOf('--config');
-const configDir = flag >= 0 ? process.argv[flag + 1] : 'config';
-const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'iiot-diagram-'));
-const target = path.join(__dirname, '..', 'docs', 'architecture.md');
-fs.writeFileSync(target, architectureMarkdown(assemblyStacks(synthesizeAssembly(configDir, outdir))));
-fs.rmSync(outdir, { recursive: true, force: true });
-console.log(`wrote ${path.relative(process.cwd(), target)}`);
+runCommand('diagram', 'usage: npm run diagram [-- --config <dir>]', () => {
+  const configDir = parseFlags(process.argv.slice(2), ['config']).config ?? 'config';
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'iiot-diagram-'));
+  const target = path.join(__dirname, '..', 'docs', 'architecture.md');
+  try {
+    fs.writeFileSync(target, architectureMarkdown(assemblyStacks(synthesizeAssembly(configDir, outdir))));
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+  console.log(`wrote ${path.relative(process.cwd(), target)}`);
+  return 0;
+});

@@ -1,6 +1,9 @@
 /** `npm run maturity [-- --config <dir>]`: each component's onboarding level and what the next one needs. */
+import { parseFlags, runCommand } from '../lib/command-line';
 import { loadConfig } from '../lib/config/load-config';
 import { maturityTable } from '../lib/lifecycle/maturity-table';
 
-const flag = process.argv.indexOf('--config');
-console.log(maturityTable(loadConfig(flag >= 0 ? process.argv[flag + 1] : 'config')));
+runCommand('maturity', 'usage: npm run maturity [-- --config <dir>]', () => {
+  console.log(maturityTable(loadConfig(parseFlags(process.argv.slice(2), ['config']).config ?? 'config')));
+  return 0;
+});

@@ -10,6 +10,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { parseFlags, runCommand } from '../lib/command-line';
 import { assemblyStacks, synthesizeAssembly } from '../tools/ops/src/assembly-stacks';
 import { startMotoServer } from '../tools/ops/src/moto-server';
 import { ExpectedResource, expectedResources, KeyType, motoTemplate, rehearsalPlan } from '../tools/ops/src/rehearsal-plan';
@@ -29,8 +30,7 @@ const LISTINGS: Readonly<Record<KeyType, { readonly command: string[]; readonly 
 async function main(): Promise<number> {
   const started = Date.now();
   const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
-  const flag = process.argv.indexOf('--config');
-  const configDir = flag >= 0 ? process.argv[flag + 1] : 'config';
+  const configDir = parseFlags(process.argv.slice(2), ['config']).config ?? 'config';
 
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'iiot-rehearse-'));
   const assembly = synthesizeAssembly(configDir, outdir);
@@ -120,10 +120,4 @@ async function main(): Promise<number> {
   return failures.length ? 1 : 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (e) => {
-    console.error(e);
-    process.exit(1);
-  },
-);
+runCommand('rehearse', 'usage: npm run rehearse [-- --config <dir>]', main);

@@ -26,7 +26,7 @@ describe('the demo config', () => {
 /** [what is wrong, file, edit, expected message (file, field path, value and what is allowed)] */
 const malformed: [string, string, (doc: Document) => void, RegExp][] = [
   ['missing field', 'platform.yaml', (d) => d.deleteIn(['environment', 'region']), /platform\.yaml:\d+:\d+ environment\.region = \(missing\): required field missing; must be a commercial AWS region/],
-  ['unknown field', 'pilots/acme.yaml', (d) => d.set('colour', 'red'), /acme\.yaml:\d+:\d+ colour: unknown field\(s\) colour; allowed: name, displayName, fiwareService, developers, components/],
+  ['unknown field', 'pilots/acme.yaml', (d) => d.set('colour', 'red'), /acme\.yaml:\d+:\d+ colour: unknown field colour; allowed: name, displayName, fiwareService, developers, components/],
   ['wrong type', 'platform.yaml', (d) => d.setIn(['network', 'natGateways'], 'one'), /network\.natGateways = "one": expected number, got string/],
   ['duplicate pilot', 'pilots/bravo.yaml', (d) => d.set('name', 'acme'), /bravo\.yaml:\d+:\d+ name = "acme": duplicate pilot name/],
   ['pilot name invalid for ECR/S3/k8s', 'pilots/acme.yaml', (d) => d.set('name', 'Acme_1'), /acme\.yaml:\d+:\d+ name = "Acme_1": a pilot name must be 2-24 characters: lowercase/],

@@ -5,7 +5,9 @@ export interface Ipv4Cidr {
   readonly prefix: number;
 }
 
-const CIDR_PATTERN = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
+// Canonical decimal only: a leading zero (010.0.0.0, /016) reads as octal to some tools and as decimal to others.
+const OCTET = '(0|[1-9]\\d{0,2})';
+const CIDR_PATTERN = new RegExp(`^${OCTET}\\.${OCTET}\\.${OCTET}\\.${OCTET}\\/(\\d|[1-9]\\d)$`);
 
 /** Parses `a.b.c.d/n`; returns undefined when it is not a canonical IPv4 CIDR (host bits must be zero). */
 export function parseCidr(text: string): Ipv4Cidr | undefined {

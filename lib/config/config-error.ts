@@ -1,3 +1,5 @@
+import { escapeText } from './escape-text';
+
 /** One thing wrong with the config, located precisely enough to fix without guessing. */
 export interface ConfigProblem {
   /** The file, relative to the working directory. */
@@ -13,11 +15,12 @@ export interface ConfigProblem {
   readonly message: string;
 }
 
+/** One line; invisible and non-ASCII characters escaped wherever they come from (a value, a file name, a YAML parser message). */
 export function formatProblem(p: ConfigProblem): string {
   const where = p.line ? `${p.file}:${p.line}:${p.column}` : p.file;
   const field = p.path ? ` ${p.path}` : '';
   const value = p.value !== undefined ? ` = ${p.value}` : '';
-  return `${where}${field}${value}: ${p.message}`;
+  return escapeText(`${where}${field}${value}: ${p.message}`);
 }
 
 /** Invalid platform config; raised before any construct exists, so no template is written. */

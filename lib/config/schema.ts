@@ -5,6 +5,12 @@
 import { z } from 'zod';
 import { cidrContains, cidrsOverlap, parseCidr, splitBits } from './cidr';
 import { AWS_REGIONS } from './regions';
+import { acmCertificateArnProblem, iamArnProblem } from './arn';
+import { availabilityZonesOf } from './availability-zones';
+import { branchNameProblem, GIT_REF_PATTERN, refNameProblem } from './git-ref';
+import { fileNameProblem, repoPathProblem } from './repo-path';
+import { setOf } from './set-list';
+import { publicSourceCidrProblem, vpcCidrProblem } from './vpc-ranges';
 import { missingForDelivery } from '../lifecycle/maturity';
 import { JENKINS_CORE } from '../ci/jenkins-plugins';
 import { repositoryParts } from '../git-repository';
@@ -28,13 +34,13 @@ function resourceName(what: string, maxLength: number) {
     .regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, { error: rule });
 }
 
-export const PilotName = resourceName('a pilot name', 24).refine((n) => n !== 'platform', {
-  error: '"platform" is reserved for the platform\'s own registries',
-});
+export const PilotName = resourceName('a pilot name', 24)
+  .refine((n) => n !== 'platform', { error: '"platform" is reserved for the platform\'s own registries' })
+  .refine((n) => n !== 'master', { error: '"master" is reserved: it is Keycloak\'s admin realm, and each pilot gets a realm of its name' });
 export const ComponentName = resourceName('a component name', 40);
 
 const Cidr = z.string().refine((c) => parseCidr(c) !== undefined, {
-  error: 'must be an IPv4 CIDR such as 10.40.0.0/16 with the host bits zero',
+  error: 'must be an IPv4 CIDR such as 10.40.0.0/16: decimal without leading zeros, host bits zero',
 });
 
 /** CPU architectures a component builds for (Docker platform names). */
@@ -56,14 +62,30 @@ export const LOG_RETENTION_DAYS = [
 
 const GitRepository = z
   .string()
-  .regex(/^(git@[\w.-]+:[\w./-]+|ssh:\/\/[\w.@:-]+\/[\w./-]+|https:\/\/[\w.-]+(:\d+)?\/[\w./-]+)$/, {
-    error: 'must be a git URL: git@host:group/repo.git (preferred, read-only deploy key), ssh://... or https://...',
+  .regex(/^(git@(?!-)[\w.-]+:(?!-)[\w./-]+|ssh:\/\/(?![\w.]*@?-)[\w.@:-]+\/[\w./-]+|https:\/\/(?!-)[\w.-]+(:\d+)?\/[\w./-]+)$/, {
+    error: 'must be a git URL: git@host:group/repo.git (preferred, read-only deploy key), ssh://... or https://..., with no host or path starting with - (git would read it as an option)',
   });
 
-/** A relative path (or glob) inside a repository: no absolute paths, no `..`. */
-const RepoPath = z
-  .string()
-  .regex(/^(?!\/)(?!.*(^|\/)\.\.(\/|$))[\w.*\/@+-]+$/, { error: 'must be a relative path inside the repository (no leading /, no ..)' });
+/**
+ * A string checked by a rule function that returns what is wrong (or undefined). `editorPattern`
+ * is a coarser regular expression for the JSON Schema editors use; the rule function decides.
+ */
+function checked(problem: (value: string) => string | undefined, editorPattern: string) {
+  return z
+    .string()
+    .superRefine((value, ctx) => {
+      const message = problem(value);
+      if (message) ctx.addIssue({ code: 'custom', message });
+    })
+    .meta({ pattern: editorPattern });
+}
+
+/** A relative path inside a repository, handed to command-line tools: no globs, no option-like parts. */
+const RepoPath = checked((p) => repoPathProblem(p, { glob: false }), '^(?![/-])[\\w.@+/-]+$');
+/** A relative path pattern inside a repository (Ant globs `*`, `**`, `?` allowed). */
+const RepoPathPattern = checked((p) => repoPathProblem(p, { glob: true }), '^(?![/-])[\\w.@+*?/-]+$');
+/** An IAM role or user ARN. */
+const PrincipalArn = checked((arn) => iamArnProblem(arn, ['role', 'user']), '^arn:aws:iam::\\d{12}:(role|user)/');
 
 /** A container image pinned to a tag or digest (never implicitly `latest`). */
 const ImageReference = z
@@ -99,13 +121,13 @@ export const ComponentSchema = strictObject({
   /** Where CI clones the component from. */
   repository: GitRepository,
   /** Branch whose pushes trigger builds. */
-  branch: z.string().regex(/^[\w./-]+$/, { error: 'must be a git branch name' }).default('main'),
+  branch: checked(branchNameProblem, GIT_REF_PATTERN).default('main'),
   /** Architectures the component is built for; each gets a build on the matching agent fleet. */
   architectures: uniqueList(Architecture, 'architecture'),
   /** Which registries the component publishes to. */
   artefacts: uniqueList(ArtefactKind, 'artefact kind').default(['image']),
   /** Other pilots whose developers may pull this component's prod artefacts. */
-  sharedWith: z.array(PilotName).default([]),
+  sharedWith: setOf(PilotName, 'pilot').default([]),
   /** Dockerfile of the component's image, relative to the repository root. */
   dockerfile: RepoPath.default('Dockerfile'),
   /**
@@ -115,7 +137,7 @@ export const ComponentSchema = strictObject({
   tests: strictObject({
     ...ContainerCommand.shape,
     /** Where the command writes JUnit XML (a glob relative to the repository root). */
-    junitReport: RepoPath,
+    junitReport: RepoPathPattern,
   }).optional(),
   /**
    * Blob build (firmware, packages): `command` runs in `image` on every architecture with `ARCH`
@@ -140,16 +162,15 @@ export const ComponentSchema = strictObject({
     /** Integration tests run against staging after each deploy (level 5). */
     integrationTests: ContainerCommand.optional(),
     /** Jenkins users who approve promotion to production (level 6). */
-    approvers: z
-      .array(
-        z
-          .string()
-          .regex(/^[\w.@-]+$/, { error: 'must be a Jenkins user id' })
-          .refine((id) => !(RESERVED_JENKINS_USERS as readonly string[]).includes(jenkinsUserKey(id)), {
-            error: `is reserved in Jenkins (ids are compared ignoring case): not ${RESERVED_JENKINS_USERS.join(', ')}`,
-          }),
-      )
-      .default([]),
+    approvers: setOf(
+      z
+        .string()
+        .regex(/^[\w.@-]+$/, { error: 'must be a Jenkins user id' })
+        .refine((id) => !(RESERVED_JENKINS_USERS as readonly string[]).includes(jenkinsUserKey(id)), {
+          error: `is reserved in Jenkins (ids are compared ignoring case): not ${RESERVED_JENKINS_USERS.join(', ')}`,
+        }),
+      'approver',
+    ).default([]),
     /** HTTP path the deployment serves its health on; production deploys roll back when it fails (level 7). */
     healthPath: z.string().regex(/^\/[\w./-]*$/, { error: 'must be an absolute URL path such as /health' }).optional(),
   }).optional(),
@@ -190,7 +211,11 @@ const NetworkSchema = strictObject({
   cidr: Cidr.refine((c) => {
     const p = parseCidr(c)?.prefix ?? 0;
     return p >= 16 && p <= 24;
-  }, { error: 'the VPC CIDR prefix must be between /16 and /24' }),
+  }, { error: 'the VPC CIDR prefix must be between /16 and /24' }).superRefine((c, ctx) => {
+    const cidr = parseCidr(c);
+    const message = cidr && vpcCidrProblem(cidr);
+    if (message) ctx.addIssue({ code: 'custom', message });
+  }),
   /** NAT gateways (one per AZ at most); CI agents need egress to clone and fetch. */
   natGateways: z.int().min(1, { error: 'at least 1 NAT gateway: agents and nodes need egress' }),
   /** Days VPC flow logs are kept. */
@@ -237,7 +262,7 @@ export function instanceArchitecture(instanceType: string): ArchitectureName {
 
 const NodeGroupSchema = strictObject({
   /** Instance types, all of the group's architecture; several spread capacity risk. */
-  instanceTypes: z.array(InstanceTypeName).min(1, { error: 'list at least one instance type' }),
+  instanceTypes: setOf(InstanceTypeName, 'instance type').min(1, { error: 'list at least one instance type' }),
   minSize: z.int().min(0),
   maxSize: z.int().min(1).max(100),
   /** @default minSize */
@@ -258,11 +283,16 @@ const ClusterSchema = strictObject({
     .enum(KUBERNETES_VERSIONS, { error: `must be one of ${KUBERNETES_VERSIONS.join(', ')} (versions with a kubectl layer installed), quoted` })
     .default(DEFAULT_KUBERNETES_VERSION),
   /** IAM roles that administer the cluster (operators). */
-  adminRoles: z
-    .array(z.string().regex(/^arn:aws:iam::\d{12}:role\/[\w+=,.@/-]+$/, { error: 'must be an IAM role ARN' }))
-    .default([]),
+  adminRoles: setOf(checked((arn) => iamArnProblem(arn, ['role']), '^arn:aws:iam::\\d{12}:role/'), 'role').default([]),
   /** CIDRs allowed to the public API endpoint; empty keeps the endpoint private (reachable from the CD plane only). */
-  publicEndpointCidrs: z.array(Cidr).default([]),
+  publicEndpointCidrs: setOf(
+    Cidr.superRefine((c, ctx) => {
+      const cidr = parseCidr(c);
+      const message = cidr && publicSourceCidrProblem(cidr);
+      if (message) ctx.addIssue({ code: 'custom', message });
+    }),
+    'CIDR',
+  ).default([]),
   /** Public host name of the platform's API and Keycloak (`https://<host>/auth`); token issuers derive from it. */
   ingressHostname: HostName.optional(),
   /** ACM certificate for the platform's public HTTPS entry (the ingress gateway's load balancer); without it, HTTP only. */
@@ -296,7 +326,7 @@ export type FleetName = (typeof FLEETS)[number];
 export const FLEET_ARCHITECTURE: Readonly<Record<FleetName, ArchitectureName>> = { 'linux-x64': 'amd64', 'linux-arm64': 'arm64', cd: 'amd64' };
 
 const FleetSchema = strictObject({
-  instanceTypes: z.array(InstanceTypeName).min(1, { error: 'list at least one instance type' }),
+  instanceTypes: setOf(InstanceTypeName, 'instance type').min(1, { error: 'list at least one instance type' }),
   /** Upper bound the EC2 Fleet plugin may scale to; it scales to zero when idle. */
   maxSize: z.int().min(1).max(100),
   /** Spot capacity (price-capacity-optimized) instead of on-demand. */
@@ -361,7 +391,7 @@ const CiSchema = strictObject({
       error: 'must be an ACM certificate ARN such as arn:aws:acm:eu-central-1:123456789012:certificate/<uuid>',
     }),
     /** Networks allowed to the Jenkins UI (the load balancer is internal). */
-    allowedCidrs: z.array(Cidr).min(1, { error: 'list the networks allowed to reach Jenkins' }),
+    allowedCidrs: setOf(Cidr, 'CIDR').min(1, { error: 'list the networks allowed to reach Jenkins' }),
   }),
   fleets: strictObject({ 'linux-x64': FleetSchema, 'linux-arm64': FleetSchema, cd: FleetSchema }),
   /**
@@ -389,17 +419,11 @@ const GitOpsSchema = strictObject({
   /** Git repository Argo CD syncs from (its read-only credentials are an Argo CD repository Secret). */
   repository: GitRepository,
   /** Branch, tag or commit Argo CD follows. */
-  revision: z.string().regex(/^[\w./-]+$/, { error: 'must be a git branch, tag or commit' }).default('main'),
+  revision: checked(refNameProblem, GIT_REF_PATTERN).default('main'),
   /** Folder (relative, no `..`) holding `<pilot>/` folders of rendered manifests. */
-  path: z
-    .string()
-    .regex(/^(?!\/)(?!.*(^|\/)\.\.(\/|$))[\w.-]+(\/[\w.-]+)*$/, { error: 'must be a relative folder path inside the repository, such as deploy/pilots' })
-    .default('deploy/pilots'),
+  path: RepoPath.default('deploy/pilots'),
 });
 // --- end GitOps ----------------------------------------------------------------------------------
-const PrincipalArn = z.string().regex(/^arn:aws:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/, {
-  error: 'must be an IAM role or user ARN such as arn:aws:iam::123456789012:role/acme-developers',
-});
 
 // ---------------------------------------------------------------------------------------------
 // Edge: Greengrass fleets per pilot (device generations, channels, rollouts) and the platform's
@@ -499,7 +523,10 @@ const DeviceGenerationSchema = strictObject({
     component: ComponentName,
     /** Firmware version: the blob key is `<component>/<version>/<file>`. */
     version: SemVer,
-    file: z.string().regex(/^[\w.-]{1,100}$/, { error: 'must be a file name (letters, digits, _ . -)' }),
+    file: z.string().regex(/^[\w.-]{1,100}$/, { error: 'must be a file name (letters, digits, _ . -)' }).superRefine((f, ctx) => {
+      const message = fileNameProblem(f);
+      if (message) ctx.addIssue({ code: 'custom', message });
+    }),
   }).optional(),
 });
 
@@ -581,9 +608,9 @@ const GreengrassVersionsSchema = strictObject({
 
 const PlatformEdgeSchema = strictObject({
   /** IAM principals of the factory test stations: they may post and read factory test records. */
-  factoryStations: z.array(PrincipalArn).default([]),
+  factoryStations: setOf(PrincipalArn, 'principal').default([]),
   /** IAM principals of fleet operators: they may read test records and retire devices. */
-  fleetOperators: z.array(PrincipalArn).default([]),
+  fleetOperators: setOf(PrincipalArn, 'principal').default([]),
   /** Versions of the AWS-provided components deployed to every core device. */
   greengrass: GreengrassVersionsSchema.prefault({}),
 });
@@ -629,18 +656,27 @@ export const PlatformFileSchema = strictObject({
   /** Shared edge settings: factory stations, fleet operators, Greengrass component versions. */
   edge: PlatformEdgeSchema.prefault({}),
   /** IAM principals of the platform's own developers: read-only access to the `platform/` registries. */
-  developers: z.array(PrincipalArn).default([]),
+  developers: setOf(PrincipalArn, 'principal').default([]),
   /** The platform's own components; their registries live under `platform/`. */
   components: ComponentList,
   /** Alert subscribers, backup retention and the monthly budget. */
   operations: OperationsSchema,
 }).superRefine((platform, ctx) => {
   const { environment: env, network } = platform;
+  const zones = availabilityZonesOf(env.region);
   env.availabilityZones.forEach((az, i) => {
-    if (!az.startsWith(`${env.region}`) || az.length !== env.region.length + 1) {
-      ctx.addIssue({ code: 'custom', path: ['environment', 'availabilityZones', i], message: `is not an availability zone of ${env.region}` });
+    if (!zones.includes(az)) {
+      ctx.addIssue({ code: 'custom', path: ['environment', 'availabilityZones', i], message: `is not an availability zone of ${env.region}; its zones: ${zones.join(', ')}` });
     }
   });
+  const certificates: [string[], string | undefined][] = [
+    [['ci', 'jenkins', 'certificateArn'], platform.ci.jenkins.certificateArn],
+    [['cluster', 'ingressCertificateArn'], platform.cluster.ingressCertificateArn],
+  ];
+  for (const [path, arn] of certificates) {
+    const message = arn && acmCertificateArnProblem(arn, env.account, env.region);
+    if (message) ctx.addIssue({ code: 'custom', path, message });
+  }
   if (network.natGateways > env.availabilityZones.length) {
     ctx.addIssue({
       code: 'custom',
@@ -680,14 +716,18 @@ export const PilotFileSchema = strictObject({
   /** Pilot name: stacks are `Pilot-<name>-...`, registries `<name>/<tier>/<component>`. */
   name: PilotName,
   /** Human-readable site name. */
-  displayName: z.string().min(1).max(100),
+  displayName: z
+    .string()
+    .min(1)
+    .max(100)
+    .regex(/^[^\p{Cc}]*$/u, { error: 'must be one line of text: no tabs, line breaks or other control characters' }),
   /** The pilot's FIWARE tenant (`fiware-service` header); defaults to the name with `_` for `-`. */
   fiwareService: z
     .string()
     .regex(/^[a-z0-9_]{1,50}$/, { error: 'must be 1-50 lowercase letters, digits or underscores (FIWARE service rules)' })
     .optional(),
   /** IAM principals of the pilot's developers: read-only access to its registries. */
-  developers: z.array(PrincipalArn).default([]),
+  developers: setOf(PrincipalArn, 'principal').default([]),
   components: ComponentList,
   /** The pilot's edge fleet: device generations, channels, edge components and rollouts. */
   edge: PilotEdgeSchema.optional(),

@@ -159,7 +159,7 @@ export class ArtefactRegistry extends Construct {
   }
 
   private repository(repositoryName: string, tier: RegistryTier, retention: DevTierRetention): ecr.Repository {
-    const repository = new ecr.Repository(this, repositoryName.replace(/[^a-zA-Z0-9]/g, ' '), {
+    const repository = new ecr.Repository(this, RegistryNames.repositoryConstructId(repositoryName), {
       repositoryName,
       imageScanOnPush: true,
       encryption: ecr.RepositoryEncryption.KMS,

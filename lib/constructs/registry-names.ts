@@ -19,6 +19,8 @@ export const RegistryNames = {
   blobBucket: (owner: string, tier: RegistryTier, account: string, region: string) => `${owner}-blobs-${tier}-${account}-${region}`,
   /** Blob keys are `<component>/<version>/<file>`. */
   blobPrefix: (component: string) => `${component}/`,
+  /** Construct id of a repository inside its owner's ArtefactRegistry (kept as first synthesized: renaming replaces repositories). */
+  repositoryConstructId: (repositoryName: string) => repositoryName.replace(/[^a-zA-Z0-9]/g, ' '),
 };
 
 /** ARN of a repository named by RegistryNames, in the scope's account and region. */

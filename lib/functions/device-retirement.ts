@@ -8,7 +8,7 @@ import { EdgeNames } from '../constructs/edge-names';
 import { Serial } from './factory-test-record';
 import { FleetDirectory, fleetDirectoryFromEnv } from './fleet-directory';
 import { awsDeviceRegistry, DeviceRegistry } from './device-registry';
-import { HttpRequest, HttpResponse, json, jsonBody } from './http';
+import { HttpRequest, HttpResponse, json, jsonBody, ownEntry } from './http';
 import { lazy } from './lazy-handler';
 import { dynamoDbTestRecordStore, TestRecordStore } from './test-record-store';
 
@@ -25,7 +25,7 @@ export function retireDevices(
     const body = jsonBody(request) as { pilot?: unknown; serial?: unknown } | undefined;
     const pilot = typeof body?.pilot === 'string' ? body.pilot : '';
     const serial = typeof body?.serial === 'string' ? body.serial : '';
-    if (!fleets[pilot]) return json(400, { error: `pilot must be one of ${Object.keys(fleets).join(', ')}` });
+    if (!ownEntry(fleets, pilot)) return json(400, { error: `pilot must be one of ${Object.keys(fleets).join(', ')}` });
     if (!Serial.safeParse(serial).success) return json(400, { error: 'serial must be 3-64 letters, digits, _ or -' });
 
     const thingName = EdgeNames.thingName(pilot, serial);

@@ -4,6 +4,7 @@
  * survives a later pass or the device being scrapped. Runtime code: no CDK imports.
  */
 import { z } from 'zod';
+import { DynamoDbNumber } from './dynamodb-number';
 
 /** Device serials double as IoT thing-name suffixes, so they use the thing-name alphabet. */
 export const SERIAL_PATTERN = /^[A-Za-z0-9_-]{3,64}$/;
@@ -20,9 +21,9 @@ export const FactoryTestRecordSchema = z
     specVersion: z.string().regex(/^[\w.-]{1,32}$/, { error: 'must be 1-32 letters, digits, _ . or -' }),
     result: z.enum(['pass', 'fail'], { error: 'must be "pass" or "fail"' }),
     /** Measured value of a ranged test, with the range it had to fall in. */
-    value: z.number().optional(),
+    value: DynamoDbNumber.optional(),
     unit: z.string().max(16).optional(),
-    range: z.strictObject({ min: z.number(), max: z.number() }).optional(),
+    range: z.strictObject({ min: DynamoDbNumber, max: DynamoDbNumber }).optional(),
     station: z.string().regex(/^[\w.-]{1,64}$/, { error: 'must be 1-64 letters, digits, _ . or -' }),
     /** When the test ran, ISO 8601 with zone. */
     testedAt: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 timestamp with zone, e.g. 2026-03-01T08:15:00Z' }),

@@ -1,3 +1,5 @@
+import { ownEntry } from './http';
+
 /**
  * Which device generations each pilot has, and the thing group a newly provisioned device of that
  * generation joins. Synth writes it into the functions' environment from the validated config.
@@ -13,10 +15,16 @@ export function fleetDirectoryFromEnv(env: NodeJS.ProcessEnv): FleetDirectory {
   return JSON.parse(text) as FleetDirectory;
 }
 
+/** The thing group a new device of `pilot`/`generation` joins, or undefined when that is not a fleet. */
+export function thingGroupOf(fleets: FleetDirectory, pilot: string, generation: string): string | undefined {
+  const generations = ownEntry(fleets, pilot);
+  return generations && ownEntry(generations, generation);
+}
+
 /** Why a pilot/generation pair is not a fleet, or undefined when it is. */
 export function unknownFleet(fleets: FleetDirectory, pilot: string, generation: string): string | undefined {
-  const generations = fleets[pilot];
+  const generations = ownEntry(fleets, pilot);
   if (!generations) return `unknown pilot "${pilot}"; pilots with edge fleets: ${Object.keys(fleets).join(', ') || '(none)'}`;
-  if (!generations[generation]) return `pilot ${pilot} has no device generation "${generation}"; it has ${Object.keys(generations).join(', ')}`;
+  if (!thingGroupOf(fleets, pilot, generation)) return `pilot ${pilot} has no device generation "${generation}"; it has ${Object.keys(generations).join(', ')}`;
   return undefined;
 }

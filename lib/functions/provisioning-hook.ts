@@ -6,7 +6,7 @@
  */
 import { EdgeNames } from '../constructs/edge-names';
 import { deviceVerdict, Serial } from './factory-test-record';
-import { FleetDirectory, fleetDirectoryFromEnv, unknownFleet } from './fleet-directory';
+import { FleetDirectory, fleetDirectoryFromEnv, thingGroupOf, unknownFleet } from './fleet-directory';
 import { lazy } from './lazy-handler';
 import { dynamoDbTestRecordStore, TestRecordStore } from './test-record-store';
 
@@ -52,7 +52,7 @@ export function provisioningHook(store: TestRecordStore, fleets: FleetDirectory)
     }
     const parameterOverrides = {
       [ProvisioningParameters.thingName]: EdgeNames.thingName(pilot, serial),
-      [ProvisioningParameters.thingGroup]: fleets[pilot][generation],
+      [ProvisioningParameters.thingGroup]: thingGroupOf(fleets, pilot, generation)!,
     };
     console.log(JSON.stringify({ decision: 'allowed', serial, pilot, generation, ...parameterOverrides }));
     return { allowProvisioning: true, parameterOverrides };

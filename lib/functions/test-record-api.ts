@@ -5,7 +5,7 @@
  */
 import { deviceVerdict, parseRecord, runKey, Serial } from './factory-test-record';
 import { FleetDirectory, fleetDirectoryFromEnv, unknownFleet } from './fleet-directory';
-import { HttpRequest, HttpResponse, json, jsonBody } from './http';
+import { decodePathSegment, HttpRequest, HttpResponse, json, jsonBody } from './http';
 import { lazy } from './lazy-handler';
 import { dynamoDbTestRecordStore, TestRecordStore } from './test-record-store';
 
@@ -30,7 +30,8 @@ export function queryRecords(store: TestRecordStore): (request: HttpRequest) => 
   return async (request) => {
     const match = /^\/records\/([^/]+)$/.exec(request.rawPath);
     if (request.requestContext.http.method !== 'GET' || !match) return json(404, { error: 'GET /records/<serial>' });
-    const serial = decodeURIComponent(match[1]);
+    const serial = decodePathSegment(match[1]);
+    if (serial === undefined) return json(400, { error: 'the serial in the path has malformed percent-escapes' });
     if (!Serial.safeParse(serial).success) return json(400, { error: `serial "${serial}" must be 3-64 letters, digits, _ or -` });
     const { records, retiredAt } = await store.history(serial);
     return json(200, { serial, verdict: deviceVerdict(records), retiredAt, records });

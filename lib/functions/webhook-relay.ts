@@ -93,6 +93,7 @@ export function createRelay(deps: RelayDependencies) {
     } catch {
       return reply(400, 'body is not JSON');
     }
+    if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return reply(400, 'body is not a JSON object');
     const match = repositoriesIn(provider, payload)
       .map((url) => known.get(repositoryKey(url)))
       .find((url): url is string => url !== undefined);

@@ -64,10 +64,10 @@ describe('the gitops config section', () => {
 
   test.each([
     ['repository', 'github.com/x/y', /gitops\.repository = "github\.com\/x\/y": must be a git URL/],
-    ['path', '/abs', /gitops\.path = "\/abs": must be a relative folder path inside the repository/],
-    ['path', 'a/../b', /gitops\.path = "a\/\.\.\/b": must be a relative folder path/],
-    ['revision', 'main branch', /gitops\.revision = "main branch": must be a git branch, tag or commit/],
-    ['colour', 'red', /gitops\.colour: unknown field\(s\) colour; allowed: repository, revision, path/],
+    ['path', '/abs', /gitops\.path = "\/abs": must be relative to the repository root \(no leading \/\)/],
+    ['path', 'a/../b', /gitops\.path = "a\/\.\.\/b": must not contain \. or \.\. parts \(stay inside the repository\)/],
+    ['revision', 'main branch', /gitops\.revision = "main branch": may use only letters, digits, _, \., \/ and -/],
+    ['colour', 'red', /gitops\.colour: unknown field colour; allowed: repository, revision, path/],
   ])('rejects %s = %s', (field, value, message) => {
     expect(problemsOf(configWith({ 'platform.yaml': (d) => d.setIn(['gitops', field], value) }))).toMatch(message);
   });

@@ -36,7 +36,7 @@ export function main(argv: readonly string[], io: CliIo = processIo): number {
     }
     if (arg === '--repo-root' || arg === '-o' || arg === '--output') {
       const value = argv[++i];
-      if (value === undefined) return usageError(io, `${arg} needs a value`);
+      if (value === undefined || value === '' || value.startsWith('-')) return usageError(io, `${arg} needs a value`);
       if (arg === '--repo-root') repoRoot = value;
       else output = value;
     } else if (arg.startsWith('-')) return usageError(io, `unknown option ${arg}`);
@@ -51,11 +51,20 @@ export function main(argv: readonly string[], io: CliIo = processIo): number {
     else writeFileSync(output, jenkinsfile);
     return EXIT.ok;
   } catch (e) {
-    if (!(e instanceof PipelineError)) throw e;
-    io.stderr(`${e.message}\n`);
+    // A file that cannot be read or written is the caller's to fix: one line, no stack.
+    const io_ = e as NodeJS.ErrnoException;
+    if (!(e instanceof PipelineError) && !(io_.code && io_.path)) throw e;
+    io.stderr(e instanceof PipelineError ? `${e.message}\n` : `gitlab2jenkins: ${io_.path}: ${FILE_ERRORS[io_.code!] ?? io_.code}\n`);
     return EXIT.invalidInput;
   }
 }
+
+const FILE_ERRORS: Readonly<Record<string, string>> = {
+  ENOENT: 'no such file or folder',
+  EACCES: 'permission denied',
+  EISDIR: 'is a folder, not a file',
+  ENOTDIR: 'a part of the path is not a folder',
+};
 
 function usageError(io: CliIo, message: string): number {
   io.stderr(`gitlab2jenkins: ${message}\n\n${USAGE}\n`);
