@@ -404,12 +404,26 @@ const DeviceGenerationSchema = strictObject({
   updateNoticeSeconds: z.int().min(1).max(86400).default(60),
   /** Staged rollout and abort rules for deployments and firmware jobs to this generation. */
   rollout: RolloutSchema,
-  /** Firmware image for OTA through an IoT Jobs template: a blob of one of the pilot's components. */
+  /**
+   * Factory tests a device of this generation must have passed, each at its current spec version:
+   * provisioning admits a device only when each test's latest run passed under that version.
+   */
+  factoryTests: z
+    .array(strictObject({ testId: z.string().regex(/^[\w.-]{1,64}$/, { error: 'must be 1-64 letters, digits, _ . or -' }), specVersion: z.string().regex(/^[\w.-]{1,32}$/, { error: 'must be 1-32 letters, digits, _ . or -' }) }))
+    .min(1, { error: 'list the factory tests a device of this generation must pass' })
+    .refine((ts) => new Set(ts.map((t) => t.testId)).size === ts.length, { error: 'each testId once' }),
+  /**
+   * Firmware image for OTA through an IoT Jobs template: a blob the component pipeline published.
+   * Its prod blob key is `<component>/<version>/<generation>/<architecture>/<file>`.
+   */
   firmware: strictObject({
     /** The component whose prod blobs hold the firmware. */
     component: ComponentName,
-    /** Firmware version: the blob key is `<component>/<version>/<file>`. */
+    /** Firmware version the jobs install. */
     version: SemVer,
+    /** Version a device goes back to when a firmware job is cancelled: the job document carries it. */
+    rollbackVersion: SemVer.optional(),
+    /** File name under `<generation>/<architecture>/` in the version's artefacts. */
     file: z.string().regex(/^[\w.-]{1,100}$/, { error: 'must be a file name (letters, digits, _ . -)' }),
   }).optional(),
 });

@@ -1,8 +1,22 @@
 /**
- * Which device generations each pilot has, and the thing group a newly provisioned device of that
- * generation joins. Synth writes it into the functions' environment from the validated config.
+ * Per pilot: the IoT policy its devices get, and per device generation the thing group a newly
+ * provisioned device joins and the factory tests (with their current spec versions) it must have
+ * passed. Synth writes it into the functions' environment from the validated config.
  */
-export type FleetDirectory = Readonly<Record<string, Readonly<Record<string, string>>>>;
+export interface FleetGeneration {
+  /** Thing group a new device of this generation joins (its first channel's, or the generation's). */
+  readonly group: string;
+  /** Factory test id to the spec version its latest run must have been made against. */
+  readonly requiredTests: Readonly<Record<string, string>>;
+}
+
+export interface Fleet {
+  /** Name of the IoT policy the pilot's device certificates carry (static ARNs of that pilot only). */
+  readonly devicePolicy: string;
+  readonly generations: Readonly<Record<string, FleetGeneration>>;
+}
+
+export type FleetDirectory = Readonly<Record<string, Fleet>>;
 
 export const FLEETS_ENV = 'FLEETS';
 
@@ -13,10 +27,21 @@ export function fleetDirectoryFromEnv(env: NodeJS.ProcessEnv): FleetDirectory {
   return JSON.parse(text) as FleetDirectory;
 }
 
-/** Why a pilot/generation pair is not a fleet, or undefined when it is. */
-export function unknownFleet(fleets: FleetDirectory, pilot: string, generation: string): string | undefined {
-  const generations = fleets[pilot];
-  if (!generations) return `unknown pilot "${pilot}"; pilots with edge fleets: ${Object.keys(fleets).join(', ') || '(none)'}`;
-  if (!generations[generation]) return `pilot ${pilot} has no device generation "${generation}"; it has ${Object.keys(generations).join(', ')}`;
-  return undefined;
+/** Own keys only: `constructor` or `__proto__` never resolve to an object's prototype. */
+function own<T>(record: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.prototype.hasOwnProperty.call(record, key) ? record[key] : undefined;
+}
+
+/** The pilot's fleet, or undefined when the pilot has none. */
+export function fleetOf(fleets: FleetDirectory, pilot: string): Fleet | undefined {
+  return own(fleets, pilot);
+}
+
+/** The generation of a pilot's fleet, or why the pair is not a fleet. */
+export function fleetGeneration(fleets: FleetDirectory, pilot: string, generation: string): { generation: FleetGeneration } | { problem: string } {
+  const fleet = fleetOf(fleets, pilot);
+  if (!fleet) return { problem: `unknown pilot "${pilot}"; pilots with edge fleets: ${Object.keys(fleets).join(', ') || '(none)'}` };
+  const found = own(fleet.generations, generation);
+  if (!found) return { problem: `pilot ${pilot} has no device generation "${generation}"; it has ${Object.keys(fleet.generations).join(', ')}` };
+  return { generation: found };
 }
