@@ -28,6 +28,7 @@ export interface RetirementOptions {
   readonly detachChecks?: number;
 }
 
+const CONCURRENT = 'another operator changed this device meanwhile; read its history and repeat if still needed';
 const USAGE = 'POST /retire or /reinstate with {"pilot": "<pilot>", "serial": "<serial>", "reason": "<why>"}';
 
 export function retireDevices(
@@ -58,10 +59,10 @@ export function retireDevices(
     const event = { kind: action, at: now().toISOString(), by: request.requestContext.authorizer?.iam?.userArn ?? 'unknown', reason };
     if (action === 'reinstated') {
       if (!isRetired(history)) return json(409, { error: `${pilot} device ${serial} is not retired` });
-      await store.addEvent(pilot, serial, event);
+      if (!(await store.addEvent(pilot, serial, history.events.length, event))) return json(409, { error: CONCURRENT });
       return json(200, { pilot, serial, reinstated: event, mayProvision: 'once more, with a new identity' });
     }
-    if (!isRetired(history)) await store.addEvent(pilot, serial, event);
+    if (!isRetired(history) && !(await store.addEvent(pilot, serial, history.events.length, event))) return json(409, { error: CONCURRENT });
 
     const thingName = EdgeNames.thingName(pilot, serial);
     const attached = await registry.principalsOf(thingName);

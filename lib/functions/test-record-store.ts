@@ -47,14 +47,17 @@ export interface TestRecordStore {
    * two claims for one serial can never both succeed.
    */
   claimIdentity(pilot: string, serial: string, slot: number, at: string, certificateId: string): Promise<boolean>;
-  /** Appends a lifecycle event; false when an event of that kind at that instant exists already. */
-  addEvent(pilot: string, serial: string, event: LifecycleEvent): Promise<boolean>;
+  /**
+   * Appends the device's lifecycle event number `sequence` (0-based, = events so far); false when
+   * that number is taken (another operator acted meanwhile), so events never interleave.
+   */
+  addEvent(pilot: string, serial: string, sequence: number, event: LifecycleEvent): Promise<boolean>;
 }
 
 /** Sort keys: `<pilot>#<instant>#<test>#<station>` for runs; `~` sorts after every run. */
 export const StoreKeys = {
   identity: (pilot: string, slot: number) => `${pilot}#~identity#${String(slot).padStart(4, '0')}`,
-  event: (pilot: string, event: Pick<LifecycleEvent, 'at' | 'kind'>) => `${pilot}#~event#${event.at}#${event.kind}`,
+  event: (pilot: string, sequence: number) => `${pilot}#~event#${String(sequence).padStart(4, '0')}`,
 };
 
 /** The slice of @aws-sdk/lib-dynamodb used here; the Lambda runtime provides the SDK. */
@@ -102,12 +105,12 @@ export function dynamoDbTestRecordStore(tableName: string, clientConfig: object 
       const records = items.filter((i) => !run(i).startsWith('~')).map(({ run: _run, ...record }) => record as unknown as StoredRecord);
       const events = items
         .filter((i) => run(i).startsWith('~event#'))
-        .map((i) => ({ kind: i.kind, at: i.at, by: i.by, reason: i.reason }) as LifecycleEvent)
-        .sort((a, b) => a.at.localeCompare(b.at));
+        .sort((a, b) => String(a.run).localeCompare(String(b.run)))
+        .map((i) => ({ kind: i.kind, at: i.at, by: i.by, reason: i.reason }) as LifecycleEvent);
       const identities = items.filter((i) => run(i).startsWith('~identity#')).map((i) => String(i.certificateId));
       return { records, events, identities };
     },
     claimIdentity: (pilot, serial, slot, at, certificateId) => putOnce({ serial, run: StoreKeys.identity(pilot, slot), pilot, provisionedAt: at, certificateId }),
-    addEvent: (pilot, serial, event) => putOnce({ serial, run: StoreKeys.event(pilot, event), pilot, ...event }),
+    addEvent: (pilot, serial, sequence, event) => putOnce({ serial, run: StoreKeys.event(pilot, sequence), pilot, ...event }),
   };
 }
