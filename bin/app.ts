@@ -6,13 +6,14 @@
 import { App } from 'aws-cdk-lib';
 import { ConfigError } from '../lib/config/config-error';
 import { loadConfig } from '../lib/config/load-config';
+import { readPublishedRecipes } from '../lib/config/published-recipes';
 import { definePlatform } from '../lib/platform';
 import { addValidationGates } from '../lib/validation-gates';
 
 const app = new App({ builtinCloudFormationValidation: false });
 const configDir = String(app.node.tryGetContext('config') ?? 'config');
 try {
-  definePlatform(app, loadConfig(configDir));
+  definePlatform(app, loadConfig(configDir), { greengrassRecipes: readPublishedRecipes(configDir) });
 } catch (e) {
   if (!(e instanceof ConfigError)) throw e;
   // Bad config stops here, before any template is written.

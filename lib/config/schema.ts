@@ -402,6 +402,13 @@ const DeviceGenerationSchema = strictObject({
   updatePolicy: z.enum(UPDATE_POLICIES, { error: `must be one of ${UPDATE_POLICIES.join(', ')}` }),
   /** Seconds components get to acknowledge or defer an `optional` update. @default 60 */
   updateNoticeSeconds: z.int().min(1).max(86400).default(60),
+  /** How a gateway of this generation keeps working without a connection to AWS. */
+  offline: strictObject({
+    /** Hours client device auth keeps trusting known sensors while offline (Greengrass' default is one minute). @default 24 */
+    sensorTrustHours: z.int().min(1).max(8760).default(24),
+    /** Disk spool for uplink messages while offline, in MiB (kept across restarts; oldest dropped when full). @default 64 */
+    spoolMebibytes: z.int().min(1).max(10240).default(64),
+  }).prefault({}),
   /** Staged rollout and abort rules for deployments and firmware jobs to this generation. */
   rollout: RolloutSchema,
   /**
@@ -423,6 +430,8 @@ const DeviceGenerationSchema = strictObject({
     version: SemVer,
     /** Version a device goes back to when a firmware job is cancelled: the job document carries it. */
     rollbackVersion: SemVer.optional(),
+    /** With `updatePolicy: optional`: a critical firmware goes to every device, others only to opted-in ones. @default false */
+    critical: z.boolean().default(false),
     /** File name under `<generation>/<architecture>/` in the version's artefacts. */
     file: z.string().regex(/^[\w.-]{1,100}$/, { error: 'must be a file name (letters, digits, _ . -)' }),
   }).optional(),
@@ -431,8 +440,13 @@ const DeviceGenerationSchema = strictObject({
 const EdgeComponentSchema = strictObject({
   /** One of the pilot's components publishing images; it runs under the Docker application manager. */
   component: ComponentName,
-  /** Greengrass component version and prod image tag deployed by default. */
+  /** Greengrass component version and prod image tag: what devices that accept updates run. */
   version: SemVer,
+  /**
+   * For generations with `updatePolicy: optional`: the version every device runs, opted in or not
+   * (raise it to make an update mandatory). @default - `version` (every update is mandatory)
+   */
+  mandatoryVersion: SemVer.optional(),
   /** Device generations that run it. */
   generations: uniqueList(resourceName('a device generation name', 24), 'generation'),
 });
@@ -494,6 +508,14 @@ function checkPilotEdge(pilot: { components: ComponentSpec[]; edge?: z.infer<typ
 
 /** AWS-provided Greengrass components every edge deployment carries, at pinned versions. */
 const GreengrassVersionsSchema = strictObject({
+  /** aws.greengrass.Nucleus: pinned so adding a device never upgrades (and restarts) the fleet's cores. */
+  nucleus: SemVer.default('2.16.1'),
+  /** aws.greengrass.DockerApplicationManager: pulls the container components' images. */
+  dockerApplicationManager: SemVer.default('2.0.15'),
+  /** aws.greengrass.TokenExchangeService: AWS credentials for components (ECR pulls). */
+  tokenExchangeService: SemVer.default('2.0.3'),
+  /** aws.greengrass.DiskSpooler: keeps uplink messages on disk while offline (nucleus 2.11+). */
+  diskSpooler: SemVer.default('1.0.5'),
   /** aws.greengrass.clientdevices.Auth: lets local devices connect to the core. */
   clientDeviceAuth: SemVer.default('2.5.1'),
   /** aws.greengrass.clientdevices.mqtt.Moquette: the local MQTT broker. */

@@ -112,6 +112,14 @@ export function devicePolicyDocument(scope: DevicePolicyScope) {
         Action: 'iot:Subscribe',
         Resource: ['jobs/*', 'shadow/*'].map((t) => iotArn(`topicfilter/$aws/things/${things}/${t}`)),
       },
+      {
+        // The MQTT bridge subscribes to its sensors' job answers with a `+` for the thing name; IoT
+        // Core then delivers only what iot:Receive above allows: its own pilot's things.
+        Sid: 'BridgeSubscribesToJobAnswers',
+        Effect: 'Allow',
+        Action: 'iot:Subscribe',
+        Resource: iotArn('topicfilter/$aws/things/+/jobs/*'),
+      },
       { Sid: 'BridgeTelemetryOfItsPilot', Effect: 'Allow', Action: 'iot:Publish', Resource: iotArn(`topic/${EdgeNames.telemetryTopicPrefix(scope.pilot)}*`) },
       {
         // Shadow manager syncs the core's and its sensors' shadows over HTTPS.
