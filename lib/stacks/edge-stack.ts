@@ -64,7 +64,7 @@ export class EdgeStack extends PlatformStack {
   }
 }
 
-/** Per pilot its device policy, and per generation the group a new device joins and the tests it must pass. */
+/** Per pilot its device policy; per generation the group a new device joins and the tests it must pass. */
 function fleetDirectory(fleets: EdgeStackProps['fleets'], devicePolicies: ReadonlyMap<string, iot.CfnPolicy>): FleetDirectory {
   return Object.fromEntries(
     fleets.map(({ pilot, edge }) => [
@@ -75,7 +75,8 @@ function fleetDirectory(fleets: EdgeStackProps['fleets'], devicePolicies: Readon
           edge.generations.map((g) => [
             g.name,
             {
-              group: EdgeNames.thingGroup(pilot, g.name, g.channels[0]?.name),
+              // New devices join the first channel; with optional updates, held until their owner opts in.
+              group: EdgeNames.thingGroup(pilot, g.name, g.channels[0]?.name, g.updatePolicy === 'optional' ? 'held' : undefined),
               requiredTests: Object.fromEntries(g.factoryTests.map((t) => [t.testId, t.specVersion])),
             },
           ]),
