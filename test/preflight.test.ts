@@ -48,7 +48,7 @@ describe('preflight: firmware in the prod blobs (against S3 on a local moto_serv
   test('reports the generation whose firmware version is missing from the prod blobs, and a missing bucket; passes once published', async () => {
     const acmeBucket = 'acme-blobs-prod-111111111111-eu-central-1';
     const bravoBucket = 'bravo-blobs-prod-111111111111-eu-central-1';
-    const config = { CreateBucketConfiguration: { LocationConstraint: 'eu-central-1' } };
+    const config = { CreateBucketConfiguration: { LocationConstraint: 'eu-central-1' as const } };
     await s3.send(new CreateBucketCommand({ Bucket: acmeBucket, ...config }));
     await put(acmeBucket, 'press-firmware/3.2.0/press-gw-v1/arm64/press-gw.bin');
     // Another version, and the same file one directory off, do not count.
