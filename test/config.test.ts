@@ -86,6 +86,9 @@ const malformed: [string, string, (doc: Document) => void, RegExp][] = [
   ['version that is not semantic', 'pilots/acme.yaml', (d) => d.setIn(['edge', 'components', 0, 'version'], 'v1.4'), /edge\.components\[0\]\.version = "v1\.4": must be a semantic version/],
   ['duplicate generation', 'pilots/acme.yaml', (d) => d.setIn(['edge', 'generations', 1, 'name'], 'press-gw-v1'), /edge\.generations\[1\]\.name = "press-gw-v1": duplicate device generation/],
   ['firmware from a component without blobs', 'pilots/acme.yaml', (d) => d.setIn(['edge', 'generations', 0, 'firmware', 'component'], 'line-monitor'), /firmware\.component = "line-monitor": must be one of the pilot's components publishing blobs/],
+  ['generation without required factory tests', 'pilots/acme.yaml', (d) => d.setIn(['edge', 'generations', 0, 'factoryTests'], d.createNode([])), /edge\.generations\[0\]\.factoryTests = \[\]: list the factory tests a device of this generation must pass/],
+  ['offline sensor trust of 0 hours', 'pilots/acme.yaml', (d) => d.setIn(['edge', 'generations', 0, 'offline'], d.createNode({ sensorTrustHours: 0 })), /edge\.generations\[0\]\.offline\.sensorTrustHours = 0: must be at least 1/],
+  ['mandatory version of a component no optional generation runs', 'pilots/acme.yaml', (d) => d.setIn(['edge', 'components', 0, 'generations'], d.createNode(['press-gw-v1'])), /edge\.components\[0\]\.mandatoryVersion = "1\.3\.2": applies only to generations with updatePolicy: optional/],
   ['factory station not an IAM ARN', 'platform.yaml', (d) => d.setIn(['edge', 'factoryStations', 0], 'station-1'), /edge\.factoryStations\[0\] = "station-1": must be an IAM role or user ARN/],
 ];
 

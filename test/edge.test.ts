@@ -205,6 +205,12 @@ describe('per-pilot edge fleets', () => {
     );
   });
 
+  test('a malformed record of published recipes is a config error naming the file and entry', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iiot-recipes-'));
+    fs.writeFileSync(path.join(dir, 'greengrass-recipes.lock.json'), JSON.stringify({ 'acme.line-monitor@1.4': 'sha256:abc' }));
+    expect(() => readPublishedRecipes(dir)).toThrow(/greengrass-recipes\.lock\.json acme\.line-monitor@1\.4 = .*entries map "<pilot>\.<component>@<MAJOR\.MINOR\.PATCH>" to "sha256:<64 hex digits>"/);
+  });
+
   test('the demo\'s record of published recipes lists every component version it publishes (synth above checked they match)', () => {
     const recorded = readPublishedRecipes(DEMO_CONFIG);
     const published = model.pilots.flatMap((p) => recipesOf(template(`Pilot-${p.name}-Edge`)).map((r) => `${r.ComponentName}@${r.ComponentVersion}`));

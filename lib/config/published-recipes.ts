@@ -6,12 +6,12 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { z } from 'zod';
 import { ConfigError } from './config-error';
 
 export const PUBLISHED_RECIPES_FILE = 'greengrass-recipes.lock.json';
 
-const RecordSchema = z.record(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9-]+@\d+\.\d+\.\d+$/), z.string().regex(/^sha256:[0-9a-f]{64}$/));
+const KEY = /^[a-z][a-z0-9-]*\.[a-z0-9-]+@\d+\.\d+\.\d+$/;
+const DIGEST = /^sha256:[0-9a-f]{64}$/;
 
 /** The record in `dir`, or an empty one when the folder has none yet. */
 export function readPublishedRecipes(dir: string): Readonly<Record<string, string>> {
@@ -23,11 +23,12 @@ export function readPublishedRecipes(dir: string): Readonly<Record<string, strin
   } catch (e) {
     throw new ConfigError([{ file, path: '', message: `not JSON (${(e as Error).message}); it maps "<component>@<version>" to "sha256:<hex>"` }]);
   }
-  const result = RecordSchema.safeParse(parsed);
-  if (!result.success) {
-    throw new ConfigError(
-      result.error.issues.map((i) => ({ file, path: i.path.join('.'), value: JSON.stringify(i.input), message: 'entries map "<pilot>.<component>@<MAJOR.MINOR.PATCH>" to "sha256:<64 hex digits>"' })),
-    );
-  }
-  return result.data;
+  const allowed = 'entries map "<pilot>.<component>@<MAJOR.MINOR.PATCH>" to "sha256:<64 hex digits>"';
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new ConfigError([{ file, path: '', message: `must be a JSON object; ${allowed}` }]);
+  const entries = Object.entries(parsed as Record<string, unknown>);
+  const problems = entries
+    .filter(([key, digest]) => !KEY.test(key) || typeof digest !== 'string' || !DIGEST.test(digest))
+    .map(([key, digest]) => ({ file, path: key, value: JSON.stringify(digest), message: allowed }));
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.fromEntries(entries as [string, string][]);
 }

@@ -480,6 +480,9 @@ function checkPilotEdge(pilot: { components: ComponentSpec[]; edge?: z.infer<typ
       issue(['components', i, 'component'], 'must publish images (artefacts: [image, ...]) to run on Greengrass devices');
     }
     deployedTo.set(ec.component, new Set(ec.generations));
+    if (ec.mandatoryVersion && !ec.generations.some((name) => edge.generations.find((g) => g.name === name)?.updatePolicy === 'optional')) {
+      issue(['components', i, 'mandatoryVersion'], 'applies only to generations with updatePolicy: optional; this component runs on none');
+    }
     ec.generations.forEach((name, j) => {
       const g = generations.get(name);
       if (g === undefined) {
