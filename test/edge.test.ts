@@ -41,8 +41,9 @@ describe('per-pilot edge fleets', () => {
   test.each(model.pilots.map((p) => [p.name]))('%s: one deployment per leaf group (channel, and audience with optional updates), with its rollout and abort values', (pilot) => {
     const spec = model.pilots.find((p) => p.name === pilot)!.edge!;
     const deployments = deploymentsByGroup(template(`Pilot-${pilot}-Edge`));
-    expect([...deployments.keys()].sort()).toEqual(spec.generations.flatMap((g) => leafGroups(pilot, g)).sort());
-    for (const g of spec.generations) {
+    const gateways = spec.generations.filter((g) => g.kind === 'gateway');
+    expect([...deployments.keys()].sort()).toEqual(gateways.flatMap((g) => leafGroups(pilot, g)).sort());
+    for (const g of gateways) {
       for (const target of leafGroups(pilot, g)) {
         const d = deployments.get(target)!;
         expect(d.IotJobConfiguration).toEqual({
@@ -101,7 +102,7 @@ describe('per-pilot edge fleets', () => {
   test('offline operation: sensors stay trusted for the configured hours, uplink spools to disk at the configured size, telemetry also goes to local pub/sub', () => {
     for (const pilot of model.pilots) {
       const deployments = deploymentsByGroup(template(`Pilot-${pilot.name}-Edge`));
-      for (const g of pilot.edge!.generations) {
+      for (const g of pilot.edge!.generations.filter((x) => x.kind === 'gateway')) {
         for (const group of leafGroups(pilot.name, g)) {
           const c = deployments.get(group)!.Components;
           const merged = (name: string) => JSON.parse(c[name].ConfigurationUpdate.Merge);
@@ -166,8 +167,8 @@ describe('per-pilot edge fleets', () => {
 
   test('firmware OTA: a job template per generation with firmware, same rollout, presigned URL into the prod blobs, rollback version, targets by update policy', () => {
     const acme = template('Pilot-acme-Edge');
-    acme.resourceCountIs('AWS::IoT::JobTemplate', 1);
-    const [, job] = resources(acme, 'AWS::IoT::JobTemplate')[0];
+    acme.resourceCountIs('AWS::IoT::JobTemplate', 2);
+    const [, job] = resources(acme, 'AWS::IoT::JobTemplate').find(([id]) => id.startsWith('Generationpressgwv1'))!;
     expect(job.Properties.JobExecutionsRolloutConfig).toEqual({
       ExponentialRolloutRate: { BaseRatePerMinute: 2, IncrementFactor: 1.2, RateIncreaseCriteria: { NumberOfSucceededThings: 5 } },
       MaximumPerMinute: 20,
@@ -185,6 +186,14 @@ describe('per-pilot edge fleets', () => {
     expect(JSON.parse(resources(bravo, 'AWS::IoT::JobTemplate').find(([id]) => id.startsWith('Generationvisionboxv2'))![1].Properties.Document).url).toContain(
       '/cold-chain/2.0.0/vision-box-v2/amd64/vision-box.bin}',
     );
+  });
+
+  test('sensors: a thing group per sensor generation, no Greengrass deployment, firmware jobs to the generation (through the gateways)', () => {
+    const acme = template('Pilot-acme-Edge');
+    acme.hasResourceProperties('AWS::IoT::ThingGroup', { ThingGroupName: 'acme_press-sensor-v1' });
+    expect([...deploymentsByGroup(acme).keys()].filter((g) => g.includes('press-sensor'))).toEqual([]);
+    const [, job] = resources(acme, 'AWS::IoT::JobTemplate').find(([id]) => id.startsWith('Generationpresssensorv1'))!;
+    expect(JSON.parse(job.Properties.Document).url).toContain('/press-firmware/3.2.0/press-sensor-v1/arm64/press-sensor.bin}');
   });
 
   test('a changed recipe of a recorded component version fails synth, naming the version to bump', () => {
@@ -263,16 +272,19 @@ describe('shared edge stack', () => {
     expect(fleets).toEqual({
       acme: {
         devicePolicy: expect.stringMatching(/^CoreIdentityDevicePolicyacme/),
+        sensorPolicy: expect.stringMatching(/^CoreIdentitySensorPolicyacme/),
         generations: {
-          'press-gw-v1': { group: 'acme_press-gw-v1', requiredTests: { 'supply-voltage': '2.1', 'rf-power': '1.0' } },
-          'press-gw-v2': { group: 'acme_press-gw-v2_stable:held', requiredTests: { 'supply-voltage': '2.1' } },
+          'press-gw-v1': { kind: 'gateway', group: 'acme_press-gw-v1', requiredTests: { 'supply-voltage': '2.1', 'rf-power': '1.0' } },
+          'press-gw-v2': { kind: 'gateway', group: 'acme_press-gw-v2_stable:held', requiredTests: { 'supply-voltage': '2.1' } },
+          'press-sensor-v1': { kind: 'sensor', group: 'acme_press-sensor-v1', requiredTests: { 'vibration-calibration': '1.1' } },
         },
       },
       bravo: {
         devicePolicy: expect.stringMatching(/^CoreIdentityDevicePolicybravo/),
+        sensorPolicy: expect.stringMatching(/^CoreIdentitySensorPolicybravo/),
         generations: {
-          'cold-logger-v1': { group: 'bravo_cold-logger-v1', requiredTests: { 'probe-calibration': '3.0' } },
-          'vision-box-v2': { group: 'bravo_vision-box-v2_stable:held', requiredTests: { 'camera-focus': '1.2' } },
+          'cold-logger-v1': { kind: 'gateway', group: 'bravo_cold-logger-v1', requiredTests: { 'probe-calibration': '3.0' } },
+          'vision-box-v2': { kind: 'gateway', group: 'bravo_vision-box-v2_stable:held', requiredTests: { 'camera-focus': '1.2' } },
         },
       },
     });

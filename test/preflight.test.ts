@@ -40,6 +40,7 @@ describe('preflight: firmware in the prod blobs (against S3 on a local moto_serv
   test('every generation with firmware names its component\'s key under <version>/<generation>/<architecture>/', () => {
     expect(artefacts().map((a) => `${a.bucket}/${a.key}`)).toEqual([
       'acme-blobs-prod-111111111111-eu-central-1/press-firmware/3.2.0/press-gw-v1/arm64/press-gw.bin',
+      'acme-blobs-prod-111111111111-eu-central-1/press-firmware/3.2.0/press-sensor-v1/arm64/press-sensor.bin',
       'bravo-blobs-prod-111111111111-eu-central-1/cold-chain/2.0.0/cold-logger-v1/amd64/cold-logger.bin',
       'bravo-blobs-prod-111111111111-eu-central-1/cold-chain/2.0.0/vision-box-v2/amd64/vision-box.bin',
     ]);
@@ -51,6 +52,7 @@ describe('preflight: firmware in the prod blobs (against S3 on a local moto_serv
     const config = { CreateBucketConfiguration: { LocationConstraint: 'eu-central-1' as const } };
     await s3.send(new CreateBucketCommand({ Bucket: acmeBucket, ...config }));
     await put(acmeBucket, 'press-firmware/3.2.0/press-gw-v1/arm64/press-gw.bin');
+    await put(acmeBucket, 'press-firmware/3.2.0/press-sensor-v1/arm64/press-sensor.bin');
     // Another version, and the same file one directory off, do not count.
     await put(acmeBucket, 'press-firmware/3.1.4/press-gw-v1/arm64/press-gw.bin');
     let problems = await firmwareProblems(artefacts(), list);

@@ -385,9 +385,18 @@ const ChannelSchema = strictObject({
   versions: z.record(ComponentName, SemVer).default({}),
 });
 
+/** `gateway`: a Greengrass core device; `sensor`: a client device that connects through a gateway. */
+export const DEVICE_KINDS = ['gateway', 'sensor'] as const;
+
 const DeviceGenerationSchema = strictObject({
   /** Generation name (a hardware revision); its thing group is `<pilot>_<name>`. */
   name: resourceName('a device generation name', 24),
+  /**
+   * Gateways run Greengrass (deployments of the pilot's components); sensors are things named
+   * `<pilot>_sensor-<serial>` that reach AWS through a gateway and get firmware jobs through it.
+   * @default gateway
+   */
+  kind: z.enum(DEVICE_KINDS, { error: `must be one of ${DEVICE_KINDS.join(', ')}` }).default('gateway'),
   /** CPU architecture of the hardware: picks the image each edge component runs. */
   architecture: Architecture,
   /**
@@ -487,6 +496,8 @@ function checkPilotEdge(pilot: { components: ComponentSpec[]; edge?: z.infer<typ
       const g = generations.get(name);
       if (g === undefined) {
         issue(['components', i, 'generations', j], `unknown device generation; this pilot's generations: ${knownGenerations}`);
+      } else if (edge.generations[g].kind === 'sensor') {
+        issue(['components', i, 'generations', j], `${name} is a sensor generation: sensors run no Greengrass components`);
       } else if (component && !component.architectures.includes(edge.generations[g].architecture)) {
         issue(['components', i, 'generations', j], `runs on ${edge.generations[g].architecture} but ${ec.component} is built for ${component.architectures.join(', ')} only`);
       }

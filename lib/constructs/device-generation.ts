@@ -30,8 +30,11 @@ export interface DeviceGenerationProps {
    * deployments ever ask a device for two versions of a component.
    */
   readonly deployments: readonly GenerationDeployment[];
-  /** Components every deployment carries with their configuration (nucleus, local broker, bridge, shadows). */
-  readonly baseComponents: Readonly<Record<string, CfnDeployment.ComponentDeploymentSpecificationProperty>>;
+  /**
+   * Components every deployment carries with their configuration (nucleus, local broker, bridge, shadows).
+   * @default - no Greengrass deployments: the generation's devices are sensors, which get only firmware jobs
+   */
+  readonly baseComponents?: Readonly<Record<string, CfnDeployment.ComponentDeploymentSpecificationProperty>>;
   /** Staged rollout and abort rules of every deployment. */
   readonly rollout: StagedRollout;
   /** Whether components may defer an update. */
@@ -92,6 +95,7 @@ export class DeviceGeneration extends Construct {
           })
         : parent;
       if (deployment.audience === 'opted-in') optedIn.push(target);
+      if (!props.baseComponents) continue;
       const components: Record<string, CfnDeployment.ComponentDeploymentSpecificationProperty> = { ...props.baseComponents };
       for (const [name, componentVersion] of Object.entries(deployment.components)) components[name] = { componentVersion };
       const name = target.thingGroupName!;

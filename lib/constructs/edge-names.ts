@@ -16,6 +16,8 @@ export const EdgeNames = {
   thingName: (pilot: string, serial: string) => `${pilot}_${serial}`,
   /** Local client devices (sensors) of a pilot are things named `acme_sensor-...`. */
   sensorPrefix: (pilot: string) => `${pilot}_sensor-`,
+  /** `acme_sensor-TH-0042`: a sensor's thing. */
+  sensorThingName: (pilot: string, serial: string) => `${pilot}_sensor-${serial}`,
   /** Greengrass component names are account-wide: `acme.line-monitor`. */
   component: (pilot: string, component: string) => `${pilot}.${component}`,
   /** Local and cloud MQTT topics of a pilot's telemetry: `dt/acme/...`. */

@@ -35,8 +35,10 @@ export interface GreengrassCoreIdentityProps {
 export class GreengrassCoreIdentity extends Construct {
   public readonly tokenExchangeRole: iam.Role;
   public readonly roleAlias: iot.CfnRoleAlias;
-  /** The IoT policy of each pilot's device certificates, by pilot. */
+  /** The IoT policy of each pilot's gateway certificates, by pilot. */
   public readonly devicePolicies: ReadonlyMap<string, iot.CfnPolicy>;
+  /** The IoT policy of each pilot's sensor certificates, by pilot. */
+  public readonly sensorPolicies: ReadonlyMap<string, iot.CfnPolicy>;
 
   constructor(scope: Construct, id: string, props: GreengrassCoreIdentityProps) {
     super(scope, id);
@@ -68,6 +70,14 @@ export class GreengrassCoreIdentity extends Construct {
         fleet.pilot,
         new iot.CfnPolicy(this, `DevicePolicy-${fleet.pilot}`, {
           policyDocument: devicePolicyDocument({ pilot: fleet.pilot, partition: stack.partition, region: stack.region, account: stack.account, roleAliasArn: this.roleAlias.attrRoleAliasArn }),
+        }),
+      ]),
+    );
+    this.sensorPolicies = new Map(
+      props.fleets.map((fleet) => [
+        fleet.pilot,
+        new iot.CfnPolicy(this, `SensorPolicy-${fleet.pilot}`, {
+          policyDocument: sensorPolicyDocument({ pilot: fleet.pilot, partition: stack.partition, region: stack.region, account: stack.account }),
         }),
       ]),
     );
@@ -162,6 +172,26 @@ export function devicePolicyDocument(scope: DevicePolicyScope) {
         Action: ['greengrass:GetConnectivityInfo', 'greengrass:UpdateConnectivityInfo'],
         Resource: greengrassArn(scope.account, `/greengrass/things/${things}/connectivityInfo`),
       },
+    ],
+  };
+}
+
+/**
+ * The IoT policy of a pilot's sensors (AWS's minimal client device policy, narrowed to the pilot):
+ * discover the gateways they are associated with (HTTPS: static names), and when connected to
+ * AWS IoT Core directly, their job topics. Through a gateway, the gateway's policy applies.
+ */
+export function sensorPolicyDocument(scope: Omit<DevicePolicyScope, 'roleAliasArn'>) {
+  const iotArn = (resource: string) => `arn:${scope.partition}:iot:${scope.region}:${scope.account}:${resource}`;
+  const sensors = `${EdgeNames.sensorPrefix(scope.pilot)}*`;
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      { Sid: 'DiscoverItsGateways', Effect: 'Allow', Action: 'greengrass:Discover', Resource: iotArn(`thing/${sensors}`) },
+      { Sid: 'ConnectAsASensorOfItsPilot', Effect: 'Allow', Action: 'iot:Connect', Resource: iotArn(`client/${sensors}`) },
+      { Sid: 'JobTopics', Effect: 'Allow', Action: ['iot:Publish', 'iot:Receive'], Resource: iotArn(`topic/$aws/things/${sensors}/jobs/*`) },
+      { Sid: 'JobTopicFilters', Effect: 'Allow', Action: 'iot:Subscribe', Resource: iotArn(`topicfilter/$aws/things/${sensors}/jobs/*`) },
+      { Sid: 'TelemetryOfItsPilot', Effect: 'Allow', Action: 'iot:Publish', Resource: iotArn(`topic/${EdgeNames.telemetryTopicPrefix(scope.pilot)}${sensors}/*`) },
     ],
   };
 }

@@ -14,7 +14,7 @@
  */
 import { EdgeNames } from '../constructs/edge-names';
 import { Serial } from './factory-test-record';
-import { FleetDirectory, fleetDirectoryFromEnv, fleetOf } from './fleet-directory';
+import { FleetDirectory, fleetDirectoryFromEnv, fleetGeneration, fleetOf } from './fleet-directory';
 import { awsDeviceRegistry, DeviceRegistry } from './device-registry';
 import { HttpRequest, HttpResponse, json, jsonBody } from './http';
 import { lazy } from './lazy-handler';
@@ -64,7 +64,12 @@ export function retireDevices(
     }
     if (!isRetired(history) && !(await store.addEvent(pilot, serial, history.events.length, event))) return json(409, { error: CONCURRENT });
 
-    const thingName = EdgeNames.thingName(pilot, serial);
+    // Sensors are named apart from gateways; the device's test records say which it is.
+    const sensor = history.records.some((r) => {
+      const g = fleetGeneration(fleets, pilot, r.generation);
+      return 'generation' in g && g.generation.kind === 'sensor';
+    });
+    const thingName = sensor ? EdgeNames.sensorThingName(pilot, serial) : EdgeNames.thingName(pilot, serial);
     const attached = await registry.principalsOf(thingName);
     for (const certificate of attached) await registry.detachPrincipal(thingName, certificate);
     for (let check = 0; attached.length > 0; check++) {

@@ -4,6 +4,8 @@
  * passed. Synth writes it into the functions' environment from the validated config.
  */
 export interface FleetGeneration {
+  /** Gateways (Greengrass cores) or sensors (client devices): decides thing name and policy. */
+  readonly kind: 'gateway' | 'sensor';
   /** Thing group a new device of this generation joins (its first channel's, or the generation's). */
   readonly group: string;
   /** Factory test id to the spec version its latest run must have been made against. */
@@ -11,8 +13,10 @@ export interface FleetGeneration {
 }
 
 export interface Fleet {
-  /** Name of the IoT policy the pilot's device certificates carry (static ARNs of that pilot only). */
+  /** Name of the IoT policy the pilot's gateway certificates carry (static ARNs of that pilot only). */
   readonly devicePolicy: string;
+  /** Name of the IoT policy the pilot's sensor certificates carry. */
+  readonly sensorPolicy: string;
   readonly generations: Readonly<Record<string, FleetGeneration>>;
 }
 

@@ -49,10 +49,11 @@ export function provisioningHook(
     const pilot = p[ProvisioningParameters.pilot] ?? '';
     const generation = p[ProvisioningParameters.generation] ?? '';
     if (!Serial.safeParse(serial).success) return refuse(`serial "${serial}" is not a valid serial`, request);
-    // `<pilot>_sensor-*` names the pilot's sensors, which gateways admit as client devices.
-    if (EdgeNames.thingName(pilot, serial).startsWith(EdgeNames.sensorPrefix(pilot))) return refuse(`serial "${serial}" reads as a sensor name`, request);
     const fleet = fleetGeneration(fleets, pilot, generation);
     if ('problem' in fleet) return refuse(fleet.problem, request);
+    const sensor = fleet.generation.kind === 'sensor';
+    // `<pilot>_sensor-*` names the pilot's sensors, which gateways admit as client devices.
+    if (!sensor && EdgeNames.thingName(pilot, serial).startsWith(EdgeNames.sensorPrefix(pilot))) return refuse(`serial "${serial}" reads as a sensor name`, request);
     const history = await store.history(pilot, serial);
     if (isRetired(history)) return refuse(`${pilot} serial ${serial} is retired (${history.events.at(-1)?.at})`, request);
     const verdict = deviceVerdict(history.records, generation, fleet.generation.requiredTests);
@@ -62,9 +63,9 @@ export function provisioningHook(
       return refuse(`${pilot} serial ${serial} already holds an identity; an operator must retire and reinstate it first`, request);
     }
     const parameterOverrides = {
-      [ProvisioningParameters.thingName]: EdgeNames.thingName(pilot, serial),
+      [ProvisioningParameters.thingName]: sensor ? EdgeNames.sensorThingName(pilot, serial) : EdgeNames.thingName(pilot, serial),
       [ProvisioningParameters.thingGroup]: fleet.generation.group,
-      [ProvisioningParameters.devicePolicy]: fleets[pilot].devicePolicy,
+      [ProvisioningParameters.devicePolicy]: sensor ? fleets[pilot].sensorPolicy : fleets[pilot].devicePolicy,
     };
     console.log(JSON.stringify({ decision: 'allowed', serial, pilot, generation, slot, ...parameterOverrides }));
     return { allowProvisioning: true, parameterOverrides };

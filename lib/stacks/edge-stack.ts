@@ -1,5 +1,4 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as iot from 'aws-cdk-lib/aws-iot';
 import { CfnOutput } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { PilotEdgeSpec, PlatformEdgeSpec } from '../config/schema';
@@ -38,9 +37,9 @@ export class EdgeStack extends PlatformStack {
       namePrefix: props.namePrefix,
       fleets: props.fleets.map(({ pilot, edge }) => ({ pilot, components: edge.components.map((c) => c.component) })),
     });
-    const fleets = fleetDirectory(props.fleets, this.identity.devicePolicies);
+    const fleets = fleetDirectory(props.fleets, this.identity);
     this.testRecords = new FactoryTestRecords(this, 'TestRecords', { fleets, logKey });
-    const devicePolicies = [...this.identity.devicePolicies.values()];
+    const devicePolicies = [...this.identity.devicePolicies.values(), ...this.identity.sensorPolicies.values()];
     new FleetProvisioning(this, 'Provisioning', { namePrefix: props.namePrefix, fleets, testRecords: this.testRecords, devicePolicies, logKey });
     const retirement = new DeviceRetirement(this, 'Retirement', { fleets, testRecords: this.testRecords, logKey });
 
@@ -65,16 +64,18 @@ export class EdgeStack extends PlatformStack {
 }
 
 /** Per pilot its device policy; per generation the group a new device joins and the tests it must pass. */
-function fleetDirectory(fleets: EdgeStackProps['fleets'], devicePolicies: ReadonlyMap<string, iot.CfnPolicy>): FleetDirectory {
+function fleetDirectory(fleets: EdgeStackProps['fleets'], identity: GreengrassCoreIdentity): FleetDirectory {
   return Object.fromEntries(
     fleets.map(({ pilot, edge }) => [
       pilot,
       {
-        devicePolicy: devicePolicies.get(pilot)!.ref,
+        devicePolicy: identity.devicePolicies.get(pilot)!.ref,
+        sensorPolicy: identity.sensorPolicies.get(pilot)!.ref,
         generations: Object.fromEntries(
           edge.generations.map((g) => [
             g.name,
             {
+              kind: g.kind,
               // New devices join the first channel; with optional updates, held until their owner opts in.
               group: EdgeNames.thingGroup(pilot, g.name, g.channels[0]?.name, g.updatePolicy === 'optional' ? 'held' : undefined),
               requiredTests: Object.fromEntries(g.factoryTests.map((t) => [t.testId, t.specVersion])),

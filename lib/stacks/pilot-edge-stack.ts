@@ -61,7 +61,7 @@ export class PilotEdgeStack extends PlatformStack {
           pilot,
           generation: g.name,
           deployments: deploymentsOf(pilot, edge, g),
-          baseComponents: microcloudComponents(pilot, props.greengrass, g.offline),
+          baseComponents: g.kind === 'gateway' ? microcloudComponents(pilot, props.greengrass, g.offline) : undefined,
           rollout,
           updatePolicy: g.updatePolicy,
           updateNotice: Duration.seconds(g.updateNoticeSeconds),

@@ -193,6 +193,16 @@ describe('IoT policies of core devices, by evaluation against the documented rul
     expect(iotDecision(policyOf(own), { ...as, action: 'iot:Publish', resource: iot(`topic/dt/${other}/${other}_sensor-0001/temperature`) })).toBe('Deny');
   });
 
+  test.each(pairs)('%s sensors discover and use only their own pilot\'s things, not %s\'s', (own, other) => {
+    const sensorPolicy = resolve(resources[logicalId(shared, 'AWS::IoT::Policy', `CoreIdentitySensorPolicy${own}`)].Properties.PolicyDocument, resources);
+    const as = { thingName: `${own}_sensor-0001` };
+    const discover = (pilot: string) => ({ ...as, action: 'greengrass:Discover', resource: iot(`thing/${pilot}_sensor-0001`), protocol: 'https' as const });
+    expect(iotDecision(sensorPolicy, discover(own))).toBe('Allow');
+    expect(iotDecision(sensorPolicy, discover(other))).toBe('Deny');
+    expect(iotDecision(sensorPolicy, { ...as, action: 'iot:Connect', resource: iot(`client/${own}_SN-0001`), protocol: 'mqtt' })).toBe('Deny');
+    expect(JSON.stringify(sensorPolicy)).not.toMatch(/iot:Connection\.Thing\./);
+  });
+
   test('the evaluator follows the documented variable rule: a thing variable resolves over MQTT and never over HTTPS', () => {
     const withVariable = { Statement: [{ Effect: 'Allow', Action: 'iot:GetThingShadow', Resource: iot('thing/${iot:Connection.Thing.ThingName}') }] };
     const call = { action: 'iot:GetThingShadow', resource: iot('thing/acme_SN-0001'), thingName: 'acme_SN-0001' };

@@ -55,14 +55,17 @@ export async function startEdgeBed(): Promise<EdgeBed> {
 export const FLEETS: FleetDirectory = {
   acme: {
     devicePolicy: 'acme-device-policy',
+    sensorPolicy: 'acme-sensor-policy',
     generations: {
-      'press-gw-v1': { group: 'acme_press-gw-v1', requiredTests: { 'supply-voltage': '2.1' } },
-      'press-gw-v2': { group: 'acme_press-gw-v2_stable', requiredTests: { 'supply-voltage': '2.1', 'rf-power': '1.0' } },
+      'press-gw-v1': { kind: 'gateway', group: 'acme_press-gw-v1', requiredTests: { 'supply-voltage': '2.1' } },
+      'press-gw-v2': { kind: 'gateway', group: 'acme_press-gw-v2_stable', requiredTests: { 'supply-voltage': '2.1', 'rf-power': '1.0' } },
+      'press-sensor-v1': { kind: 'sensor', group: 'acme_press-sensor-v1', requiredTests: { 'supply-voltage': '2.1' } },
     },
   },
   bravo: {
     devicePolicy: 'bravo-device-policy',
-    generations: { 'cold-logger-v1': { group: 'bravo_cold-logger-v1', requiredTests: { 'supply-voltage': '2.1' } } },
+    sensorPolicy: 'bravo-sensor-policy',
+    generations: { 'cold-logger-v1': { kind: 'gateway', group: 'bravo_cold-logger-v1', requiredTests: { 'supply-voltage': '2.1' } } },
   },
 };
 

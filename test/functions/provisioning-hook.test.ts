@@ -56,6 +56,15 @@ describe('pre-provisioning hook', () => {
     expect((await hook(claim(acmeV1, 'cert-3'))).allowProvisioning).toBe(false);
   });
 
+  test('a sensor is registered as a thing of its pilot and generation, named as the gateways\' client device auth admits it, with the sensor policy', async () => {
+    const store = await bed.newStore();
+    await addRecords(store, record({ serial: 'TH-0042', generation: 'press-sensor-v1' }));
+    expect(await provisioningHook(store, FLEETS, now)(claim({ SerialNumber: 'TH-0042', Pilot: 'acme', Generation: 'press-sensor-v1' }))).toEqual({
+      allowProvisioning: true,
+      parameterOverrides: { ThingName: 'acme_sensor-TH-0042', ThingGroup: 'acme_press-sensor-v1', DevicePolicy: 'acme-sensor-policy' },
+    });
+  });
+
   test('a device of a generation with channels joins the first channel\'s group', async () => {
     const store = await bed.newStore();
     await addRecords(store, record({ generation: 'press-gw-v2' }), record({ generation: 'press-gw-v2', testId: 'rf-power', specVersion: '1.0', range: undefined, value: undefined }));
