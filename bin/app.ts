@@ -8,6 +8,7 @@
 import { App } from 'aws-cdk-lib';
 import { ConfigError } from '../lib/config/config-error';
 import { loadConfig } from '../lib/config/load-config';
+import { readPublishedRecipes } from '../lib/config/published-recipes';
 import { definePlatform } from '../lib/platform';
 import { clearFailedAssembly } from '../lib/synth-output';
 import { addValidationGates } from '../lib/validation-gates';
@@ -17,7 +18,7 @@ const app = new App({ builtinCloudFormationValidation: false });
 const configDir = String(app.node.tryGetContext('config') ?? 'config');
 try {
   const model = loadConfig(configDir);
-  definePlatform(app, model);
+  definePlatform(app, model, { greengrassRecipes: readPublishedRecipes(configDir) });
   if (String(app.node.tryGetContext('gates')) === 'true') addValidationGates(app);
   app.synth();
 } catch (e) {

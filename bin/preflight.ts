@@ -1,17 +1,20 @@
 #!/usr/bin/env node
 /**
  * `npm run preflight [-- --config <dir>]`: refuses to go on unless the current AWS credentials and
- * region are the config's target environment. Run it before every `cdk deploy`.
+ * region are the config's target environment, and every generation's firmware is in its pilot's
+ * prod blobs. Run it before every `cdk deploy`.
  */
 import * as path from 'path';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { parseFlags, runCommand } from '../lib/command-line';
 import { loadConfig } from '../lib/config/load-config';
-import { preflightProblems } from '../lib/preflight';
+import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { firmwareArtefacts, firmwareProblems, preflightProblems } from '../lib/preflight';
 
 async function main(): Promise<number> {
   const configDir = parseFlags(process.argv.slice(2), ['config']).config ?? 'config';
-  const { environment } = loadConfig(configDir).platform;
+  const model = loadConfig(configDir);
+  const { environment } = model.platform;
   const sts = new STSClient({});
   const region = await sts.config.region().catch(() => undefined);
   let identity;
@@ -27,6 +30,12 @@ async function main(): Promise<number> {
     arn: identity.Arn,
     region,
   });
+  if (problems.length === 0) {
+    const s3 = new S3Client({});
+    const list = async (bucket: string, prefix: string) =>
+      ((await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }))).Contents ?? []).map((o) => o.Key ?? '');
+    problems.push(...(await firmwareProblems(firmwareArtefacts(configDir, model), list)));
+  }
   if (problems.length > 0) {
     console.error(`Preflight refused: do not deploy.\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     return 1;

@@ -42,7 +42,13 @@ export const StackIds = {
   pilotEdge: (pilot: string) => `Pilot-${pilot}-Edge`,
 };
 
-export function definePlatform(app: App, model: PlatformModel): PlatformStacks {
+/** What the config folder records about already published artefacts (bin/ reads it beside the config). */
+export interface PublishedState {
+  /** Recipe digests of published Greengrass component versions (`<component>@<version>`). */
+  readonly greengrassRecipes?: Readonly<Record<string, string>>;
+}
+
+export function definePlatform(app: App, model: PlatformModel, published: PublishedState = {}): PlatformStacks {
   const { platform, pilots } = model;
   const env: Environment = { account: platform.environment.account, region: platform.environment.region };
   const common = {
@@ -111,6 +117,7 @@ export function definePlatform(app: App, model: PlatformModel): PlatformStacks {
               components: pilot.components,
               edge: pilot.edge,
               greengrass: platform.edge.greengrass,
+              publishedRecipes: published.greengrassRecipes,
             })
           : undefined,
         registries: new RegistryStack(app, StackIds.pilotRegistries(pilot.name), {

@@ -1,4 +1,11 @@
-/** The operator's pre-deploy check: are these credentials pointed at the config's target environment? */
+/**
+ * The operator's pre-deploy checks: are these credentials pointed at the config's target
+ * environment, and is every artefact the edge stacks point at already in the prod registries?
+ */
+import * as path from 'path';
+import { PlatformModel } from './config/load-config';
+import { firmwareKey } from './constructs/firmware-job-template';
+import { RegistryNames } from './constructs/registry-names';
 
 export interface DeployTarget {
   readonly account: string;
@@ -28,6 +35,58 @@ export function preflightProblems(configFile: string, target: DeployTarget, call
       `the AWS region in use is ${caller.region ?? '(none set)'}, but ${configFile} environment.region is ${target.region}: ` +
         `set AWS_REGION=${target.region} or the profile's region`,
     );
+  }
+  return problems;
+}
+
+/** Keys of a bucket's objects under a prefix (S3 ListObjectsV2 in bin/, a local endpoint in tests). */
+export type ObjectLister = (bucket: string, prefix: string) => Promise<readonly string[]>;
+
+/** One generation's firmware, as the config names it and where the component pipeline publishes it. */
+export interface FirmwareArtefact {
+  /** Where the config declares it, e.g. `config/pilots/acme.yaml edge.generations[0].firmware`. */
+  readonly declaredAt: string;
+  readonly bucket: string;
+  readonly key: string;
+  readonly description: string;
+}
+
+/** The prod blob every generation's firmware job template points at, from the validated model. */
+export function firmwareArtefacts(configDir: string, model: PlatformModel): FirmwareArtefact[] {
+  const { account, region } = model.platform.environment;
+  return model.pilots.flatMap((pilot) =>
+    (pilot.edge?.generations ?? []).flatMap((g, i) =>
+      g.firmware
+        ? [
+            {
+              declaredAt: `${path.join(configDir, 'pilots', `${pilot.name}.yaml`)} edge.generations[${i}].firmware`,
+              bucket: RegistryNames.blobBucket(pilot.name, 'prod', account, region),
+              key: firmwareKey({ ...g.firmware, generation: g.name, architecture: g.architecture }),
+              description: `${pilot.name} ${g.name} firmware ${g.firmware.component} ${g.firmware.version}`,
+            },
+          ]
+        : [],
+    ),
+  );
+}
+
+/**
+ * Problems that must stop a deploy: a generation whose firmware version is not in its pilot's prod
+ * blobs (published by the component pipeline, then promoted) would start jobs that fail on every device.
+ */
+export async function firmwareProblems(artefacts: readonly FirmwareArtefact[], list: ObjectLister): Promise<string[]> {
+  const problems: string[] = [];
+  for (const a of artefacts) {
+    let keys: readonly string[];
+    try {
+      keys = await list(a.bucket, a.key);
+    } catch (e) {
+      problems.push(`${a.declaredAt}: cannot list s3://${a.bucket} (${(e as Error).name}: ${(e as Error).message}); deploy the pilot's registries first`);
+      continue;
+    }
+    if (!keys.includes(a.key)) {
+      problems.push(`${a.declaredAt}: ${a.description} is not in the prod blobs (s3://${a.bucket}/${a.key}): publish it through the component pipeline and promote it, or fix the version`);
+    }
   }
   return problems;
 }

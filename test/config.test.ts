@@ -90,6 +90,10 @@ const malformed: [string, string, (doc: Document) => void, RegExp][] = [
   ['commit status host listed twice', 'platform.yaml', (d) => d.setIn(['ci', 'commitStatus', 1, 'host'], 'github.com'), /platform\.yaml:\d+:\d+ ci\.commitStatus\[1\]\.host = "github\.com": host github\.com is listed already \(entry #1\)/],
   ['commit status API over http', 'platform.yaml', (d) => d.setIn(['ci', 'commitStatus', 0, 'apiUrl'], 'http://api.github.com'), /ci\.commitStatus\[0\]\.apiUrl = "http:\/\/api\.github\.com": must be an https:\/\/ API base URL/],
   ['commit status API of an unknown kind', 'platform.yaml', (d) => d.setIn(['ci', 'commitStatus', 0, 'api'], 'bitbucket'), /ci\.commitStatus\[0\]\.api = "bitbucket": must be one of github, gitlab/],
+  ['generation without required factory tests', 'pilots/acme.yaml', (d) => d.setIn(['edge', 'generations', 0, 'factoryTests'], d.createNode([])), /edge\.generations\[0\]\.factoryTests = \[\]: list the factory tests a device of this generation must pass/],
+  ['offline sensor trust of 0 hours', 'pilots/acme.yaml', (d) => d.setIn(['edge', 'generations', 0, 'offline'], d.createNode({ sensorTrustHours: 0 })), /edge\.generations\[0\]\.offline\.sensorTrustHours = 0: must be at least 1/],
+  ['mandatory version of a component no optional generation runs', 'pilots/acme.yaml', (d) => d.setIn(['edge', 'components', 0, 'generations'], d.createNode(['press-gw-v1'])), /edge\.components\[0\]\.mandatoryVersion = "1\.3\.2": applies only to generations with updatePolicy: optional/],
+  ['edge component on a sensor generation', 'pilots/acme.yaml', (d) => d.setIn(['edge', 'components', 0, 'generations', 1], 'press-sensor-v1'), /edge\.components\[0\]\.generations\[1\] = "press-sensor-v1": press-sensor-v1 is a sensor generation: sensors run no Greengrass components/],
   ['factory station not an IAM ARN', 'platform.yaml', (d) => d.setIn(['edge', 'factoryStations', 0], 'station-1'), /edge\.factoryStations\[0\] = "station-1": must be an IAM role or user ARN/],
 ];
 

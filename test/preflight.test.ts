@@ -1,4 +1,8 @@
-import { preflightProblems } from '../lib/preflight';
+import { CreateBucketCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { loadConfig } from '../lib/config/load-config';
+import { firmwareArtefacts, firmwareProblems, preflightProblems } from '../lib/preflight';
+import { MotoServer, startMotoServer } from '../tools/ops/src/moto-server';
+import { DEMO_CONFIG } from './fixtures/demo-platform';
 
 const target = { account: '111111111111', region: 'eu-central-1' };
 
@@ -17,5 +21,54 @@ describe('preflight', () => {
       expect.stringMatching(/region in use is us-east-1, but p\.yaml environment\.region is eu-central-1: set AWS_REGION=eu-central-1/),
     ]);
     expect(preflightProblems('p.yaml', target, { account: '111111111111' })[0]).toMatch(/\(none set\)/);
+  });
+});
+
+describe('preflight: firmware in the prod blobs (against S3 on a local moto_server)', () => {
+  let moto: MotoServer;
+  let s3: S3Client;
+  beforeAll(async () => {
+    moto = await startMotoServer('111111111111');
+    s3 = new S3Client({ endpoint: moto.endpoint, region: 'eu-central-1', forcePathStyle: true, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+  }, 60_000);
+  afterAll(() => moto?.stop());
+
+  const list = async (bucket: string, prefix: string) => ((await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }))).Contents ?? []).map((o) => o.Key ?? '');
+  const artefacts = () => firmwareArtefacts('config', loadConfig(DEMO_CONFIG));
+  const put = (bucket: string, key: string) => s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: 'image' }));
+
+  test('every generation with firmware names its component\'s key under <version>/<generation>/<architecture>/', () => {
+    expect(artefacts().map((a) => `${a.bucket}/${a.key}`)).toEqual([
+      'acme-blobs-prod-111111111111-eu-central-1/press-firmware/3.2.0/press-gw-v1/arm64/press-gw.bin',
+      'acme-blobs-prod-111111111111-eu-central-1/press-firmware/3.2.0/press-sensor-v1/arm64/press-sensor.bin',
+      'bravo-blobs-prod-111111111111-eu-central-1/cold-chain/2.0.0/cold-logger-v1/amd64/cold-logger.bin',
+      'bravo-blobs-prod-111111111111-eu-central-1/cold-chain/2.0.0/vision-box-v2/amd64/vision-box.bin',
+    ]);
+  });
+
+  test('reports the generation whose firmware version is missing from the prod blobs, and a missing bucket; passes once published', async () => {
+    const acmeBucket = 'acme-blobs-prod-111111111111-eu-central-1';
+    const bravoBucket = 'bravo-blobs-prod-111111111111-eu-central-1';
+    const config = { CreateBucketConfiguration: { LocationConstraint: 'eu-central-1' as const } };
+    await s3.send(new CreateBucketCommand({ Bucket: acmeBucket, ...config }));
+    await put(acmeBucket, 'press-firmware/3.2.0/press-gw-v1/arm64/press-gw.bin');
+    await put(acmeBucket, 'press-firmware/3.2.0/press-sensor-v1/arm64/press-sensor.bin');
+    // Another version, and the same file one directory off, do not count.
+    await put(acmeBucket, 'press-firmware/3.1.4/press-gw-v1/arm64/press-gw.bin');
+    let problems = await firmwareProblems(artefacts(), list);
+    expect(problems).toEqual([
+      expect.stringMatching(/^config\/pilots\/bravo\.yaml edge\.generations\[0\]\.firmware: cannot list s3:\/\/bravo-blobs-prod-111111111111-eu-central-1 \(NoSuchBucket/),
+      expect.stringMatching(/^config\/pilots\/bravo\.yaml edge\.generations\[1\]\.firmware: cannot list/),
+    ]);
+    await s3.send(new CreateBucketCommand({ Bucket: bravoBucket, ...config }));
+    await put(bravoBucket, 'cold-chain/2.0.0/cold-logger-v1/amd64/cold-logger.bin');
+    await put(bravoBucket, 'cold-chain/2.0.0/vision-box-v2/amd64/vision-box.bin.sig');
+    problems = await firmwareProblems(artefacts(), list);
+    expect(problems).toEqual([
+      'config/pilots/bravo.yaml edge.generations[1].firmware: bravo vision-box-v2 firmware cold-chain 2.0.0 is not in the prod blobs ' +
+        '(s3://bravo-blobs-prod-111111111111-eu-central-1/cold-chain/2.0.0/vision-box-v2/amd64/vision-box.bin): publish it through the component pipeline and promote it, or fix the version',
+    ]);
+    await put(bravoBucket, 'cold-chain/2.0.0/vision-box-v2/amd64/vision-box.bin');
+    expect(await firmwareProblems(artefacts(), list)).toEqual([]);
   });
 });

@@ -498,9 +498,18 @@ const ChannelSchema = strictObject({
   versions: z.record(ComponentName, SemVer).default({}),
 });
 
+/** `gateway`: a Greengrass core device; `sensor`: a client device that connects through a gateway. */
+export const DEVICE_KINDS = ['gateway', 'sensor'] as const;
+
 const DeviceGenerationSchema = strictObject({
   /** Generation name (a hardware revision); its thing group is `<pilot>_<name>`. */
   name: resourceName('a device generation name', 24),
+  /**
+   * Gateways run Greengrass (deployments of the pilot's components); sensors are things named
+   * `<pilot>_sensor-<serial>` that reach AWS through a gateway and get firmware jobs through it.
+   * @default gateway
+   */
+  kind: z.enum(DEVICE_KINDS, { error: `must be one of ${DEVICE_KINDS.join(', ')}` }).default('gateway'),
   /** CPU architecture of the hardware: picks the image each edge component runs. */
   architecture: Architecture,
   /**
@@ -515,14 +524,37 @@ const DeviceGenerationSchema = strictObject({
   updatePolicy: z.enum(UPDATE_POLICIES, { error: `must be one of ${UPDATE_POLICIES.join(', ')}` }),
   /** Seconds components get to acknowledge or defer an `optional` update. @default 60 */
   updateNoticeSeconds: z.int().min(1).max(86400).default(60),
+  /** How a gateway of this generation keeps working without a connection to AWS. */
+  offline: strictObject({
+    /** Hours client device auth keeps trusting known sensors while offline (Greengrass' default is one minute). @default 24 */
+    sensorTrustHours: z.int().min(1).max(8760).default(24),
+    /** Disk spool for uplink messages while offline, in MiB (kept across restarts; oldest dropped when full). @default 64 */
+    spoolMebibytes: z.int().min(1).max(10240).default(64),
+  }).prefault({}),
   /** Staged rollout and abort rules for deployments and firmware jobs to this generation. */
   rollout: RolloutSchema,
-  /** Firmware image for OTA through an IoT Jobs template: a blob of one of the pilot's components. */
+  /**
+   * Factory tests a device of this generation must have passed, each at its current spec version:
+   * provisioning admits a device only when each test's latest run passed under that version.
+   */
+  factoryTests: z
+    .array(strictObject({ testId: z.string().regex(/^[\w.-]{1,64}$/, { error: 'must be 1-64 letters, digits, _ . or -' }), specVersion: z.string().regex(/^[\w.-]{1,32}$/, { error: 'must be 1-32 letters, digits, _ . or -' }) }))
+    .min(1, { error: 'list the factory tests a device of this generation must pass' })
+    .refine((ts) => new Set(ts.map((t) => t.testId)).size === ts.length, { error: 'each testId once' }),
+  /**
+   * Firmware image for OTA through an IoT Jobs template: a blob the component pipeline published.
+   * Its prod blob key is `<component>/<version>/<generation>/<architecture>/<file>`.
+   */
   firmware: strictObject({
     /** The component whose prod blobs hold the firmware. */
     component: ComponentName,
-    /** Firmware version: the blob key is `<component>/<version>/<file>`. */
+    /** Firmware version the jobs install. */
     version: SemVer,
+    /** Version a device goes back to when a firmware job is cancelled: the job document carries it. */
+    rollbackVersion: SemVer.optional(),
+    /** With `updatePolicy: optional`: a critical firmware goes to every device, others only to opted-in ones. @default false */
+    critical: z.boolean().default(false),
+    /** File name under `<generation>/<architecture>/` in the version's artefacts. */
     file: z.string().regex(/^[\w.-]{1,100}$/, { error: 'must be a file name (letters, digits, _ . -)' }).superRefine((f, ctx) => {
       const message = fileNameProblem(f);
       if (message) ctx.addIssue({ code: 'custom', message });
@@ -533,8 +565,13 @@ const DeviceGenerationSchema = strictObject({
 const EdgeComponentSchema = strictObject({
   /** One of the pilot's components publishing images; it runs under the Docker application manager. */
   component: ComponentName,
-  /** Greengrass component version and prod image tag deployed by default. */
+  /** Greengrass component version and prod image tag: what devices that accept updates run. */
   version: SemVer,
+  /**
+   * For generations with `updatePolicy: optional`: the version every device runs, opted in or not
+   * (raise it to make an update mandatory). @default - `version` (every update is mandatory)
+   */
+  mandatoryVersion: SemVer.optional(),
   /** Device generations that run it. */
   generations: uniqueList(resourceName('a device generation name', 24), 'generation'),
 });
@@ -568,10 +605,15 @@ function checkPilotEdge(pilot: { components: ComponentSpec[]; edge?: z.infer<typ
       issue(['components', i, 'component'], 'must publish images (artefacts: [image, ...]) to run on Greengrass devices');
     }
     deployedTo.set(ec.component, new Set(ec.generations));
+    if (ec.mandatoryVersion && !ec.generations.some((name) => edge.generations.find((g) => g.name === name)?.updatePolicy === 'optional')) {
+      issue(['components', i, 'mandatoryVersion'], 'applies only to generations with updatePolicy: optional; this component runs on none');
+    }
     ec.generations.forEach((name, j) => {
       const g = generations.get(name);
       if (g === undefined) {
         issue(['components', i, 'generations', j], `unknown device generation; this pilot's generations: ${knownGenerations}`);
+      } else if (edge.generations[g].kind === 'sensor') {
+        issue(['components', i, 'generations', j], `${name} is a sensor generation: sensors run no Greengrass components`);
       } else if (component && !component.architectures.includes(edge.generations[g].architecture)) {
         issue(['components', i, 'generations', j], `runs on ${edge.generations[g].architecture} but ${ec.component} is built for ${component.architectures.join(', ')} only`);
       }
@@ -596,6 +638,14 @@ function checkPilotEdge(pilot: { components: ComponentSpec[]; edge?: z.infer<typ
 
 /** AWS-provided Greengrass components every edge deployment carries, at pinned versions. */
 const GreengrassVersionsSchema = strictObject({
+  /** aws.greengrass.Nucleus: pinned so adding a device never upgrades (and restarts) the fleet's cores. */
+  nucleus: SemVer.default('2.16.1'),
+  /** aws.greengrass.DockerApplicationManager: pulls the container components' images. */
+  dockerApplicationManager: SemVer.default('2.0.15'),
+  /** aws.greengrass.TokenExchangeService: AWS credentials for components (ECR pulls). */
+  tokenExchangeService: SemVer.default('2.0.3'),
+  /** aws.greengrass.DiskSpooler: keeps uplink messages on disk while offline (nucleus 2.11+). */
+  diskSpooler: SemVer.default('1.0.5'),
   /** aws.greengrass.clientdevices.Auth: lets local devices connect to the core. */
   clientDeviceAuth: SemVer.default('2.5.1'),
   /** aws.greengrass.clientdevices.mqtt.Moquette: the local MQTT broker. */

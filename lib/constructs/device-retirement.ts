@@ -1,7 +1,5 @@
 import { CfnOutput, Stack } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import * as iot from 'aws-cdk-lib/aws-iot';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { FleetDirectory, FLEETS_ENV } from '../functions/fleet-directory';
@@ -15,16 +13,15 @@ export interface DeviceRetirementProps {
   readonly fleets: FleetDirectory;
   /** Where the retirement is marked (the device's test records stay). */
   readonly testRecords: FactoryTestRecords;
-  /** The policy provisioned device certificates carry, detached on retirement. */
-  readonly devicePolicy: iot.CfnPolicy;
   /** Key of the functions' log groups. */
   readonly logKey: kms.IKey;
 }
 
 /**
- * Device retirement as an IAM-authenticated function URL (POST /retire): releases the device's
- * certificates, groups, Greengrass core device and thing, and marks its serial retired so the
- * provisioning hook never admits it again. Only things of the configured pilots can be touched.
+ * Device retirement as an IAM-authenticated function URL (POST /retire, POST /reinstate): marks the
+ * pilot's device retired so the provisioning hook never admits it, releases its certificates,
+ * shadows, pending job executions, groups, Greengrass core device and thing; reinstating (with a
+ * reason) lets it provision once more. Only things of the configured pilots can be touched.
  */
 export class DeviceRetirement extends Construct {
   public readonly url: lambda.FunctionUrl;
@@ -38,24 +35,49 @@ export class DeviceRetirement extends Construct {
       logKey: props.logKey,
       module: 'device-retirement',
       description: 'Retires an edge device: certificates, groups, core device and thing; keeps test records',
-      environment: { TABLE_NAME: props.testRecords.table.tableName, [FLEETS_ENV]: JSON.stringify(props.fleets) },
+      environment: { TABLE_NAME: props.testRecords.table.tableName, [FLEETS_ENV]: stack.toJsonString(props.fleets) },
       reservedConcurrency: 2,
     });
+    // It reads the device's history and appends lifecycle events.
+    props.testRecords.grantRead(fn);
     props.testRecords.grantAdd(fn);
+    // Each call of the DeviceRegistry on the resource types the Service Authorization Reference
+    // lists for it (principal detachment is authorised on the certificate, policy detachment on
+    // the certificate target, group removal on thing and group, job executions on job and thing).
+    const things = pilots.map((p) => iotArn(`thing/${EdgeNames.thingName(p, '*')}`));
     grantScoped(
       fn,
       {
-        actions: ['iot:ListThingPrincipals', 'iot:DetachThingPrincipal', 'iot:ListThingGroupsForThing', 'iot:RemoveThingFromThingGroup', 'iot:DeleteThing'],
-        resources: pilots.flatMap((p) => [iotArn(`thing/${EdgeNames.thingName(p, '*')}`), iotArn(`thinggroup/${EdgeNames.thingGroup(p, '*')}`)]),
+        actions: [
+          'iot:ListThingPrincipals',
+          'iot:ListThingGroupsForThing',
+          'iot:RemoveThingFromThingGroup',
+          'iot:DeleteThing',
+          'iot:ListNamedShadowsForThing',
+          'iot:DeleteThingShadow',
+          'iot:ListJobExecutionsForThing',
+          'iot:DeleteJobExecution',
+        ],
+        resources: things,
       },
-      "only things and groups of the configured pilots' fleets",
+      "only things of the configured pilots' fleets",
     );
     grantScoped(
       fn,
-      { actions: ['iot:ListAttachedPolicies', 'iot:DetachPolicy', 'iot:UpdateCertificate', 'iot:DeleteCertificate'], resources: [iotArn('cert/*')] },
-      'certificate ids are generated per device; the thing names the ones to release',
+      { actions: ['iot:RemoveThingFromThingGroup'], resources: pilots.map((p) => iotArn(`thinggroup/${EdgeNames.thingGroup(p, '*')}`)) },
+      "only groups of the configured pilots' fleets",
     );
-    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['iot:DetachPolicy'], resources: [iotArn(`policy/${props.devicePolicy.ref}`)] }));
+    grantScoped(
+      fn,
+      { actions: ['iot:DeleteJobExecution'], resources: [iotArn('job/*')] },
+      'job ids are chosen by operators at create-job time; the thing ARN above bounds whose executions',
+    );
+    grantScoped(
+      fn,
+      { actions: ['iot:DescribeCertificate', 'iot:DetachThingPrincipal', 'iot:DetachPolicy', 'iot:UpdateCertificate', 'iot:DeleteCertificate'], resources: [iotArn('cert/*')] },
+      'certificate ids are generated per device; the thing and the recorded identities name the ones to release',
+    );
+    grantScoped(fn, { actions: ['iot:ListAttachedPolicies'], resources: ['*'] }, 'iot:ListAttachedPolicies supports no resource-level permissions');
     grantScoped(
       fn,
       {
@@ -65,6 +87,6 @@ export class DeviceRetirement extends Construct {
       "core devices of the configured pilots' fleets",
     );
     this.url = fn.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.AWS_IAM });
-    new CfnOutput(this, 'Url', { value: this.url.url, description: 'POST retire {"pilot","serial"} (SigV4, service lambda)' });
+    new CfnOutput(this, 'Url', { value: this.url.url, description: 'POST retire or reinstate {"pilot","serial","reason"} (SigV4, service lambda)' });
   }
 }

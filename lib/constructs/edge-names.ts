@@ -6,14 +6,23 @@
 // `_` separates the parts: pilot and generation names cannot contain it, so `acme_*` never
 // matches the things of a pilot named `acme-north`, and a channel never reads as a generation.
 export const EdgeNames = {
-  /** `acme_press-gw-v1` or, per channel, `acme_press-gw-v2_beta`. */
-  thingGroup: (pilot: string, generation: string, channel?: string) => [pilot, generation, channel].filter(Boolean).join('_'),
+  /**
+   * `acme_press-gw-v1` or, per channel, `acme_press-gw-v2_beta`; with optional updates the devices
+   * sit in `...:held` or `...:opted-in` under it (`:` never occurs in pilot, generation or channel names).
+   */
+  thingGroup: (pilot: string, generation: string, channel?: string, audience?: Audience) =>
+    [pilot, generation, channel].filter(Boolean).join('_') + (audience ? `:${audience}` : ''),
   /** `acme_SN1234`: the pilot prefix lets IAM and IoT policies scope a pilot's things with `acme_*`. */
   thingName: (pilot: string, serial: string) => `${pilot}_${serial}`,
   /** Local client devices (sensors) of a pilot are things named `acme_sensor-...`. */
   sensorPrefix: (pilot: string) => `${pilot}_sensor-`,
+  /** `acme_sensor-TH-0042`: a sensor's thing. */
+  sensorThingName: (pilot: string, serial: string) => `${pilot}_sensor-${serial}`,
   /** Greengrass component names are account-wide: `acme.line-monitor`. */
   component: (pilot: string, component: string) => `${pilot}.${component}`,
   /** Local and cloud MQTT topics of a pilot's telemetry: `dt/acme/...`. */
   telemetryTopicPrefix: (pilot: string) => `dt/${pilot}/`,
 };
+
+/** With optional updates: devices whose owner accepted non-critical updates, and the others. */
+export type Audience = 'opted-in' | 'held';

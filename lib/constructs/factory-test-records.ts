@@ -1,4 +1,4 @@
-import { CfnOutput, RemovalPolicy } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -19,7 +19,7 @@ export interface FactoryTestRecordsProps {
  * Factory test records: an append-only DynamoDB table keyed by device serial (one item per test
  * run), KMS-encrypted, point-in-time recoverable, deletion-protected and retained; and its API,
  * two IAM-authenticated function URLs: ingest (POST a record; a run is never overwritten) and
- * query (GET /records/<serial>).
+ * query (GET /records/<pilot>/<serial>).
  */
 export class FactoryTestRecords extends Construct {
   public readonly table: dynamodb.Table;
@@ -41,7 +41,7 @@ export class FactoryTestRecords extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
-    const environment = { TABLE_NAME: this.table.tableName, [FLEETS_ENV]: JSON.stringify(props.fleets) };
+    const environment = { TABLE_NAME: this.table.tableName, [FLEETS_ENV]: Stack.of(this).toJsonString(props.fleets) };
     const ingest = new PlatformFunction(this, 'Ingest', {
       logKey: props.logKey,
       module: 'test-record-api',
@@ -54,15 +54,15 @@ export class FactoryTestRecords extends Construct {
       logKey: props.logKey,
       module: 'test-record-api',
       handler: 'query',
-      description: 'Lists the factory test records of one serial',
-      environment: { TABLE_NAME: this.table.tableName },
+      description: 'Lists the factory test records, verdicts and lifecycle of one pilot device',
+      environment,
     });
     this.grantRead(query);
 
     this.ingestUrl = ingest.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.AWS_IAM });
     this.queryUrl = query.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.AWS_IAM });
     new CfnOutput(this, 'IngestUrl', { value: this.ingestUrl.url, description: 'POST one factory test record (SigV4, service lambda)' });
-    new CfnOutput(this, 'QueryUrl', { value: this.queryUrl.url, description: 'GET records/<serial> (SigV4, service lambda)' });
+    new CfnOutput(this, 'QueryUrl', { value: this.queryUrl.url, description: 'GET records/<pilot>/<serial> (SigV4, service lambda)' });
   }
 
   /** Put-only access: records are added, never updated or deleted. */

@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { CfnOutput, Duration, Stack } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Fn, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as iot from 'aws-cdk-lib/aws-iot';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
@@ -15,10 +15,21 @@ export interface FirmwareJobTemplateProps {
   readonly generation: string;
   /** The pilot component whose prod blobs hold the firmware. */
   readonly component: string;
-  /** Firmware version: the blob key is `<component>/<version>/<file>`. */
+  /** Firmware version the jobs install. */
   readonly version: string;
-  /** File name of the image under the version. */
+  /**
+   * Version devices go back to when a job is cancelled; the job document carries it.
+   * @default - none: the device keeps its previous image (its own A/B fallback)
+   */
+  readonly rollbackVersion?: string;
+  /** The generation's hardware architecture: the image is `<generation>/<architecture>/<file>` under the version. */
+  readonly architecture: string;
+  /** File name of the image. */
   readonly file: string;
+  /** Thing groups a job from this template is for (output as the `--targets` of create-job). */
+  readonly targets: readonly iot.CfnThingGroup[];
+  /** Whether devices must take it whatever their owner chose (recorded in the job document). @default false */
+  readonly critical?: boolean;
   /** The generation's staged rollout and abort rules. */
   readonly rollout: StagedRollout;
   /**
@@ -31,7 +42,8 @@ export interface FirmwareJobTemplateProps {
 /**
  * An IoT Jobs template for a firmware OTA to one device generation, with that generation's staged
  * rollout and abort rules. The job document points at the firmware in the pilot's prod blob
- * registry through a presigned URL (signed per execution by a role that can read only that file).
+ * registry through a presigned URL (signed per execution by a role that reads only that component's
+ * prod blobs).
  * Operators start a rollout with `aws iot create-job --job-template-arn <arn> --targets <group arn>`.
  */
 export class FirmwareJobTemplate extends Construct {
@@ -41,7 +53,7 @@ export class FirmwareJobTemplate extends Construct {
     super(scope, id);
     const stack = Stack.of(this);
     const bucket = RegistryNames.blobBucket(props.pilot, 'prod', stack.account, stack.region);
-    const key = `${RegistryNames.blobPrefix(props.component)}${props.version}/${props.file}`;
+    const key = firmwareKey(props);
     const presigner = new iam.Role(this, 'UrlSigner', {
       assumedBy: new iam.ServicePrincipal('iot.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': stack.account } } }),
       description: `Signs the firmware URL of ${props.pilot} ${props.generation} firmware jobs`,
@@ -53,7 +65,10 @@ export class FirmwareJobTemplate extends Construct {
       pilot: props.pilot,
       generation: props.generation,
       version: props.version,
-      url: `\${aws:iot:s3-presigned-url:https://s3.${stack.region}.${RegionInfo.get(stack.region).domainSuffix ?? 'amazonaws.com'}/${bucket}/${key}}`,
+      critical: props.critical ?? false,
+      ...(props.rollbackVersion ? { rollbackVersion: props.rollbackVersion } : {}),
+      // IoT Jobs replaces the placeholder with a URL presigned (SigV4) per execution.
+      url: `\${aws:iot:s3-presigned-url-v2:https://s3.${stack.region}.${RegionInfo.get(stack.region).domainSuffix ?? 'amazonaws.com'}/${bucket}/${key}}`,
     };
     const settings = { Document: JSON.stringify(document), ...jobTemplateConfiguration(props.rollout) };
     // Job templates cannot be updated in place; a new id per content (version included) lets
@@ -69,5 +84,17 @@ export class FirmwareJobTemplate extends Construct {
       presignedUrlConfig: { RoleArn: presigner.roleArn, ExpiresInSec: (props.urlExpiry ?? Duration.hours(1)).toSeconds() },
     });
     new CfnOutput(this, 'TemplateArn', { value: this.template.attrArn, description: `Firmware job template of ${props.generation}` });
+    new CfnOutput(this, 'Targets', {
+      value: Fn.join(' ', props.targets.map((g) => g.attrArn)),
+      description: `create-job --targets for ${props.generation} firmware ${props.version} (${props.critical ? 'critical: every device' : 'the devices whose owner accepts it'})`,
+    });
   }
+}
+
+/**
+ * Where the component pipeline publishes a generation's firmware, as the prod blob key:
+ * `<component>/<version>/<generation>/<architecture>/<file>` (the dev key, promoted unchanged).
+ */
+export function firmwareKey(f: { readonly component: string; readonly version: string; readonly generation: string; readonly architecture: string; readonly file: string }): string {
+  return `${RegistryNames.blobPrefix(f.component)}${f.version}/${f.generation}/${f.architecture}/${f.file}`;
 }

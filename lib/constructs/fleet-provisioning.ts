@@ -17,8 +17,8 @@ export interface FleetProvisioningProps {
   readonly fleets: FleetDirectory;
   /** Test records the hook checks. */
   readonly testRecords: FactoryTestRecords;
-  /** The IoT policy every provisioned device certificate gets. */
-  readonly devicePolicy: iot.CfnPolicy;
+  /** The IoT policies provisioned device certificates get (the hook picks the device's pilot's). */
+  readonly devicePolicies: readonly iot.CfnPolicy[];
   /** Key of the functions' log groups. */
   readonly logKey: kms.IKey;
 }
@@ -26,8 +26,8 @@ export interface FleetProvisioningProps {
 /**
  * Fleet provisioning by claim: a device holding the shared claim certificate asks for its own
  * certificate; the pre-provisioning hook admits only serials with a passing factory test record
- * and names the thing and its group; the template then creates the thing (pilot, generation and
- * serial as attributes), activates the certificate and attaches the device policy.
+ * and names the thing, its group and its pilot's device policy; the template then creates the thing
+ * (pilot, generation and serial as attributes), activates the certificate and attaches that policy.
  */
 export class FleetProvisioning extends Construct {
   public readonly template: iot.CfnProvisioningTemplate;
@@ -44,9 +44,11 @@ export class FleetProvisioning extends Construct {
       logKey: props.logKey,
       module: 'provisioning-hook',
       description: 'Admits only serials with a passing factory test record to fleet provisioning',
-      environment: { TABLE_NAME: props.testRecords.table.tableName, [FLEETS_ENV]: JSON.stringify(props.fleets) },
+      environment: { TABLE_NAME: props.testRecords.table.tableName, [FLEETS_ENV]: stack.toJsonString(props.fleets) },
     });
     props.testRecords.grantRead(hook);
+    // It records the identity it admits (a conditional put), so a serial provisions once.
+    props.testRecords.grantAdd(hook);
     hook.addPermission('InvokedByIot', {
       principal: new iam.ServicePrincipal('iot.amazonaws.com'),
       sourceAccount: stack.account,
@@ -57,25 +59,32 @@ export class FleetProvisioning extends Construct {
       assumedBy: new iam.ServicePrincipal('iot.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': stack.account } } }),
       description: 'Creates the things, certificates and group memberships fleet provisioning asks for',
     });
+    // The calls fleet provisioning makes for this template (the actions of the AWS managed policy
+    // AWSIoTThingsRegistration that a thing with attributes and groups, an existing certificate and
+    // an existing policy need), each on the resource types the Service Authorization Reference
+    // lists for it: principal attachments are authorised on the certificate, not the thing.
     grantScoped(
       role,
       {
-        actions: ['iot:CreateThing', 'iot:DescribeThing', 'iot:UpdateThing', 'iot:AttachThingPrincipal', 'iot:AddThingToThingGroup', 'iot:ListThingGroupsForThing'],
+        actions: ['iot:CreateThing', 'iot:DescribeThing', 'iot:UpdateThing', 'iot:ListThingGroupsForThing', 'iot:AddThingToThingGroup', 'iot:UpdateThingGroupsForThing'],
         resources: pilots.map((p) => arn(`thing/${EdgeNames.thingName(p, '*')}`)),
       },
       "things of the pilots' fleets, named by the hook",
     );
     grantScoped(
       role,
-      { actions: ['iot:DescribeThingGroup', 'iot:AddThingToThingGroup'], resources: pilots.map((p) => arn(`thinggroup/${EdgeNames.thingGroup(p, '*')}`)) },
+      {
+        actions: ['iot:DescribeThingGroup', 'iot:AddThingToThingGroup', 'iot:UpdateThingGroupsForThing'],
+        resources: pilots.map((p) => arn(`thinggroup/${EdgeNames.thingGroup(p, '*')}`)),
+      },
       "the pilots' generation and channel groups",
     );
     grantScoped(
       role,
-      { actions: ['iot:DescribeCertificate', 'iot:UpdateCertificate', 'iot:AttachPolicy'], resources: [arn('cert/*')] },
+      { actions: ['iot:DescribeCertificate', 'iot:UpdateCertificate', 'iot:AttachPolicy', 'iot:AttachThingPrincipal'], resources: [arn('cert/*')] },
       'certificate ids are generated per device at provisioning time',
     );
-    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['iot:AttachPolicy'], resources: [arn(`policy/${props.devicePolicy.ref}`)] }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['iot:GetPolicy'], resources: props.devicePolicies.map((p) => p.attrArn) }));
 
     const parameter = { Type: 'String' };
     this.template = new iot.CfnProvisioningTemplate(this, 'Template', {
@@ -91,6 +100,7 @@ export class FleetProvisioning extends Construct {
           [ProvisioningParameters.generation]: parameter,
           [ProvisioningParameters.thingName]: parameter,
           [ProvisioningParameters.thingGroup]: parameter,
+          [ProvisioningParameters.devicePolicy]: parameter,
           'AWS::IoT::Certificate::Id': parameter,
         },
         Resources: {
@@ -108,7 +118,7 @@ export class FleetProvisioning extends Construct {
             },
           },
           certificate: { Type: 'AWS::IoT::Certificate', Properties: { CertificateId: { Ref: 'AWS::IoT::Certificate::Id' }, Status: 'ACTIVE' } },
-          policy: { Type: 'AWS::IoT::Policy', Properties: { PolicyName: props.devicePolicy.ref } },
+          policy: { Type: 'AWS::IoT::Policy', Properties: { PolicyName: { Ref: ProvisioningParameters.devicePolicy } } },
         },
       }),
     });

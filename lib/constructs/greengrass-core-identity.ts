@@ -21,21 +21,24 @@ export interface GreengrassCoreIdentityProps {
   readonly fleets: readonly EdgeFleetImages[];
 }
 
-/** IoT policy variables: every grant is bound to the connecting device's own thing. */
-const THING = '${iot:Connection.Thing.ThingName}';
-const PILOT = '${iot:Connection.Thing.Attributes[pilot]}';
-
 /**
  * What a Greengrass core device is allowed to be: the token exchange role (and its IoT role alias)
- * that gives device software AWS credentials, and the IoT policy fleet provisioning attaches to
- * every device certificate. Devices of one pilot pull only that pilot's prod images (the role is
- * shared; each grant is conditioned on the thing-name prefix the provisioning hook assigns), and
- * every MQTT and Greengrass grant is scoped to the device's own thing through policy variables.
+ * that gives device software AWS credentials, and per pilot the IoT policy fleet provisioning
+ * attaches to its device certificates. Greengrass does not support thing policy variables
+ * (`iot:Connection.Thing.*`) in core device policies, and its data-plane calls go over HTTPS where
+ * they never resolve (Greengrass developer guide, "AWS IoT policies for data plane operations"), so
+ * each pilot's policy names that pilot's things by static prefix (`acme_*`): one pilot's gateways
+ * can never act as, read or sync another pilot's devices. Within a pilot its gateways trust each other.
+ * Devices of one pilot pull only that pilot's prod images (the role is shared; each grant is
+ * conditioned on the thing-name prefix the provisioning hook assigns).
  */
 export class GreengrassCoreIdentity extends Construct {
   public readonly tokenExchangeRole: iam.Role;
   public readonly roleAlias: iot.CfnRoleAlias;
-  public readonly corePolicy: iot.CfnPolicy;
+  /** The IoT policy of each pilot's gateway certificates, by pilot. */
+  public readonly devicePolicies: ReadonlyMap<string, iot.CfnPolicy>;
+  /** The IoT policy of each pilot's sensor certificates, by pilot. */
+  public readonly sensorPolicies: ReadonlyMap<string, iot.CfnPolicy>;
 
   constructor(scope: Construct, id: string, props: GreengrassCoreIdentityProps) {
     super(scope, id);
@@ -62,69 +65,133 @@ export class GreengrassCoreIdentity extends Construct {
       credentialDurationSeconds: 3600,
     });
 
-    const arn = (resource: string) => `arn:${stack.partition}:iot:${stack.region}:${stack.account}:${resource}`;
-    this.corePolicy = new iot.CfnPolicy(this, 'CorePolicy', {
-      policyDocument: {
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Sid: 'ConnectAsItsOwnThing',
-            Effect: 'Allow',
-            Action: 'iot:Connect',
-            Resource: arn(`client/${THING}`),
-            Condition: { Bool: { 'iot:Connection.Thing.IsAttached': 'true' } },
-          },
-          {
-            // Its jobs, shadows and Greengrass topics, and the `-gci` shadow client device auth
-            // keeps its broker certificate's connectivity information in.
-            Sid: 'ItsOwnReservedTopics',
-            Effect: 'Allow',
-            Action: ['iot:Publish', 'iot:Receive'],
-            Resource: [arn(`topic/$aws/things/${THING}/*`), arn(`topic/$aws/things/${THING}-gci/shadow/*`)],
-          },
-          {
-            Sid: 'ItsOwnReservedTopicFilters',
-            Effect: 'Allow',
-            Action: 'iot:Subscribe',
-            Resource: [arn(`topicfilter/$aws/things/${THING}/*`), arn(`topicfilter/$aws/things/${THING}-gci/shadow/*`)],
-          },
-          {
-            Sid: 'BridgeTelemetryOfItsPilot',
-            Effect: 'Allow',
-            Action: 'iot:Publish',
-            Resource: arn(`topic/${EdgeNames.telemetryTopicPrefix(PILOT)}*`),
-          },
-          { Sid: 'TokenExchange', Effect: 'Allow', Action: 'iot:AssumeRoleWithCertificate', Resource: this.roleAlias.attrRoleAliasArn },
-          {
-            Sid: 'GreengrassDataPlane',
-            Effect: 'Allow',
-            // These Greengrass device actions support no resource-level scoping.
-            Action: [
-              'greengrass:GetComponentVersionArtifact',
-              'greengrass:ResolveComponentCandidates',
-              'greengrass:GetDeploymentConfiguration',
-              'greengrass:ListThingGroupsForCoreDevice',
-              'greengrass:PutCertificateAuthorities',
-              'greengrass:VerifyClientDeviceIdentity',
-            ],
-            Resource: '*',
-          },
-          {
-            Sid: 'ClientDevicesOfItsPilot',
-            Effect: 'Allow',
-            Action: 'greengrass:VerifyClientDeviceIoTCertificateAssociation',
-            Resource: arn(`thing/${EdgeNames.thingName(PILOT, '*')}`),
-          },
-          {
-            Sid: 'ItsOwnConnectivityInfo',
-            Effect: 'Allow',
-            Action: ['greengrass:GetConnectivityInfo', 'greengrass:UpdateConnectivityInfo'],
-            Resource: arn(`thing/${THING}`),
-          },
-        ],
-      },
-    });
+    this.devicePolicies = new Map(
+      props.fleets.map((fleet) => [
+        fleet.pilot,
+        new iot.CfnPolicy(this, `DevicePolicy-${fleet.pilot}`, {
+          policyDocument: devicePolicyDocument({ pilot: fleet.pilot, partition: stack.partition, region: stack.region, account: stack.account, roleAliasArn: this.roleAlias.attrRoleAliasArn }),
+        }),
+      ]),
+    );
+    this.sensorPolicies = new Map(
+      props.fleets.map((fleet) => [
+        fleet.pilot,
+        new iot.CfnPolicy(this, `SensorPolicy-${fleet.pilot}`, {
+          policyDocument: sensorPolicyDocument({ pilot: fleet.pilot, partition: stack.partition, region: stack.region, account: stack.account }),
+        }),
+      ]),
+    );
     new CfnOutput(this, 'RoleAliasName', { value: this.roleAlias.ref, description: 'Greengrass installer --tes-role-alias-name' });
     new CfnOutput(this, 'TokenExchangeRoleName', { value: this.tokenExchangeRole.roleName, description: 'Greengrass installer --tes-role-name' });
   }
+}
+
+/** Where a device policy is evaluated: the pilot and the account's ARN parts (tokens at synth). */
+export interface DevicePolicyScope {
+  readonly pilot: string;
+  readonly partition: string;
+  readonly region: string;
+  readonly account: string;
+  readonly roleAliasArn: string;
+}
+
+/**
+ * The IoT policy of a pilot's core devices: AWS's minimal core device policy plus the client
+ * device support policy (Greengrass developer guide), every resource narrowed to the pilot.
+ */
+export function devicePolicyDocument(scope: DevicePolicyScope) {
+  const iotArn = (resource: string) => `arn:${scope.partition}:iot:${scope.region}:${scope.account}:${resource}`;
+  const greengrassArn = (account: string, resource: string) => `arn:${scope.partition}:greengrass:${scope.region}:${account}:${resource}`;
+  // `acme_*` covers the core's own client ids (`acme_SN-1`, and `acme_SN-1#2` for the nucleus'
+  // extra connections), its `-gci` shadow (client device auth's connectivity info) and its sensors.
+  const things = EdgeNames.thingName(scope.pilot, '*');
+  const reserved = ['greengrass/health/json', 'greengrassv2/health/json', 'jobs/*', 'shadow/*'];
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      { Sid: 'ConnectAsAThingOfItsPilot', Effect: 'Allow', Action: 'iot:Connect', Resource: iotArn(`client/${things}`) },
+      {
+        Sid: 'ReservedTopicsOfItsPilot',
+        Effect: 'Allow',
+        Action: ['iot:Publish', 'iot:Receive'],
+        Resource: reserved.map((t) => iotArn(`topic/$aws/things/${things}/${t}`)),
+      },
+      {
+        Sid: 'ReservedTopicFiltersOfItsPilot',
+        Effect: 'Allow',
+        Action: 'iot:Subscribe',
+        Resource: ['jobs/*', 'shadow/*'].map((t) => iotArn(`topicfilter/$aws/things/${things}/${t}`)),
+      },
+      {
+        // The MQTT bridge subscribes to its sensors' job answers with a `+` for the thing name; IoT
+        // Core then delivers only what iot:Receive above allows: its own pilot's things.
+        Sid: 'BridgeSubscribesToJobAnswers',
+        Effect: 'Allow',
+        Action: 'iot:Subscribe',
+        Resource: iotArn('topicfilter/$aws/things/+/jobs/*'),
+      },
+      { Sid: 'BridgeTelemetryOfItsPilot', Effect: 'Allow', Action: 'iot:Publish', Resource: iotArn(`topic/${EdgeNames.telemetryTopicPrefix(scope.pilot)}*`) },
+      {
+        // Shadow manager syncs the core's and its sensors' shadows over HTTPS.
+        Sid: 'ShadowSyncOfItsPilot',
+        Effect: 'Allow',
+        Action: ['iot:GetThingShadow', 'iot:UpdateThingShadow', 'iot:DeleteThingShadow'],
+        Resource: iotArn(`thing/${things}`),
+      },
+      { Sid: 'TokenExchange', Effect: 'Allow', Action: 'iot:AssumeRoleWithCertificate', Resource: scope.roleAliasArn },
+      {
+        Sid: 'GreengrassDataPlane',
+        Effect: 'Allow',
+        // No resource types in the Service Authorization Reference; resolution names every
+        // dependency of a deployment, so it stays unscoped (artefacts are scoped below).
+        Action: [
+          'greengrass:ResolveComponentCandidates',
+          'greengrass:GetDeploymentConfiguration',
+          'greengrass:ListThingGroupsForCoreDevice',
+          'greengrass:PutCertificateAuthorities',
+          'greengrass:VerifyClientDeviceIdentity',
+        ],
+        Resource: '*',
+      },
+      {
+        Sid: 'ArtefactsOfAwsAndItsPilot',
+        Effect: 'Allow',
+        Action: 'greengrass:GetComponentVersionArtifact',
+        // AWS-provided components live in the `aws` account; the pilot's are named `acme.*`.
+        Resource: [greengrassArn('aws', 'components:aws.greengrass.*'), greengrassArn(scope.account, `components:${EdgeNames.component(scope.pilot, '*')}`)],
+      },
+      {
+        Sid: 'SensorsOfItsPilot',
+        Effect: 'Allow',
+        Action: 'greengrass:VerifyClientDeviceIoTCertificateAssociation',
+        Resource: iotArn(`thing/${EdgeNames.sensorPrefix(scope.pilot)}*`),
+      },
+      {
+        Sid: 'ConnectivityInfoOfItsPilot',
+        Effect: 'Allow',
+        Action: ['greengrass:GetConnectivityInfo', 'greengrass:UpdateConnectivityInfo'],
+        Resource: greengrassArn(scope.account, `/greengrass/things/${things}/connectivityInfo`),
+      },
+    ],
+  };
+}
+
+/**
+ * The IoT policy of a pilot's sensors (AWS's minimal client device policy, narrowed to the pilot):
+ * discover the gateways they are associated with (HTTPS: static names), and when connected to
+ * AWS IoT Core directly, their job topics. Through a gateway, the gateway's policy applies.
+ */
+export function sensorPolicyDocument(scope: Omit<DevicePolicyScope, 'roleAliasArn'>) {
+  const iotArn = (resource: string) => `arn:${scope.partition}:iot:${scope.region}:${scope.account}:${resource}`;
+  const sensors = `${EdgeNames.sensorPrefix(scope.pilot)}*`;
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      { Sid: 'DiscoverItsGateways', Effect: 'Allow', Action: 'greengrass:Discover', Resource: iotArn(`thing/${sensors}`) },
+      { Sid: 'ConnectAsASensorOfItsPilot', Effect: 'Allow', Action: 'iot:Connect', Resource: iotArn(`client/${sensors}`) },
+      { Sid: 'JobTopics', Effect: 'Allow', Action: ['iot:Publish', 'iot:Receive'], Resource: iotArn(`topic/$aws/things/${sensors}/jobs/*`) },
+      { Sid: 'JobTopicFilters', Effect: 'Allow', Action: 'iot:Subscribe', Resource: iotArn(`topicfilter/$aws/things/${sensors}/jobs/*`) },
+      { Sid: 'TelemetryOfItsPilot', Effect: 'Allow', Action: 'iot:Publish', Resource: iotArn(`topic/${EdgeNames.telemetryTopicPrefix(scope.pilot)}${sensors}/*`) },
+    ],
+  };
 }

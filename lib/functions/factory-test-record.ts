@@ -4,7 +4,12 @@
  * survives a later pass or the device being scrapped. Runtime code: no CDK imports.
  */
 import { z } from 'zod';
-import { DynamoDbNumber } from './dynamodb-number';
+import { FleetGeneration } from './fleet-directory';
+
+/** Measured values round-trip through JSON and DynamoDB exactly only within the safe integer range. */
+const Measurement = z
+  .number()
+  .refine((x) => Math.abs(x) <= Number.MAX_SAFE_INTEGER, { error: `must be a finite number within ±${Number.MAX_SAFE_INTEGER}` });
 
 /** Device serials double as IoT thing-name suffixes, so they use the thing-name alphabet. */
 export const SERIAL_PATTERN = /^[A-Za-z0-9_-]{3,64}$/;
@@ -21,9 +26,9 @@ export const FactoryTestRecordSchema = z
     specVersion: z.string().regex(/^[\w.-]{1,32}$/, { error: 'must be 1-32 letters, digits, _ . or -' }),
     result: z.enum(['pass', 'fail'], { error: 'must be "pass" or "fail"' }),
     /** Measured value of a ranged test, with the range it had to fall in. */
-    value: DynamoDbNumber.optional(),
+    value: Measurement.optional(),
     unit: z.string().max(16).optional(),
-    range: z.strictObject({ min: DynamoDbNumber, max: DynamoDbNumber }).optional(),
+    range: z.strictObject({ min: Measurement, max: Measurement }).optional(),
     station: z.string().regex(/^[\w.-]{1,64}$/, { error: 'must be 1-64 letters, digits, _ . or -' }),
     /** When the test ran, ISO 8601 with zone. */
     testedAt: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 timestamp with zone, e.g. 2026-03-01T08:15:00Z' }),
@@ -40,9 +45,22 @@ export const FactoryTestRecordSchema = z
 
 export type FactoryTestRecord = z.infer<typeof FactoryTestRecordSchema>;
 
-/** The record's identity within its device: a rerun of the same test at another time is another record. */
-export function runKey(r: Pick<FactoryTestRecord, 'testedAt' | 'testId' | 'station'>): string {
-  return `${r.testedAt}#${r.testId}#${r.station}`;
+/** A record as stored: with the time the platform received it (the verdict orders runs by it). */
+export interface StoredRecord extends FactoryTestRecord {
+  readonly recordedAt: string;
+}
+
+/** `+01:00` and `.000Z` spellings of one instant are one instant: the UTC form with milliseconds. */
+export function normalisedInstant(timestamp: string): string {
+  return new Date(timestamp).toISOString();
+}
+
+/**
+ * The record's identity within its device (pilot + serial): a rerun of the same test at another
+ * instant is another record. Runs sort by pilot first, so one pilot's runs are one key range.
+ */
+export function runKey(r: Pick<FactoryTestRecord, 'pilot' | 'testedAt' | 'testId' | 'station'>): string {
+  return `${r.pilot}#${normalisedInstant(r.testedAt)}#${r.testId}#${r.station}`;
 }
 
 /** Parses a posted body into a record, or says what is wrong with each field. */
@@ -53,18 +71,24 @@ export function parseRecord(body: unknown): { record: FactoryTestRecord } | { pr
 }
 
 /** Whether a device may be provisioned, and why not. */
-export type Verdict = { readonly passed: true; readonly pilot: string; readonly generation: string } | { readonly passed: false; readonly reason: string };
+export type Verdict = { readonly passed: true } | { readonly passed: false; readonly reason: string };
 
 /**
- * A device passes when it has records and the latest run of every test it took passed. The latest
- * record names the pilot and generation it was built for.
+ * A device passes for a generation when, for every test the generation requires, the run recorded
+ * last (by the platform's receiving time) passed under the test's current spec version. Runs of
+ * other generations do not count: a device tested as one revision never provisions as another.
  */
-export function deviceVerdict(records: readonly FactoryTestRecord[]): Verdict {
-  if (records.length === 0) return { passed: false, reason: 'no factory test record' };
-  const latest = new Map<string, FactoryTestRecord>();
-  for (const r of [...records].sort((a, b) => Date.parse(a.testedAt) - Date.parse(b.testedAt))) latest.set(r.testId, r);
-  const failed = [...latest.values()].filter((r) => r.result !== 'pass').map((r) => r.testId);
-  if (failed.length > 0) return { passed: false, reason: `latest run failed: ${failed.sort().join(', ')}` };
-  const newest = [...latest.values()].reduce((a, b) => (Date.parse(a.testedAt) >= Date.parse(b.testedAt) ? a : b));
-  return { passed: true, pilot: newest.pilot, generation: newest.generation };
+export function deviceVerdict(records: readonly StoredRecord[], generation: string, required: FleetGeneration['requiredTests']): Verdict {
+  const latest = new Map<string, StoredRecord>();
+  const byRecording = [...records].filter((r) => r.generation === generation).sort((a, b) => a.recordedAt.localeCompare(b.recordedAt));
+  for (const r of byRecording) latest.set(r.testId, r);
+  const problems: string[] = [];
+  for (const [testId, specVersion] of Object.entries(required).sort(([a], [b]) => a.localeCompare(b))) {
+    const run = latest.get(testId);
+    if (!run) problems.push(`${testId}: no run for generation ${generation}`);
+    else if (run.result !== 'pass') problems.push(`${testId}: latest run failed`);
+    else if (run.specVersion !== specVersion) problems.push(`${testId}: latest run was against spec ${run.specVersion}, the current spec is ${specVersion}`);
+  }
+  if (Object.keys(required).length === 0) problems.push(`generation ${generation} lists no required factory tests`);
+  return problems.length === 0 ? { passed: true } : { passed: false, reason: problems.join('; ') };
 }

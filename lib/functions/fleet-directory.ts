@@ -1,10 +1,28 @@
 import { ownEntry } from './http';
 
 /**
- * Which device generations each pilot has, and the thing group a newly provisioned device of that
- * generation joins. Synth writes it into the functions' environment from the validated config.
+ * Per pilot: the IoT policy its devices get, and per device generation the thing group a newly
+ * provisioned device joins and the factory tests (with their current spec versions) it must have
+ * passed. Synth writes it into the functions' environment from the validated config.
  */
-export type FleetDirectory = Readonly<Record<string, Readonly<Record<string, string>>>>;
+export interface FleetGeneration {
+  /** Gateways (Greengrass cores) or sensors (client devices): decides thing name and policy. */
+  readonly kind: 'gateway' | 'sensor';
+  /** Thing group a new device of this generation joins (its first channel's, or the generation's). */
+  readonly group: string;
+  /** Factory test id to the spec version its latest run must have been made against. */
+  readonly requiredTests: Readonly<Record<string, string>>;
+}
+
+export interface Fleet {
+  /** Name of the IoT policy the pilot's gateway certificates carry (static ARNs of that pilot only). */
+  readonly devicePolicy: string;
+  /** Name of the IoT policy the pilot's sensor certificates carry. */
+  readonly sensorPolicy: string;
+  readonly generations: Readonly<Record<string, FleetGeneration>>;
+}
+
+export type FleetDirectory = Readonly<Record<string, Fleet>>;
 
 export const FLEETS_ENV = 'FLEETS';
 
@@ -15,16 +33,16 @@ export function fleetDirectoryFromEnv(env: NodeJS.ProcessEnv): FleetDirectory {
   return JSON.parse(text) as FleetDirectory;
 }
 
-/** The thing group a new device of `pilot`/`generation` joins, or undefined when that is not a fleet. */
-export function thingGroupOf(fleets: FleetDirectory, pilot: string, generation: string): string | undefined {
-  const generations = ownEntry(fleets, pilot);
-  return generations && ownEntry(generations, generation);
+/** The pilot's fleet, or undefined when the pilot has none. */
+export function fleetOf(fleets: FleetDirectory, pilot: string): Fleet | undefined {
+  return ownEntry(fleets, pilot);
 }
 
-/** Why a pilot/generation pair is not a fleet, or undefined when it is. */
-export function unknownFleet(fleets: FleetDirectory, pilot: string, generation: string): string | undefined {
-  const generations = ownEntry(fleets, pilot);
-  if (!generations) return `unknown pilot "${pilot}"; pilots with edge fleets: ${Object.keys(fleets).join(', ') || '(none)'}`;
-  if (!thingGroupOf(fleets, pilot, generation)) return `pilot ${pilot} has no device generation "${generation}"; it has ${Object.keys(generations).join(', ')}`;
-  return undefined;
+/** The generation of a pilot's fleet, or why the pair is not a fleet. */
+export function fleetGeneration(fleets: FleetDirectory, pilot: string, generation: string): { generation: FleetGeneration } | { problem: string } {
+  const fleet = fleetOf(fleets, pilot);
+  if (!fleet) return { problem: `unknown pilot "${pilot}"; pilots with edge fleets: ${Object.keys(fleets).join(', ') || '(none)'}` };
+  const found = ownEntry(fleet.generations, generation);
+  if (!found) return { problem: `pilot ${pilot} has no device generation "${generation}"; it has ${Object.keys(fleet.generations).join(', ')}` };
+  return { generation: found };
 }

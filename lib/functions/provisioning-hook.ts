@@ -1,14 +1,17 @@
 /**
  * Pre-provisioning hook of the fleet provisioning template: a device holding the claim certificate
- * gets its own certificate, thing and thing group only when its serial has a passing factory test
- * record for the pilot and generation it claims, and it was never retired. The hook also names the
- * thing and picks its group, so a device cannot choose them.
+ * gets its own certificate, thing and thing group only when its serial passed the factory tests
+ * its pilot's generation requires, it is not retired, and it holds no identity yet. The claim
+ * certificate sits on every device of a line and serials are printed on the devices, so the hook
+ * takes an identity slot with a conditional write: a serial provisions once, and again only after
+ * an operator reinstated it (retire, then reinstate, each recorded with who and why). The hook
+ * also names the thing, its group and its pilot's device policy, so a device cannot choose them.
  */
 import { EdgeNames } from '../constructs/edge-names';
 import { deviceVerdict, Serial } from './factory-test-record';
-import { FleetDirectory, fleetDirectoryFromEnv, thingGroupOf, unknownFleet } from './fleet-directory';
+import { FleetDirectory, fleetDirectoryFromEnv, fleetGeneration } from './fleet-directory';
 import { lazy } from './lazy-handler';
-import { dynamoDbTestRecordStore, TestRecordStore } from './test-record-store';
+import { dynamoDbTestRecordStore, identitySlots, isRetired, TestRecordStore } from './test-record-store';
 
 /** What AWS IoT sends the hook (the fields used here). */
 export interface ProvisioningRequest {
@@ -28,9 +31,14 @@ export const ProvisioningParameters = {
   generation: 'Generation',
   thingName: 'ThingName',
   thingGroup: 'ThingGroup',
+  devicePolicy: 'DevicePolicy',
 } as const;
 
-export function provisioningHook(store: TestRecordStore, fleets: FleetDirectory): (request: ProvisioningRequest) => Promise<ProvisioningResponse> {
+export function provisioningHook(
+  store: TestRecordStore,
+  fleets: FleetDirectory,
+  now: () => Date = () => new Date(),
+): (request: ProvisioningRequest) => Promise<ProvisioningResponse> {
   const refuse = (reason: string, request: ProvisioningRequest): ProvisioningResponse => {
     console.log(JSON.stringify({ decision: 'refused', reason, parameters: request.parameters, certificateId: request.certificateId }));
     return { allowProvisioning: false };
@@ -41,20 +49,25 @@ export function provisioningHook(store: TestRecordStore, fleets: FleetDirectory)
     const pilot = p[ProvisioningParameters.pilot] ?? '';
     const generation = p[ProvisioningParameters.generation] ?? '';
     if (!Serial.safeParse(serial).success) return refuse(`serial "${serial}" is not a valid serial`, request);
-    const notAFleet = unknownFleet(fleets, pilot, generation);
-    if (notAFleet) return refuse(notAFleet, request);
-    const { records, retiredAt } = await store.history(serial);
-    if (retiredAt) return refuse(`serial ${serial} was retired at ${retiredAt}`, request);
-    const verdict = deviceVerdict(records);
-    if (!verdict.passed) return refuse(`serial ${serial}: ${verdict.reason}`, request);
-    if (verdict.pilot !== pilot || verdict.generation !== generation) {
-      return refuse(`serial ${serial} was tested as ${verdict.pilot}/${verdict.generation}, claims ${pilot}/${generation}`, request);
+    const fleet = fleetGeneration(fleets, pilot, generation);
+    if ('problem' in fleet) return refuse(fleet.problem, request);
+    const sensor = fleet.generation.kind === 'sensor';
+    // `<pilot>_sensor-*` names the pilot's sensors, which gateways admit as client devices.
+    if (!sensor && EdgeNames.thingName(pilot, serial).startsWith(EdgeNames.sensorPrefix(pilot))) return refuse(`serial "${serial}" reads as a sensor name`, request);
+    const history = await store.history(pilot, serial);
+    if (isRetired(history)) return refuse(`${pilot} serial ${serial} is retired (${history.events.at(-1)?.at})`, request);
+    const verdict = deviceVerdict(history.records, generation, fleet.generation.requiredTests);
+    if (!verdict.passed) return refuse(`${pilot} serial ${serial}: ${verdict.reason}`, request);
+    const slot = history.identities.length;
+    if (slot >= identitySlots(history) || !(await store.claimIdentity(pilot, serial, slot, now().toISOString(), request.certificateId ?? ''))) {
+      return refuse(`${pilot} serial ${serial} already holds an identity; an operator must retire and reinstate it first`, request);
     }
     const parameterOverrides = {
-      [ProvisioningParameters.thingName]: EdgeNames.thingName(pilot, serial),
-      [ProvisioningParameters.thingGroup]: thingGroupOf(fleets, pilot, generation)!,
+      [ProvisioningParameters.thingName]: sensor ? EdgeNames.sensorThingName(pilot, serial) : EdgeNames.thingName(pilot, serial),
+      [ProvisioningParameters.thingGroup]: fleet.generation.group,
+      [ProvisioningParameters.devicePolicy]: sensor ? fleets[pilot].sensorPolicy : fleets[pilot].devicePolicy,
     };
-    console.log(JSON.stringify({ decision: 'allowed', serial, pilot, generation, ...parameterOverrides }));
+    console.log(JSON.stringify({ decision: 'allowed', serial, pilot, generation, slot, ...parameterOverrides }));
     return { allowProvisioning: true, parameterOverrides };
   };
 }

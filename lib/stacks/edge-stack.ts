@@ -31,16 +31,17 @@ export class EdgeStack extends PlatformStack {
 
   constructor(scope: Construct, id: string, props: EdgeStackProps) {
     super(scope, id, props);
-    const fleets = fleetDirectory(props.fleets);
     const logKey = new PlatformKey(this, 'FunctionLogKey', { description: 'Encrypts the edge functions\' logs' });
     logKey.allowCloudWatchLogs();
-    this.testRecords = new FactoryTestRecords(this, 'TestRecords', { fleets, logKey });
     this.identity = new GreengrassCoreIdentity(this, 'CoreIdentity', {
       namePrefix: props.namePrefix,
       fleets: props.fleets.map(({ pilot, edge }) => ({ pilot, components: edge.components.map((c) => c.component) })),
     });
-    new FleetProvisioning(this, 'Provisioning', { namePrefix: props.namePrefix, fleets, testRecords: this.testRecords, devicePolicy: this.identity.corePolicy, logKey });
-    const retirement = new DeviceRetirement(this, 'Retirement', { fleets, testRecords: this.testRecords, devicePolicy: this.identity.corePolicy, logKey });
+    const fleets = fleetDirectory(props.fleets, this.identity);
+    this.testRecords = new FactoryTestRecords(this, 'TestRecords', { fleets, logKey });
+    const devicePolicies = [...this.identity.devicePolicies.values(), ...this.identity.sensorPolicies.values()];
+    new FleetProvisioning(this, 'Provisioning', { namePrefix: props.namePrefix, fleets, testRecords: this.testRecords, devicePolicies, logKey });
+    const retirement = new DeviceRetirement(this, 'Retirement', { fleets, testRecords: this.testRecords, logKey });
 
     if (props.settings.factoryStations.length > 0) {
       const station = new iam.Role(this, 'FactoryStationRole', {
@@ -62,12 +63,26 @@ export class EdgeStack extends PlatformStack {
   }
 }
 
-/** Per pilot and generation, the group a new device joins: its first channel's, or the generation's. */
-function fleetDirectory(fleets: EdgeStackProps['fleets']): FleetDirectory {
+/** Per pilot its device policy; per generation the group a new device joins and the tests it must pass. */
+function fleetDirectory(fleets: EdgeStackProps['fleets'], identity: GreengrassCoreIdentity): FleetDirectory {
   return Object.fromEntries(
     fleets.map(({ pilot, edge }) => [
       pilot,
-      Object.fromEntries(edge.generations.map((g) => [g.name, EdgeNames.thingGroup(pilot, g.name, g.channels[0]?.name)])),
+      {
+        devicePolicy: identity.devicePolicies.get(pilot)!.ref,
+        sensorPolicy: identity.sensorPolicies.get(pilot)!.ref,
+        generations: Object.fromEntries(
+          edge.generations.map((g) => [
+            g.name,
+            {
+              kind: g.kind,
+              // New devices join the first channel; with optional updates, held until their owner opts in.
+              group: EdgeNames.thingGroup(pilot, g.name, g.channels[0]?.name, g.updatePolicy === 'optional' ? 'held' : undefined),
+              requiredTests: Object.fromEntries(g.factoryTests.map((t) => [t.testId, t.specVersion])),
+            },
+          ]),
+        ),
+      },
     ]),
   );
 }

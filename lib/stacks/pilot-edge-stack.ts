@@ -19,6 +19,12 @@ export interface PilotEdgeStackProps extends PlatformStackProps {
   readonly edge: PilotEdgeSpec;
   /** Versions of the AWS-provided components every deployment carries. */
   readonly greengrass: PlatformEdgeSpec['greengrass'];
+  /**
+   * Recipe digests of component versions already published (`<component>@<version>`), from the
+   * config folder's record: a changed recipe of a recorded version fails synth.
+   * @default - none recorded
+   */
+  readonly publishedRecipes?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -27,22 +33,26 @@ export interface PilotEdgeStackProps extends PlatformStackProps {
  */
 export class PilotEdgeStack extends PlatformStack {
   public readonly generations: ReadonlyMap<string, DeviceGeneration>;
+  public readonly components: readonly GreengrassContainerComponent[];
 
   constructor(scope: Construct, id: string, props: PilotEdgeStackProps) {
     super(scope, id, props);
     const { pilot, edge } = props;
     const components = new Map(props.components.map((c) => [c.name, c]));
-    const published = edge.components.map((ec) => {
-      const versions = new Set([ec.version, ...edge.generations.flatMap((g) => g.channels.flatMap((ch) => ch.versions[ec.component] ?? []))]);
+    this.components = edge.components.map((ec) => {
+      const pinned = edge.generations.flatMap((g) => g.channels.flatMap((ch) => ch.versions[ec.component] ?? []));
+      const versions = new Set([ec.version, ...(ec.mandatoryVersion ? [ec.mandatoryVersion] : []), ...pinned]);
       return new GreengrassContainerComponent(this, `Component-${ec.component}`, {
         componentName: EdgeNames.component(pilot, ec.component),
         versions: [...versions].sort(),
         repositoryName: RegistryNames.imageRepository(pilot, 'prod', ec.component),
         architectures: components.get(ec.component)?.architectures ?? [],
         description: `${ec.component} of pilot ${pilot} (container from its prod registry)`,
+        dependencies: props.greengrass,
+        localTopics: [`${EdgeNames.telemetryTopicPrefix(pilot)}#`],
+        publishedRecipes: props.publishedRecipes,
       });
     });
-    const baseComponents = microcloudComponents(pilot, props.greengrass);
 
     this.generations = new Map(
       edge.generations.map((g) => {
@@ -51,14 +61,16 @@ export class PilotEdgeStack extends PlatformStack {
           pilot,
           generation: g.name,
           deployments: deploymentsOf(pilot, edge, g),
-          baseComponents,
+          baseComponents: g.kind === 'gateway' ? microcloudComponents(pilot, props.greengrass, g.offline) : undefined,
           rollout,
           updatePolicy: g.updatePolicy,
           updateNotice: Duration.seconds(g.updateNoticeSeconds),
-          after: published,
+          after: this.components,
         });
         if (g.firmware) {
-          new FirmwareJobTemplate(generation, 'Firmware', { pilot, generation: g.name, ...g.firmware, rollout });
+          // Optional updates: a non-critical firmware goes to the devices whose owner opted in.
+          const targets = g.updatePolicy === 'mandatory' || g.firmware.critical ? [generation.group] : generation.optedInGroups;
+          new FirmwareJobTemplate(generation, 'Firmware', { pilot, generation: g.name, architecture: g.architecture, ...g.firmware, rollout, targets });
         }
         return [g.name, generation];
       }),
@@ -66,31 +78,57 @@ export class PilotEdgeStack extends PlatformStack {
   }
 }
 
-/** What runs on a generation: one deployment per channel (with its pins), or one for the whole group. */
+/**
+ * What runs on a generation: per channel (with its pins) or for the whole group; with optional
+ * updates, opted-in devices run each component's `version`, held ones its `mandatoryVersion`.
+ */
 function deploymentsOf(pilot: string, edge: PilotEdgeSpec, generation: DeviceGenerationSpec): GenerationDeployment[] {
-  const defaults = Object.fromEntries(
-    edge.components.filter((c) => c.generations.includes(generation.name)).map((c) => [c.component, c.version]),
-  );
+  const running = edge.components.filter((c) => c.generations.includes(generation.name));
   const named = (versions: Record<string, string>) =>
     Object.fromEntries(Object.entries(versions).map(([component, version]) => [EdgeNames.component(pilot, component), version]));
-  if (generation.channels.length === 0) return [{ components: named(defaults) }];
-  return generation.channels.map((channel) => ({ channel: channel.name, components: named({ ...defaults, ...channel.versions }) }));
+  const latest = Object.fromEntries(running.map((c) => [c.component, c.version]));
+  const mandatory = Object.fromEntries(running.map((c) => [c.component, c.mandatoryVersion ?? c.version]));
+  const targets: { channel?: string; pins: Record<string, string> }[] = generation.channels.length === 0 ? [{ pins: {} }] : generation.channels.map((c) => ({ channel: c.name, pins: c.versions }));
+  return targets.flatMap(({ channel, pins }) =>
+    generation.updatePolicy === 'mandatory'
+      ? [{ channel, components: named({ ...latest, ...pins }) }]
+      : [
+          { channel, audience: 'opted-in' as const, components: named({ ...latest, ...pins }) },
+          { channel, audience: 'held' as const, components: named(mandatory) },
+        ],
+  );
 }
-
 function stagedRollout(generation: DeviceGenerationSpec): StagedRollout {
   const { inProgressTimeoutMinutes, ...rest } = generation.rollout;
   return { ...rest, inProgressTimeout: Duration.minutes(inProgressTimeoutMinutes) };
 }
 
 /**
- * The local "microcloud" on every core device: an MQTT broker for the pilot's sensors (client
- * devices named `<pilot>_sensor-*`, each publishing under its own topic), the bridge that relays
- * telemetry to AWS IoT Core when online, and local shadows synced when a connection exists.
+ * The local "microcloud" on every core device, so it keeps working offline: the pinned nucleus with
+ * a disk spool for uplink messages (kept across restarts), client device auth admitting the
+ * pilot's sensors (client devices named `<pilot>_sensor-*`, each publishing under its own topic)
+ * and trusting known ones while offline, the Moquette broker, the MQTT bridge (telemetry to AWS IoT
+ * Core when online, to local publish/subscribe for the pilot's container components always, and
+ * the sensors' job topics both ways), and shadows synced when a connection exists.
  */
-function microcloudComponents(pilot: string, versions: PlatformEdgeSpec['greengrass']): Record<string, CfnDeployment.ComponentDeploymentSpecificationProperty> {
+function microcloudComponents(
+  pilot: string,
+  versions: PlatformEdgeSpec['greengrass'],
+  offline: DeviceGenerationSpec['offline'],
+): Record<string, CfnDeployment.ComponentDeploymentSpecificationProperty> {
   const telemetry = EdgeNames.telemetryTopicPrefix(pilot);
   const merge = (configuration: object) => ({ merge: JSON.stringify(configuration) });
+  const thing = '${iot:Connection.Thing.ThingName}';
   return {
+    'aws.greengrass.Nucleus': {
+      componentVersion: versions.nucleus,
+      configurationUpdate: merge({
+        mqtt: { spooler: { storageType: 'Disk', pluginName: 'aws.greengrass.DiskSpooler', maxSizeInBytes: offline.spoolMebibytes * 1024 * 1024, keepQos0WhenOffline: true } },
+      }),
+    },
+    'aws.greengrass.DiskSpooler': { componentVersion: versions.diskSpooler },
+    'aws.greengrass.DockerApplicationManager': { componentVersion: versions.dockerApplicationManager },
+    'aws.greengrass.TokenExchangeService': { componentVersion: versions.tokenExchangeService },
     'aws.greengrass.clientdevices.Auth': {
       componentVersion: versions.clientDeviceAuth,
       configurationUpdate: merge({
@@ -99,25 +137,51 @@ function microcloudComponents(pilot: string, versions: PlatformEdgeSpec['greengr
           definitions: { Sensors: { selectionRule: `thingName: ${EdgeNames.sensorPrefix(pilot)}*`, policyName: 'SensorPolicy' } },
           policies: {
             SensorPolicy: {
-              Connect: { statementDescription: 'Sensors connect as themselves', operations: ['mqtt:connect'], resources: ['mqtt:clientId:${iot:Connection.Thing.ThingName}'] },
+              Connect: { statementDescription: 'Sensors connect as themselves', operations: ['mqtt:connect'], resources: [`mqtt:clientId:${thing}`] },
               Publish: {
-                statementDescription: 'Sensors publish telemetry under their own name',
+                statementDescription: 'Sensors publish telemetry under their own name, and their job requests',
                 operations: ['mqtt:publish'],
-                resources: [`mqtt:topic:${telemetry}\${iot:Connection.Thing.ThingName}/*`],
+                resources: [`mqtt:topic:${telemetry}${thing}/*`, ...SENSOR_JOB_REQUESTS.map((t) => `mqtt:topic:$aws/things/${thing}/jobs/${t}`)],
+              },
+              Subscribe: {
+                statementDescription: 'Sensors receive their own job notifications and answers',
+                operations: ['mqtt:subscribe'],
+                resources: [`mqtt:topicfilter:$aws/things/${thing}/jobs/*`],
               },
             },
           },
         },
+        // Known sensors stay trusted while the gateway cannot reach AWS (default: one minute).
+        security: { clientDeviceTrustDurationMinutes: offline.sensorTrustHours * 60 },
       }),
     },
     'aws.greengrass.clientdevices.mqtt.Moquette': { componentVersion: versions.mqttBroker },
     'aws.greengrass.clientdevices.mqtt.Bridge': {
       componentVersion: versions.mqttBridge,
-      configurationUpdate: merge({ mqttTopicMapping: { Telemetry: { topic: `${telemetry}#`, source: 'LocalMqtt', target: 'IotCore' } } }),
+      configurationUpdate: merge({ mqttTopicMapping: bridgeRoutes(pilot) }),
     },
     'aws.greengrass.ShadowManager': {
       componentVersion: versions.shadowManager,
       configurationUpdate: merge({ strategy: { type: 'realTime' }, synchronize: { coreThing: { classic: true } } }),
     },
+  };
+}
+
+/** Job topics a device publishes to (requests); the answers and notifications come back under `jobs/`. */
+const SENSOR_JOB_REQUESTS = ['get', 'start-next', '+/get', '+/update'];
+const SENSOR_JOB_ANSWERS = ['notify', 'notify-next', 'get/+', 'start-next/+', '+/get/+', '+/update/+'];
+
+/**
+ * The MQTT bridge's routes. Job topics are split by direction (requests up, answers down) so no
+ * message is bridged back where it came from; IoT Core delivers only what the core's IoT policy
+ * lets it receive, i.e. its own pilot's things.
+ */
+export function bridgeRoutes(pilot: string): Record<string, { topic: string; source: string; target: string }> {
+  const telemetry = `${EdgeNames.telemetryTopicPrefix(pilot)}#`;
+  return {
+    Telemetry: { topic: telemetry, source: 'LocalMqtt', target: 'IotCore' },
+    TelemetryToComponents: { topic: telemetry, source: 'LocalMqtt', target: 'Pubsub' },
+    ...Object.fromEntries(SENSOR_JOB_REQUESTS.map((t, i) => [`SensorJobRequests${i}`, { topic: `$aws/things/+/jobs/${t}`, source: 'LocalMqtt', target: 'IotCore' }])),
+    ...Object.fromEntries(SENSOR_JOB_ANSWERS.map((t, i) => [`SensorJobAnswers${i}`, { topic: `$aws/things/+/jobs/${t}`, source: 'IotCore', target: 'LocalMqtt' }])),
   };
 }

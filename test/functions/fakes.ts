@@ -1,31 +1,72 @@
-/** In-memory stand-ins for the DynamoDB table and the IoT registry, with the same semantics. */
-import { FactoryTestRecord, runKey } from '../../lib/functions/factory-test-record';
-import { DeviceRegistry } from '../../lib/functions/device-registry';
+/**
+ * The edge handlers' test bed: a throw-away moto_server (DynamoDB, IoT, IoT data) that the real
+ * adapters talk to, the demo fleets, and request builders. Greengrass v2 is not in moto, so its one
+ * call (DeleteCoreDevice) is recorded by a stand-in.
+ */
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { FactoryTestRecord } from '../../lib/functions/factory-test-record';
+import { awsDeviceRegistry, DeviceRegistry } from '../../lib/functions/device-registry';
 import { FleetDirectory } from '../../lib/functions/fleet-directory';
 import { HttpRequest } from '../../lib/functions/http';
-import { DeviceHistory, TestRecordStore } from '../../lib/functions/test-record-store';
+import { dynamoDbTestRecordStore, TestRecordStore } from '../../lib/functions/test-record-store';
+import { MotoServer, startMotoServer } from '../../tools/ops/src/moto-server';
 
-export class MemoryStore implements TestRecordStore {
-  public readonly items = new Map<string, FactoryTestRecord>();
-  public readonly retired = new Map<string, { at: string; by: string }>();
-  public async add(record: FactoryTestRecord): Promise<boolean> {
-    const key = `${record.serial}|${runKey(record)}`;
-    if (this.items.has(key)) return false;
-    this.items.set(key, record);
-    return true;
-  }
-  public async history(serial: string): Promise<DeviceHistory> {
-    const records = [...this.items.values()].filter((r) => r.serial === serial).sort((a, b) => runKey(a).localeCompare(runKey(b)));
-    return { records, retiredAt: this.retired.get(serial)?.at };
-  }
-  public async markRetired(serial: string, at: string, by: string): Promise<void> {
-    if (!this.retired.has(serial)) this.retired.set(serial, { at, by });
-  }
+export const ACCOUNT = '111111111111';
+export const REGION = 'eu-central-1';
+
+export interface EdgeBed {
+  readonly moto: MotoServer;
+  readonly clientConfig: { endpoint: string; region: string; credentials: { accessKeyId: string; secretAccessKey: string } };
+  /** A fresh, empty table and the real store on it. */
+  newStore(): Promise<TestRecordStore>;
+  /** The real registry on moto; DeleteCoreDevice calls land in `coreDevicesDeleted`. */
+  registry(): DeviceRegistry & { coreDevicesDeleted: string[] };
+}
+
+let tables = 0;
+
+/** Starts moto for one test file (call in beforeAll; stop in afterAll). */
+export async function startEdgeBed(): Promise<EdgeBed> {
+  const moto = await startMotoServer(ACCOUNT);
+  const clientConfig = { endpoint: moto.endpoint, region: REGION, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } };
+  return {
+    moto,
+    clientConfig,
+    async newStore() {
+      const tableName = `records-${process.pid}-${++tables}`;
+      // The key schema of FactoryTestRecords' table.
+      await new DynamoDBClient(clientConfig).send(
+        new CreateTableCommand({
+          TableName: tableName,
+          KeySchema: [{ AttributeName: 'serial', KeyType: 'HASH' }, { AttributeName: 'run', KeyType: 'RANGE' }],
+          AttributeDefinitions: [{ AttributeName: 'serial', AttributeType: 'S' }, { AttributeName: 'run', AttributeType: 'S' }],
+          BillingMode: 'PAY_PER_REQUEST',
+        }),
+      );
+      return dynamoDbTestRecordStore(tableName, clientConfig);
+    },
+    registry() {
+      const coreDevicesDeleted: string[] = [];
+      return { ...awsDeviceRegistry(clientConfig), coreDevicesDeleted, deleteCoreDevice: async (thing: string) => void coreDevicesDeleted.push(thing) };
+    },
+  };
 }
 
 export const FLEETS: FleetDirectory = {
-  acme: { 'press-gw-v1': 'acme_press-gw-v1', 'press-gw-v2': 'acme_press-gw-v2_stable' },
-  bravo: { 'cold-logger-v1': 'bravo_cold-logger-v1' },
+  acme: {
+    devicePolicy: 'acme-device-policy',
+    sensorPolicy: 'acme-sensor-policy',
+    generations: {
+      'press-gw-v1': { kind: 'gateway', group: 'acme_press-gw-v1', requiredTests: { 'supply-voltage': '2.1' } },
+      'press-gw-v2': { kind: 'gateway', group: 'acme_press-gw-v2_stable', requiredTests: { 'supply-voltage': '2.1', 'rf-power': '1.0' } },
+      'press-sensor-v1': { kind: 'sensor', group: 'acme_press-sensor-v1', requiredTests: { 'supply-voltage': '2.1' } },
+    },
+  },
+  bravo: {
+    devicePolicy: 'bravo-device-policy',
+    sensorPolicy: 'bravo-sensor-policy',
+    generations: { 'cold-logger-v1': { kind: 'gateway', group: 'bravo_cold-logger-v1', requiredTests: { 'supply-voltage': '2.1' } } },
+  },
 };
 
 export function record(overrides: Partial<FactoryTestRecord> = {}): FactoryTestRecord {
@@ -45,37 +86,18 @@ export function record(overrides: Partial<FactoryTestRecord> = {}): FactoryTestR
   };
 }
 
+/** Records received one second apart, in the order given (the verdict orders by receiving time). */
+export async function addRecords(store: TestRecordStore, ...records: FactoryTestRecord[]): Promise<void> {
+  let second = 0;
+  for (const r of records) await store.add(r, new Date(Date.UTC(2026, 2, 2, 0, 0, second++)).toISOString());
+}
+
+export const OPERATOR = 'arn:aws:sts::111111111111:assumed-role/operators/alice';
+
 export function request(method: string, rawPath: string, body?: unknown): HttpRequest {
   return {
     rawPath,
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-    requestContext: { http: { method }, authorizer: { iam: { userArn: 'arn:aws:sts::111111111111:assumed-role/operators/alice' } } },
+    requestContext: { http: { method }, authorizer: { iam: { userArn: OPERATOR } } },
   };
-}
-
-/** Records every call; `things` maps thing name to its certificates and groups. */
-export class FakeRegistry implements DeviceRegistry {
-  public readonly calls: string[] = [];
-  constructor(private readonly things: Map<string, { certificates: string[]; groups: string[] }>) {}
-  public async certificatesOf(thing: string) {
-    return [...(this.things.get(thing)?.certificates ?? [])];
-  }
-  public async releaseCertificate(thing: string, certificate: string) {
-    this.calls.push(`release ${certificate} from ${thing}`);
-    const t = this.things.get(thing);
-    if (t) t.certificates = t.certificates.filter((c) => c !== certificate);
-  }
-  public async groupsOf(thing: string) {
-    return [...(this.things.get(thing)?.groups ?? [])];
-  }
-  public async removeFromGroup(thing: string, group: string) {
-    this.calls.push(`remove ${thing} from ${group}`);
-  }
-  public async deleteCoreDevice(thing: string) {
-    this.calls.push(`delete core device ${thing}`);
-  }
-  public async deleteThing(thing: string) {
-    this.calls.push(`delete thing ${thing}`);
-    this.things.delete(thing);
-  }
 }

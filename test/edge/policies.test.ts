@@ -1,0 +1,221 @@
+/**
+ * The edge stacks' policies evaluated, not read: every IAM call each handler and AWS service makes
+ * goes through the IAM policy simulator over the synthesized role policies; the IoT policies of
+ * core devices go through an IoT policy evaluator with AWS's documented rules and calls (kept as
+ * data with their sources in iot-policy-rules.json). Each boundary is tried for every pair of demo
+ * pilots, next to the legitimate call.
+ */
+import { Template } from 'aws-cdk-lib/assertions';
+import { bridgeRoutes } from '../../lib/stacks/pilot-edge-stack';
+import { DEMO_CONFIG, synthesizePlatform } from '../fixtures/demo-platform';
+import { iotDecision, IotRequest } from './iot-policy';
+import rules from './iot-policy-rules.json';
+import { ACCOUNT, Call, decide, logicalId, REGION, resolve } from './synthesized-policies';
+
+const { templates } = synthesizePlatform(DEMO_CONFIG, { gates: false });
+const shared = templates.get('Platform-Edge')!;
+const resources = shared.toJSON().Resources;
+const PILOTS = ['acme', 'bravo'];
+const pairs = PILOTS.flatMap((own) => PILOTS.filter((other) => other !== own).map((other) => [own, other]));
+
+const iot = (resource: string) => `arn:aws:iot:${REGION}:${ACCOUNT}:${resource}`;
+const role = (prefix: string, t: Template = shared) => logicalId(t, 'AWS::IAM::Role', prefix);
+const tableArn = iot('').replace(/iot:.*/, '') + `dynamodb:${REGION}:${ACCOUNT}:table/${logicalId(shared, 'AWS::DynamoDB::Table', 'TestRecordsTable')}`;
+const tableKey = `arn:aws:kms:${REGION}:${ACCOUNT}:key/${logicalId(shared, 'AWS::KMS::Key', 'TestRecordsKey')}`;
+const devicePolicy = (pilot: string) => logicalId(shared, 'AWS::IoT::Policy', `CoreIdentityDevicePolicy${pilot}`);
+const cert = iot('cert/0a1b2c3d4e5f');
+const tableKeyPolicy = resolve(resources[logicalId(shared, 'AWS::KMS::Key', 'TestRecordsKey')].Properties.KeyPolicy, resources);
+const kms = (action: string): Call => ({ action, resource: tableKey, resourcePolicy: tableKeyPolicy });
+
+async function expectDecisions(roleId: string, allowed: Call[], denied: Call[], t: Template = shared) {
+  const verdicts = async (calls: Call[]) => Promise.all(calls.map(async (c) => `${c.action} ${c.resource} ${await decide(t, roleId, c)}`));
+  expect(await verdicts(allowed)).toEqual(allowed.map((c) => `${c.action} ${c.resource} Allowed`));
+  expect(await verdicts(denied)).toEqual(denied.map((c) => `${c.action} ${c.resource} ImplicitlyDenied`));
+}
+
+describe('IAM, by policy evaluation', () => {
+  test('fleet provisioning: every call of the template (thing, group, certificate, principal and policy attachment) is allowed; things outside the fleets are not', async () => {
+    const calls = (thing: string, group: string, policy: string): Call[] => [
+      { action: 'iot:DescribeThing', resource: iot(`thing/${thing}`) },
+      { action: 'iot:CreateThing', resource: iot(`thing/${thing}`) },
+      { action: 'iot:UpdateThing', resource: iot(`thing/${thing}`) },
+      { action: 'iot:ListThingGroupsForThing', resource: iot(`thing/${thing}`) },
+      { action: 'iot:AddThingToThingGroup', resource: iot(`thing/${thing}`) },
+      { action: 'iot:AddThingToThingGroup', resource: iot(`thinggroup/${group}`) },
+      { action: 'iot:UpdateThingGroupsForThing', resource: iot(`thing/${thing}`) },
+      { action: 'iot:UpdateThingGroupsForThing', resource: iot(`thinggroup/${group}`) },
+      { action: 'iot:DescribeThingGroup', resource: iot(`thinggroup/${group}`) },
+      { action: 'iot:DescribeCertificate', resource: cert },
+      { action: 'iot:UpdateCertificate', resource: cert },
+      // The Service Authorization Reference authorises principal attachment on the certificate.
+      { action: 'iot:AttachThingPrincipal', resource: cert },
+      { action: 'iot:AttachPolicy', resource: cert },
+      { action: 'iot:GetPolicy', resource: iot(`policy/${policy}`) },
+    ];
+    const allowed = [...calls('acme_SN-0001', 'acme_press-gw-v2_stable:held', devicePolicy('acme')), ...calls('bravo_SN-0001', 'bravo_cold-logger-v1', devicePolicy('bravo'))];
+    const denied = calls('zulu_SN-0001', 'zulu_gw', 'SomeOtherPolicy').filter((c) => !c.resource.includes(':cert/'));
+    await expectDecisions(role('ProvisioningProvisioningRole'), allowed, denied);
+  });
+
+  test('device retirement: every DeviceRegistry and store call is allowed on its pilots\' things; not on others', async () => {
+    const calls = (pilot: string): Call[] => {
+      const thing = iot(`thing/${pilot}_SN-0001`);
+      return [
+        { action: 'iot:ListThingPrincipals', resource: thing },
+        { action: 'iot:DetachThingPrincipal', resource: cert },
+        { action: 'iot:DescribeCertificate', resource: cert },
+        { action: 'iot:ListAttachedPolicies', resource: '*' },
+        { action: 'iot:DetachPolicy', resource: cert },
+        { action: 'iot:UpdateCertificate', resource: cert },
+        { action: 'iot:DeleteCertificate', resource: cert },
+        { action: 'iot:ListNamedShadowsForThing', resource: thing },
+        { action: 'iot:DeleteThingShadow', resource: thing },
+        { action: 'iot:ListJobExecutionsForThing', resource: thing },
+        { action: 'iot:DeleteJobExecution', resource: thing },
+        { action: 'iot:DeleteJobExecution', resource: iot('job/fw-3-2-0') },
+        { action: 'iot:ListThingGroupsForThing', resource: thing },
+        { action: 'iot:RemoveThingFromThingGroup', resource: thing },
+        { action: 'iot:RemoveThingFromThingGroup', resource: iot(`thinggroup/${pilot}_gw:held`) },
+        { action: 'greengrass:DeleteCoreDevice', resource: `arn:aws:greengrass:${REGION}:${ACCOUNT}:coreDevices:${pilot}_SN-0001` },
+        { action: 'iot:DeleteThing', resource: thing },
+      ];
+    };
+    const store: Call[] = [
+      { action: 'dynamodb:Query', resource: tableArn },
+      { action: 'dynamodb:PutItem', resource: tableArn },
+      kms('kms:Decrypt'),
+      kms('kms:GenerateDataKey'),
+    ];
+    const denied = [...calls('zulu').filter((c) => !c.resource.includes(':cert/') && c.resource !== '*' && !c.resource.includes(':job/')),
+      { action: 'dynamodb:DeleteItem', resource: tableArn }, { action: 'dynamodb:UpdateItem', resource: tableArn }];
+    await expectDecisions(role('RetirementFunctionRole'), [...calls('acme'), ...calls('bravo'), ...store], denied);
+  });
+
+  test('the provisioning hook reads records and adds its identity claim; it never updates or deletes', async () => {
+    await expectDecisions(
+      role('ProvisioningHookRole'),
+      [{ action: 'dynamodb:Query', resource: tableArn }, { action: 'dynamodb:PutItem', resource: tableArn }, kms('kms:Decrypt'), kms('kms:GenerateDataKey')],
+      [{ action: 'dynamodb:UpdateItem', resource: tableArn }, { action: 'dynamodb:DeleteItem', resource: tableArn }, { action: 'dynamodb:BatchWriteItem', resource: tableArn }],
+    );
+  });
+
+  test('ingest only puts, query only queries', async () => {
+    await expectDecisions(role('TestRecordsIngestRole'), [{ action: 'dynamodb:PutItem', resource: tableArn }], [{ action: 'dynamodb:Query', resource: tableArn }, { action: 'dynamodb:UpdateItem', resource: tableArn }]);
+    await expectDecisions(role('TestRecordsQueryRole'), [{ action: 'dynamodb:Query', resource: tableArn }], [{ action: 'dynamodb:PutItem', resource: tableArn }]);
+  });
+
+  test.each(pairs)('token exchange: %s devices pull their pilot\'s prod images, not %s\'s', async (own, other) => {
+    const repo = (pilot: string) => `arn:aws:ecr:${REGION}:${ACCOUNT}:repository/${pilot}/prod/${pilot === 'acme' ? 'line-monitor' : 'cold-chain'}`;
+    const as = (pilot: string) => ({ 'credentials-iot:ThingName': `${pilot}_SN-0001` });
+    await expectDecisions(
+      role('CoreIdentityTokenExchangeRole'),
+      [
+        { action: 'ecr:GetAuthorizationToken', resource: '*' },
+        { action: 'ecr:BatchGetImage', resource: repo(own), context: as(own) },
+        { action: 'ecr:GetDownloadUrlForLayer', resource: repo(own), context: as(own) },
+      ],
+      [
+        { action: 'ecr:BatchGetImage', resource: repo(other), context: as(own) },
+        { action: 'ecr:GetDownloadUrlForLayer', resource: repo(other), context: as(own) },
+      ],
+    );
+  });
+
+  // Its kms:Decrypt is bound by kms:EncryptionContext:aws:s3:arn, a key pattern the simulator does not expand; not evaluated here.
+  test('the firmware URL signer reads the generation\'s firmware in the pilot\'s prod blobs and nothing of another pilot', async () => {
+    const acme = templates.get('Pilot-acme-Edge')!;
+    const bucket = (pilot: string) => `${pilot}-blobs-prod-${ACCOUNT}-${REGION}`;
+    const key = 'press-firmware/3.2.0/press-gw-v1/arm64/press-gw.bin';
+    await expectDecisions(
+      role('Generationpressgwv1FirmwareUrlSigner', acme),
+      [{ action: 's3:GetObject', resource: `arn:aws:s3:::${bucket('acme')}/${key}` }],
+      [{ action: 's3:GetObject', resource: `arn:aws:s3:::${bucket('bravo')}/${key}` }, { action: 's3:PutObject', resource: `arn:aws:s3:::${bucket('acme')}/${key}` }],
+      acme,
+    );
+  });
+
+  test('the job document uses IoT Jobs\' current presigned-URL placeholder for that key', () => {
+    const [job] = Object.values<any>(templates.get('Pilot-acme-Edge')!.findResources('AWS::IoT::JobTemplate'));
+    expect(JSON.parse(job.Properties.Document).url).toBe(
+      `\${aws:iot:s3-presigned-url-v2:https://s3.${REGION}.amazonaws.com/acme-blobs-prod-${ACCOUNT}-${REGION}/press-firmware/3.2.0/press-gw-v1/arm64/press-gw.bin}`,
+    );
+  });
+});
+
+describe('IoT policies of core devices, by evaluation against the documented rules', () => {
+  const policyOf = (pilot: string) => resolve(resources[devicePolicy(pilot)].Properties.PolicyDocument, resources);
+  const roleAlias = resolve({ 'Fn::GetAtt': [logicalId(shared, 'AWS::IoT::RoleAlias', 'CoreIdentityRoleAlias'), 'Arn'] }, resources);
+  const arnOf = (resource: string, thing: string, sensor: string) => {
+    const filled = resource.replace('{thing}', thing).replace('{sensor}', sensor).replace('{account}', ACCOUNT).replace('{roleAlias}', roleAlias);
+    if (filled === '*' || filled.startsWith('arn:')) return filled;
+    if (filled.startsWith('greengrass:')) return `arn:aws:greengrass:${REGION}:${filled.slice('greengrass:'.length)}`;
+    return iot(filled);
+  };
+  const request = (call: (typeof rules.coreDeviceCalls)[number], pilot: string, thing = `${pilot}_SN-0001`, sensor = `${pilot}_sensor-0001`): IotRequest => ({
+    action: call.action,
+    resource: arnOf(call.resource, thing, sensor),
+    protocol: call.protocol as IotRequest['protocol'],
+    thingName: `${pilot}_SN-0001`,
+  });
+
+  test('no core device policy uses thing policy variables (Greengrass: not supported for core devices)', () => {
+    expect(rules.thingPolicyVariablesInCoreDevicePolicies).toBe('not supported');
+    for (const pilot of PILOTS) expect(JSON.stringify(policyOf(pilot))).not.toMatch(/iot:Connection\.Thing\./);
+  });
+
+  test.each(PILOTS)('%s: every call of AWS\'s minimal core device and client device support policies, over its protocol, is allowed', (pilot) => {
+    const refused = rules.coreDeviceCalls.filter((c) => iotDecision(policyOf(pilot), request(c, pilot)) !== 'Allow');
+    expect(refused.map((c) => `${c.action} ${c.resource} (${c.source})`)).toEqual([]);
+  });
+
+  test.each(pairs)('%s gateways cannot act on %s\'s devices: no call on the other pilot\'s things, shadows, sensors or artefacts is allowed', (own, other) => {
+    const crossing = rules.coreDeviceCalls.filter((c) => c.resource.includes('{thing}') || c.resource.includes('{sensor}'));
+    const allowed = crossing.filter((c) => iotDecision(policyOf(own), request(c, own, `${other}_SN-0001`, `${other}_sensor-0001`)) === 'Allow');
+    expect(allowed.map((c) => `${c.action} ${c.resource}`)).toEqual([]);
+    const artefact = (component: string) => ({ action: 'greengrass:GetComponentVersionArtifact', resource: `arn:aws:greengrass:${REGION}:${ACCOUNT}:components:${component}:versions:1.0.0`, protocol: 'https' as const, thingName: `${own}_SN-0001` });
+    expect(iotDecision(policyOf(own), artefact(`${own}.some-component`))).toBe('Allow');
+    expect(iotDecision(policyOf(own), artefact(`${other}.some-component`))).toBe('Deny');
+  });
+
+  test.each(pairs)('the MQTT bridge of a %s gateway: its subscriptions are allowed, and IoT Core delivers its sensors\' job answers but not %s\'s', (own, other) => {
+    const routes = Object.values(bridgeRoutes(own));
+    const as = { protocol: 'mqtt' as const, thingName: `${own}_SN-0001` };
+    for (const r of routes.filter((x) => x.source === 'IotCore')) {
+      expect([r.topic, iotDecision(policyOf(own), { ...as, action: 'iot:Subscribe', resource: iot(`topicfilter/${r.topic}`) })]).toEqual([r.topic, 'Allow']);
+    }
+    const answer = (pilot: string) => iot(`topic/$aws/things/${pilot}_sensor-0001/jobs/notify-next`);
+    expect(iotDecision(policyOf(own), { ...as, action: 'iot:Receive', resource: answer(own) })).toBe('Allow');
+    expect(iotDecision(policyOf(own), { ...as, action: 'iot:Receive', resource: answer(other) })).toBe('Deny');
+    const request = (pilot: string) => iot(`topic/$aws/things/${pilot}_sensor-0001/jobs/get`);
+    expect(iotDecision(policyOf(own), { ...as, action: 'iot:Publish', resource: request(own) })).toBe('Allow');
+    expect(iotDecision(policyOf(own), { ...as, action: 'iot:Publish', resource: request(other) })).toBe('Deny');
+    expect(iotDecision(policyOf(own), { ...as, action: 'iot:Publish', resource: iot(`topic/dt/${own}/${own}_sensor-0001/temperature`) })).toBe('Allow');
+    expect(iotDecision(policyOf(own), { ...as, action: 'iot:Publish', resource: iot(`topic/dt/${other}/${other}_sensor-0001/temperature`) })).toBe('Deny');
+  });
+
+  test.each(pairs)('%s sensors discover and use only their own pilot\'s things, not %s\'s', (own, other) => {
+    const sensorPolicy = resolve(resources[logicalId(shared, 'AWS::IoT::Policy', `CoreIdentitySensorPolicy${own}`)].Properties.PolicyDocument, resources);
+    const as = { thingName: `${own}_sensor-0001` };
+    const discover = (pilot: string) => ({ ...as, action: 'greengrass:Discover', resource: iot(`thing/${pilot}_sensor-0001`), protocol: 'https' as const });
+    expect(iotDecision(sensorPolicy, discover(own))).toBe('Allow');
+    expect(iotDecision(sensorPolicy, discover(other))).toBe('Deny');
+    expect(iotDecision(sensorPolicy, { ...as, action: 'iot:Connect', resource: iot(`client/${own}_SN-0001`), protocol: 'mqtt' })).toBe('Deny');
+    expect(JSON.stringify(sensorPolicy)).not.toMatch(/iot:Connection\.Thing\./);
+  });
+
+  test('the evaluator follows the documented variable rule: a thing variable resolves over MQTT and never over HTTPS', () => {
+    const withVariable = { Statement: [{ Effect: 'Allow', Action: 'iot:GetThingShadow', Resource: iot('thing/${iot:Connection.Thing.ThingName}') }] };
+    const call = { action: 'iot:GetThingShadow', resource: iot('thing/acme_SN-0001'), thingName: 'acme_SN-0001' };
+    expect(iotDecision(withVariable, { ...call, protocol: 'mqtt' })).toBe('Allow');
+    expect(iotDecision(withVariable, { ...call, protocol: 'https' })).toBe('Deny');
+  });
+
+  test('the claim certificate may only ask for a certificate and provision', () => {
+    const claim = resolve(resources[logicalId(shared, 'AWS::IoT::Policy', 'ProvisioningClaimPolicy')].Properties.PolicyDocument, resources);
+    const as = { protocol: 'mqtt' as const, thingName: '' };
+    expect(iotDecision(claim, { ...as, action: 'iot:Publish', resource: iot('topic/$aws/certificates/create/json') })).toBe('Allow');
+    expect(iotDecision(claim, { ...as, action: 'iot:Publish', resource: iot('topic/$aws/provisioning-templates/demo-edge-fleet/provision/json') })).toBe('Allow');
+    expect(iotDecision(claim, { ...as, action: 'iot:Publish', resource: iot('topic/$aws/provisioning-templates/other/provision/json') })).toBe('Deny');
+    expect(iotDecision(claim, { ...as, action: 'iot:Publish', resource: iot('topic/dt/acme/x') })).toBe('Deny');
+  });
+});
