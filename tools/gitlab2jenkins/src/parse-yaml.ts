@@ -1,16 +1,19 @@
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Alias, type Document, type Node as YamlNode } from 'yaml';
-import { PipelineError, type SourcePos } from './diagnostics';
+import { Diagnostics, PipelineError, type SourcePos } from './diagnostics';
 import { referenceTag, REFERENCE_TAG } from './reference-tag';
 import { MAX_NODES, type YEntry, type YMap, type YNode } from './yaml-tree';
 
-/** Parses one YAML file; throws PipelineError with line/col for syntax errors or a non-mapping root. */
-export function parseYamlFile(text: string, file: string): YMap {
+/**
+ * Parses one YAML file; throws PipelineError with line/col for syntax errors or a non-mapping root.
+ * A key repeated in one mapping is warned about and its last value kept, as GitLab's parser does.
+ */
+export function parseYamlFile(text: string, file: string, diags: Diagnostics): YMap {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, merge: true, customTags: [referenceTag], prettyErrors: false });
+  const doc = parseDocument(text, { lineCounter, merge: true, customTags: [referenceTag], prettyErrors: false, uniqueKeys: false });
   const at = (offset: number): SourcePos => ({ file, ...lineCounter.linePos(offset) });
   const first = doc.errors[0];
   if (first) throw new PipelineError(first.message.split('\n')[0], at(first.pos[0]));
-  const root = doc.contents === null ? null : convert({ doc, at, targets: new Map(), left: MAX_NODES }, doc.contents);
+  const root = doc.contents === null ? null : convert({ doc, at, targets: new Map(), left: MAX_NODES, diags, duplicates: new Set() }, doc.contents);
   if (root === null || root.kind !== 'map') {
     throw new PipelineError('the pipeline configuration must be a YAML mapping', root?.pos ?? at(0));
   }
@@ -25,6 +28,9 @@ interface Conversion {
   readonly targets: Map<Alias, YamlNode | undefined>;
   /** Nodes left before the file counts as an alias bomb. */
   left: number;
+  readonly diags: Diagnostics;
+  /** Offsets of duplicate keys already reported. */
+  readonly duplicates: Set<number>;
 }
 
 function convert(c: Conversion, node: YamlNode): YNode {
@@ -65,7 +71,14 @@ function convert(c: Conversion, node: YamlNode): YNode {
       }
       if (!isScalar(key)) throw new PipelineError('mapping keys must be scalars', keyPos);
       const value: YNode = pair.value ? convert(c, pair.value as YamlNode) : { kind: 'scalar', value: null, pos: keyPos };
-      entries.set(String(key.value), { keyPos, value });
+      const name = String(key.value);
+      const earlier = entries.get(name);
+      // Aliased mappings are converted once per use; warn once per place the key is written.
+      if (earlier && !c.duplicates.has(key.range![0])) {
+        c.duplicates.add(key.range![0]);
+        c.diags.warn('', name, keyPos, `duplicate key "${name}" (first at line ${earlier.keyPos.line}); GitLab keeps this last value`);
+      }
+      entries.set(name, { keyPos, value });
     }
     for (const m of merged) for (const [k, e] of m.entries) if (!entries.has(k)) entries.set(k, e);
     return { kind: 'map', entries, pos };
