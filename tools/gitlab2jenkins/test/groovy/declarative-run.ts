@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 
 /** Debian's groovy needs JAVA_HOME; this is where its default JDK lives. */
 const DEBIAN_JAVA_HOME = '/usr/lib/jvm/java-17-openjdk-amd64';
-const RUNNER = join(__dirname, 'declarative-runner.groovy');
+const RUNNER = join(__dirname, 'DeclarativeRunner.groovy');
 
 /** How Jenkins starts the build: its environment, causes, changed files and input answers. */
 export interface Scenario {
@@ -17,7 +17,7 @@ export interface Scenario {
   readonly changes?: readonly string[];
   /** Answer per stage name at `input`: 'proceed' (default) or 'abort'. */
   readonly inputs?: Readonly<Record<string, 'proceed' | 'abort'>>;
-  /** Repository files (path -> content) every agent checks out. */
+  /** Repository files (path -> content; *.sh executable) every agent checks out. */
   readonly files?: Readonly<Record<string, string>>;
 }
 
@@ -39,7 +39,7 @@ export interface RunResult {
 }
 
 /**
- * Runs Jenkinsfiles through test/groovy/declarative-runner.groovy (one JVM for all of them) and
+ * Runs Jenkinsfiles through test/groovy/DeclarativeRunner.groovy (one JVM for all of them) and
  * returns what each run did; shell steps run for real with /bin/sh.
  */
 export function runDeclarative(runs: readonly { readonly jenkinsfile: string; readonly scenario?: Scenario }[]): RunResult[] {
@@ -49,7 +49,7 @@ export function runDeclarative(runs: readonly { readonly jenkinsfile: string; re
     mkdirSync(repo);
     for (const [path, text] of Object.entries(r.scenario?.files ?? {})) {
       mkdirSync(dirname(join(repo, path)), { recursive: true });
-      writeFileSync(join(repo, path), text);
+      writeFileSync(join(repo, path), text, { mode: path.endsWith('.sh') ? 0o755 : 0o644 });
     }
     const jenkinsfile = join(dir, `Jenkinsfile${i}.groovy`);
     writeFileSync(jenkinsfile, r.jenkinsfile);

@@ -19,7 +19,7 @@
 // - Ant DirectoryScanner (archiveArtifacts, stash, junit, findFiles): comma-separated patterns,
 //   `**` spans directories, a pattern ending in / means everything below.
 //
-// Usage: groovy declarative-runner.groovy runs.json  (an array of {jenkinsfile, scenario}); prints
+// Usage: groovy DeclarativeRunner.groovy runs.json  (an array of {jenkinsfile, scenario}); prints
 // one JSON array of {events, result, log}.
 import groovy.json.JsonOutput
 import groovy.json.JsonSlurper
@@ -103,7 +103,7 @@ class Run {
             repo.eachFileRecurse(groovy.io.FileType.FILES) { f ->
                 Path target = ws.toPath().resolve(repo.toPath().relativize(f.toPath()))
                 Files.createDirectories(target.parent)
-                Files.copy(f.toPath(), target, StandardCopyOption.REPLACE_EXISTING)
+                Files.copy(f.toPath(), target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES)
             }
         }
         ws
