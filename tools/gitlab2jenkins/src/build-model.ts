@@ -86,9 +86,10 @@ function buildJob(name: string, pos: SourcePos, own: YMap, { defaults, stages, p
   }
   // A job named `pages` is GitLab's Pages deployment even without the `pages:` keyword.
   if (name === 'pages' && !m.entries.has('pages')) diags.warn(name, 'pages', pos, `GitLab deploys this job's public/ to Pages; Jenkins only archives it: ${UNMAPPED.pages}`);
+  // `key: null` unsets what a parent or default gave, as in `parallel: null`.
   const opt = <T>(key: string, f: (n: YNode) => T): T | undefined => {
     const n = get(m, key);
-    return n === undefined ? undefined : f(n);
+    return n === undefined || (n.kind === 'scalar' && n.value === null) ? undefined : f(n);
   };
   const trigger = opt('trigger', triggerTarget);
   const script = opt('script', (n) => scriptLines(n, 'script')) ?? [];
@@ -103,7 +104,11 @@ function buildJob(name: string, pos: SourcePos, own: YMap, { defaults, stages, p
   }
   // `type:` is GitLab's deprecated alias of `stage:`.
   const stageNode = get(m, 'stage') ?? get(m, 'type');
-  const stage = stageNode ? scalar(stageNode, 'stage') : 'test';
+  let stage = stageNode ? scalar(stageNode, 'stage') : 'test';
+  if (!stages.includes(stage) && incomplete) {
+    diags.warn(name, 'stage', stageNode?.pos ?? pos, `stage "${stage}" is not in stages:; the job is ${FROM_INCLUDE}, which probably sets its stage, so it runs first`);
+    stage = stages[0];
+  }
   if (!stages.includes(stage)) throw new PipelineError(`job "${name}" uses stage "${stage}", which is not in stages:`, stageNode?.pos ?? pos);
   const when = opt('when', whenValue) ?? 'on_success';
   const rules = opt('rules', (n) => flatList(n, 'rules').map((r) => rule(r, when)));
@@ -248,6 +253,7 @@ function service(n: YNode): Service {
 }
 
 function variables(n: YNode): Variable[] {
+  if (n.kind === 'scalar' && n.value === null) return [];
   if (n.kind !== 'map') throw new PipelineError(`variables must be a mapping, not ${describe(n)}`, n.pos);
   return [...n.entries].map(([name, e]) => {
     const v = e.value;

@@ -119,10 +119,18 @@ export function isRunnerSetting(name: string): boolean {
 }
 
 /** `$NAME` and `${NAME}` references in a GitLab string, in order of appearance, without duplicates. */
-export function referencedVariables(text: string): string[] {
-  const names = [...text.matchAll(/\$\$|\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?/g)].flatMap((m) => (m[1] ? [m[1]] : []));
-  return [...new Set(names)];
+export function referencedVariables(text: string): readonly string[] {
+  if (!text.includes('$')) return [];
+  const known = REFERENCES.get(text);
+  if (known) return known;
+  const names = [...new Set([...text.matchAll(/\$\$|\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?/g)].flatMap((m) => (m[1] ? [m[1]] : [])))];
+  // Pipelines repeat the same scripts and values across jobs (extends, !reference, anchors).
+  if (REFERENCES.size > 10_000) REFERENCES.clear();
+  REFERENCES.set(text, names);
+  return names;
 }
+
+const REFERENCES = new Map<string, readonly string[]>();
 
 /** Variables `text` reads that GitLab sets and Jenkins has no counterpart for. */
 export function gitlabOnlyIn(text: string): string[] {

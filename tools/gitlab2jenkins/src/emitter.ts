@@ -1,5 +1,6 @@
 import { ASSUMED_DEFAULT_BRANCH, gitlabOnlyIn, isRunnerSetting, jenkinsTextWith, needsAgent, referencedVariables, renamedInJenkins } from './ci-variables';
 import { Diagnostics } from './diagnostics';
+import { artifactFlow } from './artifact-flow';
 import { agent, isDind, sidecars, withServices } from './docker';
 import { block, chain, expanded, isIdentifier, str } from './groovy';
 import { afterScriptStep, scriptStep, SHELL_HELPERS } from './job-shell';
@@ -17,8 +18,8 @@ interface Planned {
   readonly stageName: string;
   readonly condition: Condition;
   readonly when: JobWhen;
-  /** Names of the stashes to restore (producers this job takes artifacts from). */
-  readonly unstash: readonly string[];
+  /** Names of the stashes to restore, or all of the earlier stages' (GitLab's default, when long). */
+  readonly unstash: readonly string[] | 'earlier-stages';
   /** Whether a later job takes this job's artifacts, so it must stash them. */
   readonly stash: boolean;
   /** Global and job variables, which GitLab also passes to the job's services. */
@@ -54,8 +55,7 @@ export function emitJenkinsfile(p: Pipeline, diags: Diagnostics): string {
   const agentBound = agentBoundVariables(globals);
   const variants = new Map(p.jobs.map((j) => [j.name, jobVariants(j, diags).filter((v) => v.when !== 'never')]));
   const live = p.jobs.filter((j) => variants.get(j.name)!.length > 0);
-  const consumers = new Map(live.map((j) => [j.name, artifactSources(j, live, p.stages)]));
-  const consumed = new Set([...consumers.values()].flat());
+  const flow = artifactFlow(live, p.stages);
   const keepGoing = live.some((j) => variants.get(j.name)!.some((v) => v.when === 'always' || v.when === 'on_failure'));
   const jobNames = new Set(p.jobs.map((j) => j.name));
   const planned = live.flatMap((base) =>
@@ -69,7 +69,7 @@ export function emitJenkinsfile(p: Pipeline, diags: Diagnostics): string {
       const serviceVariables = [...new Set([...p.variables, ...job.variables].map((x) => x.name).filter(isIdentifier))];
       const stageName = i === 0 ? job.name : `${job.name} (rule ${i + 1})`;
       const scope = overlay(globals, job.variables);
-      return { job, stageName, condition: v.condition, when: v.when, unstash: consumers.get(job.name)!, stash: consumed.has(job.name), serviceVariables, stageGlobals, scope, axes, keepGoing };
+      return { job, stageName, condition: v.condition, when: v.when, unstash: flow.sources(base), stash: flow.consumed(base), serviceVariables, stageGlobals, scope, axes, keepGoing };
     }),
   );
   if (planned.some((x) => usesDefaultBranch(x.job))) {
@@ -86,12 +86,12 @@ export function emitJenkinsfile(p: Pipeline, diags: Diagnostics): string {
       const matrices = group.filter((x) => x.job.parallel !== undefined);
       const name = waves.length > 1 ? `${stage} (${w + 1}/${waves.length})` : stage;
       if (flat.length > 1) {
-        stages.push(...block(`stage(${str(jobNames.has(name) ? `${name} (stage)` : name)})`, block('parallel', flat.flatMap((x) => jobStage(x, diags)))));
-      } else stages.push(...flat.flatMap((x) => jobStage(x, diags)));
+        append(stages, block(`stage(${str(jobNames.has(name) ? `${name} (stage)` : name)})`, block('parallel', flat.flatMap((x) => jobStage(x, diags)))));
+      } else append(stages, flat.flatMap((x) => jobStage(x, diags)));
       for (const x of group.length > 1 ? matrices : []) {
         diags.warn(x.job.name, 'parallel', x.job.keyPos.get('parallel')!, `Jenkins cannot nest a matrix in parallel; it runs after the other jobs of stage "${stage}"`);
       }
-      stages.push(...matrices.flatMap((x) => jobStage(x, diags)));
+      append(stages, matrices.flatMap((x) => jobStage(x, diags)));
     });
   }
 
@@ -101,6 +101,7 @@ export function emitJenkinsfile(p: Pipeline, diags: Diagnostics): string {
     ...block('pipeline', ['agent none', ...environment(byReferences(globals.filter((v) => !agentBound.includes(v))), new Set(globals.map((g) => g.name))), ...block('stages', stages)]),
     ...(planned.some((x) => placeholderError(x.job) === undefined) ? SHELL_HELPERS : []),
     ...(planned.some((x) => x.unstash.length > 0) ? UNSTASH_HELPER : []),
+    ...artifactsBeforeHelper(planned, flow.before),
     ...(planned.some((x) => x.job.artifacts?.dotenv.length) ? DOTENV_HELPER : []),
   ];
   return `${lines.join('\n')}\n`;
@@ -134,13 +135,30 @@ function needsWaves(group: readonly Planned[]): Planned[][] {
     if (known !== undefined) return known;
     const job = byName.get(name)!;
     const before = [...(job.needs ?? []).map((n) => n.job), ...(job.dependencies ?? [])].filter((n) => names.has(n) && n !== name && !seen.has(n));
-    const l = before.length === 0 ? 0 : 1 + Math.max(...before.map((n) => levelOf(n, new Set([...seen, name]))));
+    const l = before.reduce((max, n) => Math.max(max, 1 + levelOf(n, new Set([...seen, name]))), 0);
     level.set(name, l);
     return l;
   };
   const waves: Planned[][] = [];
   for (const x of group) (waves[levelOf(x.job.name, new Set())] ??= []).push(x);
   return waves.filter((w) => w !== undefined);
+}
+
+/** Appends without spreading into arguments, which overflows the stack for large pipelines. */
+function append(target: string[], lines: readonly string[]): void {
+  for (const l of lines) target.push(l);
+}
+
+/** `artifactsBefore(stage)`: the producers of the stages before it, for the stages that read it. */
+function artifactsBeforeHelper(planned: readonly Planned[], before: (stage: string) => readonly string[]): string[] {
+  const needed = [...new Set(planned.filter((x) => x.unstash === 'earlier-stages').map((x) => x.job.stage))];
+  if (needed.length === 0) return [];
+  const cases = needed.flatMap((stage) => [`case ${str(stage)}:`, `    return [${before(stage).map(str).join(', ')}]`]);
+  return [
+    '',
+    '// The jobs of earlier stages with artifacts, which GitLab gives every later job by default.',
+    ...block('List<String> artifactsBefore(String stage)', [...block('switch (stage)', cases), 'return []']),
+  ];
 }
 
 /** GitLab skips artifacts of jobs that did not run; `unstash` would fail instead. */
@@ -162,18 +180,6 @@ const DOTENV_HELPER = [
     ]),
   ]),
 ];
-
-/** Stashes a job restores: its needs/dependencies, or by default every earlier-stage producer. */
-function artifactSources(job: Job, jobs: readonly Job[], stages: readonly string[]): string[] {
-  const producers = jobs.filter((j) => (j.artifacts?.paths.length ?? 0) > 0 && j.name !== job.name);
-  if (producers.length === 0) return [];
-  const names = new Set(
-    job.needs
-      ? job.needs.filter((n) => n.artifacts).map((n) => n.job)
-      : job.dependencies ?? producers.filter((j) => stages.indexOf(j.stage) < stages.indexOf(job.stage)).map((j) => j.name),
-  );
-  return producers.filter((j) => names.has(j.name)).map((j) => j.name);
-}
 
 function placeholder(name: string, message: string): string[] {
   return block(`stage(${str(name)})`, block('steps', [`error(${str(message)})`]));
@@ -313,7 +319,8 @@ function checkedValues(job: string, vars: readonly Variable[], diags: Diagnostic
 function steps(x: Planned, diags: Diagnostics): string[] {
   const { job } = x;
   const out: string[] = [];
-  if (x.unstash.length) out.push(...block('script', x.unstash.map((s) => `unstashIfPresent(${str(s)})`)));
+  if (x.unstash === 'earlier-stages') out.push(...block('script', block(`for (String producer : artifactsBefore(${str(x.job.stage)}))`, ['unstashIfPresent(producer)'])));
+  else if (x.unstash.length) out.push(...block('script', x.unstash.map((s) => `unstashIfPresent(${str(s)})`)));
   if (job.startInSeconds !== undefined) out.push(`sleep(time: ${job.startInSeconds}, unit: 'SECONDS')`);
   const main = scriptStep([...job.beforeScript, ...job.script]);
   // after_script runs after the script whatever its result, in the same container and services.

@@ -9,7 +9,7 @@ export const referenceTag: CollectionTag = {
   tag: REFERENCE_TAG,
   collection: 'seq',
   resolve(seq, onError) {
-    if (!isSeq(seq) || seq.items.length === 0 || seq.items.some((i) => !isScalar(i) || typeof i.value !== 'string')) {
+    if (!isSeq(seq) || seq.items.length === 0 || seq.items.some((i) => !isScalar(i) || (typeof i.value !== 'string' && !Number.isInteger(i.value)))) {
       onError('!reference needs a non-empty list of names, e.g. !reference [.setup, script]');
     }
     return seq;
@@ -62,7 +62,8 @@ function lookup(root: YMap, ref: Extract<YNode, { kind: 'ref' }>, depth: number,
   if (depth >= MAX_DEPTH) throw new PipelineError(`!reference nested deeper than ${MAX_DEPTH} levels (cycle?)`, ref.pos);
   let cur: YNode = root;
   for (const name of ref.path) {
-    const next: YNode | undefined = cur.kind === 'map' ? get(cur, name) : undefined;
+    // A number picks a list item, as in `!reference [.services, 0]`.
+    const next: YNode | undefined = cur.kind === 'map' ? get(cur, name) : cur.kind === 'seq' && /^\d+$/.test(name) ? cur.items[Number(name)] : undefined;
     if (!next && partial) return undefined;
     if (!next) throw new PipelineError(`!reference [${ref.path.join(', ')}] not found (no "${name}")`, ref.pos);
     cur = next;
