@@ -104,7 +104,35 @@ export function emitJenkinsfile(p: Pipeline, diags: Diagnostics): string {
     ...artifactsBeforeHelper(planned, flow.before),
     ...(planned.some((x) => x.job.artifacts?.dotenv.length) ? DOTENV_HELPER : []),
   ];
-  return `${lines.join('\n')}\n`;
+  const text = `${lines.join('\n')}\n`;
+  loadability(text, stages, p, diags);
+  return text;
+}
+
+/**
+ * Jenkins compiles the whole `pipeline {}` model into one JVM method (64 KB of bytecode at most);
+ * past that it refuses to load the Jenkinsfile ("Method too large"), unless the controller runs
+ * with the script splitting transformation (JENKINS-37984). Matrix cells count once each.
+ */
+const MAX_PLAIN_STAGES = 50;
+/** Above this the Jenkinsfile is reported whatever its shape. */
+const MAX_BYTES = 1024 * 1024;
+
+function loadability(text: string, stageLines: readonly string[], p: Pipeline, diags: Diagnostics): void {
+  const cells = p.jobs.reduce((n, j) => n + (j.parallel ? cellCount(j) : 0), 0);
+  const count = stageLines.filter((l) => /^\s*stage\(/.test(l)).length + cells;
+  if (count <= MAX_PLAIN_STAGES && text.length <= MAX_BYTES) return;
+  diags.warn(
+    '',
+    'stages',
+    p.jobs[0]?.pos ?? { file: p.file, line: 1, col: 1 },
+    `the Jenkinsfile has ${count} stages (matrix cells included) and ${Math.round(text.length / 1024)} KiB; Jenkins may refuse to load it ("Method too large") unless the controller runs with -Dorg.jenkinsci.plugins.pipeline.modeldefinition.parser.RuntimeASTTransformer.SCRIPT_SPLITTING_TRANSFORMATION=true; or split the pipeline`,
+  );
+}
+
+function cellCount(job: Job): number {
+  const par = job.parallel!;
+  return par.kind === 'count' ? par.count : par.entries.reduce((sum, e) => sum + e.reduce((c, a) => c * a.values.length, 1), 0);
 }
 
 /** Warnings about the job itself, reported once however many variants it has. */
