@@ -5,7 +5,7 @@ import { agent, isDind, sidecars, withServices } from './docker';
 import { block, chain, expanded, isIdentifier, str } from './groovy';
 import { afterScriptStep, scriptStep, SHELL_HELPERS } from './job-shell';
 import { byReferences, dependentGlobals, overlay } from './job-variables';
-import { matrixAxes } from './matrix';
+import { matrixAxes, matrixCellCount } from './matrix';
 import type { Job, JobWhen, Pipeline, Variable } from './model';
 import { installsPackages } from './script-needs';
 import { all, jobVariants, needsWorkspace, renderCondition, type Condition } from './when';
@@ -119,8 +119,10 @@ const MAX_PLAIN_STAGES = 50;
 const MAX_BYTES = 1024 * 1024;
 
 function loadability(text: string, stageLines: readonly string[], p: Pipeline, diags: Diagnostics): void {
-  const cells = p.jobs.reduce((n, j) => n + (j.parallel ? cellCount(j) : 0), 0);
-  const count = stageLines.filter((l) => /^\s*stage\(/.test(l)).length + cells;
+  const cells = p.jobs.reduce((n, j) => n + (j.parallel ? matrixCellCount(j) : 0), 0);
+  // A matrix's cell stage is written once and runs once per cell.
+  const templates = p.jobs.filter((j) => j.parallel).length;
+  const count = stageLines.filter((l) => /^\s*stage\(/.test(l)).length - templates + cells;
   if (count <= MAX_PLAIN_STAGES && text.length <= MAX_BYTES) return;
   diags.warn(
     '',
@@ -128,11 +130,6 @@ function loadability(text: string, stageLines: readonly string[], p: Pipeline, d
     p.jobs[0]?.pos ?? { file: p.file, line: 1, col: 1 },
     `the Jenkinsfile has ${count} stages (matrix cells included) and ${Math.round(text.length / 1024)} KiB; Jenkins may refuse to load it ("Method too large") unless the controller runs with -Dorg.jenkinsci.plugins.pipeline.modeldefinition.parser.RuntimeASTTransformer.SCRIPT_SPLITTING_TRANSFORMATION=true; or split the pipeline`,
   );
-}
-
-function cellCount(job: Job): number {
-  const par = job.parallel!;
-  return par.kind === 'count' ? par.count : par.entries.reduce((sum, e) => sum + e.reduce((c, a) => c * a.values.length, 1), 0);
 }
 
 /** Warnings about the job itself, reported once however many variants it has. */
