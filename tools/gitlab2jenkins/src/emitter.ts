@@ -77,7 +77,7 @@ export function emitJenkinsfile(p: Pipeline, diags: Diagnostics): string {
   }
 
   const stages = p.unresolvedIncludes.flatMap((inc, i) =>
-    placeholder(`include ${inc.type} #${i + 1}`, `include:${inc.type} "${inc.target}" (${inc.pos.file}:${inc.pos.line}) ${inc.reason}; inline it into the repository`),
+    placeholder(`include ${inc.type} #${i + 1}`, `include:${inc.type} "${inc.target}" (${inc.pos.file}:${inc.pos.line}) ${inc.reason}; inline it into the repository`, keepGoing),
   );
   for (const stage of p.stages) {
     const waves = needsWaves(planned.filter((x) => x.job.stage === stage));
@@ -206,8 +206,9 @@ const DOTENV_HELPER = [
   ]),
 ];
 
-function placeholder(name: string, message: string): string[] {
-  return block(`stage(${str(name)})`, block('steps', [`error(${str(message)})`]));
+function placeholder(name: string, message: string, keepGoing: boolean): string[] {
+  const fail = `error(${str(message)})`;
+  return block(`stage(${str(name)})`, block('steps', keepGoing ? block(FAIL_AND_CONTINUE, [fail]) : [fail]));
 }
 
 /** Whether the job's failure is caught in its steps (so a stage-level retry would never see it). */
@@ -218,7 +219,9 @@ function catches(x: Planned): boolean {
 function jobStage(x: Planned, diags: Diagnostics): string[] {
   const { job } = x;
   const failure = placeholderError(job);
-  if (failure !== undefined) return block(`stage(${str(x.stageName)})`, [...when(x), ...block('steps', [`error(${str(failure)})`])]);
+  // In a pipeline that keeps going, the placeholder's failure must not skip the on_failure jobs.
+  const fail = `error(${str(failure ?? '')})`;
+  if (failure !== undefined) return block(`stage(${str(x.stageName)})`, [...when(x), ...block('steps', x.keepGoing ? block(FAIL_AND_CONTINUE, [fail]) : [fail])]);
   const manual = x.when === 'manual';
   const env = environment(jobVariables(x, diags), defined(x));
   const options = [

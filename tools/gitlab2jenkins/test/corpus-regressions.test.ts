@@ -86,8 +86,9 @@ describe('corpus regressions', () => {
       '.gitlab-ci.yml:7: job "report" key "dependencies": "semgrep-sast" is unknown, probably defined by an include that was not resolved; its artifacts are not restored',
       '.gitlab-ci.yml:11: job "notify" key "trigger": downstream pipeline (team/alerts) is not translated; the stage fails at run time (port it to build job: ...)',
     ]);
-    expect(jenkinsfile).toContain("steps {\n                        error('GitLab job \"sast\" is defined by an include that was not resolved; inline it into the repository')");
-    expect(jenkinsfile).toContain("stage('notify') {\n                    when {\n                        expression { currentBuild.currentResult == 'FAILURE' }\n                    }\n                    steps {\n                        error('GitLab trigger job \"notify\" (team/alerts) has no Jenkins translation yet')");
+    // The pipeline has an on_failure job, so placeholders fail without skipping it.
+    expect(jenkinsfile).toContain("steps {\n                        catchError(buildResult: 'FAILURE', stageResult: 'FAILURE') {\n                            error('GitLab job \"sast\" is defined by an include that was not resolved; inline it into the repository')");
+    expect(jenkinsfile).toContain("stage('notify') {\n                    when {\n                        expression { currentBuild.currentResult == 'FAILURE' }\n                    }\n                    steps {\n                        catchError(buildResult: 'FAILURE', stageResult: 'FAILURE') {\n                            error('GitLab trigger job \"notify\" (team/alerts) has no Jenkins translation yet')");
     // Without unresolved includes the same gaps are errors, as in GitLab.
     expect(() => translateYaml('sast:\n  stage: test\n')).toThrow('job "sast" has no script');
   });
