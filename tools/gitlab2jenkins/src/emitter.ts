@@ -52,7 +52,8 @@ const RESULT: Readonly<Record<JobWhen, Condition>> = {
 /** Renders the pipeline as a declarative Jenkinsfile; the same pipeline always gives the same text. */
 export function emitJenkinsfile(p: Pipeline, diags: Diagnostics): string {
   const globals = checkedValues('', p.variables, diags);
-  const agentBound = agentBoundVariables(globals);
+  // Globals that need a workspace, or whose name Groovy reserves, are set in each stage instead.
+  const agentBound = [...new Set([...agentBoundVariables(globals), ...globals.filter((g) => isClassName(g.name))])];
   const variants = new Map(p.jobs.map((j) => [j.name, jobVariants(j, diags).filter((v) => v.when !== 'never')]));
   const live = p.jobs.filter((j) => variants.get(j.name)!.length > 0);
   const flow = artifactFlow(live, p.stages);
@@ -223,7 +224,9 @@ function jobStage(x: Planned, diags: Diagnostics): string[] {
   const fail = `error(${str(failure ?? '')})`;
   if (failure !== undefined) return block(`stage(${str(x.stageName)})`, [...when(x), ...block('steps', x.keepGoing ? block(FAIL_AND_CONTINUE, [fail]) : [fail])]);
   const manual = x.when === 'manual';
-  const env = environment(jobVariables(x, diags), defined(x));
+  const vars = jobVariables(x, diags);
+  const env = environment(vars.filter((v) => !isClassName(v.name)), defined(x));
+  const reserved = vars.filter((v) => isClassName(v.name));
   const options = [
     ...(job.retry && !catches(x) ? [`retry(${job.retry + 1})`] : []),
     ...(job.timeoutSeconds !== undefined ? [timeoutStep(job.timeoutSeconds)] : []),
@@ -233,7 +236,8 @@ function jobStage(x: Planned, diags: Diagnostics): string[] {
   // group do not), so they wrap its steps instead.
   const stageOptions = manual ? [] : options;
   const head = [...(stageOptions.length ? block('options', stageOptions) : []), ...when(x, stageOptions.length > 0), ...input(x)];
-  const stepLines = manual ? options.reduceRight((inner, o) => block(o, inner), steps(x, diags)) : steps(x, diags);
+  const inner = reserved.length ? block(`withEnv([${reserved.map((v) => envEntry(v, defined(x))).join(', ')}])`, steps(x, diags)) : steps(x, diags);
+  const stepLines = manual ? options.reduceRight((wrapped, o) => block(o, wrapped), inner) : inner;
   const body = [...block('steps', stepLines), ...stagePost(job)];
   if (job.parallel === undefined) return block(`stage(${str(x.stageName)})`, [...agent(job, x.scope, x.axes, diags), ...env, ...head, ...body]);
   const matrix = [
@@ -277,6 +281,21 @@ function input(x: Planned): string[] {
 /** Variables the pipeline or the stage defines, so Jenkins has them set there. */
 function defined(x: Planned): Set<string> {
   return new Set([...x.scope.map((v) => v.name), ...x.axes]);
+}
+
+/**
+ * Names of classes Groovy imports by default (java.lang, java.util, java.io, java.net, groovy.lang):
+ * `URL = '...'` in `environment {}` would assign to the class and the Jenkinsfile would not compile.
+ */
+const CLASS_NAMES = new Set(['URL', 'URI', 'UUID', 'IDN', 'File', 'Date', 'Map', 'List', 'Set', 'String', 'Integer', 'Long', 'Boolean', 'Object', 'System', 'Math', 'Process', 'Thread', 'Runtime', 'Closure', 'Script', 'Binding', 'Locale', 'Random', 'Timer', 'Proxy', 'Socket']);
+
+function isClassName(name: string): boolean {
+  return CLASS_NAMES.has(name);
+}
+
+/** A `withEnv` entry, for variables `environment {}` cannot declare. */
+function envEntry(v: Variable, known: ReadonlySet<string>): string {
+  return v.expand ? expanded(`${v.name}=${v.value}`, jenkinsTextWith(known)) : str(`${v.name}=${v.value}`);
 }
 
 function environment(vars: readonly Variable[], known: ReadonlySet<string>): string[] {

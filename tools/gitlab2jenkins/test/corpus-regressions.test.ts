@@ -138,4 +138,12 @@ describe('corpus regressions', () => {
     expect(jenkinsfile).toContain(`CI = "\${'true'}"`);
     expect(jenkinsfile).toContain('expression { env.TAG_NAME == null }');
   });
+
+  // Found by running the corpus in the declarative interpreter: Groovy compiles `URL = ...` as an
+  // assignment to java.net.URL, so the Jenkinsfile did not load.
+  test('variables named like Groovy default-import classes are set with withEnv', () => {
+    const { jenkinsfile } = translateYaml('variables: {URL: "https://x"}\njob:\n  variables: {UUID: "1"}\n  script: curl "$URL"\n');
+    expect(jenkinsfile).not.toMatch(/^\s*(URL|UUID) = /m);
+    expect(jenkinsfile).toContain("withEnv(['URL=https://x', 'UUID=1']) {\n                    gitlabSh('curl \"$URL\"')");
+  });
 });

@@ -17,6 +17,8 @@ export interface Scenario {
   readonly changes?: readonly string[];
   /** Answer per stage name at `input`: 'proceed' (default) or 'abort'. */
   readonly inputs?: Readonly<Record<string, 'proceed' | 'abort'>>;
+  /** Record shell steps without running them (for pipelines whose scripts need real tools). */
+  readonly dryRun?: boolean;
   /** Repository files (path -> content; *.sh executable) every agent checks out. */
   readonly files?: Readonly<Record<string, string>>;
 }
