@@ -27,13 +27,13 @@ export function all(cs: readonly Condition[]): Condition {
   return flat.length === 0 ? TRUE : flat.length === 1 ? flat[0] : { k: 'all', cs: flat };
 }
 
-export function any(cs: readonly Condition[]): Condition {
+function any(cs: readonly Condition[]): Condition {
   const flat = cs.flatMap((c) => (c.k === 'any' ? c.cs : c.k === 'false' ? [] : [c]));
   if (flat.some((c) => c.k === 'true')) return TRUE;
   return flat.length === 0 ? FALSE : flat.length === 1 ? flat[0] : { k: 'any', cs: flat };
 }
 
-export function not(c: Condition): Condition {
+function not(c: Condition): Condition {
   return c.k === 'true' ? FALSE : c.k === 'false' ? TRUE : c.k === 'not' ? c.c : { k: 'not', c };
 }
 
