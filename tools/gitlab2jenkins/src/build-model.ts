@@ -1,6 +1,6 @@
-import { Diagnostics, PipelineError, type SourcePos } from './diagnostics';
+import { Diagnostics, FROM_INCLUDE, PipelineError, type SourcePos } from './diagnostics';
 import { parseDurationSeconds } from './duration';
-import { FROM_INCLUDE, type UnresolvedInclude } from './includes';
+import type { UnresolvedInclude } from './includes';
 import type { Artifacts, Axis, Image, Job, JobWhen, Need, Parallel, Pipeline, RefFilter, Rule, Service, Variable } from './model';
 import { describe, get, type YMap, type YNode } from './yaml-tree';
 
@@ -22,7 +22,7 @@ const UNMAPPED: Readonly<Record<string, string>> = {
   identity: 'use withCredentials',
   run: 'CI steps are not supported; use script',
 };
-const MAPPED = new Set(['script', 'before_script', 'after_script', 'image', 'services', 'tags', 'stage', 'variables', 'rules', 'only', 'except', 'when', 'start_in', 'allow_failure', 'retry', 'timeout', 'artifacts', 'needs', 'dependencies', 'parallel', 'environment', 'resource_group', 'trigger', 'inherit', 'manual_confirmation']);
+const MAPPED = new Set(['type', 'script', 'before_script', 'after_script', 'image', 'services', 'tags', 'stage', 'variables', 'rules', 'only', 'except', 'when', 'start_in', 'allow_failure', 'retry', 'timeout', 'artifacts', 'needs', 'dependencies', 'parallel', 'environment', 'resource_group', 'trigger', 'inherit', 'manual_confirmation']);
 const WHENS: readonly JobWhen[] = ['on_success', 'on_failure', 'always', 'manual', 'delayed', 'never'];
 /** GitLab's limit on the jobs one `parallel:` creates. */
 const MAX_PARALLEL = 200;
@@ -44,7 +44,8 @@ export function buildPipeline(root: YMap, file: string, unresolvedIncludes: read
     if (entry.value.kind !== 'map') throw new PipelineError(`job "${name}" must be a mapping, not ${describe(entry.value)}`, entry.value.pos);
     jobs.push(buildJob(name, entry.keyPos, entry.value, { defaults, stages, partial }, diags));
   }
-  if (jobs.length === 0) throw new PipelineError('the pipeline has no visible job', root.pos);
+  if (jobs.length === 0 && !partial) throw new PipelineError('the pipeline has no visible job', root.pos);
+  if (jobs.length === 0) diags.warn('', 'include', root.pos, `no visible job here; the jobs are ${FROM_INCLUDE}`);
   checkNeeds(jobs, stages, partial, diags);
   const vars = get(root, 'variables');
   return { file, stages, variables: vars ? variables(vars) : [], jobs, unresolvedIncludes };
@@ -85,9 +86,10 @@ function buildJob(name: string, pos: SourcePos, own: YMap, { defaults, stages, p
   }
   // A job named `pages` is GitLab's Pages deployment even without the `pages:` keyword.
   if (name === 'pages' && !m.entries.has('pages')) diags.warn(name, 'pages', pos, `GitLab deploys this job's public/ to Pages; Jenkins only archives it: ${UNMAPPED.pages}`);
+  // `key: null` unsets what a parent or default gave, as in `parallel: null`.
   const opt = <T>(key: string, f: (n: YNode) => T): T | undefined => {
     const n = get(m, key);
-    return n === undefined ? undefined : f(n);
+    return n === undefined || (n.kind === 'scalar' && n.value === null) ? undefined : f(n);
   };
   const trigger = opt('trigger', triggerTarget);
   const script = opt('script', (n) => scriptLines(n, 'script')) ?? [];
@@ -100,11 +102,16 @@ function buildJob(name: string, pos: SourcePos, own: YMap, { defaults, stages, p
   if (get(m, 'rules') && (get(m, 'only') || get(m, 'except'))) {
     throw new PipelineError(`job "${name}" may not use rules together with only/except`, keyPos.get('rules')!);
   }
-  const stageNode = get(m, 'stage');
-  const stage = stageNode ? scalar(stageNode, 'stage') : 'test';
+  // `type:` is GitLab's deprecated alias of `stage:`.
+  const stageNode = get(m, 'stage') ?? get(m, 'type');
+  let stage = stageNode ? scalar(stageNode, 'stage') : 'test';
+  if (!stages.includes(stage) && incomplete) {
+    diags.warn(name, 'stage', stageNode?.pos ?? pos, `stage "${stage}" is not in stages:; the job is ${FROM_INCLUDE}, which probably sets its stage, so it runs first`);
+    stage = stages[0];
+  }
   if (!stages.includes(stage)) throw new PipelineError(`job "${name}" uses stage "${stage}", which is not in stages:`, stageNode?.pos ?? pos);
   const when = opt('when', whenValue) ?? 'on_success';
-  const rules = opt('rules', (n) => seq(n, 'rules').map((r) => rule(r, when)));
+  const rules = opt('rules', (n) => flatList(n, 'rules').map((r) => rule(r, when)));
   const allowFailure = opt('allow_failure', (n) => allowFailureValue(name, n, diags)) ?? (when === 'manual' && !rules);
   return {
     name,
@@ -127,7 +134,7 @@ function buildJob(name: string, pos: SourcePos, own: YMap, { defaults, stages, p
     retry: opt('retry', (n) => retry(name, n, diags)),
     timeoutSeconds: opt('timeout', (n) => duration(n, 'timeout')),
     artifacts: opt('artifacts', (n) => artifacts(name, n, diags)),
-    needs: opt('needs', (n) => seq(n, 'needs').flatMap((x) => need(name, x, diags))),
+    needs: opt('needs', (n) => flatList(n, 'needs').flatMap((x) => need(name, x, diags))),
     dependencies: opt('dependencies', (n) => strings(n, 'dependencies')),
     parallel: opt('parallel', parallel),
     environment: opt('environment', (n) => environment(name, n, diags)),
@@ -167,7 +174,9 @@ function checkNeeds(jobs: readonly Job[], stages: readonly string[], partial: bo
       const target = byName.get(d);
       const at = job.keyPos.get('dependencies') ?? job.pos;
       if (!target && partial) diags.warn(job.name, 'dependencies', at, `"${d}" is unknown, ${FROM_INCLUDE}; its artifacts are not restored`);
-      else if (!target || stages.indexOf(target.stage) >= stages.indexOf(job.stage)) {
+      else if (target?.stage === job.stage && target !== job) {
+        diags.warn(job.name, 'dependencies', at, `"${d}" runs in the same stage; it is run first, as if it were listed in needs`);
+      } else if (!target || stages.indexOf(target.stage) > stages.indexOf(job.stage) || target === job) {
         throw new PipelineError(`job "${job.name}" depends on "${d}", which is not a job of an earlier stage`, at);
       }
     }
@@ -182,6 +191,11 @@ function scalar(n: YNode, what: string): string {
 function seq(n: YNode, what: string): readonly YNode[] {
   if (n.kind !== 'seq') throw new PipelineError(`${what} must be a list, not ${describe(n)}`, n.pos);
   return n.items;
+}
+
+/** A list whose nested lists (from anchors or !reference) are flattened, as GitLab does. */
+function flatList(n: YNode, what: string): YNode[] {
+  return seq(n, what).flatMap((i) => (i.kind === 'seq' ? flatList(i, what) : [i]));
 }
 
 /** A string or a list of strings. */
@@ -239,6 +253,7 @@ function service(n: YNode): Service {
 }
 
 function variables(n: YNode): Variable[] {
+  if (n.kind === 'scalar' && n.value === null) return [];
   if (n.kind !== 'map') throw new PipelineError(`variables must be a mapping, not ${describe(n)}`, n.pos);
   return [...n.entries].map(([name, e]) => {
     const v = e.value;
@@ -255,11 +270,16 @@ function rule(n: YNode, jobWhen: JobWhen): Rule {
   if (n.kind !== 'map') throw new PipelineError(`a rule must be a mapping, not ${describe(n)}`, n.pos);
   const cond = get(n, 'if');
   const when = get(n, 'when');
+  const allowFailure = get(n, 'allow_failure');
+  if (allowFailure && (allowFailure.kind !== 'scalar' || typeof allowFailure.value !== 'boolean')) throw new PipelineError('rules:allow_failure must be true or false', allowFailure.pos);
+  const vars = get(n, 'variables');
   return {
     if: cond ? scalar(cond, 'rules:if') : undefined,
     changes: pathsOf(get(n, 'changes'), 'rules:changes'),
     exists: pathsOf(get(n, 'exists'), 'rules:exists'),
     when: when ? whenValue(when) : jobWhen,
+    allowFailure: allowFailure ? (allowFailure as { value: boolean }).value : undefined,
+    variables: vars ? variables(vars) : [],
     pos: n.pos,
   };
 }
@@ -300,7 +320,7 @@ function retry(job: string, n: YNode, diags: Diagnostics): number {
 function artifacts(job: string, n: YNode, diags: Diagnostics): Artifacts {
   if (n.kind !== 'map') throw new PipelineError(`artifacts must be a mapping, not ${describe(n)}`, n.pos);
   for (const [key, e] of n.entries) {
-    if (['exclude', 'untracked'].includes(key)) diags.warn(job, `artifacts:${key}`, e.keyPos, 'not mapped by archiveArtifacts/stash in this translation');
+    if (key === 'untracked' && !(e.value.kind === 'scalar' && e.value.value === false)) diags.warn(job, 'artifacts:untracked', e.keyPos, 'untracked files are not archived or stashed; list their paths instead');
   }
   const reports = get(n, 'reports');
   let junit: string[] = [];
@@ -316,7 +336,8 @@ function artifacts(job: string, n: YNode, diags: Diagnostics): Artifacts {
   const when = get(n, 'when');
   const w = when ? scalar(when, 'artifacts:when') : 'on_success';
   if (!['on_success', 'on_failure', 'always'].includes(w)) throw new PipelineError('artifacts:when must be on_success, on_failure or always', when!.pos);
-  return { paths: paths ? strings(paths, 'artifacts:paths') : [], junit, dotenv, when: w as Artifacts['when'] };
+  const exclude = get(n, 'exclude');
+  return { paths: paths ? strings(paths, 'artifacts:paths') : [], exclude: exclude ? strings(exclude, 'artifacts:exclude') : [], junit, dotenv, when: w as Artifacts['when'] };
 }
 
 function need(job: string, n: YNode, diags: Diagnostics): Need[] {
@@ -327,6 +348,7 @@ function need(job: string, n: YNode, diags: Diagnostics): Need[] {
     diags.warn(job, 'needs', n.pos, 'needs on another pipeline or project is not mapped; use copyArtifacts');
     return [];
   }
+  if (get(n, 'parallel')) diags.warn(job, 'needs', n.pos, 'needs:parallel:matrix (one cell) is not mapped; every cell of the job is waited for and its stash restored');
   const art = get(n, 'artifacts');
   return [{ job: scalar(target, 'needs:job'), artifacts: !(art?.kind === 'scalar' && art.value === false), pos: n.pos }];
 }

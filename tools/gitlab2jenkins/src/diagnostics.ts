@@ -47,3 +47,6 @@ export class Diagnostics {
     return [...this.items].sort((a, b) => (a.file === b.file ? a.line - b.line : a.file < b.file ? -1 : 1));
   }
 }
+
+/** How warnings name the likely source of what a configuration with unread includes lacks. */
+export const FROM_INCLUDE = 'probably defined by an include that was not resolved';

@@ -5,22 +5,30 @@
 import { jenkinsText } from './ci-variables';
 import { Diagnostics } from './diagnostics';
 import { block, expanded, str } from '../../../lib/groovy/groovy';
-import type { Job, Service } from './model';
+import { substitute } from './job-variables';
+import type { Job, Service, Variable } from './model';
 
 /** Replaces a docker:dind service: the job container talks to the agent's Docker daemon. */
 const DOCKER_SOCKET = '-v /var/run/docker.sock:/var/run/docker.sock';
 
-/** Label expression for runner tags; tags with operators or spaces are quoted. */
-export function label(tags: readonly string[]): string {
-  return tags.map((t) => (/^[\w.-]+$/.test(t) ? t : `"${t.replace(/"/g, '')}"`)).join(' && ');
+/**
+ * Label expression for runner tags, with the job's variables expanded as GitLab does; tags with
+ * operators or spaces are quoted. Names left (matrix axes) are resolved by Jenkins.
+ */
+export function label(tags: readonly string[], scope: readonly Variable[] = [], axes: ReadonlySet<string> = new Set()): string {
+  const text = tags.map((raw) => substitute(raw, scope, axes)).map((t) => (/^[\w.$\{\}-]+$/.test(t) ? t : `"${t.replace(/"/g, '')}"`)).join(' && ');
+  return expanded(text, jenkinsText);
 }
 
-/** The stage agent: the job image as a docker agent, or a label when services need a script. */
-export function agent(job: Job, diags: Diagnostics): string[] {
+/**
+ * The stage agent: the job image as a docker agent, or a label when services need a script.
+ * `scope` is the job's variables over the global ones, which image and tags are expanded with.
+ */
+export function agent(job: Job, scope: readonly Variable[], axes: ReadonlySet<string>, diags: Diagnostics): string[] {
   // With services the job image runs via docker.image().inside in the steps, next to the sidecars.
-  if (!job.image || sidecars(job).length > 0) return job.tags.length ? block('agent', [`label ${str(label(job.tags))}`]) : ['agent any'];
-  const docker = [`image ${expanded(imageName(job), jenkinsText)}`];
-  if (job.tags.length) docker.push(`label ${str(label(job.tags))}`);
+  if (!job.image || sidecars(job).length > 0) return job.tags.length ? block('agent', [`label ${label(job.tags, scope, axes)}`]) : ['agent any'];
+  const docker = [`image ${expanded(imageName(job, scope, axes), jenkinsText)}`];
+  if (job.tags.length) docker.push(`label ${label(job.tags, scope, axes)}`);
   const args = [entrypointArgs(job, diags), ...(job.services.some(isDind) ? [DOCKER_SOCKET] : [])].filter((a) => a !== undefined);
   if (args.length) docker.push(`args ${str(args.join(' '))}`);
   return block('agent', block('docker', docker));
@@ -34,33 +42,28 @@ function entrypointArgs(job: Job, diags: Diagnostics): string | undefined {
 }
 
 /**
- * The job image with the job's own variables substituted: Jenkins starts a stage's agent before
- * its environment {} exists, so `${env.X}` would be null there.
+ * The job image with the variables substituted: Jenkins starts a stage's agent before its
+ * environment {} exists, so `${env.X}` would be null there.
  */
-export function imageName(job: Job): string {
-  return job.image!.name.replace(/\$\$|\$\{(\w+)\}|\$(\w+)/g, (ref, braced?: string, bare?: string) => {
-    const own = job.variables.find((v) => v.name === (braced ?? bare));
-    return own === undefined ? ref : own.value;
-  });
+function imageName(job: Job, scope: readonly Variable[], axes: ReadonlySet<string>): string {
+  return substitute(job.image!.name, scope, axes);
 }
 
 /** `docker.image(x).inside(args)`; `extra` are Groovy string expressions appended to the run arguments. */
-export function dockerInside(job: Job, diags: Diagnostics, extra: readonly string[]): string {
+function dockerInside(job: Job, scope: readonly Variable[], axes: ReadonlySet<string>, diags: Diagnostics, extra: readonly string[]): string {
   const entrypoint = entrypointArgs(job, diags);
   const args = [...(entrypoint === undefined ? [] : [str(entrypoint)]), ...(job.services.some(isDind) ? [str(DOCKER_SOCKET)] : []), ...extra];
-  return `docker.image(${expanded(imageName(job), jenkinsText)}).inside(${args.join(" + ' ' + ")})`;
+  return `docker.image(${expanded(imageName(job, scope, axes), jenkinsText)}).inside(${args.join(" + ' ' + ")})`;
 }
 
 /**
  * GitLab services as Jenkins sidecars: each service runs with docker.image().withRun and is
  * linked into the job container under its aliases.
  */
-export function withServices(job: Job, serviceVariables: readonly string[], body: string, diags: Diagnostics): string[] {
+export function withServices(job: Job, scope: readonly Variable[], axes: ReadonlySet<string>, serviceVariables: readonly string[], body: readonly string[], diags: Diagnostics): string[] {
   const services = sidecars(job);
   const links = services.flatMap((s, i) => s.aliases.map((a) => `'--link ' + svc${i}.id + ${str(`:${a}`)}`));
-  let inner = job.image
-    ? block(dockerInside(job, diags, links), [body])
-    : [body];
+  let inner = job.image ? block(dockerInside(job, scope, axes, diags, links), body) : [...body];
   if (!job.image) diags.warn(job.name, 'services', job.keyPos.get('services')!, 'services without a job image cannot be linked; reach them by container IP (docker inspect)');
   for (let i = services.length - 1; i >= 0; i--) {
     const s = services[i];
@@ -72,7 +75,7 @@ export function withServices(job: Job, serviceVariables: readonly string[], body
       ...(s.entrypoint ? [dockerArg(`--entrypoint=${s.entrypoint[0] ?? ''}`)] : []),
     ].join(' ');
     const params = s.command ? [str(args), str(s.command.map(dockerArg).join(' '))] : args ? [str(args)] : [];
-    const call = `docker.image(${expanded(s.name, jenkinsText)}).withRun${params.length ? `(${params.join(', ')})` : ''} { svc${i} ->`;
+    const call = `docker.image(${expanded(substitute(s.name, scope, axes), jenkinsText)}).withRun${params.length ? `(${params.join(', ')})` : ''} { svc${i} ->`;
     inner = [call, ...inner.map((l) => `    ${l}`), '}'];
   }
   return ['// GitLab services: sidecar containers linked into the job container', ...inner];

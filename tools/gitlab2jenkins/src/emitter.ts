@@ -1,88 +1,190 @@
-import { gitlabOnlyIn, isRunnerSetting, jenkinsText, needsAgent, referencedVariables, renamedInJenkins } from './ci-variables';
+import { ASSUMED_DEFAULT_BRANCH, gitlabOnlyIn, isRunnerSetting, jenkinsTextWith, needsAgent, referencedVariables, renamedInJenkins } from './ci-variables';
 import { Diagnostics } from './diagnostics';
-import { agent, dockerInside, isDind, label, sidecars, withServices } from './docker';
-import { block, chain, expanded, isIdentifier, shStep, str } from '../../../lib/groovy/groovy';
-import { matrixAxes } from './matrix';
-import type { Job, Pipeline, Variable } from './model';
+import { artifactFlow } from './artifact-flow';
+import { agent, isDind, sidecars, withServices } from './docker';
+import { block, chain, expanded, isIdentifier, str } from '../../../lib/groovy/groovy';
+import { afterScriptStep, scriptStep, SHELL_HELPERS } from './job-shell';
+import { byReferences, dependentGlobals, overlay } from './job-variables';
+import { matrixAxes, matrixCellCount } from './matrix';
+import type { Job, JobWhen, Pipeline, Variable } from './model';
 import { installsPackages } from '../../../lib/groovy/script-needs';
-import { jobCondition, needsWorkspace, renderCondition, type Condition } from './when';
+import { all, jobVariants, needsWorkspace, renderCondition, type Condition } from './when';
 
-/** A job with its translated condition, as the emitter needs it. */
+/** One Jenkins stage for a job: the job as one of its rules' outcomes has made it. */
 interface Planned {
+  /** The job with the matching rule's allow_failure and variables applied. */
   readonly job: Job;
+  /** The Jenkins stage name: the job's, plus the rule for further variants. */
+  readonly stageName: string;
   readonly condition: Condition;
-  readonly manual: boolean;
-  /** Names of the stashes to restore (producers this job takes artifacts from). */
-  readonly unstash: readonly string[];
+  readonly when: JobWhen;
+  /** Names of the stashes to restore, or all of the earlier stages' (GitLab's default, when long). */
+  readonly unstash: readonly string[] | 'earlier-stages';
   /** Whether a later job takes this job's artifacts, so it must stash them. */
   readonly stash: boolean;
   /** Global and job variables, which GitLab also passes to the job's services. */
   readonly serviceVariables: readonly string[];
-  /** Global variables that need a workspace to evaluate, so they go to the stage instead. */
-  readonly agentGlobals: readonly Variable[];
+  /** Global variables the stage must define again: they need a workspace, or read job values. */
+  readonly stageGlobals: readonly Variable[];
+  /** The job's variables over the global ones, as GitLab expands image, services and tags. */
+  readonly scope: readonly Variable[];
+  /** Names matrix cells define, left for Jenkins to resolve. */
+  readonly axes: ReadonlySet<string>;
+  /**
+   * The pipeline has `when: always`/`on_failure` jobs, so a failing job must not stop it: its
+   * failure is caught (the build still fails) and later jobs check the build result instead.
+   */
+  readonly keepGoing: boolean;
 }
 
-const CATCH_ERROR = "catchError(buildResult: 'SUCCESS', stageResult: 'UNSTABLE')";
+const ALLOW_FAILURE = "catchError(buildResult: 'SUCCESS', stageResult: 'UNSTABLE')";
+const FAIL_AND_CONTINUE = "catchError(buildResult: 'FAILURE', stageResult: 'FAILURE')";
+/** GitLab's `when:` against the jobs of earlier stages, for pipelines that keep going. */
+const RESULT: Readonly<Record<JobWhen, Condition>> = {
+  on_success: { k: 'expr', groovy: "currentBuild.currentResult != 'FAILURE'" },
+  manual: { k: 'expr', groovy: "currentBuild.currentResult != 'FAILURE'" },
+  delayed: { k: 'expr', groovy: "currentBuild.currentResult != 'FAILURE'" },
+  on_failure: { k: 'expr', groovy: "currentBuild.currentResult == 'FAILURE'" },
+  always: { k: 'true' },
+  never: { k: 'false' },
+};
 
 /** Renders the pipeline as a declarative Jenkinsfile; the same pipeline always gives the same text. */
 export function emitJenkinsfile(p: Pipeline, diags: Diagnostics): string {
   const globals = checkedValues('', p.variables, diags);
-  const agentBound = agentBoundVariables(globals);
-  const conditions = new Map(p.jobs.map((j) => [j.name, jobCondition(j, diags)]));
-  const live = p.jobs.filter((j) => conditions.get(j.name)!.when !== 'never');
-  const consumers = new Map(live.map((j) => [j.name, artifactSources(j, live, p.stages)]));
-  const consumed = new Set([...consumers.values()].flat());
-  const planned = live.map((job): Planned => {
-    const c = conditions.get(job.name)!;
-    if (c.when === 'delayed' && job.startInSeconds === undefined) diags.warn(job.name, 'when', job.keyPos.get('when') ?? job.pos, 'delayed job without start_in');
-    if (job.image && installsPackages([...job.beforeScript, ...job.script].join('\n'))) {
-      diags.warn(job.name, 'image', job.keyPos.get('image')!, "the script installs packages, but Jenkins runs the image as the agent's user, not root; use an image with them or add args '-u root'");
-    }
-    if (job.services.some(isDind)) {
-      diags.warn(job.name, 'services', job.keyPos.get('services')!, "docker:dind is not started (it needs a privileged sidecar); the job uses the agent's Docker socket, so drop DOCKER_HOST/DOCKER_TLS_CERTDIR settings aimed at the service");
-    }
-    const serviceVariables = [...new Set([...p.variables, ...job.variables].map((v) => v.name).filter(isIdentifier))];
-    const agentGlobals = agentBound.filter((g) => !job.variables.some((v) => v.name === g.name));
-    return { job, condition: c.condition, manual: c.when === 'manual', unstash: consumers.get(job.name)!, stash: consumed.has(job.name), serviceVariables, agentGlobals };
-  });
-  const inPost = (when: string): Planned[] => planned.filter((x) => conditions.get(x.job.name)!.when === when);
-  const staged = planned.filter((x) => !['always', 'on_failure'].includes(conditions.get(x.job.name)!.when));
-
-  const stages = p.unresolvedIncludes.flatMap((inc, i) =>
-    placeholder(`include ${inc.type} #${i + 1}`, `include:${inc.type} "${inc.target}" (${inc.pos.file}:${inc.pos.line}) ${inc.reason}; inline it into the repository`),
-  );
+  // Globals that need a workspace, or whose name Groovy reserves, are set in each stage instead.
+  const agentBound = [...new Set([...agentBoundVariables(globals), ...globals.filter((g) => isClassName(g.name))])];
+  const variants = new Map(p.jobs.map((j) => [j.name, jobVariants(j, diags).filter((v) => v.when !== 'never')]));
+  const live = p.jobs.filter((j) => variants.get(j.name)!.length > 0);
+  const flow = artifactFlow(live, p.stages);
+  const keepGoing = live.some((j) => variants.get(j.name)!.some((v) => v.when === 'always' || v.when === 'on_failure'));
   const jobNames = new Set(p.jobs.map((j) => j.name));
-  for (const stage of p.stages) {
-    const group = staged.filter((x) => x.job.stage === stage);
-    const flat = group.filter((x) => x.job.parallel === undefined);
-    const matrices = group.filter((x) => x.job.parallel !== undefined);
-    if (flat.length > 1) {
-      stages.push(...block(`stage(${str(jobNames.has(stage) ? `${stage} (stage)` : stage)})`, block('parallel', flat.flatMap((x) => jobStage(x, diags)))));
-    } else stages.push(...flat.flatMap((x) => jobStage(x, diags)));
-    for (const x of group.length > 1 ? matrices : []) {
-      diags.warn(x.job.name, 'parallel', x.job.keyPos.get('parallel')!, `Jenkins cannot nest a matrix in parallel; it runs after the other jobs of stage "${stage}"`);
-    }
-    stages.push(...matrices.flatMap((x) => jobStage(x, diags)));
+  const planned = live.flatMap((base) =>
+    variants.get(base.name)!.map((v, i): Planned => {
+      const job: Job = { ...base, allowFailure: v.allowFailure ?? base.allowFailure, variables: overlay(base.variables, v.variables) };
+      if (v.when === 'delayed' && job.startInSeconds === undefined) diags.warn(job.name, 'when', job.keyPos.get('when') ?? job.pos, 'delayed job without start_in');
+      if (i === 0) jobWarnings(job, diags);
+      const axes = new Set(job.parallel?.kind === 'matrix' ? job.parallel.entries.flatMap((e) => e.map((a) => a.name)) : []);
+      const overridden = new Set([...job.variables.map((x) => x.name), ...axes]);
+      const stageGlobals = [...new Set([...agentBound, ...dependentGlobals(globals, overridden)])].filter((g) => !overridden.has(g.name));
+      const serviceVariables = [...new Set([...p.variables, ...job.variables].map((x) => x.name).filter(isIdentifier))];
+      const stageName = i === 0 ? job.name : `${job.name} (rule ${i + 1})`;
+      const scope = overlay(globals, job.variables);
+      return { job, stageName, condition: v.condition, when: v.when, unstash: flow.sources(base), stash: flow.consumed(base), serviceVariables, stageGlobals, scope, axes, keepGoing };
+    }),
+  );
+  if (planned.some((x) => usesDefaultBranch(x.job))) {
+    diags.warn('', 'CI_DEFAULT_BRANCH', p.jobs[0].pos, `Jenkins has no default-branch variable; CI_DEFAULT_BRANCH is '${ASSUMED_DEFAULT_BRANCH}' unless Jenkins' global or folder environment sets it`);
   }
 
-  const post = [
-    ...postCondition('always', inPost('always'), diags),
-    ...postCondition('failure', inPost('on_failure'), diags),
-  ];
-  const needsHelper = planned.some((x) => x.unstash.length > 0);
+  const stages = p.unresolvedIncludes.flatMap((inc, i) =>
+    placeholder(`include ${inc.type} #${i + 1}`, `include:${inc.type} "${inc.target}" (${inc.pos.file}:${inc.pos.line}) ${inc.reason}; inline it into the repository`, keepGoing),
+  );
+  for (const stage of p.stages) {
+    const waves = needsWaves(planned.filter((x) => x.job.stage === stage));
+    waves.forEach((group, w) => {
+      const flat = group.filter((x) => x.job.parallel === undefined);
+      const matrices = group.filter((x) => x.job.parallel !== undefined);
+      const name = waves.length > 1 ? `${stage} (${w + 1}/${waves.length})` : stage;
+      if (flat.length > 1) {
+        append(stages, block(`stage(${str(jobNames.has(name) ? `${name} (stage)` : name)})`, block('parallel', flat.flatMap((x) => jobStage(x, diags)))));
+      } else append(stages, flat.flatMap((x) => jobStage(x, diags)));
+      for (const x of group.length > 1 ? matrices : []) {
+        diags.warn(x.job.name, 'parallel', x.job.keyPos.get('parallel')!, `Jenkins cannot nest a matrix in parallel; it runs after the other jobs of stage "${stage}"`);
+      }
+      append(stages, matrices.flatMap((x) => jobStage(x, diags)));
+    });
+  }
+
   const lines = [
     // A line break in an uploaded file's name would end the comment and inject Groovy.
     `// Generated by gitlab2jenkins from ${p.file.replace(/[\r\n\u2028\u2029]/g, ' ')}. Edit the GitLab file and re-generate rather than editing this.`,
-    ...block('pipeline', [
-      'agent none',
-      ...environment(globals.filter((v) => !agentBound.includes(v))),
-      ...block('stages', stages),
-      ...(post.length ? block('post', post) : []),
-    ]),
-    ...(needsHelper ? UNSTASH_HELPER : []),
+    ...block('pipeline', ['agent none', ...environment(byReferences(globals.filter((v) => !agentBound.includes(v))), new Set(globals.map((g) => g.name))), ...block('stages', stages)]),
+    ...(planned.some((x) => placeholderError(x.job) === undefined) ? SHELL_HELPERS : []),
+    ...(planned.some((x) => x.unstash.length > 0) ? UNSTASH_HELPER : []),
+    ...artifactsBeforeHelper(planned, flow.before),
     ...(planned.some((x) => x.job.artifacts?.dotenv.length) ? DOTENV_HELPER : []),
   ];
-  return `${lines.join('\n')}\n`;
+  const text = `${lines.join('\n')}\n`;
+  loadability(text, stages, p, diags);
+  return text;
+}
+
+/**
+ * Jenkins compiles the whole `pipeline {}` model into one JVM method (64 KB of bytecode at most);
+ * past that it refuses to load the Jenkinsfile ("Method too large"), unless the controller runs
+ * with the script splitting transformation (JENKINS-37984). Matrix cells count once each.
+ */
+const MAX_PLAIN_STAGES = 50;
+/** Above this the Jenkinsfile is reported whatever its shape. */
+const MAX_BYTES = 1024 * 1024;
+
+function loadability(text: string, stageLines: readonly string[], p: Pipeline, diags: Diagnostics): void {
+  const cells = p.jobs.reduce((n, j) => n + (j.parallel ? matrixCellCount(j) : 0), 0);
+  // A matrix's cell stage is written once and runs once per cell.
+  const templates = p.jobs.filter((j) => j.parallel).length;
+  const count = stageLines.filter((l) => /^\s*stage\(/.test(l)).length - templates + cells;
+  if (count <= MAX_PLAIN_STAGES && text.length <= MAX_BYTES) return;
+  diags.warn(
+    '',
+    'stages',
+    p.jobs[0]?.pos ?? { file: p.file, line: 1, col: 1 },
+    `the Jenkinsfile has ${count} stages (matrix cells included) and ${Math.round(text.length / 1024)} KiB; Jenkins may refuse to load it ("Method too large") unless the controller runs with -Dorg.jenkinsci.plugins.pipeline.modeldefinition.parser.RuntimeASTTransformer.SCRIPT_SPLITTING_TRANSFORMATION=true; or split the pipeline`,
+  );
+}
+
+/** Warnings about the job itself, reported once however many variants it has. */
+function jobWarnings(job: Job, diags: Diagnostics): void {
+  if (job.image && installsPackages([...job.beforeScript, ...job.script].join('\n'))) {
+    diags.warn(job.name, 'image', job.keyPos.get('image')!, "the script installs packages, but Jenkins runs the image as the agent's user, not root; use an image with them or add args '-u root'");
+  }
+  if (job.services.some(isDind)) {
+    diags.warn(job.name, 'services', job.keyPos.get('services')!, "docker:dind is not started (it needs a privileged sidecar); the job uses the agent's Docker socket, so drop DOCKER_HOST/DOCKER_TLS_CERTDIR settings aimed at the service");
+  }
+}
+
+function usesDefaultBranch(job: Job): boolean {
+  const texts = [...job.script, ...job.beforeScript, ...job.afterScript, ...job.variables.map((v) => v.value), ...(job.rules ?? []).map((r) => r.if ?? '')];
+  return texts.some((t) => t.includes('CI_DEFAULT_BRANCH'));
+}
+
+/**
+ * Jobs of one stage in the order `needs` (and same-stage `dependencies`) impose: each wave runs
+ * after the previous one, its jobs in parallel. GitLab starts a job once its needs are done.
+ */
+function needsWaves(group: readonly Planned[]): Planned[][] {
+  const names = new Set(group.map((x) => x.job.name));
+  const byName = new Map(group.map((x) => [x.job.name, x.job]));
+  const level = new Map<string, number>();
+  const levelOf = (name: string, seen: ReadonlySet<string>): number => {
+    const known = level.get(name);
+    if (known !== undefined) return known;
+    const job = byName.get(name)!;
+    const before = [...(job.needs ?? []).map((n) => n.job), ...(job.dependencies ?? [])].filter((n) => names.has(n) && n !== name && !seen.has(n));
+    const l = before.reduce((max, n) => Math.max(max, 1 + levelOf(n, new Set([...seen, name]))), 0);
+    level.set(name, l);
+    return l;
+  };
+  const waves: Planned[][] = [];
+  for (const x of group) (waves[levelOf(x.job.name, new Set())] ??= []).push(x);
+  return waves.filter((w) => w !== undefined);
+}
+
+/** Appends without spreading into arguments, which overflows the stack for large pipelines. */
+function append(target: string[], lines: readonly string[]): void {
+  for (const l of lines) target.push(l);
+}
+
+/** `artifactsBefore(stage)`: the producers of the stages before it, for the stages that read it. */
+function artifactsBeforeHelper(planned: readonly Planned[], before: (stage: string) => readonly string[]): string[] {
+  const needed = [...new Set(planned.filter((x) => x.unstash === 'earlier-stages').map((x) => x.job.stage))];
+  if (needed.length === 0) return [];
+  const cases = needed.flatMap((stage) => [`case ${str(stage)}:`, `    return [${before(stage).map(str).join(', ')}]`]);
+  return [
+    '',
+    '// The jobs of earlier stages with artifacts, which GitLab gives every later job by default.',
+    ...block('List<String> artifactsBefore(String stage)', [...block('switch (stage)', cases), 'return []']),
+  ];
 }
 
 /** GitLab skips artifacts of jobs that did not run; `unstash` would fail instead. */
@@ -105,42 +207,45 @@ const DOTENV_HELPER = [
   ]),
 ];
 
-/** Stashes a job restores: its needs/dependencies, or by default every earlier-stage producer. */
-function artifactSources(job: Job, jobs: readonly Job[], stages: readonly string[]): string[] {
-  const producers = jobs.filter((j) => (j.artifacts?.paths.length ?? 0) > 0 && j.name !== job.name);
-  const names = job.needs
-    ? job.needs.filter((n) => n.artifacts).map((n) => n.job)
-    : job.dependencies ?? producers.filter((j) => stages.indexOf(j.stage) < stages.indexOf(job.stage)).map((j) => j.name);
-  return producers.filter((j) => names.includes(j.name)).map((j) => j.name);
+function placeholder(name: string, message: string, keepGoing: boolean): string[] {
+  const fail = `error(${str(message)})`;
+  return block(`stage(${str(name)})`, block('steps', keepGoing ? block(FAIL_AND_CONTINUE, [fail]) : [fail]));
 }
 
-function placeholder(name: string, message: string): string[] {
-  return block(`stage(${str(name)})`, block('steps', [`error(${str(message)})`]));
+/** Whether the job's failure is caught in its steps (so a stage-level retry would never see it). */
+function catches(x: Planned): boolean {
+  return x.job.allowFailure || x.keepGoing;
 }
 
 function jobStage(x: Planned, diags: Diagnostics): string[] {
   const { job } = x;
   const failure = placeholderError(job);
-  if (failure !== undefined) return block(`stage(${str(job.name)})`, [...when(x), ...block('steps', [`error(${str(failure)})`])]);
-  const env = environment(jobVariables(x, diags));
+  // In a pipeline that keeps going, the placeholder's failure must not skip the on_failure jobs.
+  const fail = `error(${str(failure ?? '')})`;
+  if (failure !== undefined) return block(`stage(${str(x.stageName)})`, [...when(x), ...block('steps', x.keepGoing ? block(FAIL_AND_CONTINUE, [fail]) : [fail])]);
+  const manual = x.when === 'manual';
+  const vars = jobVariables(x, diags);
+  const env = environment(vars.filter((v) => !isClassName(v.name)), defined(x));
+  const reserved = vars.filter((v) => isClassName(v.name));
   const options = [
-    ...(job.retry ? [`retry(${job.retry + 1})`] : []),
+    ...(job.retry && !catches(x) ? [`retry(${job.retry + 1})`] : []),
     ...(job.timeoutSeconds !== undefined ? [timeoutStep(job.timeoutSeconds)] : []),
-    ...(job.resourceGroup !== undefined ? [`lock(${expanded(job.resourceGroup, jenkinsText)})`] : []),
+    ...(job.resourceGroup !== undefined ? [`lock(${expanded(job.resourceGroup, jenkinsTextWith(defined(x)))})`] : []),
   ];
   // A manual job's options would also cover the wait at input (GitLab's timeout and resource
   // group do not), so they wrap its steps instead.
-  const stageOptions = x.manual ? [] : options;
+  const stageOptions = manual ? [] : options;
   const head = [...(stageOptions.length ? block('options', stageOptions) : []), ...when(x, stageOptions.length > 0), ...input(x)];
-  const stepLines = x.manual ? options.reduceRight((inner, o) => block(o, inner), steps(x, diags)) : steps(x, diags);
+  const inner = reserved.length ? block(`withEnv([${reserved.map((v) => envEntry(v, defined(x))).join(', ')}])`, steps(x, diags)) : steps(x, diags);
+  const stepLines = manual ? options.reduceRight((wrapped, o) => block(o, wrapped), inner) : inner;
   const body = [...block('steps', stepLines), ...stagePost(job)];
-  if (job.parallel === undefined) return block(`stage(${str(job.name)})`, [...agent(job, diags), ...env, ...head, ...body]);
+  if (job.parallel === undefined) return block(`stage(${str(x.stageName)})`, [...agent(job, x.scope, x.axes, diags), ...env, ...head, ...body]);
   const matrix = [
-    ...agent(job, diags),
+    ...agent(job, x.scope, x.axes, diags),
     ...matrixAxes(job, diags),
-    ...block('stages', block(`stage(${str(`${job.name} (cell)`)})`, [...env, ...body])),
+    ...block('stages', block(`stage(${str(`${x.stageName} (cell)`)})`, [...env, ...body])),
   ];
-  return block(`stage(${str(job.name)})`, [...head, ...block('matrix', matrix)]);
+  return block(`stage(${str(x.stageName)})`, [...head, ...block('matrix', matrix)]);
 }
 
 /** Whole minutes read best; anything else keeps GitLab's exact seconds. */
@@ -157,49 +262,81 @@ function placeholderError(job: Job): string | undefined {
 
 /** `hasOptions`: evaluate first, so a skipped stage takes no lock and starts no timer. */
 function when(x: Planned, hasOptions = false): string[] {
-  if (x.condition.k === 'true') return [];
+  const condition = x.keepGoing ? all([x.condition, RESULT[x.when]]) : x.condition;
+  if (condition.k === 'true') return [];
   const hasAgent = placeholderError(x.job) === undefined;
   return block('when', [
-    ...(hasAgent && !needsWorkspace(x.condition) ? ['beforeAgent true'] : []),
+    ...(hasAgent && !needsWorkspace(condition) ? ['beforeAgent true'] : []),
     ...(hasOptions ? ['beforeOptions true'] : []),
-    ...(x.manual ? ['beforeInput true'] : []),
-    ...renderCondition(x.condition),
+    ...(x.when === 'manual' ? ['beforeInput true'] : []),
+    ...renderCondition(condition),
   ]);
 }
 
 function input(x: Planned): string[] {
-  if (!x.manual) return [];
+  if (x.when !== 'manual') return [];
   return block('input', [`message ${str(x.job.confirmation ?? `Run manual job "${x.job.name}"?`)}`, "ok 'Run'"]);
 }
 
-function environment(vars: readonly Variable[]): string[] {
-  if (vars.length === 0) return [];
-  return block('environment', vars.map((v) => `${v.name} = ${v.expand ? expanded(v.value, jenkinsText) : str(v.value)}`));
+/** Variables the pipeline or the stage defines, so Jenkins has them set there. */
+function defined(x: Planned): Set<string> {
+  return new Set([...x.scope.map((v) => v.name), ...x.axes]);
 }
 
 /**
- * Job variables for the stage, plus what GitLab would set for this job: CI_ENVIRONMENT_*,
- * CI_NODE_TOTAL, and predefined variables the scripts read that Jenkins knows by another name.
+ * Names of classes Groovy imports by default (java.lang, java.util, java.io, java.net, groovy.lang):
+ * `URL = '...'` in `environment {}` would assign to the class and the Jenkinsfile would not compile.
+ */
+const CLASS_NAMES = new Set(['URL', 'URI', 'UUID', 'IDN', 'File', 'Date', 'Map', 'List', 'Set', 'String', 'Integer', 'Long', 'Boolean', 'Object', 'System', 'Math', 'Process', 'Thread', 'Runtime', 'Closure', 'Script', 'Binding', 'Locale', 'Random', 'Timer', 'Proxy', 'Socket']);
+
+function isClassName(name: string): boolean {
+  return CLASS_NAMES.has(name);
+}
+
+/** A `withEnv` entry, for variables `environment {}` cannot declare. */
+function envEntry(v: Variable, known: ReadonlySet<string>): string {
+  return v.expand ? expanded(`${v.name}=${v.value}`, jenkinsTextWith(known)) : str(`${v.name}=${v.value}`);
+}
+
+function environment(vars: readonly Variable[], known: ReadonlySet<string>): string[] {
+  if (vars.length === 0) return [];
+  const text = jenkinsTextWith(new Set([...known, ...vars.map((v) => v.name)]));
+  return block('environment', vars.map((v) => `${v.name} = ${v.expand ? expanded(v.value, text) : str(v.value)}`));
+}
+
+/**
+ * Job variables for the stage, plus what GitLab would set for this job: CI_JOB_NAME/STAGE,
+ * CI_ENVIRONMENT_*, CI_NODE_TOTAL, and predefined variables the scripts read that Jenkins knows
+ * by another name. Global variables the stage must re-evaluate come with them, in dependency order.
  */
 function jobVariables(x: Planned, diags: Diagnostics): Variable[] {
   const { job } = x;
   const at = job.pos;
-  const vars = [...x.agentGlobals, ...checkedValues(job.name, job.variables, diags)];
-  const add = (name: string, value: string): void => {
-    if (!vars.some((v) => v.name === name)) vars.push({ name, value, expand: true, pos: at });
+  const vars = byReferences([...x.stageGlobals, ...checkedValues(job.name, job.variables, diags)]);
+  const add = (name: string, value: string, expand = true): void => {
+    if (!vars.some((v) => v.name === name)) vars.push({ name, value, expand, pos: at });
   };
+  const scripts = [...job.beforeScript, ...job.script, ...job.afterScript].join('\n');
+  const read = new Set(referencedVariables([scripts, ...vars.map((v) => v.value)].join('\n')));
+  if (read.has('CI_JOB_NAME')) add('CI_JOB_NAME', job.name, false);
+  if (read.has('CI_JOB_NAME_SLUG')) add('CI_JOB_NAME_SLUG', slug(job.name), false);
+  if (read.has('CI_JOB_STAGE')) add('CI_JOB_STAGE', job.stage, false);
   if (job.environment) {
     add('CI_ENVIRONMENT_NAME', job.environment.name);
     if (job.environment.url !== undefined) add('CI_ENVIRONMENT_URL', job.environment.url);
   }
   if (job.parallel?.kind === 'count') add('CI_NODE_TOTAL', String(job.parallel.count));
-  const scripts = [...job.beforeScript, ...job.script, ...job.afterScript].join('\n');
   for (const name of referencedVariables(scripts)) {
     if (renamedInJenkins(name)) add(name, `$${name}`);
   }
   const missing = gitlabOnlyIn(scripts).filter((name) => !vars.some((v) => v.name === name));
   if (missing.length) diags.warn(job.name, 'script', job.keyPos.get('script') ?? at, `uses GitLab-only ${missing.map((n) => `$${n}`).join(', ')}; Jenkins does not set them`);
   return vars;
+}
+
+/** GitLab's slug: lower case, [^a-z0-9] to '-', at most 63 characters, no '-' at either end. */
+function slug(text: string): string {
+  return text.toLowerCase().replace(/[^a-z0-9]/g, '-').slice(0, 63).replace(/^-+|-+$/g, '');
 }
 
 /** Global variables reading an agent-only value, directly or through an earlier global. */
@@ -222,25 +359,67 @@ function checkedValues(job: string, vars: readonly Variable[], diags: Diagnostic
   });
 }
 
+/**
+ * The job's steps: restore artifacts, then the script and after_script (in the job's image and
+ * with its services), retried as GitLab does before a failure is tolerated or reported.
+ */
 function steps(x: Planned, diags: Diagnostics): string[] {
   const { job } = x;
   const out: string[] = [];
-  if (x.unstash.length) out.push(...block('script', x.unstash.map((s) => `unstashIfPresent(${str(s)})`)));
+  if (x.unstash === 'earlier-stages') out.push(...block('script', block(`for (String producer : artifactsBefore(${str(x.job.stage)}))`, ['unstashIfPresent(producer)'])));
+  else if (x.unstash.length) out.push(...block('script', x.unstash.map((s) => `unstashIfPresent(${str(s)})`)));
   if (job.startInSeconds !== undefined) out.push(`sleep(time: ${job.startInSeconds}, unit: 'SECONDS')`);
-  const run = sidecars(job).length ? block('script', withServices(job, x.serviceVariables, shStep([...job.beforeScript, ...job.script]), diags)) : [shStep([...job.beforeScript, ...job.script])];
-  out.push(...(job.allowFailure ? block(CATCH_ERROR, run) : run));
-  if (job.artifacts?.dotenv.length) out.push(...block('script', job.artifacts.dotenv.map((f) => `loadDotenv(${str(f)})`)));
+  const main = scriptStep([...job.beforeScript, ...job.script]);
+  // after_script runs after the script whatever its result, in the same container and services.
+  const shell = job.afterScript.length ? withAfterScript(main, job.afterScript) : [main];
+  const scripted = sidecars(job).length > 0 || job.afterScript.length > 0;
+  let run = sidecars(job).length ? withServices(job, x.scope, x.axes, x.serviceVariables, shell, diags) : shell;
+  if (scripted) run = block('script', run);
+  if (job.retry && catches(x)) run = block(`retry(${job.retry + 1})`, run);
+  // What a failed job does not pass on (artifacts uploaded on_success, the default) goes with the
+  // script, inside the catchError that tolerates or records its failure.
+  const passOn: string[] = [];
+  if (job.artifacts?.dotenv.length) passOn.push(...block('script', job.artifacts.dotenv.map((f) => `loadDotenv(${str(f)})`)));
   if (x.stash) {
     if (job.parallel) diags.warn(job.name, 'artifacts', job.keyPos.get('artifacts')!, 'every matrix cell stashes under the same name; the last one wins');
-    out.push(`stash name: ${str(job.name)}, includes: ${patterns(job.artifacts!.paths)}, allowEmpty: true`);
+    passOn.push(`stash name: ${str(job.name)}, includes: ${patterns(job.artifacts!.paths)}${excludes(job)}, allowEmpty: true`);
   }
-  return out;
+  const onSuccessOnly = (job.artifacts?.when ?? 'on_success') === 'on_success';
+  const wrapper = job.allowFailure ? ALLOW_FAILURE : x.keepGoing ? FAIL_AND_CONTINUE : undefined;
+  if (wrapper === undefined) return [...out, ...run, ...passOn];
+  return onSuccessOnly ? [...out, ...block(wrapper, [...run, ...passOn])] : [...out, ...block(wrapper, run), ...passOn];
 }
 
-/** Ant patterns for artifact paths: a directory also means everything below it. */
+/** The script, then after_script whatever happened, with GitLab's CI_JOB_STATUS when it reads it. */
+function withAfterScript(main: string, afterScript: readonly string[]): string[] {
+  const after = afterScriptStep(afterScript);
+  if (!referencedVariables(afterScript.join('\n')).includes('CI_JOB_STATUS')) return chain([['try', [main]], ['finally', [after]]]);
+  return [
+    "String jobStatus = 'failed'",
+    ...chain([
+      ['try', [main, "jobStatus = 'success'"]],
+      ['finally', block('withEnv(["CI_JOB_STATUS=${jobStatus}"])', [after])],
+    ]),
+  ];
+}
+
+/**
+ * Ant patterns for GitLab artifact paths. GitLab matches each path (a glob) and takes a matched
+ * directory with everything below it, so `dir/*\/reports` means `dir/*\/reports/**` too; paths
+ * may start with `$CI_PROJECT_DIR/`, the workspace Jenkins' patterns are relative to.
+ */
 function patterns(paths: readonly string[]): string {
-  const ant = paths.flatMap((p) => (p.endsWith('/') ? [`${p}**`] : /[*?]/.test(p) ? [p] : [p, `${p}/**`]));
-  return expanded(ant.join(', '), jenkinsText);
+  const ant = paths.flatMap((raw) => {
+    const p = raw.replace(/^(?:\$CI_PROJECT_DIR|\$\{CI_PROJECT_DIR\})(?:\/|$)/, '').replace(/^(?:\.\/)+/, '');
+    if (p === '' || p === '.') return ['**'];
+    return p.endsWith('/') ? [`${p}**`] : [p, `${p}/**`];
+  });
+  return expanded([...new Set(ant)].join(', '), jenkinsTextWith(new Set()));
+}
+
+function excludes(job: Job): string {
+  const ex = job.artifacts?.exclude ?? [];
+  return ex.length ? `, excludes: ${patterns(ex)}` : '';
 }
 
 function stagePost(job: Job): string[] {
@@ -248,38 +427,10 @@ function stagePost(job: Job): string[] {
   const add = (cond: string, line: string): void => {
     conditions.set(cond, [...(conditions.get(cond) ?? []), line]);
   };
-  // after_script runs in its own shell after the job, whatever its result, as in GitLab.
-  if (job.afterScript.length) add('always', shStep(job.afterScript));
-  if (job.artifacts?.junit.length) add('always', `junit testResults: ${expanded(job.artifacts.junit.join(', '), jenkinsText)}, allowEmptyResults: true`);
+  if (job.artifacts?.junit.length) add('always', `junit testResults: ${expanded(job.artifacts.junit.join(', '), jenkinsTextWith(new Set()))}, allowEmptyResults: true`);
   if (job.artifacts?.paths.length) {
-    add({ on_success: 'success', on_failure: 'failure', always: 'always' }[job.artifacts.when], `archiveArtifacts artifacts: ${patterns(job.artifacts.paths)}, allowEmptyArchive: true`);
+    add({ on_success: 'success', on_failure: 'failure', always: 'always' }[job.artifacts.when], `archiveArtifacts artifacts: ${patterns(job.artifacts.paths)}${excludes(job)}, allowEmptyArchive: true`);
   }
   if (conditions.size === 0) return [];
   return block('post', ['always', 'failure', 'success'].flatMap((c) => (conditions.has(c) ? block(c, conditions.get(c)!) : [])));
-}
-
-/** `when: always` / `when: on_failure` jobs run at the end in pipeline `post`, on their own node. */
-function postCondition(name: string, jobs: readonly Planned[], diags: Diagnostics): string[] {
-  if (jobs.length === 0) return [];
-  const body = jobs.flatMap((x) => {
-    const { job } = x;
-    if (x.condition.k !== 'true') diags.warn(job.name, 'rules', job.keyPos.get('rules') ?? job.pos, `the job runs in pipeline post {}, where its conditions are not applied`);
-    const failure = placeholderError(job);
-    if (failure !== undefined) return [`// job "${job.name}" (stage ${job.stage})`, `error(${str(failure)})`];
-    const env = jobVariables(x, diags).map((v) => (v.expand ? expanded(`${v.name}=${v.value}`, jenkinsText) : str(`${v.name}=${v.value}`)));
-    const wrappers = [
-      job.tags.length ? `node(${str(label(job.tags))})` : 'node',
-      ...(env.length ? [`withEnv([${env.join(', ')}])`] : []),
-      ...(job.image ? [dockerInside(job, diags, [])] : []),
-      ...(job.timeoutSeconds !== undefined ? [timeoutStep(job.timeoutSeconds)] : []),
-      ...(job.retry ? [`retry(${job.retry + 1})`] : []),
-      ...(job.allowFailure ? [CATCH_ERROR] : []),
-    ];
-    const run = job.afterScript.length
-      ? chain([['try', [shStep([...job.beforeScript, ...job.script])]], ['finally', [shStep(job.afterScript)]]])
-      : [shStep([...job.beforeScript, ...job.script])];
-    const archive = job.artifacts?.paths.length ? [`archiveArtifacts artifacts: ${patterns(job.artifacts.paths)}, allowEmptyArchive: true`] : [];
-    return [`// job "${job.name}" (stage ${job.stage})`, ...wrappers.reduceRight((inner, w) => block(w, inner), [...run, ...archive])];
-  });
-  return block(name, block('script', body));
 }

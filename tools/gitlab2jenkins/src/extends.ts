@@ -1,5 +1,4 @@
-import { Diagnostics, PipelineError, type SourcePos } from './diagnostics';
-import { FROM_INCLUDE } from './includes';
+import { Diagnostics, FROM_INCLUDE, PipelineError, type SourcePos } from './diagnostics';
 import { deepMerge, describe, withEntries, type YEntry, type YMap, type YNode } from './yaml-tree';
 
 /** GitLab rejects inheritance chains deeper than this. */

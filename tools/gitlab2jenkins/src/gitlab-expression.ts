@@ -37,6 +37,18 @@ function tokenize(text: string): Token[] {
  * parentheses, strings, `/regex/flags`, `null`). Throws SyntaxError for anything else.
  */
 export function translateExpression(text: string): TranslatedExpression {
+  const known = TRANSLATED.get(text);
+  if (known) return known;
+  const t = translate(text);
+  // Jobs share rules through extends and !reference; the translation is a pure function of the text.
+  if (TRANSLATED.size > 10_000) TRANSLATED.clear();
+  TRANSLATED.set(text, t);
+  return t;
+}
+
+const TRANSLATED = new Map<string, TranslatedExpression>();
+
+function translate(text: string): TranslatedExpression {
   const tokens = tokenize(text);
   const gitlabOnly = new Set<string>();
   let i = 0;

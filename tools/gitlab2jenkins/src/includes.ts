@@ -29,9 +29,6 @@ export interface LoadedConfig {
   readonly unresolved: readonly UnresolvedInclude[];
 }
 
-/** How warnings name the likely source of what a configuration with unread includes lacks. */
-export const FROM_INCLUDE = 'probably defined by an include that was not resolved';
-
 const REMOTE_TYPES = ['remote', 'template', 'project', 'component'] as const;
 
 /** GitLab's limit on included files per pipeline; it also bounds a file included many times over. */
@@ -53,7 +50,7 @@ export function loadWithIncludes(entry: string, entryText: string, repo: RepoFil
     }
     const text = from === undefined ? entryText : repo?.read(rel);
     if (text === undefined) throw new PipelineError(`included file "${rel}" does not exist`, from ?? { file: rel, line: 1, col: 1 });
-    const root = parseYamlFile(text, rel);
+    const root = parseYamlFile(text, rel, diags);
     const inc = root.entries.get('include');
     if (!inc) return root;
     const rest = new Map(root.entries);

@@ -54,7 +54,8 @@ function translate(entry: string, text: string, repo: RepoFiles | undefined): Tr
   const diags = new Diagnostics();
   const { root, unresolved } = loadWithIncludes(entry, text, repo, diags);
   // Order matters: GitLab merges includes, then extends, and resolves !reference last.
-  const resolved = resolveReferences(resolveExtends(root, unresolved.length > 0, diags));
+  const partial = unresolved.length > 0;
+  const resolved = resolveReferences(resolveExtends(root, partial, diags), partial, diags);
   const pipeline = buildPipeline(resolved, entry, unresolved, diags);
   return { jenkinsfile: emitJenkinsfile(pipeline, diags), warnings: diags.warnings };
 }

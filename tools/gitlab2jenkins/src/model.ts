@@ -33,6 +33,10 @@ export interface Rule {
   readonly changes: readonly string[];
   readonly exists: readonly string[];
   readonly when: JobWhen;
+  /** The rule's own `allow_failure`, overriding the job's when this rule matches. */
+  readonly allowFailure?: boolean;
+  /** The rule's `variables`, overriding the job's when this rule matches. */
+  readonly variables: readonly Variable[];
   readonly pos: SourcePos;
 }
 
@@ -47,6 +51,8 @@ export interface RefFilter {
 /** The parts of `artifacts:` that have a Jenkins counterpart. */
 export interface Artifacts {
   readonly paths: readonly string[];
+  /** `artifacts:exclude` globs. */
+  readonly exclude: readonly string[];
   readonly junit: readonly string[];
   /** `reports:dotenv` files, whose variables the following jobs see. */
   readonly dotenv: readonly string[];

@@ -1,20 +1,55 @@
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Alias, type Document, type Node as YamlNode } from 'yaml';
-import { PipelineError, type SourcePos } from './diagnostics';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Alias, type Document, type Node as YamlNode } from 'yaml';
+import { Diagnostics, PipelineError, type SourcePos } from './diagnostics';
 import { referenceTag, REFERENCE_TAG } from './reference-tag';
 import { MAX_NODES, type YEntry, type YMap, type YNode } from './yaml-tree';
 
-/** Parses one YAML file; throws PipelineError with line/col for syntax errors or a non-mapping root. */
-export function parseYamlFile(text: string, file: string): YMap {
+/**
+ * Parses one YAML file; throws PipelineError with line/col for syntax errors or a non-mapping root.
+ * A key repeated in one mapping is warned about and its last value kept, as GitLab's parser does.
+ */
+export function parseYamlFile(raw: string, file: string, diags: Diagnostics): YMap {
+  const text = interpolateInputs(raw, file, diags);
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, merge: true, customTags: [referenceTag], prettyErrors: false });
+  const parsed = parseAllDocuments(text, { lineCounter, merge: true, customTags: [referenceTag], prettyErrors: false, uniqueKeys: false });
   const at = (offset: number): SourcePos => ({ file, ...lineCounter.linePos(offset) });
-  const first = doc.errors[0];
+  const docs = Array.isArray(parsed) ? parsed : [];
+  const first = docs.flatMap((d) => d.errors)[0];
   if (first) throw new PipelineError(first.message.split('\n')[0], at(first.pos[0]));
-  const root = doc.contents === null ? null : convert({ doc, at, targets: new Map(), left: MAX_NODES }, doc.contents);
+  // GitLab accepts a `spec:` header document before the configuration (CI/CD inputs).
+  const header = docs.length === 2 && isMap(docs[0].contents) && docs[0].contents.has('spec');
+  if (docs.length > 1 && !header) throw new PipelineError('a pipeline file holds one YAML document, or a spec: header and the configuration', at(docs[1].range[0]));
+  const doc = docs[header ? 1 : 0] ?? docs[0];
+  if (doc === undefined) throw new PipelineError('the pipeline configuration must be a YAML mapping', at(0));
+  const root = doc.contents === null ? null : convert({ doc, at, targets: new Map(), left: MAX_NODES, diags, duplicates: new Set() }, doc.contents);
   if (root === null || root.kind !== 'map') {
     throw new PipelineError('the pipeline configuration must be a YAML mapping', root?.pos ?? at(0));
   }
   return root;
+}
+
+const INPUT = /\$\[\[\s*inputs\.([\w-]+)\s*(?:\|[^\]]*)?\]\]/g;
+
+/**
+ * A file with a `spec:` header (CI/CD inputs): `$[[ inputs.x ]]` in the configuration becomes the
+ * input's default, as GitLab does when the includer passes no value. Inputs without a default are
+ * warned about and stay literal. Returns the text unchanged without such a header.
+ */
+function interpolateInputs(text: string, file: string, diags: Diagnostics): string {
+  const split = /^---[ \t]*$/m.exec(text);
+  if (!split || !/^spec:/m.test(text.slice(0, split.index))) return text;
+  const lineCounter = new LineCounter();
+  const header = parseAllDocuments(text.slice(0, split.index), { lineCounter });
+  const spec = Array.isArray(header) ? (header[0]?.toJS() as { spec?: { inputs?: Record<string, { default?: unknown } | null> } } | undefined) : undefined;
+  const inputs = spec?.spec?.inputs ?? {};
+  const pos = { file, line: 1, col: 1 };
+  const body = text.slice(split.index).replace(INPUT, (ref, name: string) => {
+    const input = inputs[name];
+    if (input && input.default !== undefined && input.default !== null) return String(input.default);
+    diags.warn('', 'spec', pos, `input "${name}" has no default here; $[[ inputs.${name} ]] stays literal`);
+    return ref;
+  });
+  // The header stays, so parsing sees the same document layout and lines.
+  return text.slice(0, split.index) + body;
 }
 
 /** State of one file's conversion. */
@@ -25,6 +60,9 @@ interface Conversion {
   readonly targets: Map<Alias, YamlNode | undefined>;
   /** Nodes left before the file counts as an alias bomb. */
   left: number;
+  readonly diags: Diagnostics;
+  /** Offsets of duplicate keys already reported. */
+  readonly duplicates: Set<number>;
 }
 
 function convert(c: Conversion, node: YamlNode): YNode {
@@ -65,7 +103,14 @@ function convert(c: Conversion, node: YamlNode): YNode {
       }
       if (!isScalar(key)) throw new PipelineError('mapping keys must be scalars', keyPos);
       const value: YNode = pair.value ? convert(c, pair.value as YamlNode) : { kind: 'scalar', value: null, pos: keyPos };
-      entries.set(String(key.value), { keyPos, value });
+      const name = String(key.value);
+      const earlier = entries.get(name);
+      // Aliased mappings are converted once per use; warn once per place the key is written.
+      if (earlier && !c.duplicates.has(key.range![0])) {
+        c.duplicates.add(key.range![0]);
+        c.diags.warn('', name, keyPos, `duplicate key "${name}" (first at line ${earlier.keyPos.line}); GitLab keeps this last value`);
+      }
+      entries.set(name, { keyPos, value });
     }
     for (const m of merged) for (const [k, e] of m.entries) if (!entries.has(k)) entries.set(k, e);
     return { kind: 'map', entries, pos };

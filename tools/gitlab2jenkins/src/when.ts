@@ -1,7 +1,7 @@
 import { Diagnostics, type SourcePos } from './diagnostics';
 import { translateExpression } from './gitlab-expression';
 import { block, str } from '../../../lib/groovy/groovy';
-import type { Job, JobWhen, RefFilter, Rule } from './model';
+import type { Job, JobWhen, RefFilter, Rule, Variable } from './model';
 
 /** A Jenkins `when` condition tree. */
 export type Condition =
@@ -10,7 +10,8 @@ export type Condition =
   | { readonly k: 'branch'; readonly pattern: string; readonly regex: boolean }
   | { readonly k: 'tag' }
   | { readonly k: 'changeRequest' }
-  | { readonly k: 'timer' }
+  /** The build cause, by the class name Jenkins' `triggeredBy` matches (TimerTrigger, UserIdCause, ...). */
+  | { readonly k: 'cause'; readonly cause: string }
   | { readonly k: 'changeset'; readonly glob: string }
   | { readonly k: 'exists'; readonly glob: string }
   | { readonly k: 'expr'; readonly groovy: string }
@@ -20,7 +21,7 @@ export type Condition =
 const TRUE: Condition = { k: 'true' };
 const FALSE: Condition = { k: 'false' };
 
-function all(cs: readonly Condition[]): Condition {
+export function all(cs: readonly Condition[]): Condition {
   const flat = cs.flatMap((c) => (c.k === 'all' ? c.cs : c.k === 'true' ? [] : [c]));
   if (flat.some((c) => c.k === 'false')) return FALSE;
   return flat.length === 0 ? TRUE : flat.length === 1 ? flat[0] : { k: 'all', cs: flat };
@@ -36,47 +37,66 @@ function not(c: Condition): Condition {
   return c.k === 'true' ? FALSE : c.k === 'false' ? TRUE : c.k === 'not' ? c.c : { k: 'not', c };
 }
 
-/** When a job runs, as a Jenkins condition plus the `when:` that applies once it runs. */
-export interface JobCondition {
+/**
+ * One way a job runs: the condition selecting it and what applies then (a `rules:` entry's own
+ * `when`, `allow_failure` and `variables`).
+ */
+export interface JobVariant {
   readonly condition: Condition;
   readonly when: JobWhen;
-}
-
-/** Maps `rules`, or else `only`/`except`, of a job to one condition. */
-export function jobCondition(job: Job, diags: Diagnostics): JobCondition {
-  if (job.rules) return fromRules(job, job.rules, diags);
-  const only = job.only ? refFilter(job, 'only', job.only, diags) : TRUE;
-  const except = job.except ? not(refFilter(job, 'except', job.except, diags)) : TRUE;
-  return { condition: all([only, except]), when: job.when };
+  /** The matching rule's `allow_failure`; undefined keeps the job's. */
+  readonly allowFailure?: boolean;
+  /** The matching rule's variables, overriding the job's. */
+  readonly variables: readonly Variable[];
 }
 
 /**
- * GitLab uses the first matching rule. A job runs if some non-`never` rule matches while no
- * earlier `never` rule does (earlier matching non-`never` rules would have run it anyway).
+ * Maps `rules`, or else `only`/`except`, of a job to the variants it runs as: one, or one per
+ * distinct outcome of its rules, with mutually exclusive conditions. None if it never runs.
  */
-function fromRules(job: Job, rules: readonly Rule[], diags: Diagnostics): JobCondition {
-  const runs: Condition[] = [];
-  const blocked: Condition[] = [];
-  const whens: JobWhen[] = [];
+export function jobVariants(job: Job, diags: Diagnostics): JobVariant[] {
+  if (job.rules) return fromRules(job, job.rules, diags);
+  const only = job.only ? refFilter(job, 'only', job.only, diags) : TRUE;
+  const except = job.except ? not(refFilter(job, 'except', job.except, diags)) : TRUE;
+  return job.when === 'never' ? [] : [{ condition: all([only, except]), when: job.when, variables: [] }];
+}
+
+/**
+ * GitLab uses the first matching rule. With one outcome, a job runs if some non-`never` rule
+ * matches while no earlier `never` rule does (earlier matching rules would have run it anyway).
+ * Rules with different outcomes become variants, each selected exactly when one of its rules is
+ * the first to match.
+ */
+function fromRules(job: Job, rules: readonly Rule[], diags: Diagnostics): JobVariant[] {
+  const conditions: Condition[] = [];
   for (const rule of rules) {
-    const c = all([
-      rule.if === undefined ? TRUE : expression(job, 'rules', rule.if, rule.pos, diags),
-      rule.changes.length ? any(rule.changes.map((glob) => ({ k: 'changeset', glob }))) : TRUE,
-      rule.exists.length ? any(rule.exists.map((glob) => ({ k: 'exists', glob }))) : TRUE,
-    ]);
-    if (rule.when === 'never') blocked.push(c);
-    else {
-      runs.push(all([c, ...blocked.map(not)]));
-      if (!whens.includes(rule.when)) whens.push(rule.when);
-    }
-    if (c.k === 'true') break; // later rules are unreachable
+    conditions.push(
+      all([
+        rule.if === undefined ? TRUE : expression(job, 'rules', rule.if, rule.pos, diags),
+        rule.changes.length ? any(rule.changes.map((glob) => ({ k: 'changeset', glob }))) : TRUE,
+        rule.exists.length ? any(rule.exists.map((glob) => ({ k: 'exists', glob }))) : TRUE,
+      ]),
+    );
+    if (conditions[conditions.length - 1].k === 'true') break; // later rules are unreachable
   }
-  const when = whens[0] ?? 'never';
-  if (whens.length > 1) {
-    diags.warn(job.name, 'rules', job.keyPos.get('rules') ?? job.pos, `rules use several when: values (${whens.join(', ')}); Jenkins applies "${when}" whenever the job runs`);
-  }
-  if (whens.length === 0) diags.warn(job.name, 'rules', job.keyPos.get('rules') ?? job.pos, 'no rule can add this job; it is not emitted');
-  return { condition: any(runs), when };
+  const outcomes = new Map<string, { rule: Rule; indices: number[] }>();
+  conditions.forEach((_, i) => {
+    const r = rules[i];
+    if (r.when === 'never') return;
+    const key = JSON.stringify([r.when, r.allowFailure ?? job.allowFailure, r.variables.map((v) => [v.name, v.value, v.expand])]);
+    const o = outcomes.get(key) ?? { rule: r, indices: [] };
+    o.indices.push(i);
+    outcomes.set(key, o);
+  });
+  if (outcomes.size === 0) diags.warn(job.name, 'rules', job.keyPos.get('rules') ?? job.pos, 'no rule can add this job; it is not emitted');
+  const single = outcomes.size === 1;
+  return [...outcomes.values()].map(({ rule, indices }) => {
+    const selected = indices.map((i) => {
+      const earlier = conditions.slice(0, i).filter((_, j) => !single || rules[j].when === 'never');
+      return all([conditions[i], ...earlier.map(not)]);
+    });
+    return { condition: any(selected), when: rule.when, allowFailure: rule.allowFailure, variables: rule.variables };
+  });
 }
 
 function expression(job: Job, key: string, text: string, pos: SourcePos, diags: Diagnostics): Condition {
@@ -92,17 +112,41 @@ function expression(job: Job, key: string, text: string, pos: SourcePos, diags: 
   }
 }
 
+/** Build causes Jenkins records, by the class name `triggeredBy` matches. */
+const CAUSE: Readonly<Record<string, string>> = {
+  schedules: 'TimerTrigger',
+  web: 'UserIdCause',
+  // Jenkins' remote API with a build token; GitLab's api and trigger-token pipelines.
+  api: 'RemoteCause',
+  triggers: 'RemoteCause',
+  // Started by another build, as GitLab's multi-project and parent-child pipelines are.
+  pipelines: 'UpstreamCause',
+};
+/** Sources GitLab approximates differently from Jenkins, reported when used. */
+const APPROXIMATE: Readonly<Record<string, string>> = {
+  api: "Jenkins' remote API with a build token (RemoteCause); builds started by a signed-in API user count as web",
+  pushes: 'builds that are not change requests, timers, users, remote calls or upstream builds',
+  external_pull_requests: 'change-request builds (Jenkins builds pull requests itself)',
+};
+
 function refFilter(job: Job, key: 'only' | 'except', f: RefFilter, diags: Diagnostics): Condition {
-  const refs = f.refs.map((ref): Condition => {
+  const refs = f.refs.map((entry): Condition => {
+    // `ref@group/project` limits the ref to one project (typically the upstream, not forks).
+    const at = entry.lastIndexOf('@');
+    const ref = at > 0 && !entry.startsWith('/') ? entry.slice(0, at) : entry;
+    if (ref !== entry) diags.warn(job.name, key, f.pos, `${key} "${entry}": the project "${entry.slice(at + 1)}" is not checked; Jenkins builds only its own repository`);
+    if (ref in APPROXIMATE) diags.warn(job.name, key, f.pos, `${key} "${ref}" is approximated as ${APPROXIMATE[ref]}`);
     if (ref === 'branches') return all([not({ k: 'tag' }), not({ k: 'changeRequest' })]);
     if (ref === 'tags') return { k: 'tag' };
-    if (ref === 'merge_requests') return { k: 'changeRequest' };
-    if (ref === 'schedules') return { k: 'timer' };
+    if (ref === 'merge_requests' || ref === 'external_pull_requests') return { k: 'changeRequest' };
+    if (ref in CAUSE) return { k: 'cause', cause: CAUSE[ref] };
+    if (ref === 'pushes') return not(any([{ k: 'changeRequest' }, ...[...new Set(Object.values(CAUSE))].map((cause): Condition => ({ k: 'cause', cause }))]));
     const regex = /^\/(.*)\/([a-z]*)$/.exec(ref);
     if (regex) return { k: 'branch', pattern: `${regex[2].includes('i') ? '(?i)' : ''}.*(?:${regex[1]}).*`, regex: true };
-    if (['api', 'web', 'triggers', 'pipelines', 'pushes', 'external', 'external_pull_requests', 'chat'].includes(ref) || ref.includes('@')) {
-      diags.warn(job.name, key, f.pos, `${key} "${ref}" has no Jenkins condition; treated as matching`);
-      return TRUE;
+    if (['external', 'chat'].includes(ref)) {
+      // Never true in Jenkins: `only` skips the job, `except` does not exclude it.
+      diags.warn(job.name, key, f.pos, `${key} "${ref}": Jenkins never runs such a pipeline, so this never matches`);
+      return FALSE;
     }
     return { k: 'branch', pattern: ref, regex: false };
   });
@@ -137,8 +181,8 @@ function renderOne(c: Condition): string[] {
       return ['buildingTag()'];
     case 'changeRequest':
       return ['changeRequest()'];
-    case 'timer':
-      return ["triggeredBy 'TimerTrigger'"];
+    case 'cause':
+      return [`triggeredBy ${str(c.cause)}`];
     case 'changeset':
       return [`changeset ${str(c.glob)}`];
     case 'exists':

@@ -59,23 +59,26 @@ describe('Jenkinsfile structure', () => {
     );
   });
 
-  test('retry counts attempts, timeout in minutes, resource_group locks', () => {
-    expect(jenkinsfile).toContain("options {\n                retry(3)\n                timeout(time: 90, unit: 'MINUTES')\n                lock('production')\n            }");
+  // The pipeline has on_failure/always jobs, so failures are caught and retry goes inside catchError.
+  test('retry counts attempts (inside the catchError), timeout in minutes, resource_group locks', () => {
+    expect(jenkinsfile).toContain("options {\n                timeout(time: 90, unit: 'MINUTES')\n                lock('production')\n            }");
+    expect(jenkinsfile).toContain("catchError(buildResult: 'FAILURE', stageResult: 'FAILURE') {\n                    retry(3) {\n                        script {\n                            try {\n                                gitlabSh('make')");
+    expect(translateYaml('job:\n  retry: 1\n  script: x\n').jenkinsfile).toContain('options {\n                retry(2)\n            }');
   });
 
-  test('artifacts: archive on success, junit always, after_script in post always, stash for consumers', () => {
+  test('artifacts: archive on success, junit always, after_script after the script, stash for consumers', () => {
     expect(jenkinsfile).toContain(
       [
         '            post {',
         '                always {',
-        "                    sh 'echo done'",
         "                    junit testResults: 'report.xml', allowEmptyResults: true",
         '                }',
         '                success {',
-        "                    archiveArtifacts artifacts: 'dist/**, out/*.bin', allowEmptyArchive: true",
+        "                    archiveArtifacts artifacts: 'dist/**, out/*.bin, out/*.bin/**', allowEmptyArchive: true",
       ].join('\n'),
     );
-    expect(jenkinsfile).toContain("stash name: 'compile', includes: 'dist/**, out/*.bin', allowEmpty: true");
+    expect(jenkinsfile).toContain("} finally {\n                                gitlabAfterScript('echo done')");
+    expect(jenkinsfile).toContain("stash name: 'compile', includes: 'dist/**, out/*.bin, out/*.bin/**', allowEmpty: true");
   });
 
   test('needs unstash the producer; dependencies: [] does not; default takes earlier stages', () => {
@@ -89,15 +92,18 @@ describe('Jenkinsfile structure', () => {
 
   test('job variables, allow_failure, environment and mapped predefined variables', () => {
     expect(jenkinsfile).toMatch(/environment \{\n\s+MODE = 'fast'\n\s+\}/);
-    expect(jenkinsfile).toContain("catchError(buildResult: 'SUCCESS', stageResult: 'UNSTABLE') {\n                            sh 'make lint'\n");
+    expect(jenkinsfile).toContain("catchError(buildResult: 'SUCCESS', stageResult: 'UNSTABLE') {\n                            gitlabSh('make lint')\n");
     expect(jenkinsfile).toContain("CI_ENVIRONMENT_NAME = 'prod'\n                CI_ENVIRONMENT_URL = 'https://x'\n                CI_COMMIT_SHA = \"${env.GIT_COMMIT}\"");
-    expect(jenkinsfile).toContain("sh 'echo $CI_COMMIT_SHA $CI_SERVER_HOST'");
+    expect(jenkinsfile).toContain("gitlabSh('echo $CI_COMMIT_SHA $CI_SERVER_HOST')");
   });
 
-  test('on_failure / always jobs move to pipeline post on their own node', () => {
-    const post = jenkinsfile.slice(jenkinsfile.indexOf('\n    post {'));
-    expect(post).toContain("always {\n            script {\n                // job \"cleanup\" (stage .post)\n                node {\n                    try {\n                        sh 'rm -rf tmp'\n                    } finally {\n                        sh 'echo bye'\n");
-    expect(post).toContain("failure {\n            script {\n                // job \"notify\" (stage .post)\n                node {\n                    docker.image('curl:8').inside() {\n                        sh 'curl -X POST hook'");
+  test('on_failure / always jobs keep their stage; other jobs check the build result instead of stopping it', () => {
+    const post = jenkinsfile.slice(jenkinsfile.indexOf("stage('.post')"));
+    expect(post).toContain("stage('notify') {\n                    agent {\n                        docker {\n                            image 'curl:8'");
+    expect(post).toContain("when {\n                        beforeAgent true\n                        expression { currentBuild.currentResult == 'FAILURE' }");
+    expect(post.slice(post.indexOf("stage('cleanup')"))).not.toContain('when {');
+    expect(jenkinsfile).not.toContain('\n    post {');
+    expect(jenkinsfile.slice(jenkinsfile.indexOf("stage('deploy')"))).toContain("expression { currentBuild.currentResult != 'FAILURE' }");
   });
 
   test('warnings carry job, key and line', () => {
@@ -120,7 +126,7 @@ describe('other mappings', () => {
         "                    docker.image('postgres:15').withRun { svc0 ->",
         "                        docker.image('bitnami/redis:7').withRun { svc1 ->",
         "                            docker.image('node:20').inside('--link ' + svc0.id + ':postgres' + ' ' + '--link ' + svc1.id + ':cache') {",
-        "                                sh 'npm test'",
+        "                                gitlabSh('npm test')",
       ].join('\n'),
     );
   });
@@ -170,7 +176,7 @@ describe('other mappings', () => {
   });
 
   test('delayed jobs sleep first', () => {
-    expect(translateYaml('job:\n  when: delayed\n  start_in: 5 minutes\n  script: x\n').jenkinsfile).toContain("sleep(time: 300, unit: 'SECONDS')\n                sh 'x'");
+    expect(translateYaml('job:\n  when: delayed\n  start_in: 5 minutes\n  script: x\n').jenkinsfile).toContain("sleep(time: 300, unit: 'SECONDS')\n                gitlabSh('x')");
   });
 
   test('output is deterministic', () => {

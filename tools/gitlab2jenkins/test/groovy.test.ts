@@ -41,7 +41,7 @@ describe('Groovy escaping', () => {
     ].join('\n');
     const { jenkinsfile } = translateYaml(yaml);
     expect(jenkinsfile).toContain(
-      ["sh '''", "echo \\'single\\' \"double\" \\\\\\\\back $VAR ${BRACED} $$", 'cat <<EOF', "it\\'s \\'\\'\\'quoted\\'\\'\\'", 'EOF', '', "'''"].join('\n'),
+      ["gitlabSh('''echo \\'single\\' \"double\" \\\\\\\\back $VAR ${BRACED} $$", 'cat <<EOF', "it\\'s \\'\\'\\'quoted\\'\\'\\'", 'EOF', "''')"].join('\n'),
     );
   });
 });

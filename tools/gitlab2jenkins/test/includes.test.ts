@@ -10,8 +10,8 @@ describe('include', () => {
     expect(t.jenkinsfile).toContain("stage('compile')");
     expect(t.jenkinsfile).toContain("image 'gcc:13'");
     expect(t.jenkinsfile).toContain("label 'linux'");
-    expect(t.jenkinsfile).toContain("sh 'make unit-from-main'");
-    expect(t.jenkinsfile).not.toContain("sh 'make unit'");
+    expect(t.jenkinsfile).toContain("gitlabSh('make unit-from-main')");
+    expect(t.jenkinsfile).not.toContain("gitlabSh('make unit')");
   });
 
   test('remote, template and project includes warn and become failing placeholder stages', () => {

@@ -17,7 +17,7 @@ describe('YAML reading', () => {
     const { jenkinsfile } = translateYaml(
       ['.setup:', '  script: [echo one, echo two]', '.base:', '  variables: {A: "1"}', 'job:', '  extends: .base', '  script:', '    - !reference [.setup, script]', '    - echo three', '  variables: !reference [.base, variables]'].join('\n'),
     );
-    expect(jenkinsfile).toContain("sh '''\necho one\necho two\necho three\n'''");
+    expect(jenkinsfile).toContain("gitlabSh('''echo one\necho two\necho three''')");
     expect(jenkinsfile).toContain("A = '1'");
   });
 

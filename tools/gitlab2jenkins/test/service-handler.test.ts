@@ -35,7 +35,7 @@ describe('service handler', () => {
   test('decodes a base64 body', async () => {
     const res = await call(request({ body: Buffer.from(PIPELINE).toString('base64'), base64: true }));
     expect(res.statusCode).toBe(200);
-    expect(res.json.jenkinsfile).toContain("sh 'npm ci'");
+    expect(res.json.jenkinsfile).toContain("gitlabSh('npm ci')");
   });
 
   test.each([

@@ -92,10 +92,11 @@ describe('rules / only / except -> when', () => {
     expect(lines).toEqual([]);
   });
 
-  test('only sources without a Jenkins condition match, with a warning', () => {
-    const { jenkinsfile, lines } = whenOf('  only: [main, web]\n');
-    expect(jenkinsfile).not.toContain('when {');
-    expect(lines).toEqual(['.gitlab-ci.yml:3: job "job" key "only": only "web" has no Jenkins condition; treated as matching']);
+  test('only web is a build started by a user; sources Jenkins never has never match', () => {
+    expect(whenOf('  only: [main, web]\n').when).toBe(['beforeAgent true', 'anyOf {', "    branch 'main'", "    triggeredBy 'UserIdCause'", '}'].join('\n'));
+    const { when, lines } = whenOf('  only: [main, chat]\n');
+    expect(when).toBe("beforeAgent true\nbranch 'main'");
+    expect(lines).toEqual(['.gitlab-ci.yml:3: job "job" key "only": only "chat": Jenkins never runs such a pipeline, so this never matches']);
   });
 
   test('only: merge_requests, schedules, changes', () => {

@@ -1,0 +1,52 @@
+import type { Job } from './model';
+
+/**
+ * Which jobs' artifacts each job restores, as GitLab passes them: the jobs named in `needs`
+ * (with artifacts) or `dependencies`, else every job of an earlier stage with artifacts. The
+ * default is kept symbolic, so a pipeline of n jobs costs O(n), not O(n²).
+ */
+export interface ArtifactFlow {
+  /** Producers the job restores by name, or 'earlier-stages' for GitLab's default when it is long. */
+  readonly sources: (job: Job) => readonly string[] | 'earlier-stages';
+  /** Whether some job restores this job's artifacts, so it must stash them. */
+  readonly consumed: (job: Job) => boolean;
+  /** The producers of the stages before `stage`, in stage order. */
+  readonly before: (stage: string) => readonly string[];
+}
+
+/** Default sources longer than this are not listed in each job (see {@link ArtifactFlow}). */
+export const MAX_LISTED_SOURCES = 20;
+
+export function artifactFlow(jobs: readonly Job[], stages: readonly string[]): ArtifactFlow {
+  const stageIndex = new Map(stages.map((s, i) => [s, i]));
+  const at = (j: Job): number => stageIndex.get(j.stage) ?? 0;
+  // Source order: artifacts are restored in the order the jobs are written.
+  const producers = jobs.filter((j) => (j.artifacts?.paths.length ?? 0) > 0);
+  const order = new Map(producers.map((j, i) => [j.name, i]));
+  const takesDefault = (j: Job): boolean => j.needs === undefined && j.dependencies === undefined;
+  /** How many producers come before each stage. */
+  const countBefore = stages.map(() => 0);
+  for (const j of producers) for (let i = at(j) + 1; i < stages.length; i++) countBefore[i]++;
+  const named = (j: Job): string[] => {
+    const names = j.needs ? j.needs.filter((n) => n.artifacts).map((n) => n.job) : j.dependencies ?? [];
+    return [...new Set(names)].filter((n) => order.has(n) && n !== j.name).sort((a, b) => order.get(a)! - order.get(b)!);
+  };
+  const explicit = new Set(jobs.filter((j) => !takesDefault(j)).flatMap(named));
+  const lastDefaultStage = jobs.filter(takesDefault).reduce((max, j) => Math.max(max, at(j)), -1);
+  const cache = new Map<string, readonly string[]>();
+  const before = (stage: string): readonly string[] => {
+    const known = cache.get(stage);
+    if (known) return known;
+    const names = producers.filter((j) => at(j) < (stageIndex.get(stage) ?? 0)).map((j) => j.name);
+    cache.set(stage, names);
+    return names;
+  };
+  return {
+    sources: (j) => {
+      if (!takesDefault(j)) return named(j);
+      return countBefore[at(j)] > MAX_LISTED_SOURCES ? 'earlier-stages' : before(j.stage);
+    },
+    consumed: (j) => order.has(j.name) && (explicit.has(j.name) || at(j) < lastDefaultStage),
+    before,
+  };
+}

@@ -1,0 +1,186 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runDeclarative, stageStatuses, type RunResult, type Scenario } from './groovy/declarative-run';
+import { groovyTest } from './groovy/parse-check';
+import { CORPUS, GOLDEN, samples, translateSample } from './samples';
+
+// The golden fixtures of each difference GitLab -> Jenkins the translator removes, run as Jenkins
+// runs them (test/groovy/DeclarativeRunner.groovy: the declarative interpreter's order and the
+// steps' semantics, shell steps for real with /bin/sh), in one JVM. The committed Jenkinsfile is
+// run; samples.test.ts proves it is what the translator generates.
+const RUNS: Readonly<Record<string, readonly [string, Scenario]>> = {
+  pipefail: ['shell-pipefail', { files: { 'run-tests.sh': '#!/bin/sh\necho "1 test failed"\nexit 1\n' } }],
+  variables: ['variables-precedence', {}],
+  rulesTag: ['rules-outcomes', { env: { TAG_NAME: 'v1.0.0', BRANCH_NAME: 'v1.0.0' } }],
+  rulesTagAborted: ['rules-outcomes', { env: { TAG_NAME: 'v1.0.0', BRANCH_NAME: 'v1.0.0' }, inputs: { deploy: 'abort' } }],
+  rulesMain: ['rules-outcomes', { env: { BRANCH_NAME: 'main' } }],
+  rulesTry: ['rules-outcomes', { env: { BRANCH_NAME: 'try-fast' } }],
+  rulesOther: ['rules-outcomes', { env: { BRANCH_NAME: 'feature' } }],
+  failureOnMain: ['when-on-failure-always', { env: { BRANCH_NAME: 'main', BREAK_BUILD: '1' } }],
+  successOnMain: ['when-on-failure-always', { env: { BRANCH_NAME: 'main' } }],
+  failureElsewhere: ['when-on-failure-always', { env: { BRANCH_NAME: 'feature', BREAK_BUILD: '1' } }],
+  needs: ['needs-same-stage', {}],
+  timer: ['only-except-sources', { env: { BRANCH_NAME: 'main' }, causes: ['TimerTriggerCause'] }],
+  push: ['only-except-sources', { env: { BRANCH_NAME: 'main' }, causes: ['BranchEventCause'] }],
+  user: ['only-except-sources', { env: { BRANCH_NAME: 'dev' }, causes: ['UserIdCause'] }],
+  artifacts: ['artifacts-globs', {}],
+  afterScript: ['after-script-failure', {}],
+  retry: ['retry-allow-failure', {}],
+  predefined: ['predefined-variables', { env: { BRANCH_NAME: 'feature' } }],
+  mergeRequest: ['predefined-variables', { env: { BRANCH_NAME: 'PR-7', CHANGE_ID: '7', CHANGE_BRANCH: 'feat', CHANGE_TARGET: 'main' } }],
+  accept: ['accept-gitlab', {}],
+};
+
+const results = new Map<string, RunResult>();
+const run = (name: keyof typeof RUNS): RunResult => results.get(name)!;
+/** Output of every shell step of a stage, in order. */
+const outputs = (r: RunResult, stage: string): string[] => r.events.filter((e) => e.type === 'sh' && e.stage === stage).map((e) => e.output!);
+const ran = (r: RunResult, stage: string): boolean => outputs(r, stage).length > 0;
+
+const test = groovyTest();
+const describeRun = test === it ? describe : describe.skip;
+
+describeRun('generated Jenkinsfiles behave as the GitLab pipeline', () => {
+  beforeAll(() => {
+    const names = Object.keys(RUNS);
+    const out = runDeclarative(names.map((n) => ({ jenkinsfile: readFileSync(join(GOLDEN, RUNS[n][0], 'Jenkinsfile'), 'utf8'), scenario: RUNS[n][1] })));
+    names.forEach((n, i) => results.set(n, out[i]));
+  }, 120_000);
+
+  test('a failure before a pipe fails the job (pipefail), where plain sh -xe would pass it', () => {
+    const r = run('pipefail');
+    expect(stageStatuses(r).test).toBe('FAILURE');
+    expect(outputs(r, 'test').join('')).toContain('1 test failed');
+    expect(outputs(r, 'test').join('')).not.toContain('not reached');
+    expect(r.result).toBe('FAILURE');
+    // Control: the same script under Jenkins' plain `sh` (/bin/sh -xe) exits 0.
+    const dir = mkdtempSync(join(tmpdir(), 'g2j-plain-'));
+    writeFileSync(join(dir, 'run-tests.sh'), '#!/bin/sh\nexit 1\n', { mode: 0o755 });
+    writeFileSync(join(dir, 'script.sh'), './run-tests.sh 2>&1 | tee test.log\necho reached\n');
+    expect(spawnSync('/bin/sh', ['-xe', 'script.sh'], { cwd: dir, encoding: 'utf8' }).stdout).toContain('reached');
+  });
+
+  test('job and matrix values expand the global variables built from them, in image, tags and scripts', () => {
+    const r = run('variables');
+    const agents = Object.fromEntries(r.events.filter((e) => e.type === 'agent').map((e) => [e.stage, e.agent]));
+    expect(agents['build-default']).toEqual({ kind: 'docker', image: 'golang:1.21', label: 'docker-amd64' });
+    expect(agents['build-new']).toEqual({ kind: 'docker', image: 'golang:1.23', label: 'docker-arm64' });
+    expect(outputs(r, 'build-default')[0]).toContain('\nbuilt with golang:1.21 on docker-amd64\n');
+    expect(outputs(r, 'build-new')[0]).toContain('\nbuilt with golang:1.23 on docker-arm64\n');
+    const cells = r.events.filter((e) => e.type === 'sh' && e.stage === 'build-matrix (cell)').map((e) => e.output!.trim().split('\n').pop());
+    expect(cells).toEqual(['built with golang:1.22 on docker-amd64', 'built with golang:1.23 on docker-amd64']);
+    expect(r.events.filter((e) => e.type === 'agent' && (e.agent as { image?: string }).image?.startsWith('golang:1.2')).map((e) => (e.agent as { image: string }).image)).toEqual(
+      expect.arrayContaining(['golang:1.22', 'golang:1.23']),
+    );
+    expect(outputs(r, 'unset')[0]).toContain('\n[] []\n');
+  });
+
+  test("each rule keeps its own when, allow_failure and variables; the first match decides", () => {
+    const tag = run('rulesTag');
+    expect(tag.events.filter((e) => e.type === 'input').map((e) => e.stage)).toEqual(['deploy']);
+    expect(outputs(tag, 'deploy').join('')).toContain('deploying to production');
+    expect(ran(tag, 'deploy (rule 2)') || ran(tag, 'deploy (rule 3)')).toBe(false);
+    // Not approved: nothing is deployed (GitLab leaves the manual job waiting).
+    expect(ran(run('rulesTagAborted'), 'deploy')).toBe(false);
+
+    const main = run('rulesMain');
+    expect(main.events.some((e) => e.type === 'input')).toBe(false);
+    expect(outputs(main, 'deploy (rule 2)').join('')).toContain('deploying to staging');
+    expect(main.result).toBe('SUCCESS');
+
+    const tried = run('rulesTry');
+    expect(stageStatuses(tried)['deploy (rule 3)']).toBe('UNSTABLE');
+    expect(tried.result).toBe('SUCCESS');
+
+    const other = run('rulesOther');
+    expect(['deploy', 'deploy (rule 2)', 'deploy (rule 3)'].some((s) => ran(other, s))).toBe(false);
+  });
+
+  test('on_failure and always jobs run in their stage, with their rules and the artifacts they need', () => {
+    const failed = run('failureOnMain');
+    expect(stageStatuses(failed)).toMatchObject({ build: 'FAILURE', 'notify-failure': 'SUCCESS', 'collect-logs': 'SUCCESS' });
+    expect(outputs(failed, 'notify-failure')[0]).toContain('\ncompiling\n');
+    expect(failed.result).toBe('FAILURE');
+
+    const passed = run('successOnMain');
+    expect(ran(passed, 'notify-failure')).toBe(false);
+    expect(stageStatuses(passed)['collect-logs']).toBe('SUCCESS');
+    expect(passed.result).toBe('SUCCESS');
+
+    // The always job's rule (main only) still applies.
+    const elsewhere = run('failureElsewhere');
+    expect(ran(elsewhere, 'notify-failure')).toBe(true);
+    expect(ran(elsewhere, 'collect-logs')).toBe(false);
+  });
+
+  test('needs within a stage runs the producer first and hands over its artifacts', () => {
+    const r = run('needs');
+    const order = r.events.filter((e) => e.type === 'sh').map((e) => e.stage);
+    expect(order.indexOf('compile')).toBeLessThan(order.indexOf('package'));
+    expect(r.events.find((e) => e.type === 'unstash')).toMatchObject({ stage: 'package', files: ['bin/app'] });
+    expect(stageStatuses(r).package).toBe('SUCCESS');
+  });
+
+  test('only/except sources follow the build cause; unknown sources never match, so except never inverts a job', () => {
+    const which = (r: RunResult): string[] => ['nightly', 'manual-run', 'not-on-push', 'upstream-only', 'not-in-chat', 'chat-only'].filter((s) => ran(r, s));
+    expect(which(run('timer'))).toEqual(['nightly', 'not-on-push', 'upstream-only', 'not-in-chat']);
+    expect(which(run('push'))).toEqual(['upstream-only', 'not-in-chat']);
+    expect(which(run('user'))).toEqual(['manual-run', 'not-on-push', 'not-in-chat']);
+  });
+
+  test('artifact globs take matched directories with everything below, $CI_PROJECT_DIR paths and exclude', () => {
+    const archived = run('artifacts').events.find((e) => e.type === 'archive')!.files;
+    expect(archived).toEqual(['dist.tar', 'out/linux/reports/a.xml', 'out/linux/reports/deep/b.xml', 'out/mac/reports/c.xml']);
+  });
+
+  test('after_script runs after a failure, inside the image with the services, and its failure does not count', () => {
+    const r = run('afterScript');
+    const test = r.events.filter((e) => e.stage === 'test').map((e) => (e.type === 'sh' ? `sh ${e.exit}` : e.type === 'service' || e.type === 'inside' ? `${e.type} ${e.image}` : e.type));
+    expect(test).toEqual(['agent', 'service postgres:16', 'inside python:3.12', 'sh 3', 'sh 7', 'echo', 'stage']);
+    expect(outputs(r, 'test')[1]).toContain('\ncleanup after failed\n');
+    expect(stageStatuses(r)).toMatchObject({ test: 'FAILURE', 'ok-with-failing-cleanup': 'SUCCESS' });
+  });
+
+  test('retry with allow_failure retries first, then tolerates', () => {
+    const r = run('retry');
+    expect(r.events.filter((e) => e.type === 'sh' && e.stage === 'flaky').map((e) => e.exit)).toEqual([1, 1, 0]);
+    expect(r.events.filter((e) => e.type === 'sh' && e.stage === 'always-fails').map((e) => e.exit)).toEqual([1, 1]);
+    expect(stageStatuses(r)).toMatchObject({ flaky: 'SUCCESS', 'always-fails': 'UNSTABLE', after: 'SUCCESS' });
+    expect(r.result).toBe('SUCCESS');
+  });
+
+  test('predefined variables Jenkins can provide are set; unset ones are empty, never "null"', () => {
+    const build = outputs(run('predefined'), 'build')[0];
+    expect(build).toContain('\njob=build stage=build\n');
+    expect(build).toContain('\ntag=[] default=main\n');
+    expect(ran(run('predefined'), 'review')).toBe(false);
+    expect(outputs(run('mergeRequest'), 'review')[0]).toContain('\nMR !7 from feat into main\n');
+  });
+
+  test('what GitLab accepts runs: the last duplicate key, type:, nested needs, same-stage dependencies', () => {
+    const r = run('accept');
+    expect(outputs(r, 'compile').join('')).not.toContain('first');
+    expect(outputs(r, 'check')[0]).toContain('\ncompiled\n');
+    const order = r.events.filter((e) => e.type === 'sh').map((e) => e.stage);
+    expect(order.indexOf('check')).toBeLessThan(order.indexOf('same-stage-consumer'));
+    expect(r.result).toBe('SUCCESS');
+  });
+});
+
+// Every generated Jenkinsfile of the corpus (real pipelines included) runs to its end in the
+// interpreter: its Groovy (helpers, conditions, environment, matrix, artifact loops) executes;
+// shell steps are recorded, not run, as they need the projects' tools.
+describeRun('the whole corpus runs in the interpreter', () => {
+  // Found by it: a variable named URL made `environment {}` assign to java.net.URL (no compile).
+  test('on main, every stage ends with a status', () => {
+    const corpus = samples(CORPUS).map((s) => translateSample(s).jenkinsfile);
+    const scenario: Scenario = { dryRun: true, env: { BRANCH_NAME: 'main', GIT_COMMIT: '0123456789abcdef', GIT_URL: 'https://example.com/group/project.git' } };
+    const results = runDeclarative(corpus.map((jenkinsfile) => ({ jenkinsfile, scenario })));
+    expect(results).toHaveLength(corpus.length);
+    for (const r of results) expect(r.events.filter((e) => e.type === 'stage').length).toBeGreaterThan(0);
+    // Placeholders for unread includes fail; translated jobs run somewhere in the corpus.
+    expect(results.some((r) => r.result === 'SUCCESS')).toBe(true);
+  }, 300_000);
+});

@@ -1,0 +1,72 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+
+/** Debian's groovy needs JAVA_HOME; this is where its default JDK lives. */
+const DEBIAN_JAVA_HOME = '/usr/lib/jvm/java-17-openjdk-amd64';
+const RUNNER = join(__dirname, 'DeclarativeRunner.groovy');
+
+/** How Jenkins starts the build: its environment, causes, changed files and input answers. */
+export interface Scenario {
+  /** Environment Jenkins sets, e.g. BRANCH_NAME, TAG_NAME, CHANGE_ID. */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Simple class names of the build causes, e.g. TimerTriggerCause, UserIdCause; default a branch event. */
+  readonly causes?: readonly string[];
+  /** Files the changeset condition sees. */
+  readonly changes?: readonly string[];
+  /** Answer per stage name at `input`: 'proceed' (default) or 'abort'. */
+  readonly inputs?: Readonly<Record<string, 'proceed' | 'abort'>>;
+  /** Record shell steps without running them (for pipelines whose scripts need real tools). */
+  readonly dryRun?: boolean;
+  /** Repository files (path -> content; *.sh executable) every agent checks out. */
+  readonly files?: Readonly<Record<string, string>>;
+}
+
+/** What a run did, in order. */
+export interface RunEvent {
+  readonly stage: string;
+  readonly type: string;
+  readonly status?: string;
+  readonly exit?: number;
+  readonly output?: string;
+  readonly files?: readonly string[];
+  readonly [key: string]: unknown;
+}
+
+export interface RunResult {
+  readonly events: readonly RunEvent[];
+  readonly result: string;
+  readonly log: string;
+}
+
+/**
+ * Runs Jenkinsfiles through test/groovy/DeclarativeRunner.groovy (one JVM for all of them) and
+ * returns what each run did; shell steps run for real with /bin/sh.
+ */
+export function runDeclarative(runs: readonly { readonly jenkinsfile: string; readonly scenario?: Scenario }[]): RunResult[] {
+  const dir = mkdtempSync(join(tmpdir(), 'g2j-run-'));
+  const input = runs.map((r, i) => {
+    const repo = join(dir, `repo-${i}`);
+    mkdirSync(repo);
+    for (const [path, text] of Object.entries(r.scenario?.files ?? {})) {
+      mkdirSync(dirname(join(repo, path)), { recursive: true });
+      writeFileSync(join(repo, path), text, { mode: path.endsWith('.sh') ? 0o755 : 0o644 });
+    }
+    const jenkinsfile = join(dir, `Jenkinsfile${i}.groovy`);
+    writeFileSync(jenkinsfile, r.jenkinsfile);
+    return { jenkinsfile, scenario: { ...r.scenario, repo } };
+  });
+  const spec = join(dir, 'runs.json');
+  writeFileSync(spec, JSON.stringify(input));
+  const javaHome = process.env.JAVA_HOME ?? (existsSync(DEBIAN_JAVA_HOME) ? DEBIAN_JAVA_HOME : undefined);
+  const run = spawnSync('groovy', [RUNNER, spec], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, ...(javaHome ? { JAVA_HOME: javaHome } : {}) } });
+  if (run.error) throw run.error;
+  if (run.status !== 0) throw new Error(`declarative runner failed (${run.status}): ${run.stderr}`);
+  return JSON.parse(run.stdout) as RunResult[];
+}
+
+/** Stage name -> final status, in the order the stages finished or were skipped. */
+export function stageStatuses(r: RunResult): Record<string, string> {
+  return Object.fromEntries(r.events.filter((e) => e.type === 'stage').map((e) => [e.stage, e.status!]));
+}
