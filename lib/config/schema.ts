@@ -352,7 +352,7 @@ const KnownHostsLine = z
   .regex(new RegExp(`^[\\w.-]+(,[\\w.-]+)* (${HOST_KEY_TYPES.join('|')}) [A-Za-z0-9+/]+={0,2}$`), {
     error: `must be a known_hosts line "host[,host] type key" with type one of ${HOST_KEY_TYPES.join(', ')}`,
   })
-  .refine((line) => sshBlobType(line.split(' ')[2]) === line.split(' ')[1], { error: 'the key is not a base64 SSH public key of the type named before it' });
+  .refine((line) => { const [, type, key] = line.split(' '); return key !== undefined && sshBlobType(key) === type; }, { error: 'the key is not a base64 SSH public key of the type named before it' });
 
 /** Host names a known_hosts line applies to. */
 export function knownHostsHosts(line: string): string[] {

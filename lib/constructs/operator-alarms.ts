@@ -69,6 +69,7 @@ export class OperatorAlarms extends Construct {
       return typeof logicalId === 'string' ? byRef.get(logicalId) : undefined;
     };
 
+    const watchedGroups = new Set<CfnResource>();
     for (const resource of resources) {
       const name = resource.node.path.slice(stack.node.path.length + 1);
       switch (resource.cfnResourceType) {
@@ -94,12 +95,16 @@ export class OperatorAlarms extends Construct {
           });
           break;
         }
-        case 'AWS::ElasticLoadBalancingV2::Listener': {
-          const listener = resource as elbv2.CfnListener;
-          const balancer = referenced(listener.loadBalancerArn) as elbv2.CfnLoadBalancer | undefined;
-          const actionsList = (stack.resolve(listener.defaultActions) ?? []) as { targetGroupArn?: unknown }[];
+        case 'AWS::ElasticLoadBalancingV2::Listener':
+        case 'AWS::ElasticLoadBalancingV2::ListenerRule': {
+          // A target group is watched through the load balancer that forwards to it (default action or rule).
+          const rule = resource.cfnResourceType === 'AWS::ElasticLoadBalancingV2::ListenerRule' ? (resource as elbv2.CfnListenerRule) : undefined;
+          const listener = (rule ? referenced(rule.listenerArn) : resource) as elbv2.CfnListener | undefined;
+          const balancer = listener && (referenced(listener.loadBalancerArn) as elbv2.CfnLoadBalancer | undefined);
+          const actionsList = (stack.resolve(rule ? rule.actions : listener?.defaultActions) ?? []) as { targetGroupArn?: unknown }[];
           for (const group of actionsList.map((a) => referenced(a.targetGroupArn) as elbv2.CfnTargetGroup | undefined)) {
-            if (!balancer || !group) continue;
+            if (!balancer || !group || watchedGroups.has(group)) continue;
+            watchedGroups.add(group);
             const groupName = group.node.path.slice(stack.node.path.length + 1);
             const dims = { TargetGroup: group.attrTargetGroupFullName, LoadBalancer: balancer.attrLoadBalancerFullName };
             this.watch(group, 'unhealthy-hosts', `${groupName} has unhealthy targets`, metric('AWS/ApplicationELB', 'UnHealthyHostCount', dims, 'Maximum'), 1, { periods: 5 });
