@@ -67,6 +67,8 @@ const malformed: [string, string, (doc: Document) => void, RegExp][] = [
   ['negative retention', 'platform.yaml', (d) => d.setIn(['registries', 'devImagesKept'], 0), /registries\.devImagesKept = 0: must be at least 1/],
   // edge: CloudFormation's rollout and abort limits are enforced here, at synth
   ['edge component on an unknown generation', 'pilots/acme.yaml', (d) => d.setIn(['edge', 'components', 0, 'generations', 1], 'press-gw-v9'), /acme\.yaml:\d+:\d+ edge\.components\[0\]\.generations\[1\] = "press-gw-v9": unknown device generation; this pilot's generations: press-gw-v1, press-gw-v2/],
+  // The IoT jobs API (exponentialRate.incrementFactor) and Greengrass deployments accept 1.1-5.0.
+  ['increment factor 1.0', 'pilots/acme.yaml', (d) => d.setIn(['edge', 'generations', 0, 'rollout', 'incrementFactor'], 1), /edge\.generations\[0\]\.rollout\.incrementFactor = 1: must be at least 1\.1/],
   ['increment factor above 5', 'pilots/acme.yaml', (d) => d.setIn(['edge', 'generations', 0, 'rollout', 'incrementFactor'], 5.5), /edge\.generations\[0\]\.rollout\.incrementFactor = 5\.5: must be at most 5/],
   ['increment factor with two decimals', 'pilots/acme.yaml', (d) => d.setIn(['edge', 'generations', 0, 'rollout', 'incrementFactor'], 1.55), /edge\.generations\[0\]\.rollout\.incrementFactor = 1\.55: at most one digit after the decimal point \(1\.5, not 1\.55\)/],
   ['base rate 0', 'pilots/bravo.yaml', (d) => d.setIn(['edge', 'generations', 1, 'rollout', 'baseRatePerMinute'], 0), /bravo\.yaml:\d+:\d+ edge\.generations\[1\]\.rollout\.baseRatePerMinute = 0: must be at least 1/],

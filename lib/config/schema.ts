@@ -460,10 +460,10 @@ const AbortCriterionSchema = strictObject({
 const RolloutSchema = strictObject({
   /** Devices notified per minute when the rollout starts (1-1000). */
   baseRatePerMinute: z.int().min(1).max(1000),
-  /** Factor the rate grows by each time the increase criterion is met (1-5, one decimal at most). */
+  /** Factor the rate grows by each time the increase criterion is met (1.1-5, one decimal at most: the IoT jobs API's range). */
   incrementFactor: z
     .number()
-    .min(1)
+    .min(1.1)
     .max(5)
     .refine((x) => hasAtMostDecimals(x, 1), { error: 'at most one digit after the decimal point (1.5, not 1.55)' }),
   /** When the rate grows: after this many devices were notified, or succeeded (exactly one). */
