@@ -66,6 +66,16 @@ describe('network', () => {
     }
   });
 
+  test('load balancer subnet tags: public plane for internet-facing, cluster plane only for internal', () => {
+    const tagged = (key: string) =>
+      Object.values(network.findResources('AWS::EC2::Subnet'))
+        .filter((r) => r.Properties.Tags.some((t: { Key: string }) => t.Key === key))
+        .map((r) => r.Properties.Tags.find((t: { Key: string }) => t.Key === 'aws-cdk:subnet-name').Value)
+        .sort();
+    expect(tagged('kubernetes.io/role/elb')).toEqual(['public', 'public']);
+    expect(tagged('kubernetes.io/role/internal-elb')).toEqual(['cluster', 'cluster']);
+  });
+
   test('public subnets assign no public IPs; NAT gateway count from config', () => {
     network.hasResourceProperties('AWS::EC2::Subnet', { MapPublicIpOnLaunch: false });
     network.resourceCountIs('AWS::EC2::NatGateway', 1);

@@ -85,6 +85,11 @@ export class PlatformVpc extends Construct {
     // Load balancers for Kubernetes Services find their subnets by these tags.
     for (const subnet of this.vpc.selectSubnets({ subnetGroupName: 'public' }).subnets) Tags.of(subnet).add('kubernetes.io/role/elb', '1');
     for (const subnet of this.vpc.selectSubnets({ subnetGroupName: 'cluster' }).subnets) Tags.of(subnet).add('kubernetes.io/role/internal-elb', '1');
+    // The EKS cluster construct tags every private subnet of the VPC for internal load balancers; the
+    // CI and CD planes hold none, so Services never place one there.
+    for (const plane of ['ci', 'cd'] as const) {
+      for (const subnet of this.vpc.selectSubnets({ subnetGroupName: plane }).subnets) Tags.of(subnet).remove('kubernetes.io/role/internal-elb', { priority: 1000 });
+    }
 
     this.cdPlaneSecurityGroup = new ec2.SecurityGroup(this, 'CdPlaneSecurityGroup', {
       vpc: this.vpc,
