@@ -119,7 +119,8 @@ describe('registries', () => {
   test('every repository: scan on push, KMS encryption, retained', () => {
     for (const t of templates.values()) {
       for (const repo of Object.values(t.findResources('AWS::ECR::Repository'))) {
-        expect(repo.DeletionPolicy).toBe('Retain');
+        // Retained on delete and replacement; a failed first deploy removes it, so the retry can create it again.
+        expect(repo.DeletionPolicy).toBe('RetainExceptOnCreate');
         expect(repo.UpdateReplacePolicy).toBe('Retain');
         expect(repo.Properties.ImageScanningConfiguration).toEqual({ ScanOnPush: true });
         expect(repo.Properties.EncryptionConfiguration).toEqual({ EncryptionType: 'KMS' });
@@ -168,7 +169,8 @@ describe('registries', () => {
     for (const tier of ['dev', 'prod']) {
       const buckets = acme.findResources('AWS::S3::Bucket', { Properties: { BucketName: `acme-blobs-${tier}-111111111111-eu-central-1` } });
       const bucket = Object.values(buckets)[0];
-      expect(bucket.DeletionPolicy).toBe('Retain');
+      expect(bucket.DeletionPolicy).toBe('RetainExceptOnCreate');
+      expect(bucket.UpdateReplacePolicy).toBe('Retain');
       expect(bucket.Properties).toMatchObject({
         VersioningConfiguration: { Status: 'Enabled' },
         PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },

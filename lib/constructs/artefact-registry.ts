@@ -164,7 +164,9 @@ export class ArtefactRegistry extends Construct {
       imageScanOnPush: true,
       encryption: ecr.RepositoryEncryption.KMS,
       imageTagMutability: tier === 'prod' ? ecr.TagMutability.IMMUTABLE : ecr.TagMutability.MUTABLE,
-      removalPolicy: RemovalPolicy.RETAIN,
+      // Named: a copy kept after a failed first deploy would make the retry fail with AlreadyExists.
+      // Kept on delete and replacement; removed only when its own creation is rolled back (still empty).
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
       emptyOnDelete: false,
     });
     if (tier === 'dev') {
@@ -214,7 +216,8 @@ export class ArtefactRegistry extends Construct {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
       versioned: true,
-      removalPolicy: RemovalPolicy.RETAIN,
+      // Named, like the repositories: removed only when its own creation is rolled back (still empty).
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
       serverAccessLogsBucket: accessLogs,
       serverAccessLogsPrefix: `${tier}/`,
       lifecycleRules: [
