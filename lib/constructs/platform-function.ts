@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -104,13 +105,38 @@ export class PlatformFunction extends lambda.Function {
 /** Bundles are made once per module and process; the asset hash is the content's, so synth stays deterministic. */
 const bundles = new Map<string, string>();
 
+/**
+ * Bundles are also kept between synths (node_modules/.cache), with the hash of every file esbuild
+ * read: a bundle is reused only while all of them are unchanged, so it is what a fresh build gives.
+ * Saves the in-process esbuild run of every function on every synth (about 0.6 s of a demo synth).
+ */
+const CACHE_DIR = path.join(FUNCTIONS_DIR, '..', '..', 'node_modules', '.cache', 'iiot-functions');
+
 function bundled(module: string): string {
-  const cached = bundles.get(module);
-  if (cached) return cached;
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `iiot-fn-${module}-`));
-  buildSync({
+  const known = bundles.get(module);
+  if (known) return known;
+  const cacheDir = path.join(CACHE_DIR, `${sha256(FUNCTIONS_DIR).slice(0, 8)}-${module}`);
+  const outdir = reusable(cacheDir) ?? build(module, cacheDir);
+  bundles.set(module, outdir);
+  return outdir;
+}
+
+/** The cached bundle's folder, when every input it was built from is unchanged. */
+function reusable(cacheDir: string): string | undefined {
+  try {
+    const inputs: Record<string, string> = JSON.parse(fs.readFileSync(path.join(cacheDir, 'inputs.json'), 'utf8'));
+    const fresh = Object.entries(inputs).every(([file, hash]) => sha256(fs.readFileSync(file)) === hash);
+    return fresh ? path.join(cacheDir, 'bundle') : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function build(module: string, cacheDir: string): string {
+  const staging = fs.mkdtempSync(path.join(os.tmpdir(), `iiot-fn-${module}-`));
+  const result = buildSync({
     entryPoints: [path.join(FUNCTIONS_DIR, `${module}.ts`)],
-    outfile: path.join(outdir, 'index.js'),
+    outfile: path.join(staging, 'bundle', 'index.js'),
     bundle: true,
     platform: 'node',
     target: 'node24',
@@ -122,7 +148,25 @@ function bundled(module: string): string {
     // node_modules may be a link to another checkout; resolve within this one.
     preserveSymlinks: true,
     logLevel: 'silent',
+    metafile: true,
+    absWorkingDir: FUNCTIONS_DIR,
   });
-  bundles.set(module, outdir);
-  return outdir;
+  const inputs = Object.fromEntries(
+    Object.keys(result.metafile!.inputs).map((f) => {
+      const file = path.resolve(FUNCTIONS_DIR, f);
+      return [file, sha256(fs.readFileSync(file))];
+    }),
+  );
+  fs.writeFileSync(path.join(staging, 'inputs.json'), JSON.stringify(inputs));
+  try {
+    fs.mkdirSync(CACHE_DIR, { recursive: true });
+    fs.rmSync(cacheDir, { recursive: true, force: true });
+    fs.renameSync(staging, cacheDir);
+    return path.join(cacheDir, 'bundle');
+  } catch {
+    // Another process put its (identical) bundle in place first, or the cache is not writable.
+    return path.join(staging, 'bundle');
+  }
 }
+
+const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
