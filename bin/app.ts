@@ -11,7 +11,6 @@ import { loadConfig } from '../lib/config/load-config';
 import { readPublishedRecipes } from '../lib/config/published-recipes';
 import { definePlatform } from '../lib/platform';
 import { clearFailedAssembly } from '../lib/synth-output';
-import { addValidationGates } from '../lib/validation-gates';
 
 const started = Date.now();
 const app = new App({ builtinCloudFormationValidation: false });
@@ -19,7 +18,8 @@ const configDir = String(app.node.tryGetContext('config') ?? 'config');
 try {
   const model = loadConfig(configDir);
   definePlatform(app, model, { greengrassRecipes: readPublishedRecipes(configDir) });
-  if (String(app.node.tryGetContext('gates')) === 'true') addValidationGates(app);
+  // Loaded only when asked for: cdk-nag and cfn-guard take a quarter of a second to load.
+  if (String(app.node.tryGetContext('gates')) === 'true') require('../lib/validation-gates').addValidationGates(app);
   app.synth();
 } catch (e) {
   clearFailedAssembly(app.outdir, started);
