@@ -105,42 +105,34 @@ export function devicePolicyDocument(scope: DevicePolicyScope) {
   // `acme_*` covers the core's own client ids (`acme_SN-1`, and `acme_SN-1#2` for the nucleus'
   // extra connections), its `-gci` shadow (client device auth's connectivity info) and its sensors.
   const things = EdgeNames.thingName(scope.pilot, '*');
-  const reserved = ['greengrass/health/json', 'greengrassv2/health/json', 'jobs/*', 'shadow/*'];
+  // No Sids and merged resources: an IoT policy holds at most 2,048 characters (test/limits.test.ts).
   return {
     Version: '2012-10-17',
     Statement: [
-      { Sid: 'ConnectAsAThingOfItsPilot', Effect: 'Allow', Action: 'iot:Connect', Resource: iotArn(`client/${things}`) },
+      { Effect: 'Allow', Action: 'iot:Connect', Resource: iotArn(`client/${things}`) },
+      // The reserved topics of its pilot's things (Greengrass health, jobs, shadows) and the pilot's telemetry.
       {
-        Sid: 'ReservedTopicsOfItsPilot',
         Effect: 'Allow',
         Action: ['iot:Publish', 'iot:Receive'],
-        Resource: reserved.map((t) => iotArn(`topic/$aws/things/${things}/${t}`)),
+        Resource: [iotArn(`topic/$aws/things/${things}/*`), iotArn(`topic/${EdgeNames.telemetryTopicPrefix(scope.pilot)}*`)],
       },
       {
-        Sid: 'ReservedTopicFiltersOfItsPilot',
         Effect: 'Allow',
         Action: 'iot:Subscribe',
-        Resource: ['jobs/*', 'shadow/*'].map((t) => iotArn(`topicfilter/$aws/things/${things}/${t}`)),
-      },
-      {
         // The MQTT bridge subscribes to its sensors' job answers with a `+` for the thing name; IoT
         // Core then delivers only what iot:Receive above allows: its own pilot's things.
-        Sid: 'BridgeSubscribesToJobAnswers',
-        Effect: 'Allow',
-        Action: 'iot:Subscribe',
-        Resource: iotArn('topicfilter/$aws/things/+/jobs/*'),
+        Resource: [iotArn(`topicfilter/$aws/things/${things}/*`), iotArn('topicfilter/$aws/things/+/jobs/*')],
       },
-      { Sid: 'BridgeTelemetryOfItsPilot', Effect: 'Allow', Action: 'iot:Publish', Resource: iotArn(`topic/${EdgeNames.telemetryTopicPrefix(scope.pilot)}*`) },
       {
-        // Shadow manager syncs the core's and its sensors' shadows over HTTPS.
-        Sid: 'ShadowSyncOfItsPilot',
         Effect: 'Allow',
-        Action: ['iot:GetThingShadow', 'iot:UpdateThingShadow', 'iot:DeleteThingShadow'],
+        // Shadow manager syncs the core's and its sensors' shadows over HTTPS; client device auth
+        // checks that a sensor is associated with this core.
+        // `*ThingShadow`: Get, Update and Delete (the only IoT actions ending so).
+        Action: ['iot:*ThingShadow', 'greengrass:VerifyClientDeviceIoTCertificateAssociation'],
         Resource: iotArn(`thing/${things}`),
       },
-      { Sid: 'TokenExchange', Effect: 'Allow', Action: 'iot:AssumeRoleWithCertificate', Resource: scope.roleAliasArn },
+      { Effect: 'Allow', Action: 'iot:AssumeRoleWithCertificate', Resource: scope.roleAliasArn },
       {
-        Sid: 'GreengrassDataPlane',
         Effect: 'Allow',
         // No resource types in the Service Authorization Reference; resolution names every
         // dependency of a deployment, so it stays unscoped (artefacts are scoped below).
@@ -154,22 +146,14 @@ export function devicePolicyDocument(scope: DevicePolicyScope) {
         Resource: '*',
       },
       {
-        Sid: 'ArtefactsOfAwsAndItsPilot',
         Effect: 'Allow',
         Action: 'greengrass:GetComponentVersionArtifact',
         // AWS-provided components live in the `aws` account; the pilot's are named `acme.*`.
         Resource: [greengrassArn('aws', 'components:aws.greengrass.*'), greengrassArn(scope.account, `components:${EdgeNames.component(scope.pilot, '*')}`)],
       },
       {
-        Sid: 'SensorsOfItsPilot',
         Effect: 'Allow',
-        Action: 'greengrass:VerifyClientDeviceIoTCertificateAssociation',
-        Resource: iotArn(`thing/${EdgeNames.sensorPrefix(scope.pilot)}*`),
-      },
-      {
-        Sid: 'ConnectivityInfoOfItsPilot',
-        Effect: 'Allow',
-        Action: ['greengrass:GetConnectivityInfo', 'greengrass:UpdateConnectivityInfo'],
+        Action: 'greengrass:*ConnectivityInfo', // Get and Update
         Resource: greengrassArn(scope.account, `/greengrass/things/${things}/connectivityInfo`),
       },
     ],
