@@ -119,7 +119,12 @@ describe('nodes', () => {
     const addOns = resourcesOf('AWS::EKS::Addon').map(([, r]) => r.Properties.AddonName);
     expect(addOns.sort()).toEqual(['amazon-cloudwatch-observability', 'aws-ebs-csi-driver', 'eks-pod-identity-agent', 'vpc-cni']);
     // NetworkPolicies (the pilots' default-deny) are enforced only when the CNI is told to.
-    cluster.hasResourceProperties('AWS::EKS::Addon', { AddonName: 'vpc-cni', ConfigurationValues: JSON.stringify({ enableNetworkPolicy: 'true' }) });
+    cluster.hasResourceProperties('AWS::EKS::Addon', {
+      AddonName: 'vpc-cni',
+      ConfigurationValues: JSON.stringify({ enableNetworkPolicy: 'true' }),
+      // Over the self-managed vpc-cni EKS bootstraps: without it, ConfigurationConflict.
+      ResolveConflicts: 'OVERWRITE',
+    });
     cluster.hasResourceProperties('AWS::EKS::PodIdentityAssociation', { Namespace: 'kube-system', ServiceAccount: 'ebs-csi-controller-sa' });
     cluster.hasResourceProperties('AWS::EKS::PodIdentityAssociation', { Namespace: 'amazon-cloudwatch', ServiceAccount: 'cloudwatch-agent' });
   });

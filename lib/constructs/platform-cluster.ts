@@ -174,11 +174,14 @@ export class PlatformCluster extends Construct {
   private addOns(): void {
     const podIdentityAgent = new eks.Addon(this, 'PodIdentityAgent', { cluster: this.cluster, addonName: 'eks-pod-identity-agent' });
     // The pilots' NetworkPolicies only bite when the VPC CNI enforces them.
-    new eks.Addon(this, 'VpcCni', {
+    const vpcCni = new eks.Addon(this, 'VpcCni', {
       cluster: this.cluster,
       addonName: 'vpc-cni',
       configurationValues: { enableNetworkPolicy: 'true' },
     });
+    // EKS bootstraps a self-managed vpc-cni; taking it over with configuration values fails with
+    // ConfigurationConflict unless the add-on may overwrite the fields that differ.
+    (vpcCni.node.defaultChild as eks.CfnAddon).resolveConflicts = 'OVERWRITE';
     const addOnWithRole = (id: string, addonName: string, namespace: string, serviceAccount: string, managedPolicy: string, why: string) => {
       const role = new iam.Role(this, `${id}Role`, {
         assumedBy: new iam.ServicePrincipal('pods.eks.amazonaws.com').withSessionTags(),
