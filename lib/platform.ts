@@ -9,6 +9,7 @@ import { ArtefactTarget } from './constructs/artefact-access';
 import { CiStack } from './stacks/ci-stack';
 import { ClusterStack } from './stacks/cluster-stack';
 import { EdgeStack } from './stacks/edge-stack';
+import { ImagesStack } from './stacks/images-stack';
 import { NetworkStack } from './stacks/network-stack';
 import { PilotEdgeStack } from './stacks/pilot-edge-stack';
 import { RegistryStack } from './stacks/registry-stack';
@@ -19,6 +20,7 @@ export interface PlatformStacks {
   readonly network: NetworkStack;
   readonly cluster: ClusterStack;
   readonly ci: CiStack;
+  readonly images: ImagesStack;
   readonly registries: RegistryStack;
   /** Absent when no pilot has an edge section. */
   readonly edge?: EdgeStack;
@@ -31,6 +33,7 @@ export const StackIds = {
   network: 'Platform-Network',
   cluster: 'Platform-Cluster',
   ci: 'Platform-Ci',
+  images: 'Platform-Images',
   registries: 'Platform-Registries',
   pilotRegistries: (pilot: string) => `Pilot-${pilot}-Registries`,
   edge: 'Platform-Edge',
@@ -115,6 +118,15 @@ export function definePlatform(app: App, model: PlatformModel): PlatformStacks {
       },
     ]),
   );
+  // Before Platform-Ci: its fleets and controller run the images this stack builds.
+  const images = new ImagesStack(app, StackIds.images, {
+    ...common,
+    description: `IIoT platform ${platform.name}: golden images (agent AMIs, Jenkins controller) built by EC2 Image Builder`,
+    ci: platform.ci,
+    vpc: vpc.vpc,
+    buildSubnets: vpc.plane('ci'),
+    platformName: platform.name,
+  });
   const ci = new CiStack(app, StackIds.ci, {
     ...common,
     description: `IIoT platform ${platform.name}: Jenkins controller, agent fleets and webhook relay`,
@@ -125,6 +137,7 @@ export function definePlatform(app: App, model: PlatformModel): PlatformStacks {
     cdPlaneSecurityGroup: vpc.cdPlaneSecurityGroup,
     clusterName: cluster.platformCluster.cluster.clusterName,
     platformName: platform.name,
+    controllerRepository: images.controllerRepository,
     owners: [
       { name: PLATFORM_OWNER, displayName: `Platform ${platform.name}`, components: platform.components, developers: platform.developers, ...registries.roles },
       ...pilots.map((p) => ({
@@ -137,7 +150,8 @@ export function definePlatform(app: App, model: PlatformModel): PlatformStacks {
       })),
     ],
   });
-  return { network, cluster, ci, registries, edge, pilots: pilotStacks };
+  ci.addDependency(images, 'the fleets and the controller run the golden images');
+  return { network, cluster, ci, images, registries, edge, pilots: pilotStacks };
 }
 
 /** The prod artefacts other owners share with `pilot`, grouped by owner. */
