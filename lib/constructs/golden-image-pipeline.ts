@@ -1,7 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
 import * as imagebuilder from 'aws-cdk-lib/aws-imagebuilder';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { contentVersion } from './image-build-infrastructure';
 
@@ -31,10 +28,10 @@ export interface GoldenImagePipelineProps {
 }
 
 /**
- * An EC2 Image Builder pipeline with content-versioned components and recipe: it rebuilds on its
- * schedule when the parent image changed, and at once whenever a deploy changes a component or the
- * recipe (also the first deploy, so the first image exists before anything uses it). Output is
- * scanned by Inspector; rollout is the gate's decision (lib/constructs/image-rollout-gate.ts).
+ * An EC2 Image Builder pipeline with content-versioned components and recipe (a changed document
+ * is a new version, which the next run builds); it runs on its schedule when the parent image or a
+ * component has a newer version, and on demand (runbook). Output is scanned by Inspector; rollout
+ * is the gate's decision (lib/constructs/image-rollout-gate.ts).
  */
 export class GoldenImagePipeline extends Construct {
   public readonly pipeline: imagebuilder.CfnImagePipeline;
@@ -63,30 +60,5 @@ export class GoldenImagePipeline extends Construct {
       status: 'ENABLED',
     });
 
-    // A changed recipe starts a build on deploy: the version is part of the call, so the resource updates.
-    const start: cr.AwsSdkCall = {
-      service: 'Imagebuilder',
-      action: 'startImagePipelineExecution',
-      parameters: { imagePipelineArn: this.pipeline.attrArn, clientToken: this.version },
-      physicalResourceId: cr.PhysicalResourceId.of(`${props.name}-${this.version}`),
-    };
-    const stack = Stack.of(this);
-    new cr.AwsCustomResource(this, 'BuildOnChange', {
-      onCreate: start,
-      onUpdate: start,
-      installLatestAwsSdk: false,
-      policy: cr.AwsCustomResourcePolicy.fromStatements([
-        new iam.PolicyStatement({
-          actions: ['imagebuilder:StartImagePipelineExecution'],
-          resources: [stack.formatArn({ service: 'imagebuilder', resource: 'image-pipeline', resourceName: props.name.toLowerCase() })],
-        }),
-        // Image Builder creates its service-linked role on the first execution.
-        new iam.PolicyStatement({
-          actions: ['iam:CreateServiceLinkedRole'],
-          resources: [stack.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: 'aws-service-role/imagebuilder.amazonaws.com/AWSServiceRoleForImageBuilder' })],
-          conditions: { StringEquals: { 'iam:AWSServiceName': 'imagebuilder.amazonaws.com' } },
-        }),
-      ]),
-    });
   }
 }

@@ -40,10 +40,12 @@ export class ImageBuildInfrastructure extends Construct {
         ...(props.managedPolicies ?? []),
       ],
     });
-    Validations.of(role).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-IAM4',
-      reason: 'The policies AWS documents for Image Builder instances (SSM agent, component download, logs); AWS maintains them with the service.',
-    });
+    for (const policy of ['AmazonSSMManagedInstanceCore', 'EC2InstanceProfileForImageBuilder', 'EC2InstanceProfileForImageBuilderECRContainerBuilds']) {
+      Validations.of(role).acknowledge({
+        id: `AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/${policy}]`,
+        reason: 'A policy AWS documents for Image Builder build instances (SSM agent, component download, container push); AWS maintains it with the service.',
+      });
+    }
     const profile = new iam.CfnInstanceProfile(this, 'Profile', { roles: [role.roleName] });
     const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', { vpc: props.vpc, description: 'Image Builder instances: egress only' });
     this.configuration = new imagebuilder.CfnInfrastructureConfiguration(this, 'Configuration', {

@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { Stack, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
@@ -51,6 +51,16 @@ export class ImageRolloutGate extends Construct {
     for (const repository of props.repositories) repository.grant(this.function, 'ecr:DescribeImages');
     // Writing an aws:ec2:image parameter validates the AMI with DescribeImages.
     this.function.addToRolePolicy(new iam.PolicyStatement({ actions: ['ec2:DescribeImages'], resources: ['*'] }));
+    for (const name of names) {
+      Validations.of(this.function.role!).acknowledge({
+        id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:aws:imagebuilder:${stack.region}:${stack.account}:image/${name.toLowerCase()}/*]`,
+        reason: 'Every build version of one golden image: versions are created by each pipeline run.',
+      });
+    }
+    Validations.of(this.function.role!).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+      reason: 'ListImageScanFindings and ec2:DescribeImages support no resource-level permissions; both only read.',
+    });
     new events.Rule(this, 'ImageAvailable', {
       description: 'A golden image finished (built, tested, scanned)',
       eventPattern: {
