@@ -150,7 +150,6 @@ export function definePlatform(app: App, model: PlatformModel): PlatformStacks {
       })),
     ],
   });
-  ci.addDependency(images, 'the fleets and the controller run the golden images');
   return { network, cluster, ci, images, registries, edge, pilots: pilotStacks };
 }
 

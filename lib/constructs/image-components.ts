@@ -133,7 +133,7 @@ export function agentHardeningDocument(): string {
 /** Test (on an instance launched from the new image): every tool answers with its pinned version. */
 export function agentTestDocument(tools: AgentTools = AGENT_TOOLS): string {
   const expectVersion = (label: string, command: string, expected: string) =>
-    `v="$(${command})"; case "$v" in *${expected}*) echo "${label} ok: $v";; *) echo "${label}: expected ${expected}, found $v" >&2; exit 1;; esac`;
+    `v="$(${command})"; case "$v" in *'${expected}'*) echo "${label} ok: $v";; *) echo '${label}: expected ${expected}, found' "$v" >&2; exit 1;; esac`;
   const doc: ComponentDocument = {
     name: 'iiot-agent-tool-versions',
     description: 'Fails the image when a tool is missing or not at its pinned version',
@@ -146,7 +146,8 @@ export function agentTestDocument(tools: AgentTools = AGENT_TOOLS): string {
             expectVersion('java', 'java -version 2>&1 | head -n1', `"${tools.corretto}.`),
             expectVersion('git', 'git --version', 'git version '),
             expectVersion('buildx', 'docker buildx version', ` v${tools.buildx} `),
-            expectVersion('helm', "helm version --template '{{.Version}}'", `v${tools.helm}`),
+            // --short, not a Go template: AWSTOE reads {{ }} in a document as its own variables.
+            expectVersion('helm', 'helm version --short', `v${tools.helm}+`),
             expectVersion('kubectl', 'kubectl version --client -o yaml | grep gitVersion', `v${tools.kubectl}`),
             expectVersion('aws', 'aws --version 2>&1', `aws-cli/${tools.awsCli} `),
             "sshd -T | grep -qx 'passwordauthentication no'",
