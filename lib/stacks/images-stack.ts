@@ -63,7 +63,8 @@ export class ImagesStack extends PlatformStack {
         name: `${name}-distribution`,
         distributions: [{
           region: this.region,
-          amiDistributionConfiguration: { name: `${name}-{{ imagebuilder:buildDate }}`, amiTags: { 'iiot-platform': props.platformName, 'iiot-fleet': fleet } },
+          // A JSON property in the L1: CloudFormation's own (PascalCase) names.
+          amiDistributionConfiguration: { Name: `${name}-{{ imagebuilder:buildDate }}`, AmiTags: { 'iiot-platform': props.platformName, 'iiot-fleet': fleet } },
         }],
       });
       pipelines.push(new GoldenImagePipeline(this, `Agent-${fleet}`, {
@@ -109,7 +110,7 @@ export class ImagesStack extends PlatformStack {
     const targetRepository = { service: 'ECR', repositoryName: this.controllerRepository.repositoryName };
     const controllerDistribution = new imagebuilder.CfnDistributionConfiguration(this, 'Distribution-controller', {
       name: `${controllerName}-distribution`,
-      distributions: [{ region: this.region, containerDistributionConfiguration: { targetRepository } }],
+      distributions: [{ region: this.region, containerDistributionConfiguration: { TargetRepository: { Service: 'ECR', RepositoryName: this.controllerRepository.repositoryName } } }],
     });
     pipelines.push(new GoldenImagePipeline(this, 'Controller', {
       name: controllerName,
