@@ -3,15 +3,13 @@ import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { ArchitectureName } from '../config/schema';
 
 export interface AgentFleetProps {
   readonly vpc: ec2.IVpc;
   /** Subnets the agents run in (their network plane). */
   readonly subnets: ec2.SubnetSelection;
-  /** Instance types, all of `architecture`. */
+  /** Instance types, all of the architecture of the fleet's image. */
   readonly instanceTypes: readonly ec2.InstanceType[];
-  readonly architecture: ArchitectureName;
   /** Jenkins label the controller schedules on; also the fleet's name. */
   readonly label: string;
   /** Most agents the EC2 Fleet plugin may run; it scales to zero when idle. */

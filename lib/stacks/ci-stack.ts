@@ -9,7 +9,7 @@ import { Construct } from 'constructs';
 import { componentPipeline } from '../ci/component-pipeline';
 import { deliveryPipeline } from '../ci/delivery-pipeline';
 import { approvers, CascVariables, CiOwner, deliveryJobName, jenkinsCascYaml, repositoryCredentialId } from '../ci/jenkins-casc';
-import { FLEET_ARCHITECTURE, FLEETS, PlatformSpec } from '../config/schema';
+import { FLEETS, PlatformSpec } from '../config/schema';
 import { AgentFleet } from '../constructs/agent-fleet';
 import { BuildStatistics } from '../constructs/build-statistics';
 import { JenkinsController } from '../constructs/jenkins-controller';
@@ -65,7 +65,6 @@ export class CiStack extends PlatformStack {
         vpc: props.vpc,
         subnets: fleet === 'cd' ? props.cdSubnets : props.ciSubnets,
         label: fleet,
-        architecture: FLEET_ARCHITECTURE[fleet],
         instanceTypes: spec.instanceTypes.map((t) => new ec2.InstanceType(t)),
         maxSize: spec.maxSize,
         spot: spec.spot,
