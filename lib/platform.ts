@@ -10,6 +10,7 @@ import { ArtefactTarget } from './constructs/artefact-access';
 import { CiStack } from './stacks/ci-stack';
 import { ClusterStack } from './stacks/cluster-stack';
 import { EdgeStack } from './stacks/edge-stack';
+import { ImagesStack } from './stacks/images-stack';
 import { NetworkStack } from './stacks/network-stack';
 import { OperationsStack } from './stacks/operations-stack';
 import { operatePlatform } from './platform-operations';
@@ -23,6 +24,7 @@ export interface PlatformStacks {
   readonly network: NetworkStack;
   readonly cluster: ClusterStack;
   readonly ci: CiStack;
+  readonly images: ImagesStack;
   readonly registries: RegistryStack;
   /** Absent when no pilot has an edge section. */
   readonly edge?: EdgeStack;
@@ -36,6 +38,7 @@ export const StackIds = {
   network: 'Platform-Network',
   cluster: 'Platform-Cluster',
   ci: 'Platform-Ci',
+  images: 'Platform-Images',
   registries: 'Platform-Registries',
   pilotRegistries: (pilot: string) => `Pilot-${pilot}-Registries`,
   edge: 'Platform-Edge',
@@ -134,6 +137,15 @@ export function definePlatform(app: App, model: PlatformModel, published: Publis
       },
     ]),
   );
+  // Before Platform-Ci: its fleets and controller run the images this stack builds.
+  const images = new ImagesStack(app, StackIds.images, {
+    ...common,
+    description: `IIoT platform ${platform.name}: golden images (agent AMIs, Jenkins controller) built by EC2 Image Builder`,
+    ci: platform.ci,
+    vpc: vpc.vpc,
+    buildSubnets: vpc.plane('ci'),
+    platformName: platform.name,
+  });
   const ci = new CiStack(app, StackIds.ci, {
     ...common,
     description: `IIoT platform ${platform.name}: Jenkins controller, agent fleets and webhook relay`,
@@ -144,6 +156,7 @@ export function definePlatform(app: App, model: PlatformModel, published: Publis
     cdPlaneSecurityGroup: vpc.cdPlaneSecurityGroup,
     clusterName: cluster.platformCluster.cluster.clusterName,
     platformName: platform.name,
+    controllerRepository: images.controllerRepository,
     owners: [
       { name: PLATFORM_OWNER, displayName: `Platform ${platform.name}`, components: platform.components, developers: platform.developers, ...registries.roles },
       ...pilots.map((p) => ({
@@ -159,7 +172,7 @@ export function definePlatform(app: App, model: PlatformModel, published: Publis
   const pilotStackList = [...pilotStacks.values()].flatMap((p) => (p.edge ? [p.registries, p.edge] : [p.registries]));
   operatePlatform({
     operations,
-    stacks: [network, cluster, ci, registries, ...(edge ? [edge] : []), ...pilotStackList],
+    stacks: [network, cluster, ci, images, registries, ...(edge ? [edge] : []), ...pilotStackList],
     ci,
     cluster,
     certificates: new Map<Stack, string[]>([
@@ -167,7 +180,7 @@ export function definePlatform(app: App, model: PlatformModel, published: Publis
       [cluster, platform.cluster.ingressCertificateArn ? [platform.cluster.ingressCertificateArn] : []],
     ]),
   });
-  return { operations, network, cluster, ci, registries, edge, pilots: pilotStacks };
+  return { operations, network, cluster, ci, images, registries, edge, pilots: pilotStacks };
 }
 
 /** The prod artefacts other owners share with `pilot`, grouped by owner. */

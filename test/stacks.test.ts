@@ -18,13 +18,14 @@ describe('stack set', () => {
       'Platform-Ci',
       'Platform-Cluster',
       'Platform-Edge',
+      'Platform-Images',
       'Platform-Network',
       'Platform-Operations',
       'Platform-Registries',
     ]);
   });
 
-  test.each(['Platform-Operations', 'Platform-Network', 'Platform-Cluster', 'Platform-Ci', 'Platform-Registries', 'Platform-Edge', 'Pilot-acme-Registries', 'Pilot-bravo-Registries', 'Pilot-acme-Edge', 'Pilot-bravo-Edge'])('%s matches its snapshot', (id) => {
+  test.each(['Platform-Operations', 'Platform-Network', 'Platform-Cluster', 'Platform-Ci', 'Platform-Images', 'Platform-Registries', 'Platform-Edge', 'Pilot-acme-Registries', 'Pilot-bravo-Registries', 'Pilot-acme-Edge', 'Pilot-bravo-Edge'])('%s matches its snapshot', (id) => {
     expect(normalized(template(id))).toMatchSnapshot();
   });
 

@@ -3,15 +3,13 @@ import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { ArchitectureName } from '../config/schema';
 
 export interface AgentFleetProps {
   readonly vpc: ec2.IVpc;
   /** Subnets the agents run in (their network plane). */
   readonly subnets: ec2.SubnetSelection;
-  /** Instance types, all of `architecture`. */
+  /** Instance types, all of the architecture of the fleet's image. */
   readonly instanceTypes: readonly ec2.InstanceType[];
-  readonly architecture: ArchitectureName;
   /** Jenkins label the controller schedules on; also the fleet's name. */
   readonly label: string;
   /** Most agents the EC2 Fleet plugin may run; it scales to zero when idle. */
@@ -28,18 +26,16 @@ export interface AgentFleetProps {
    * @default - none
    */
   readonly securityGroups?: readonly ec2.ISecurityGroup[];
+  /**
+   * SSM parameter holding the fleet's golden AMI (lib/stacks/images-stack.ts): the launch template
+   * resolves it at each launch, so a rolled-out rebuild needs no redeploy.
+   */
+  readonly imageParameterName: string;
 }
-
-/** Tooling every agent needs: the agent's JVM, git, Docker (builds), with Docker usable by the agent user. */
-const AGENT_BOOT = [
-  'dnf install -y java-17-amazon-corretto-headless git docker',
-  'systemctl enable --now docker',
-  'usermod -aG docker ec2-user',
-];
 
 /**
  * EC2 agents in an Auto Scaling group the Jenkins EC2 Fleet plugin scales between zero and
- * maxSize. Amazon Linux 2023 for the fleet's architecture, encrypted gp3, IMDSv2 (containers
+ * maxSize. The fleet's golden AMI (newest clean build, through SSM), encrypted gp3, IMDSv2 (containers
  * cannot reach instance credentials), SSM for humans; SSH only from the controller (the plugin's
  * launcher), never from a network range. The agents' role assumes no other role: AWS credentials
  * reach a build only through the credentials its Jenkins folder binds (lib/ci/pipeline-credentials.ts).
@@ -69,15 +65,11 @@ export class AgentFleet extends Construct implements ec2.IConnectable {
       reason: 'Session Manager is how humans reach agents (no SSH from networks); AWS maintains this minimal SSM policy.',
     });
 
-    const userData = ec2.UserData.forLinux();
-    userData.addCommands(...AGENT_BOOT);
+    // The golden image has every tool installed and Docker enabled: an agent is ready when it boots.
     const launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {
-      machineImage: ec2.MachineImage.latestAmazonLinux2023({
-        cpuType: props.architecture === 'arm64' ? ec2.AmazonLinuxCpuType.ARM_64 : ec2.AmazonLinuxCpuType.X86_64,
-      }),
+      machineImage: ec2.MachineImage.resolveSsmParameterAtLaunch(props.imageParameterName, { os: ec2.OperatingSystemType.LINUX }),
       role: this.role,
       keyPair: props.keyPair,
-      userData,
       securityGroup,
       requireImdsv2: true,
       httpPutResponseHopLimit: 1,

@@ -1,6 +1,7 @@
 import { CfnElement, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as efs from 'aws-cdk-lib/aws-efs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -18,8 +19,13 @@ export interface JenkinsControllerProps {
   readonly vpc: ec2.IVpc;
   /** Subnets of the CI plane: controller, its file system and its internal load balancer. */
   readonly subnets: ec2.SubnetSelection;
-  /** Controller image, pinned. */
+  /**
+   * Controller image by digest (`<repository uri>@sha256:...`): the pinned core with the pinned
+   * plugin closure baked in (lib/stacks/images-stack.ts).
+   */
   readonly image: string;
+  /** Repository `image` is in: the task pulls from it. */
+  readonly imageRepository: ecr.IRepository;
   /** Host name Jenkins is served as; the certificate covers it. */
   readonly hostname: string;
   readonly certificateArn: string;
@@ -27,8 +33,6 @@ export interface JenkinsControllerProps {
   readonly allowedCidrs: readonly string[];
   /** The JCasC document (YAML). */
   readonly casc: string;
-  /** `jenkins-plugin-cli --plugins` argument: every plugin pinned. */
-  readonly plugins: string;
   /** Values JCasC reads from the environment (deploy-time names, role ARNs). */
   readonly environment: Readonly<Record<string, string>>;
   /** Secrets JCasC reads from the environment (agent key, repository keys). */
@@ -57,15 +61,19 @@ export function compressedCasc(casc: string): string {
   return encoded;
 }
 
+/** Where the controller image keeps the plugins baked in at build time (lib/constructs/image-components.ts). */
+export const IMAGE_PLUGINS = '/usr/share/jenkins/ref/plugins';
+
 /**
- * Start-up: write the JCasC file, install exactly the pinned plugins into a fresh directory (so a
- * plugin dropped from the list does not linger on EFS), then start Jenkins as the image does.
+ * Start-up, downloading nothing: write the JCasC file, replace JENKINS_HOME's plugins with exactly
+ * the image's (so a plugin dropped from the set does not linger on EFS), then start Jenkins as the
+ * image does.
  */
 const START = [
   'set -eu',
   `printf '%s' "$CASC_GZIP_BASE64" | base64 -d | gunzip > ${JENKINS_HOME}/casc.yaml`,
   `rm -rf ${JENKINS_HOME}/plugins.new`,
-  `jenkins-plugin-cli --latest false --plugin-download-directory ${JENKINS_HOME}/plugins.new --plugins $PLUGINS`,
+  `cp -R ${IMAGE_PLUGINS} ${JENKINS_HOME}/plugins.new`,
   `rm -rf ${JENKINS_HOME}/plugins && mv ${JENKINS_HOME}/plugins.new ${JENKINS_HOME}/plugins`,
   'exec /usr/bin/tini -- /usr/local/bin/jenkins.sh',
 ].join('\n');
@@ -130,6 +138,12 @@ export class JenkinsController extends Construct implements ec2.IConnectable {
         },
       ],
     });
+    const executionRole = taskDefinition.obtainExecutionRole();
+    props.imageRepository.grantPull(executionRole);
+    Validations.of(executionRole).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+      reason: 'ecr:GetAuthorizationToken has no resource-level permissions; the pull itself is scoped to the controller repository.',
+    });
     home.grant(taskDefinition.taskRole, 'elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite');
     const logGroup = new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_YEAR, encryptionKey: props.logKey, removalPolicy: RemovalPolicy.RETAIN });
     const container = taskDefinition.addContainer('jenkins', {
@@ -147,7 +161,6 @@ export class JenkinsController extends Construct implements ec2.IConnectable {
         // Compressed: ECS caps a task definition at 64 KiB, and each component's job adds ~8 KiB of YAML.
         CASC_GZIP_BASE64: compressedCasc(props.casc),
         CASC_JENKINS_CONFIG: `${JENKINS_HOME}/casc.yaml`,
-        PLUGINS: props.plugins,
         // No setup wizard (JCasC configures everything); notifyCommit may only trigger scans (see webhook relay).
         JAVA_OPTS: '-Djenkins.install.runSetupWizard=false -Dhudson.plugins.git.GitStatus.NOTIFY_COMMIT_ACCESS_CONTROL=disabled-for-polling',
       },

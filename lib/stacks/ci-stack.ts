@@ -1,14 +1,15 @@
 import { CfnOutput, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { componentPipeline } from '../ci/component-pipeline';
 import { deliveryPipeline } from '../ci/delivery-pipeline';
 import { approvers, CascVariables, CiOwner, deliveryJobName, jenkinsCascYaml, repositoryCredentialId } from '../ci/jenkins-casc';
-import { pluginSpecs } from '../ci/jenkins-plugins';
-import { FLEET_ARCHITECTURE, FLEETS, PlatformSpec } from '../config/schema';
+import { FLEETS, PlatformSpec } from '../config/schema';
 import { AgentFleet } from '../constructs/agent-fleet';
 import { BuildStatistics } from '../constructs/build-statistics';
 import { JenkinsController } from '../constructs/jenkins-controller';
@@ -17,6 +18,7 @@ import { TranslatorService } from '../constructs/translator-service';
 import { JenkinsControllerRole } from '../constructs/controller-identity';
 import { hasCiJob, maturityOf } from '../lifecycle/maturity';
 import { WebhookRelay } from '../constructs/webhook-relay';
+import { ImageParameters } from './images-stack';
 import { PlatformStack, PlatformStackProps } from './platform-stack';
 
 export interface CiStackProps extends PlatformStackProps {
@@ -35,6 +37,8 @@ export interface CiStackProps extends PlatformStackProps {
   readonly clusterName: string;
   /** Name of the platform: names the controller's task role, which the other stacks trust. */
   readonly platformName: string;
+  /** The controller images' repository (Platform-Images). */
+  readonly controllerRepository: ecr.IRepository;
 }
 
 export interface CiStackOwner extends CiOwner {
@@ -61,12 +65,12 @@ export class CiStack extends PlatformStack {
         vpc: props.vpc,
         subnets: fleet === 'cd' ? props.cdSubnets : props.ciSubnets,
         label: fleet,
-        architecture: FLEET_ARCHITECTURE[fleet],
         instanceTypes: spec.instanceTypes.map((t) => new ec2.InstanceType(t)),
         maxSize: spec.maxSize,
         spot: spec.spot,
         keyPair: agentKey,
         securityGroups: fleet === 'cd' ? [props.cdPlaneSecurityGroup] : [],
+        imageParameterName: ImageParameters.agent(props.platformName, fleet),
       });
     });
     const [x64, arm64] = this.fleets;
@@ -163,12 +167,14 @@ export class CiStack extends PlatformStack {
     this.controller = new JenkinsController(this, 'Jenkins', {
       vpc: props.vpc,
       subnets: props.ciSubnets,
-      image: props.ci.jenkins.image,
+      // The newest clean controller build (digest), as the rollout gate last wrote it: read at each
+      // deploy of this stack, which fails while no clean build exists yet (runbook: first deploy).
+      image: ssm.StringParameter.valueForStringParameter(this, ImageParameters.controller(props.platformName)),
+      imageRepository: props.controllerRepository,
       hostname: props.ci.jenkins.hostname,
       certificateArn: props.ci.jenkins.certificateArn,
       allowedCidrs: props.ci.jenkins.allowedCidrs,
       casc,
-      plugins: pluginSpecs(),
       environment,
       secrets,
       fleets: this.fleets,

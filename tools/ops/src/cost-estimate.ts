@@ -115,6 +115,19 @@ const PRICERS: Readonly<Record<string, Pricer>> = {
     return { monthly: gb * (p.unitPrices.logsIngestGb + p.unitPrices.logsStoreGbMonth), basis: `${gb} GB/month ingested and stored (assumed)` };
   },
   'AWS::ECR::Repository': (_r, _t, p) => ({ monthly: p.assumptions.ecrRepositoryGb * p.unitPrices.ecrStorageGbMonth, basis: `${p.assumptions.ecrRepositoryGb} GB stored (assumed)` }),
+  // Image Builder is free; a build pays its build and test instances, an AMI its snapshot.
+  'AWS::ImageBuilder::ImagePipeline': (r, t, p) => {
+    const infra = t.Resources?.[(r.Properties?.InfrastructureConfigurationArn as any)?.['Fn::GetAtt']?.[0]];
+    const type = (infra?.Properties?.InstanceTypes as string[] | undefined)?.[0];
+    const a = p.assumptions;
+    const ami = r.Properties?.ImageRecipeArn !== undefined;
+    const builds = a.imageBuildsPerMonth * a.imageBuildHours * 2 * instanceHour(p, type);
+    const snapshots = ami ? a.imageSnapshotGb * p.unitPrices.ebsSnapshotGbMonth : 0;
+    return {
+      monthly: builds + snapshots,
+      basis: `${a.imageBuildsPerMonth} builds x ${a.imageBuildHours} h x build + test ${type}${ami ? ` + ${a.imageSnapshotGb} GB snapshot` : ''} (assumed; Inspector not included)`,
+    };
+  },
   'AWS::S3::Bucket': (_r, _t, p) => ({ monthly: p.assumptions.s3BucketGb * p.unitPrices.s3StandardGbMonth, basis: `${p.assumptions.s3BucketGb} GB standard (assumed)` }),
 };
 

@@ -34,12 +34,18 @@ export interface PriceTable {
     readonly alarmMetricMonth: number;
     /** AWS Backup warm storage (EBS snapshots, EFS, DynamoDB), per GB-month. */
     readonly backupGbMonth: number;
+    /** EBS snapshot storage (the AMIs' snapshots). */
+    readonly ebsSnapshotGbMonth: number;
   };
   /** On-demand Linux price per hour, by instance type. */
   readonly instances: Readonly<Record<string, number>>;
   readonly assumptions: {
     /** Spot price as a fraction of on-demand. */
     readonly spotFactor: number;
+    /** Golden image builds per pipeline and month, hours of each, snapshot GB per AMI (see imageBuildsWhy). */
+    readonly imageBuildsPerMonth: number;
+    readonly imageBuildHours: number;
+    readonly imageSnapshotGb: number;
     readonly logGroupGbPerMonth: number;
     readonly flowLogGbPerMonth: number;
     readonly eksControlPlaneLogGbPerMonth: number;

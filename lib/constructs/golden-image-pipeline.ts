@@ -1,0 +1,64 @@
+import * as imagebuilder from 'aws-cdk-lib/aws-imagebuilder';
+import { Construct } from 'constructs';
+import { contentVersion } from './image-build-infrastructure';
+
+/** One component of a recipe: its Image Builder document (YAML). */
+export interface ImageComponentSpec {
+  /** Component name (unique in the account and region). */
+  readonly name: string;
+  readonly document: string;
+}
+
+export interface GoldenImagePipelineProps {
+  /** Pipeline and image (recipe) name; the rollout gate maps it to its SSM parameter. */
+  readonly name: string;
+  readonly description: string;
+  /** Build infrastructure (instance profile, subnet, IMDSv2). */
+  readonly infrastructure: imagebuilder.CfnInfrastructureConfiguration;
+  /** Components run in order; `test` phases run on an instance launched from the new image. */
+  readonly components: readonly ImageComponentSpec[];
+  /** What is built: an AMI recipe or a container recipe, given the component ARNs and a content version. */
+  readonly recipe: (componentArns: readonly string[], version: string) => { readonly imageRecipeArn?: string; readonly containerRecipeArn?: string };
+  /** Where the output goes. */
+  readonly distribution: imagebuilder.CfnDistributionConfiguration;
+  /** Inspector scanning settings (ECR repository for container images). */
+  readonly scanning: imagebuilder.CfnImagePipeline.ImageScanningConfigurationProperty;
+  /** Scheduled rebuilds (cron in UTC); a build runs only when the parent image or a component has a newer version. */
+  readonly schedule: string;
+}
+
+/**
+ * An EC2 Image Builder pipeline with content-versioned components and recipe (a changed document
+ * is a new version, which the next run builds); it runs on its schedule when the parent image or a
+ * component has a newer version, and on demand (runbook). Output is scanned by Inspector; rollout
+ * is the gate's decision (lib/constructs/image-rollout-gate.ts).
+ */
+export class GoldenImagePipeline extends Construct {
+  public readonly pipeline: imagebuilder.CfnImagePipeline;
+  public readonly version: string;
+
+  constructor(scope: Construct, id: string, props: GoldenImagePipelineProps) {
+    super(scope, id);
+    const components = props.components.map((c, i) => new imagebuilder.CfnComponent(this, `Component${i}`, {
+      name: c.name,
+      platform: 'Linux',
+      version: contentVersion(c.document),
+      data: c.document,
+    }));
+    this.version = contentVersion(props.name, ...props.components.map((c) => c.document));
+    const recipe = props.recipe(components.map((c) => c.attrArn), this.version);
+    this.pipeline = new imagebuilder.CfnImagePipeline(this, 'Pipeline', {
+      name: props.name,
+      description: props.description,
+      ...recipe,
+      infrastructureConfigurationArn: props.infrastructure.attrArn,
+      distributionConfigurationArn: props.distribution.attrArn,
+      imageTestsConfiguration: { imageTestsEnabled: true, timeoutMinutes: 60 },
+      imageScanningConfiguration: props.scanning,
+      enhancedImageMetadataEnabled: true,
+      schedule: { scheduleExpression: props.schedule, pipelineExecutionStartCondition: 'EXPRESSION_MATCH_AND_DEPENDENCY_UPDATES_AVAILABLE' },
+      status: 'ENABLED',
+    });
+
+  }
+}

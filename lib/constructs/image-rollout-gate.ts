@@ -1,0 +1,74 @@
+import { Stack, Validations } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import { RolloutTarget } from '../functions/image-rollout';
+import { PlatformFunction } from './platform-function';
+
+export interface ImageRolloutGateProps {
+  /** Image (recipe) name -> the SSM parameter it feeds when clean. */
+  readonly targets: Readonly<Record<string, RolloutTarget>>;
+  /** Repositories of container images: the gate reads their digests. */
+  readonly repositories: readonly ecr.IRepository[];
+  readonly logKey: kms.IKey;
+}
+
+/**
+ * Rolls a new golden image out (writes its SSM parameter) only when its Inspector scan completed
+ * without critical findings; otherwise the parameter keeps the previous image and the function's
+ * log says why (lib/functions/image-rollout.ts).
+ */
+export class ImageRolloutGate extends Construct {
+  public readonly function: PlatformFunction;
+
+  constructor(scope: Construct, id: string, props: ImageRolloutGateProps) {
+    super(scope, id);
+    this.function = new PlatformFunction(this, 'Function', {
+      module: 'image-rollout-handler',
+      description: 'Golden image rollout: clean scans only, else the previous image stays',
+      logKey: props.logKey,
+      environment: { TARGETS: JSON.stringify(props.targets) },
+      reservedConcurrency: 2,
+    });
+    const stack = Stack.of(this);
+    const names = Object.keys(props.targets);
+    this.function.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['imagebuilder:GetImage'],
+      resources: names.map((n) => stack.formatArn({ service: 'imagebuilder', resource: 'image', resourceName: `${n.toLowerCase()}/*` })),
+    }));
+    this.function.addToRolePolicy(new iam.PolicyStatement({
+      // ListImageScanFindings has no resource-level permissions (Service Authorization Reference).
+      actions: ['imagebuilder:ListImageScanFindings'],
+      resources: ['*'],
+    }));
+    this.function.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['ssm:PutParameter'],
+      resources: Object.values(props.targets).map((t) => stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: t.parameterName.replace(/^\//, '') })),
+    }));
+    for (const repository of props.repositories) repository.grant(this.function, 'ecr:DescribeImages');
+    // Writing an aws:ec2:image parameter validates the AMI with DescribeImages.
+    this.function.addToRolePolicy(new iam.PolicyStatement({ actions: ['ec2:DescribeImages'], resources: ['*'] }));
+    for (const name of names) {
+      Validations.of(this.function.role!).acknowledge({
+        id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:aws:imagebuilder:${stack.region}:${stack.account}:image/${name.toLowerCase()}/*]`,
+        reason: 'Every build version of one golden image: versions are created by each pipeline run.',
+      });
+    }
+    Validations.of(this.function.role!).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+      reason: 'ListImageScanFindings and ec2:DescribeImages support no resource-level permissions; both only read.',
+    });
+    new events.Rule(this, 'ImageAvailable', {
+      description: 'A golden image finished (built, tested, scanned)',
+      eventPattern: {
+        source: ['aws.imagebuilder'],
+        detailType: ['EC2 Image Builder Image State Change'],
+        detail: { state: { status: ['AVAILABLE'] } },
+      },
+      targets: [new targets.LambdaFunction(this.function, { retryAttempts: 4 })],
+    });
+  }
+}

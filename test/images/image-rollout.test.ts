@@ -1,0 +1,69 @@
+/**
+ * The rollout gate against a fake of Image Builder, ECR and SSM that follows their documented
+ * shapes (GetImage scanState / outputResources, ListImageScanFindings severities): a clean image is
+ * rolled out, a critical finding or an unfinished scan keeps the previous image and says why.
+ */
+import { imageRollout, ImageFacts, RolloutPorts } from '../../lib/functions/image-rollout';
+
+const AMI_ARN = 'arn:aws:imagebuilder:eu-central-1:111111111111:image/iiot-agent-linux-x64/1.0.5/1';
+const CTR_ARN = 'arn:aws:imagebuilder:eu-central-1:111111111111:image/iiot-jenkins-controller/1.0.9/2';
+const targets = {
+  'iiot-agent-linux-x64': { parameterName: '/iiot/demo/images/agent-linux-x64', kind: 'ami' as const },
+  'iiot-jenkins-controller': { parameterName: '/iiot/demo/images/jenkins-controller', kind: 'container' as const },
+};
+const REPO = '111111111111.dkr.ecr.eu-central-1.amazonaws.com/platform-images-controller';
+
+function fake(images: Record<string, ImageFacts>, critical: Record<string, string[]>) {
+  const parameters = new Map<string, string>([['/iiot/demo/images/agent-linux-x64', 'ami-previous'], ['/iiot/demo/images/jenkins-controller', `${REPO}@sha256:previous`]]);
+  const logs: string[] = [];
+  const ports: RolloutPorts = {
+    getImage: async (arn) => images[arn],
+    criticalFindings: async (arn) => critical[arn] ?? [],
+    digestUri: async (uri) => (uri === `${REPO}:1.0.9-2` ? `${REPO}@sha256:${'a'.repeat(64)}` : undefined),
+    putParameter: async (name, value) => void parameters.set(name, value),
+    log: (message, fields) => logs.push(`${message} ${JSON.stringify(fields)}`),
+  };
+  return { gate: imageRollout(targets, 'eu-central-1', ports), parameters, logs };
+}
+const event = (arn: string, status = 'AVAILABLE') => ({ 'detail-type': 'EC2 Image Builder Image State Change', resources: [arn], detail: { state: { status } } });
+const ami = (scanStatus?: string): ImageFacts => ({ name: 'iiot-agent-linux-x64', scanStatus, amis: [{ region: 'us-east-1', image: 'ami-other' }, { region: 'eu-central-1', image: 'ami-new' }], containerUris: [] });
+const ctr: ImageFacts = { name: 'iiot-jenkins-controller', scanStatus: 'COMPLETED', amis: [], containerUris: [`${REPO}:1.0.9-2`] };
+
+test('a clean AMI becomes the fleet parameter (this region\'s AMI)', async () => {
+  const { gate, parameters } = fake({ [AMI_ARN]: ami('COMPLETED') }, {});
+  expect(await gate(event(AMI_ARN))).toEqual({ rolledOut: true, parameter: '/iiot/demo/images/agent-linux-x64', value: 'ami-new' });
+  expect(parameters.get('/iiot/demo/images/agent-linux-x64')).toBe('ami-new');
+});
+
+test('a clean controller image is rolled out by digest, never by tag', async () => {
+  const { gate, parameters } = fake({ [CTR_ARN]: ctr }, {});
+  await gate(event(CTR_ARN));
+  expect(parameters.get('/iiot/demo/images/jenkins-controller')).toBe(`${REPO}@sha256:${'a'.repeat(64)}`);
+});
+
+test.each([
+  ['a critical finding', { [AMI_ARN]: ami('COMPLETED') }, { [AMI_ARN]: ['CVE-2026-0001'] }, /1 critical finding.*CVE-2026-0001.*keeps the previous image/],
+  ['an unfinished scan', { [AMI_ARN]: ami('SCANNING') }, {}, /scan .* is SCANNING.*keeps the previous image/],
+  ['a failed scan', { [AMI_ARN]: ami('FAILED') }, {}, /is FAILED/],
+  ['no scan at all', { [AMI_ARN]: ami(undefined) }, {}, /is missing/],
+])('%s keeps the previous image and says why', async (_, images, critical, why) => {
+  const { gate, parameters, logs } = fake(images, critical);
+  const result = await gate(event(AMI_ARN));
+  expect(result.rolledOut).toBe(false);
+  expect(result.rolledOut === false && result.reason).toMatch(why);
+  expect(parameters.get('/iiot/demo/images/agent-linux-x64')).toBe('ami-previous');
+  expect(logs.join('\n')).toMatch(why);
+});
+
+test('a controller build with critical findings keeps the running digest', async () => {
+  const { gate, parameters } = fake({ [CTR_ARN]: ctr }, { [CTR_ARN]: ['CVE-2026-1', 'CVE-2026-2'] });
+  expect((await gate(event(CTR_ARN))).rolledOut).toBe(false);
+  expect(parameters.get('/iiot/demo/images/jenkins-controller')).toBe(`${REPO}@sha256:previous`);
+});
+
+test('other images and other states change nothing', async () => {
+  const { gate, parameters } = fake({ [AMI_ARN]: { ...ami('COMPLETED'), name: 'someone-elses-image' } }, {});
+  expect((await gate(event(AMI_ARN))).rolledOut).toBe(false);
+  expect((await gate(event(AMI_ARN, 'FAILED'))).rolledOut).toBe(false);
+  expect(parameters.get('/iiot/demo/images/agent-linux-x64')).toBe('ami-previous');
+});
