@@ -97,7 +97,8 @@ export class ImagesStack extends PlatformStack {
       imageTagMutability: ecr.TagMutability.IMMUTABLE,
       imageScanOnPush: true,
       encryption: ecr.RepositoryEncryption.KMS,
-      removalPolicy: RemovalPolicy.RETAIN,
+      // Kept on update and delete; a failed first deploy removes it, so nothing is left behind.
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
       lifecycleRules: [{ description: 'Keep the last 30 controller images (rollback targets)', maxImageCount: 30 }],
     });
     const controllerName = 'iiot-jenkins-controller';
