@@ -8,8 +8,13 @@ import { AssemblyStack, CfnResource, CfnTemplate } from './assembly-stacks';
 /** Types that only work against a live EKS control plane (kubectl / Helm custom resources, the cluster itself). */
 const NEEDS_EKS = [/^AWS::EKS::Cluster$/, /^Custom::AWSCDK-EKS-/];
 
-/** Services moto's CloudFormation cannot create resources of (its answers are not even AWS errors). */
-const MOTO_CANNOT_SERVE = [/^AWS::GreengrassV2::/, /^AWS::IoT::/];
+/** Services moto's CloudFormation cannot create resources of, with what to call them in the report. */
+const MOTO_CANNOT_SERVE: readonly { readonly type: RegExp; readonly service: string }[] = [
+  // Its answers are not even AWS errors.
+  { type: /^AWS::(GreengrassV2|IoT)::/, service: 'IoT Core or Greengrass' },
+  // Platform-Images failed to create on moto 5 (no Image Builder in its CloudFormation).
+  { type: /^AWS::ImageBuilder::/, service: 'EC2 Image Builder' },
+];
 
 /** Lambda-backed custom resources: moto runs their handlers in Docker, and without it they never answer. */
 const CUSTOM_RESOURCE = /^(Custom::|AWS::CloudFormation::CustomResource$)/;
@@ -26,7 +31,10 @@ export function rehearsalPlan(stacks: readonly AssemblyStack[]): RehearsalPlan {
   for (const stack of stacks) {
     const types = Object.values(stack.template.Resources ?? {}).map((r) => r.Type);
     if (types.some((t) => NEEDS_EKS.some((p) => p.test(t)))) reasons.set(stack.id, 'needs a live EKS control plane');
-    else if (types.some((t) => MOTO_CANNOT_SERVE.some((p) => p.test(t)))) reasons.set(stack.id, 'uses IoT Core or Greengrass, which moto does not serve');
+    else {
+      const unserved = MOTO_CANNOT_SERVE.find((m) => types.some((t) => m.type.test(t)));
+      if (unserved) reasons.set(stack.id, `uses ${unserved.service}, which moto does not serve`);
+    }
   }
   // The assembly lists stacks dependencies first, so one pass sees every dependency's verdict.
   for (const stack of stacks) {

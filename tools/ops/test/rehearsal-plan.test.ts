@@ -17,12 +17,14 @@ test('stacks with an EKS control plane, and stacks depending on them, are skippe
   });
 });
 
-test('stacks with IoT Core or Greengrass resources are skipped: moto does not serve them', () => {
+test('stacks with IoT Core, Greengrass or Image Builder resources are skipped: moto does not serve them', () => {
   const edge = stack('Edge', { Alias: resource('AWS::IoT::RoleAlias', 'Edge/A') });
   const fleet = stack('Pilot-a-Edge', { Deployment: resource('AWS::GreengrassV2::Deployment', 'Pilot-a-Edge/D') }, { pilot: 'a' });
-  expect(rehearsalPlan([edge, fleet]).skipped).toEqual([
+  const images = stack('Images', { Recipe: resource('AWS::ImageBuilder::ImageRecipe', 'Images/R') });
+  expect(rehearsalPlan([edge, fleet, images]).skipped).toEqual([
     { stack: 'Edge', reason: 'uses IoT Core or Greengrass, which moto does not serve' },
     { stack: 'Pilot-a-Edge', reason: 'uses IoT Core or Greengrass, which moto does not serve' },
+    { stack: 'Images', reason: 'uses EC2 Image Builder, which moto does not serve' },
   ]);
 });
 
