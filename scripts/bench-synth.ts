@@ -7,35 +7,13 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { platformWithPilots } from '../tools/ops/src/generated-pilots';
 
 const ROOT = path.join(__dirname, '..');
 const DEMO = path.join(ROOT, 'config');
 const RUNS = 5;
 const RESOURCE_LIMIT = 500;
 const TEMPLATE_LIMIT = 1024 * 1024;
-
-/** The demo platform with generated pilots added until there are `total`. */
-function platformWithPilots(total: number): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `iiot-bench-${total}-`));
-  fs.cpSync(DEMO, dir, { recursive: true });
-  const existing = fs.readdirSync(path.join(dir, 'pilots')).length;
-  for (let i = existing + 1; i <= total; i++) {
-    const name = `pilot-${String(i).padStart(3, '0')}`;
-    fs.writeFileSync(
-      path.join(dir, 'pilots', `${name}.yaml`),
-      [
-        `name: ${name}`,
-        `displayName: Generated pilot ${i}`,
-        'developers: [arn:aws:iam::111111111111:role/generated-developers]',
-        'components:',
-        `  - { name: gateway, repository: "git@github.com:example/${name}-gateway.git", architectures: [amd64, arm64], artefacts: [image, chart] }`,
-        `  - { name: firmware, repository: "git@github.com:example/${name}-firmware.git", architectures: [arm64], artefacts: [blob] }`,
-        '',
-      ].join('\n'),
-    );
-  }
-  return dir;
-}
 
 function synthOnce(configDir: string, outdir: string): number {
   const start = process.hrtime.bigint();
@@ -69,8 +47,8 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 const cases: [string, string][] = [
   ['demo (2 pilots)', DEMO],
-  ['10 pilots', platformWithPilots(10)],
-  ['50 pilots', platformWithPilots(50)],
+  ['10 pilots', platformWithPilots(DEMO, 10)],
+  ['50 pilots', platformWithPilots(DEMO, 50)],
 ];
 console.log(`cdk synth, whole process, median of ${RUNS} runs (${os.cpus().length} cores)\n`);
 console.log('| platform | median s | min s | max s | stacks | resources | largest stack (resources) | largest template |');
