@@ -10,8 +10,9 @@ export interface ContainerResources {
 
 /**
  * What Istio injects beside every pilot container: the sidecar's resources as the istiod chart sets
- * them by default (`global.proxy.resources`: requests 100m/128Mi, limits 2000m/1024Mi), which the
- * cluster stack does not change. They count against the namespace's quota like the workload's own.
+ * them by default (`global.proxy.resources` in manifests/charts/istio-control/istio-discovery/values.yaml
+ * of Istio 1.29.0: requests 100m/128Mi, limits 2000m/1024Mi), which the cluster stack does not change.
+ * They count against the namespace's quota like the workload's own.
  */
 export const ISTIO_SIDECAR_RESOURCES: ContainerResources = { requests: { cpuMillis: 100, memoryMiB: 128 }, limits: { cpuMillis: 2000, memoryMiB: 1024 } };
 

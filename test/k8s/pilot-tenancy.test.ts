@@ -1,4 +1,7 @@
+import { ISTIO_SIDECAR_RESOURCES } from '../../k8s/tenancy/pilot-quota';
+import { ISTIO_VERSION } from '../../lib/stacks/cluster-stack';
 import { synthDemoCharts } from '../fixtures/demo-charts';
+import { ISTIO_1_29_SIDECAR_RESOURCES } from './upstream-facts';
 
 const demo = synthDemoCharts();
 
@@ -48,7 +51,8 @@ describe.each(['acme', 'bravo'])('the quota of pilot %s leaves the workloads the
   const objects = demo.objects(`pilot-${pilot}`);
   const hard = objects.find((o) => o.kind === 'ResourceQuota')!.spec.hard;
   const [limits] = objects.find((o) => o.kind === 'LimitRange')!.spec.limits;
-  const sidecar = { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '2000m', memory: '1024Mi' } };
+  // Istio's own default for every sidecar (upstream chart values, test/k8s/upstream-facts.ts).
+  const sidecar = ISTIO_1_29_SIDECAR_RESOURCES;
   const pod = {
     'requests.cpu': milli(limits.defaultRequest.cpu) + milli(sidecar.requests.cpu),
     'limits.cpu': milli(limits.default.cpu) + milli(sidecar.limits.cpu),
@@ -69,5 +73,17 @@ describe.each(['acme', 'bravo'])('the quota of pilot %s leaves the workloads the
   };
   test('default-sized pods with the Istio sidecar: as many as the workloads\' own 8-CPU limit budget holds (16), not 3', () => {
     expect(admitted()).toBeGreaterThanOrEqual(Math.min(Number(hard.pods), Math.floor(8000 / milli(limits.default.cpu))));
+  });
+});
+
+describe('the sidecar the quota sizes for', () => {
+  test('is the pinned Istio release whose chart values are kept as facts', () => {
+    expect(ISTIO_VERSION).toBe(ISTIO_1_29_SIDECAR_RESOURCES.istioVersion);
+  });
+  test("is Istio's default sidecar (global.proxy.resources of the istiod chart)", () => {
+    expect(ISTIO_SIDECAR_RESOURCES).toEqual({
+      requests: { cpuMillis: milli(ISTIO_1_29_SIDECAR_RESOURCES.requests.cpu), memoryMiB: mebi(ISTIO_1_29_SIDECAR_RESOURCES.requests.memory) },
+      limits: { cpuMillis: milli(ISTIO_1_29_SIDECAR_RESOURCES.limits.cpu), memoryMiB: mebi(ISTIO_1_29_SIDECAR_RESOURCES.limits.memory) },
+    });
   });
 });

@@ -1,0 +1,105 @@
+/**
+ * Facts about software that does not run here (Istio, CrateDB, QuantumLeap, Orion, Grafana), read
+ * from upstream source at the versions the platform pins, kept as data with where each was read.
+ * The tests check the rendered charts against these, never against what the charts happen to emit.
+ */
+
+/**
+ * The resources Istio's injector gives every sidecar (`istio-proxy`, and `istio-init`, which uses the
+ * same template) unless a pod annotation overrides them. Source: istio/istio @ 1.29.0 (2300e245),
+ * manifests/charts/istio-control/istio-discovery/values.yaml, `global.proxy.resources`; applied by
+ * files/injection-template.yaml (`{{ template "resources" . }}` -> `.Values.global.proxy.resources`).
+ * The cluster stack installs that chart without overriding them (lib/constructs/istio-mesh.ts).
+ */
+export const ISTIO_1_29_SIDECAR_RESOURCES = {
+  istioVersion: '1.29.0',
+  requests: { cpu: '100m', memory: '128Mi' },
+  limits: { cpu: '2000m', memory: '1024Mi' },
+} as const;
+
+/**
+ * Where an Istio sidecar's inbound traffic comes from, as the application sees it: Envoy binds its
+ * inbound upstream connections to 127.0.0.6 (so iptables does not loop them back), whoever the
+ * caller was. Source: istio/istio @ 1.29.0, pilot/pkg/networking/core/listener_address.go
+ * (`InboundPassthroughBindIpv4 = "127.0.0.6"`) and cluster_builder.go (`UpstreamBindConfig` of the
+ * inbound clusters whenever the app is not bound to localhost only). Traffic a process of the pod
+ * sends to 127.0.0.1 itself is not captured (the injector's iptables RETURN for 127.0.0.1/32).
+ */
+export const ISTIO_INBOUND_SOURCE_ADDRESS = '127.0.0.6';
+
+/**
+ * CrateDB's host-based authentication, crate/crate @ 4.6.7 (ccf852a2):
+ * - settings (server/src/main/java/io/crate/auth/AuthSettings.java): `auth.host_based.enabled`
+ *   (default false: every connection trusted), the group `auth.host_based.config.<key>.*` with
+ *   fields `user`, `address`, `method`, `protocol`, `ssl`; `auth.trust.http_default_user` (default
+ *   `crate`); the header `X-Real-Ip`;
+ * - rule order and matching (HostBasedAuthentication.java): entries sorted by the natural (string)
+ *   order of their keys; the first whose user (absent: any), address (absent: any; `_local_`:
+ *   exactly 127.0.0.1 or ::1; a CIDR; else a host name), protocol (`pg`, `http`, `transport`;
+ *   absent: any) and ssl match decides, with its method (default `trust`); no match: refused; a
+ *   failed attempt does not try later entries (docs/admin/auth/hba.rst);
+ * - HTTP (HttpAuthUpstreamHandler.java): the user and password come from `Authorization: Basic`;
+ *   without that header the user is `auth.trust.http_default_user`; the address is `X-Real-Ip`
+ *   when the request has it, else the peer's;
+ * - methods (docs/admin/auth/methods.rst): `trust` takes the user as given, `password` needs the
+ *   user's password; ALTER USER (docs/sql/statements/alter-user.rst): "Passwords cannot be set for
+ *   the crate superuser"; CREATE USER fails for an existing user (docs/admin/user-management.rst);
+ *   a user without superuser privileges sees only its own entries of sys.jobs_log
+ *   (docs/admin/system-information.rst), so statements the superuser runs stay hidden.
+ */
+export const CRATE_4_6_HBA = {
+  version: '4.6.7',
+  enabledSetting: 'auth.host_based.enabled',
+  entryPrefix: 'auth.host_based.config.',
+  entryFields: ['user', 'address', 'method', 'protocol', 'ssl'],
+  methods: ['trust', 'password', 'cert'],
+  protocols: ['pg', 'http', 'transport'],
+  defaultMethod: 'trust',
+  httpDefaultUser: 'crate',
+  realIpHeader: 'x-real-ip',
+  localAddresses: ['127.0.0.1', '::1'],
+  superuser: 'crate',
+} as const;
+
+/**
+ * The environment QuantumLeap reads for its CrateDB connection. Source: orchestracities/
+ * ngsi-timeseries-api @ 1.0.0, src/translators/crate.py (`CrateConnectionData.read_env`): CRATE_HOST,
+ * CRATE_PORT, CRATE_DB_USER (default `crate`), CRATE_DB_PASS (default empty); it connects over HTTP
+ * (crate-python `client.connect(..., username, password)`: HTTP Basic).
+ */
+export const QUANTUMLEAP_1_0_CRATE_ENV = { host: 'CRATE_HOST', port: 'CRATE_PORT', user: 'CRATE_DB_USER', password: 'CRATE_DB_PASS', protocol: 'http' } as const;
+
+/**
+ * Grafana's provisioning files expand `$VAR` / `${VAR}` from its environment in every value, including
+ * `secureJsonData` (grafana/grafana pkg/services/provisioning/values/values.go, `StringMapValue`;
+ * https://grafana.com/docs/grafana/v10.4/administration/provisioning/#using-environment-variables).
+ * The postgres datasource logs in with `user` and `secureJsonData.password` over the PostgreSQL protocol.
+ */
+export const GRAFANA_PROVISIONING_ENV = /\$\{(\w+)\}|\$(\w+)/g;
+
+/**
+ * How Orion builds a custom notification's (`httpCustom`) headers. Source: telefonicaid/fiware-orion @
+ * 3.10.1 (9a80e06a): src/lib/ngsiNotify/Notifier.cpp (step 5: header names and values go through macro
+ * substitution `${attr}`, then the values are URL-decoded with curl_unescape, names are lower-cased);
+ * src/lib/rest/httpRequestSend.cpp (`httpHeaderAdd`: a subscription header of the same name replaces
+ * each standard header except Fiware-Correlator and Ngsiv2-AttrsFormat; Fiware-Service is the
+ * subscription's tenant unless replaced, Fiware-ServicePath likewise). Orion treats a body as JSON only
+ * with `Content-Type: application/json` (src/lib/rest/rest.cpp: exact match after cutting `;...`).
+ */
+export const ORION_3_10_CUSTOM_NOTIFICATION = {
+  version: '3.10.1',
+  standardHeaders: ['User-Agent', 'Host', 'Fiware-Service', 'Fiware-ServicePath', 'X-Auth-Token', 'Accept', 'Expect', 'Content-Length', 'Content-Type', 'Fiware-Correlator', 'Ngsiv2-AttrsFormat'],
+  notReplaceable: ['Fiware-Correlator', 'Ngsiv2-AttrsFormat'],
+  /** The headers a notification's receiver (QuantumLeap) takes the tenant from. */
+  tenantHeaders: ['Fiware-Service', 'Fiware-ServicePath'],
+  macrosInHeaderNames: true,
+  valuesUrlDecoded: true,
+} as const;
+
+/**
+ * How OPA-Envoy builds `input.parsed_body`. Source: open-policy-agent/opa-envoy-plugin @ v0.68.0-envoy
+ * (b7dea113), envoyauth/request.go `getParsedBody`: parsed when the content-type contains
+ * `application/json`; a body cut short (shorter than its Content-Length) is not parsed
+ * (`truncated_body: true`); a body that is not JSON fails the check (an error, so the request is denied).
+ */
+export const OPA_ENVOY_0_68_BODY = { parsedWhenContentTypeContains: 'application/json', truncatedParsed: false } as const;
