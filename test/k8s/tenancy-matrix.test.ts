@@ -20,6 +20,7 @@ import * as fs from 'fs';
 import { runRegoTests, stopOpaEngine } from './opa-engine';
 import { AuthorizationPolicies, MeshRequest, principalOf } from './semantics/istio-authorization';
 import { NetworkPolicies, Pod } from './semantics/network-policy';
+import { ORION_3_10_CUSTOM_NOTIFICATION } from './upstream-facts';
 
 const demo = synthDemoCharts();
 const pilots = demo.model.pilots.map((p) => p.name);
@@ -190,8 +191,22 @@ describe('the tenant Rego on OPA, for every pair of demo pilots', () => {
     ...request('/iota-north/iot/services', { authorization: bearer(token(p, tenantOf(p))), 'fiware-service': tenantOf(p), 'content-type': 'application/json' }),
     parsed_body: { services: [{ apikey, entity_type: 'Thing', resource: '/iot/d' }] },
   });
+  // A subscription of tenant p, its notification to QuantumLeap with the given custom headers.
+  const subscribe = (p: string, headers?: Record<string, string>) => ({
+    ...request('/orion/v2/subscriptions', { authorization: bearer(token(p, tenantOf(p))), 'fiware-service': tenantOf(p), 'content-type': 'application/json' }),
+    parsed_body: {
+      subject: { entities: [{ idPattern: '.*' }] },
+      notification: { [headers ? 'httpCustom' : 'http']: { url: `http://quantumleap.${FIWARE_NAMESPACE}.svc.cluster.local:${QuantumLeap.PORT}/v2/notify`, ...(headers ? { headers } : {}) } },
+    },
+  });
+  // The headers Orion lets a custom notification replace (upstream fact) that carry the tenant to QuantumLeap.
+  const replaceableTenantHeaders = ORION_3_10_CUSTOM_NOTIFICATION.tenantHeaders.filter(
+    (h) => ORION_3_10_CUSTOM_NOTIFICATION.standardHeaders.includes(h) && !(ORION_3_10_CUSTOM_NOTIFICATION.notReplaceable as readonly string[]).includes(h),
+  );
   const cases: Record<string, { expect: 'allow' | 'deny'; input: object }> = {};
   for (const p of pilots) {
+    cases[`test_${p}_subscription_notifying_quantumleap_allowed`] = { expect: 'allow', input: subscribe(p) };
+    cases[`test_${p}_subscription_with_own_custom_headers_allowed`] = { expect: 'allow', input: subscribe(p, { 'X-Trace': 'on' }) };
     cases[`test_${p}_own_token_allowed`] = { expect: 'allow', input: request('/orion/v2/entities', { authorization: bearer(token(p, tenantOf(p))), 'fiware-service': tenantOf(p) }) };
     cases[`test_${p}_provisions_own_key_allowed`] = { expect: 'allow', input: provision(p, `${tenantOf(p)}-k1`) };
     cases[`test_${p}_device_with_own_key_allowed`] = { expect: 'allow', input: request(`/iota-south/iot/d?k=${tenantOf(p)}-k1&i=dev1`, {}) };
@@ -202,6 +217,13 @@ describe('the tenant Rego on OPA, for every pair of demo pilots', () => {
     cases[`${t}_token_with_other_header_denied`] = { expect: 'deny', input: request('/orion/v2/entities', { authorization: bearer(token(a, tenantOf(a))), 'fiware-service': tenantOf(b) }) };
     cases[`${t}_token_claiming_other_tenant_denied`] = { expect: 'deny', input: request('/orion/v2/entities', { authorization: bearer(token(a, tenantOf(b))), 'fiware-service': tenantOf(b) }) };
     cases[`${t}_provisions_other_tenants_key_denied`] = { expect: 'deny', input: provision(a, `${tenantOf(b)}-k1`) };
+    for (const header of replaceableTenantHeaders) {
+      for (const spelling of [header, header.toLowerCase(), header.toUpperCase()]) {
+        const value = header === 'Fiware-Service' ? tenantOf(b) : '/';
+        cases[`${t}_subscription_setting_${spelling.replace(/-/g, '_')}_denied`] = { expect: 'deny', input: subscribe(a, { [spelling]: value }) };
+      }
+    }
+    cases[`${t}_subscription_injecting_fiware_service_denied`] = { expect: 'deny', input: subscribe(a, { 'X-Trace': `on%0D%0AFiware-Service: ${tenantOf(b)}` }) };
     cases[`${t}_key_signing_other_realm_token_denied`] = {
       expect: 'deny',
       input: request('/quantumleap/v2/entities', { authorization: bearer(sign(a, { iss: data.tenants[tenantOf(b)].issuer, aud: 'fiware', exp: now + 600, tenant: tenantOf(b) })), 'fiware-service': tenantOf(b) }),

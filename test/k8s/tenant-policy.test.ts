@@ -101,6 +101,9 @@ describe('the Rego policy shipped to OPA', () => {
         'test_jwks_with_several_keys_still_refuses_a_foreign_key',
         'test_query_string_on_a_public_path_is_allowed',
         'test_token_without_iss_is_denied',
+        'test_subscription_notifying_quantumleap_is_allowed',
+        'test_subscription_replacing_the_tenant_header_is_denied',
+        'test_json_body_cut_short_is_denied',
       ]),
     );
   });
@@ -197,6 +200,23 @@ const MUTATIONS: { removed: string; from: string | RegExp; to: string; failing: 
     to: '',
     failing: ['test_device_measure_without_a_tenant_key_is_denied'],
   },
+  {
+    removed: 'the custom-notification check',
+    from: '\tnot notification_rewrites_tenant\n',
+    to: '',
+    failing: [
+      'test_subscription_replacing_the_tenant_header_is_denied',
+      'test_subscription_header_name_that_is_not_a_token_is_denied',
+      'test_subscription_header_value_macro_is_denied',
+      'test_subscription_header_line_break_is_denied',
+      'test_json_body_cut_short_is_denied',
+    ],
+  },
+  { removed: 'the tenant headers refused in custom notifications', from: '\tnot lower(name) in tenant_headers\n', to: '', failing: ['test_subscription_replacing_the_tenant_header_is_denied'] },
+  { removed: 'header names limited to tokens', from: "\tregex.match(`^[A-Za-z0-9-]+$`, name)\n", to: '', failing: ['test_subscription_header_name_that_is_not_a_token_is_denied'] },
+  { removed: 'macros refused in notification values', from: '\tnot contains(value, "${")\n', to: '', failing: ['test_subscription_header_value_macro_is_denied'] },
+  { removed: 'line breaks refused in notification values', from: /\tnot regex\.match\(`\(\?i\)%0\[ad\][^\n]*\n/, to: '', failing: ['test_subscription_header_line_break_is_denied'] },
+  { removed: 'bodies cut short refused', from: 'notification_rewrites_tenant if input.truncated_body == true\n', to: '', failing: ['test_json_body_cut_short_is_denied'] },
   { removed: '`exp` required', from: '\tis_number(claims.exp)\n', to: '', failing: ['test_token_without_exp_is_denied'] },
   {
     removed: 'the tenant claim equal to the header',

@@ -7,7 +7,8 @@
 #   - `Authorization: Bearer <jwt>` carries a token signed (RS256) by that tenant's issuer, with
 #     that issuer and audience, an `exp` claim in the future (and `nbf`, if present, in the past);
 #   - the token's `tenant` claim is non-empty and equals the `fiware-service` header;
-#   - provisioning (IoT Agent north) names only API keys of that tenant: `<tenant>-<secret>`.
+#   - provisioning (IoT Agent north) names only API keys of that tenant: `<tenant>-<secret>`;
+#   - no subscription's custom notification names another tenant (below), and no JSON body is cut short.
 # Everything else is denied.
 #
 # Devices hold no Keycloak token: they authenticate with their API key (UltraLight `?k=`), which the
@@ -39,6 +40,7 @@ allow if {
 	claims.tenant != ""
 	claims.tenant == requested_tenant
 	not unbound_api_key
+	not notification_rewrites_tenant
 }
 
 request := input.attributes.request.http
@@ -85,6 +87,45 @@ unbound_api_key if {
 	startswith(path, data.tenant_policy.provisioning_prefix)
 	request.method in {"POST", "PUT", "PATCH"}
 	not is_object(object.get(input, "parsed_body", null))
+}
+
+# A subscription's custom notification (`httpCustom`) chooses its own headers, and Orion lets them
+# replace Fiware-Service and Fiware-ServicePath (Orion 3.10, httpRequestSend.cpp): with another
+# tenant's name there, Orion would notify QuantumLeap into that tenant's time series. Refused in any
+# JSON body, whatever the path (a path can be spelled many ways): header
+# names other than plain tokens (Orion substitutes `${attr}` macros in names too) or naming a tenant
+# header, and header, URL or query values that could become headers (macros; CR/LF, raw or
+# URL-encoded, since Orion URL-decodes header values).
+notification_rewrites_tenant if {
+	some custom in custom_notifications
+	some name, value in object.get(custom, "headers", {})
+	not harmless_header(name, value)
+}
+
+notification_rewrites_tenant if {
+	some custom in custom_notifications
+	some value in array.concat([object.get(custom, "url", "")], [v | some v in object.get(custom, "qs", {})])
+	not line_safe(value)
+}
+
+# OPA-Envoy leaves a JSON body cut short (over the gateway's 64 KiB) unparsed: it cannot be checked.
+notification_rewrites_tenant if input.truncated_body == true
+
+# Where Orion reads it: a subscription's `notification` (POST /v2/subscriptions, PATCH /v2/subscriptions/<id>).
+custom_notifications contains input.parsed_body.notification.httpCustom
+
+tenant_headers := {"fiware-service", "fiware-servicepath"}
+
+harmless_header(name, value) if {
+	regex.match(`^[A-Za-z0-9-]+$`, name)
+	not lower(name) in tenant_headers
+	line_safe(value)
+}
+
+line_safe(value) if {
+	is_string(value)
+	not contains(value, "${")
+	not regex.match(`(?i)%0[ad]|[\x00-\x1f\x7f]`, value)
 }
 
 provisioned_keys contains key if {

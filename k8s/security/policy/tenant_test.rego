@@ -273,3 +273,46 @@ test_provisioning_another_tenants_key_is_denied if {
 test_provisioning_without_a_readable_body_is_denied if {
 	not allowed(http_request("POST", "/iota-north/iot/services", acme_auth))
 }
+
+# Orion's notifications carry the subscription's tenant in Fiware-Service unless a custom notification
+# replaces it (Orion 3.10): a subscription must not name another tenant, however the path is spelled.
+subscription(method, path, notification) := provisioning(method, path, {"subject": {"entities": [{"idPattern": ".*"}]}, "notification": notification})
+
+custom_headers(headers) := {"httpCustom": {"url": "http://quantumleap.fiware.svc.cluster.local:8668/v2/notify", "headers": headers}}
+
+test_subscription_notifying_quantumleap_is_allowed if {
+	allowed(subscription("POST", "/orion/v2/subscriptions", {"http": {"url": "http://quantumleap.fiware.svc.cluster.local:8668/v2/notify"}}))
+	allowed(subscription("POST", "/orion/v2/subscriptions", custom_headers({"X-Trace": "on", "Content-Type": "application/json"})))
+	allowed(subscription("PATCH", "/orion/v2/subscriptions/5f1", custom_headers({"X-Trace": "off"})))
+}
+
+test_subscription_replacing_the_tenant_header_is_denied if {
+	not allowed(subscription("POST", "/orion/v2/subscriptions", custom_headers({"Fiware-Service": "bravo"})))
+	not allowed(subscription("POST", "/orion/v2/subscriptions", custom_headers({"FIWARE-SERVICE": "bravo"})))
+	not allowed(subscription("POST", "/orion/v2/subscriptions", custom_headers({"fiware-servicepath": "/other"})))
+	not allowed(subscription("PATCH", "/orion/v2/subscriptions/5f1", custom_headers({"Fiware-Service": "bravo"})))
+	not allowed(subscription("POST", "/orion/v2/%73ubscriptions", custom_headers({"Fiware-Service": "bravo"})))
+	not allowed(subscription("POST", "/orion//v2/subscriptions?options=skipInitialNotification", custom_headers({"Fiware-Service": "bravo"})))
+}
+
+test_subscription_header_name_that_is_not_a_token_is_denied if {
+	# Orion substitutes macros in header names: an attribute "h" holding "fiware-service" would name it.
+	not allowed(subscription("POST", "/orion/v2/subscriptions", custom_headers({"${h}": "bravo"})))
+	not allowed(subscription("POST", "/orion/v2/subscriptions", custom_headers({"Fiware-Service ": "bravo"})))
+}
+
+test_subscription_header_value_macro_is_denied if {
+	not allowed(subscription("POST", "/orion/v2/subscriptions", custom_headers({"X-Trace": "${h}"})))
+}
+
+test_subscription_header_line_break_is_denied if {
+	# Orion URL-decodes header values: %0D%0A would start a header of its own.
+	not allowed(subscription("POST", "/orion/v2/subscriptions", custom_headers({"X-Trace": "a%0D%0AFiware-Service: bravo"})))
+	not allowed(subscription("POST", "/orion/v2/subscriptions", custom_headers({"X-Trace": "a%0ab"})))
+	not allowed(subscription("POST", "/orion/v2/subscriptions", {"httpCustom": {"url": "http://quantumleap:8668/v2/notify", "qs": {"x": "%0d%0aFiware-Service: bravo"}}}))
+	not allowed(subscription("POST", "/orion/v2/subscriptions", {"httpCustom": {"url": "http://quantumleap:8668/v2/notify${h}"}}))
+}
+
+test_json_body_cut_short_is_denied if {
+	not allowed(object.union(http_request("POST", "/orion/v2/op/update", acme_auth), {"truncated_body": true}))
+}
