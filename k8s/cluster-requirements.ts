@@ -3,7 +3,8 @@
  * explains each): istiod settings, the gateway, node labels and sysctls, storage, Argo CD, Secrets.
  */
 import { CRATE_NODE_LABEL } from './fiware/crate';
-import { FIWARE_NAMESPACE } from './fiware/fiware-chart';
+import { CRATE_PASSWORD_KEY } from './fiware/crate-authentication';
+import { CRATE_USER_SECRETS, FIWARE_NAMESPACE } from './fiware/fiware-chart';
 import { ARGOCD_NAMESPACE } from './gitops/gitops-chart';
 import { GRAFANA_ADMIN_SECRET } from './grafana/grafana';
 import { IDENTITY_NAMESPACE, IDENTITY_SECRETS } from './identity/identity-chart';
@@ -32,6 +33,7 @@ export const CLUSTER_REQUIREMENTS = {
     { namespace: IDENTITY_NAMESPACE, name: IDENTITY_SECRETS.admin, keys: ['username', 'password'] },
     { namespace: IDENTITY_NAMESPACE, name: IDENTITY_SECRETS.database, keys: ['username', 'password'] },
     { namespace: FIWARE_NAMESPACE, name: GRAFANA_ADMIN_SECRET, keys: ['admin-user', 'admin-password'] },
+    ...Object.values(CRATE_USER_SECRETS).map((name) => ({ namespace: FIWARE_NAMESPACE, name, keys: [CRATE_PASSWORD_KEY] })),
     { namespace: TELEMETRY_NAMESPACE, name: GRAFANA_ADMIN_SECRET, keys: ['admin-user', 'admin-password'] },
   ],
 } as const;

@@ -2,9 +2,10 @@ import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { IMAGES } from '../images';
-import { httpProbe, resources } from '../workload/hardened-container';
+import { addHardenedContainer, resources } from '../workload/hardened-container';
 import { PlatformService } from '../workload/platform-service';
 import { WRITABLE_ROOT_FILESYSTEM } from '../security/exceptions';
+import { CRATE_USERS_APPLIED_FILE, CRATE_USERS_SECRETS_DIR, crateHostBasedAuthSettings, CrateUser, crateUsersScript } from './crate-authentication';
 
 /**
  * Node label contract with the cluster stack: nodes carrying it have `vm.max_map_count=262144`, set by
@@ -14,6 +15,8 @@ import { WRITABLE_ROOT_FILESYSTEM } from '../security/exceptions';
 export const CRATE_NODE_LABEL = { 'iiot-platform/crate-ready': 'true' } as const;
 
 export interface CrateProps {
+  /** The clients' logins; nobody else gets in (see crateHostBasedAuthSettings). */
+  readonly users: readonly CrateUser[];
   /** @default 50 GiB */
   readonly storageSize?: Size;
   /**
@@ -23,12 +26,15 @@ export interface CrateProps {
   readonly heap?: Size;
 }
 
-/** CrateDB, QuantumLeap's time-series store, single node on a persistent volume at /data. */
+/**
+ * CrateDB, QuantumLeap's time-series store, single node on a persistent volume at /data. Clients log in
+ * with passwords; a second container keeps the users in step with their Secrets.
+ */
 export class Crate extends PlatformService {
   public static readonly HTTP_PORT = 4200;
   public static readonly POSTGRES_PORT = 5432;
 
-  constructor(scope: Construct, id: string, props: CrateProps = {}) {
+  constructor(scope: Construct, id: string, props: CrateProps) {
     const heapMiB = (props.heap ?? Size.gibibytes(1)).toMebibytes();
     super(scope, id, {
       name: 'crate',
@@ -48,17 +54,31 @@ export class Crate extends PlatformService {
           // The pod IP for the mesh, loopback for the sidecar's rewritten health probes.
           '-Cnetwork.host=_local_,_site_',
           '-Cpath.data=/data',
-          // Access is governed by the mesh (mTLS) and the fiware namespace's NetworkPolicy, as in QuantumLeap's own setup.
-          '-Cauth.host_based.enabled=false',
+          ...Object.entries(crateHostBasedAuthSettings(props.users)).map(([key, value]) => `-C${key}=${value}`),
         ],
         envVariables: { CRATE_HEAP_SIZE: kplus.EnvValue.fromValue(`${heapMiB}m`) },
-        readiness: httpProbe('/', Crate.HTTP_PORT),
-        liveness: httpProbe('/', Crate.HTTP_PORT),
-        startup: httpProbe('/', Crate.HTTP_PORT, { failureThreshold: 30, periodSeconds: Duration.seconds(10) }),
+        // TCP: every HTTP request needs a login now, and the probes have none.
+        readiness: kplus.Probe.fromTcpSocket({ port: Crate.HTTP_PORT, periodSeconds: Duration.seconds(10) }),
+        liveness: kplus.Probe.fromTcpSocket({ port: Crate.HTTP_PORT, periodSeconds: Duration.seconds(10) }),
+        startup: kplus.Probe.fromTcpSocket({ port: Crate.HTTP_PORT, failureThreshold: 30, periodSeconds: Duration.seconds(10) }),
         writableRootFilesystem: WRITABLE_ROOT_FILESYSTEM.crate,
       },
       storage: { mountPath: '/data', size: props.storageSize ?? Size.gibibytes(50) },
       nodeLabels: CRATE_NODE_LABEL,
     });
+    // psql (from the pinned PostgreSQL image) in CrateDB's own pod: the one place `crate` may log in from.
+    const applied = kplus.Probe.fromCommand(['sh', '-c', `test -n "$(find ${CRATE_USERS_APPLIED_FILE} -mmin -10)"`], { periodSeconds: Duration.seconds(30), timeoutSeconds: Duration.seconds(5) });
+    const users = addHardenedContainer(this.workload, {
+      name: 'crate-users',
+      image: IMAGES.postgres,
+      user: 999, // `postgres` in the image
+      ports: [],
+      resources: resources({ request: 10, limit: 100 }, { request: 32, limit: 64 }),
+      command: ['sh', '-c', crateUsersScript(props.users)],
+      readiness: applied,
+      liveness: applied,
+      startup: kplus.Probe.fromCommand(['test', '-f', CRATE_USERS_APPLIED_FILE], { periodSeconds: Duration.seconds(10), timeoutSeconds: Duration.seconds(5), failureThreshold: 60 }),
+    });
+    props.users.forEach((u, i) => users.mount(`${CRATE_USERS_SECRETS_DIR}/${u.name}`, kplus.Volume.fromSecret(this, `UserSecret${i}`, u.secret), { readOnly: true }));
   }
 }

@@ -1,10 +1,12 @@
 import { Chart, ChartProps } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Grafana } from '../grafana/grafana';
 import { GATEWAY_PEER } from '../mesh/ingress-gateway';
 import { ServiceCalls } from '../security/service-calls';
 import { MeshNetworkBaselineProps } from '../workload/mesh-network-baseline';
 import { Crate } from './crate';
+import { CRATE_PASSWORD_KEY, CrateUser } from './crate-authentication';
 import { IotAgentUl } from './iot-agent-ul';
 import { Mongo } from './mongo';
 import { Orion } from './orion';
@@ -22,6 +24,9 @@ export interface FiwareChartProps extends ChartProps {
 }
 
 const CRATE_DATASOURCE_UID = 'crate';
+
+/** The Secrets (key `password`) of CrateDB's logins, created by the operator (k8s/README.md). */
+export const CRATE_USER_SECRETS = { quantumleap: 'crate-quantumleap', grafana: 'crate-grafana' } as const;
 
 /** The shared FIWARE core: Orion on MongoDB, the UltraLight IoT Agent, QuantumLeap on CrateDB, Grafana. */
 export class FiwareChart extends Chart {
@@ -42,8 +47,12 @@ export class FiwareChart extends Chart {
       mongoHost: this.mongo.host,
       mongoPort: Mongo.PORT,
     });
-    this.crate = new Crate(this, 'Crate');
-    this.quantumLeap = new QuantumLeap(this, 'QuantumLeap', { crateHost: this.crate.host, cratePort: Crate.HTTP_PORT });
+    const secret = (name: string) => kplus.Secret.fromSecretName(this, `${name}Secret`, name);
+    // QuantumLeap creates a schema and tables per tenant and writes them; Grafana only reads.
+    const quantumLeapLogin: CrateUser = { name: 'quantumleap', secret: secret(CRATE_USER_SECRETS.quantumleap), privileges: ['DQL', 'DML', 'DDL'], protocol: 'http' };
+    const grafanaLogin: CrateUser = { name: 'grafana', secret: secret(CRATE_USER_SECRETS.grafana), privileges: ['DQL'], protocol: 'pg' };
+    this.crate = new Crate(this, 'Crate', { users: [quantumLeapLogin, grafanaLogin] });
+    this.quantumLeap = new QuantumLeap(this, 'QuantumLeap', { crateHost: this.crate.host, cratePort: Crate.HTTP_PORT, crateUser: quantumLeapLogin });
     this.grafana = new Grafana(this, 'Grafana', {
       folder: 'FIWARE tenants',
       datasources: [
@@ -53,11 +62,14 @@ export class FiwareChart extends Chart {
           // CrateDB speaks the PostgreSQL wire protocol; `doc` is its default schema.
           type: 'postgres',
           url: `${this.crate.host}:${Crate.POSTGRES_PORT}`,
-          user: 'crate',
+          user: grafanaLogin.name,
+          // Expanded by Grafana from its environment at provisioning; the value never appears in a manifest.
+          secureJsonData: { password: '$CRATE_PASSWORD' },
           database: 'doc',
           jsonData: { sslmode: 'disable', postgresVersion: 1000, timescaledb: false },
         },
       ],
+      datasourceEnv: { CRATE_PASSWORD: kplus.EnvValue.fromSecretValue({ secret: grafanaLogin.secret, key: CRATE_PASSWORD_KEY }) },
       dashboards: Object.fromEntries(props.tenants.map((t) => [`tenant-${t}.json`, tenantDashboard(t, CRATE_DATASOURCE_UID)])),
     });
     // Each service accepts only the workloads that need it. The gateway (after OPA's decision) is the

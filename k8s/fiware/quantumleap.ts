@@ -3,12 +3,15 @@ import { Construct } from 'constructs';
 import { IMAGES } from '../images';
 import { httpProbe, resources } from '../workload/hardened-container';
 import { PlatformService } from '../workload/platform-service';
+import { CRATE_PASSWORD_KEY, CrateUser } from './crate-authentication';
 
 export interface QuantumLeapProps {
   /** Host name of CrateDB. */
   readonly crateHost: string;
   /** CrateDB's HTTP port. */
   readonly cratePort: number;
+  /** QuantumLeap's CrateDB login (over HTTP). */
+  readonly crateUser: Pick<CrateUser, 'name' | 'secret'>;
 }
 
 /** QuantumLeap: receives Orion's notifications at /v2/notify and stores them as time series in CrateDB. */
@@ -26,6 +29,9 @@ export class QuantumLeap extends PlatformService {
         envVariables: {
           CRATE_HOST: kplus.EnvValue.fromValue(props.crateHost),
           CRATE_PORT: kplus.EnvValue.fromValue(String(props.cratePort)),
+          // What QuantumLeap 1.0 reads (src/translators/crate.py) and sends as HTTP Basic credentials.
+          CRATE_DB_USER: kplus.EnvValue.fromValue(props.crateUser.name),
+          CRATE_DB_PASS: kplus.EnvValue.fromSecretValue({ secret: props.crateUser.secret, key: CRATE_PASSWORD_KEY }),
           LOGLEVEL: kplus.EnvValue.fromValue('INFO'),
         },
         // /health reports the database too: not ready while CrateDB is down, but alive as long as it serves /version.

@@ -30,6 +30,11 @@ export interface GrafanaProps {
    */
   readonly adminSecretName?: string;
   /**
+   * Environment the datasources read (`$NAME` in provisioning files), e.g. a password from a Secret.
+   * @default none
+   */
+  readonly datasourceEnv?: Readonly<Record<string, kplus.EnvValue>>;
+  /**
    * Whether Istio injects its sidecar (off where Grafana's only source is outside the mesh).
    * @default true
    */
@@ -60,6 +65,7 @@ export class Grafana extends PlatformService {
           GF_ANALYTICS_CHECK_FOR_UPDATES: kplus.EnvValue.fromValue('false'),
           // Logs to stdout only: the image's default also writes files under /var/log/grafana.
           GF_LOG_MODE: kplus.EnvValue.fromValue('console'),
+          ...props.datasourceEnv,
         },
         readiness: httpProbe('/api/health', Grafana.PORT),
         liveness: httpProbe('/api/health', Grafana.PORT),

@@ -51,7 +51,7 @@ test('the IoT Agent has the north and south ports and the DESIGN.md environment'
 
 test('QuantumLeap stores in CrateDB and is probed on /health and /version', () => {
   const ql = container('Deployment', 'quantumleap');
-  expect(env(ql)).toEqual({ CRATE_HOST: 'crate.fiware.svc.cluster.local', CRATE_PORT: '4200', LOGLEVEL: 'INFO' });
+  expect(env(ql)).toEqual({ CRATE_HOST: 'crate.fiware.svc.cluster.local', CRATE_PORT: '4200', CRATE_DB_USER: 'quantumleap', CRATE_DB_PASS: undefined, LOGLEVEL: 'INFO' });
   expect(ql.readinessProbe.httpGet).toMatchObject({ path: '/health', port: 8668 });
   expect(ql.livenessProbe.httpGet).toMatchObject({ path: '/version', port: 8668 });
 });

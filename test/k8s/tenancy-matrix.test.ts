@@ -20,7 +20,9 @@ import * as fs from 'fs';
 import { runRegoTests, stopOpaEngine } from './opa-engine';
 import { AuthorizationPolicies, MeshRequest, principalOf } from './semantics/istio-authorization';
 import { NetworkPolicies, Pod } from './semantics/network-policy';
-import { ORION_3_10_CUSTOM_NOTIFICATION } from './upstream-facts';
+import { ISTIO_INBOUND_SOURCE_ADDRESS, ORION_3_10_CUSTOM_NOTIFICATION, QUANTUMLEAP_1_0_CRATE_ENV } from './upstream-facts';
+import { crateAfterUsersRan, resolvedEnv } from './crate-users-runner';
+import { CrateLogin } from './semantics/crate-hba';
 
 const demo = synthDemoCharts();
 const pilots = demo.model.pilots.map((p) => p.name);
@@ -156,6 +158,33 @@ describe.each(pairs)('pilot %s against pilot %s', (a, b) => {
   test.each([...attempts, ...viaSubscription])('denied: %s', (name, flow) => {
     const refusedBy = { egress: !network.egress(flow.from, flow.to, flow.port), ingress: !network.ingress(flow.from, flow.to, flow.port), authz: !mesh.decide(flow).allowed };
     expect({ flow: describeFlow(flow), authz: mesh.decide(flow).by, refusedBy }).toMatchObject({ refusedBy: expected[name] ?? all });
+  });
+});
+
+// Behind the network and the mesh, CrateDB itself asks for a login (its host-based authentication,
+// evaluated after the rendered users script ran with the Secrets the clients read).
+describe('CrateDB logins', () => {
+  const secrets = { 'crate-quantumleap': 'c0ffee0123456789abcdef0123456789', 'crate-grafana': 'a11ce0123456789abcdef0123456789f' };
+  const { hba } = crateAfterUsersRan(demo.objects(FIWARE_NAMESPACE), secrets);
+  const env = (name: string) => resolvedEnv(demo.objects(FIWARE_NAMESPACE).find((o) => o.kind === 'Deployment' && o.metadata.name === name)!.spec.template.spec.containers[0], secrets);
+  const basic = (user: string, password: string) => ({ authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` });
+  const ql = env('quantumleap');
+  // Whoever calls through the mesh, CrateDB sees the sidecar's inbound address.
+  const address = ISTIO_INBOUND_SOURCE_ADDRESS;
+  test('QuantumLeap (HTTP) and Grafana (PostgreSQL protocol) log in with their Secrets', () => {
+    expect(hba.login({ protocol: 'http', address, headers: basic(ql[QUANTUMLEAP_1_0_CRATE_ENV.user]!, ql[QUANTUMLEAP_1_0_CRATE_ENV.password]!) }).allowed).toBe(true);
+    expect(hba.login({ protocol: 'pg', address, user: 'grafana', password: env('grafana').CRATE_PASSWORD }).allowed).toBe(true);
+  });
+  const tries: [string, CrateLogin][] = [
+    ['HTTP without credentials', { protocol: 'http', address }],
+    ['HTTP claiming to be local (X-Real-Ip)', { protocol: 'http', address, headers: { 'x-real-ip': '127.0.0.1' } }],
+    ['HTTP as the superuser', { protocol: 'http', address, headers: basic('crate', '') }],
+    ['pg as the superuser', { protocol: 'pg', address, user: 'crate' }],
+    ["pg as Grafana's user, guessing", { protocol: 'pg', address, user: 'grafana', password: 'grafana' }],
+    ["HTTP as QuantumLeap's user, guessing", { protocol: 'http', address, headers: basic('quantumleap', 'quantumleap') }],
+  ];
+  test.each(pilots.flatMap((p) => tries.map(([n, login]): [string, string, CrateLogin] => [p, n, login])))('pilot %s, if it reached CrateDB: %s is refused', (_p, _n, login) => {
+    expect(hba.login(login)).toMatchObject({ allowed: false });
   });
 });
 

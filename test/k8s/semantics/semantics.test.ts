@@ -1,5 +1,6 @@
 /** The evaluators the tenancy matrix relies on, against the rules their documentation states (see each file's header). */
 import { AuthorizationPolicies, valueMatches } from './istio-authorization';
+import { CrateHostBasedAuth } from './crate-hba';
 import { NetworkPolicies, Pod, selectorMatches } from './network-policy';
 
 const pod = (namespace: string, labels: Record<string, string>, serviceAccount = 'default', inMesh = true): Pod => ({ name: labels.app ?? 'p', namespace, labels, serviceAccount, inMesh });
@@ -92,5 +93,58 @@ describe('AuthorizationPolicy (Istio docs: authorization-policy reference, polic
   });
   test('value matching: exact, prefix, suffix, presence', () => {
     expect([valueMatches('abc', 'abc'), valueMatches('abc*', 'abcd'), valueMatches('*bc', 'abc'), valueMatches('*', ''), valueMatches('*', 'x')]).toEqual([true, true, true, false, true]);
+  });
+});
+
+describe('CrateDB host-based authentication (CrateDB 4.6.7: docs/admin/auth, HostBasedAuthentication.java)', () => {
+  const hba = (entries: Record<string, Record<string, string>>, users: [string, string | undefined][] = [['mike', 'secret']], enabled = 'true') =>
+    new CrateHostBasedAuth(
+      { 'auth.host_based.enabled': enabled, ...Object.fromEntries(Object.entries(entries).flatMap(([k, e]) => Object.entries(e).map(([f, v]) => [`auth.host_based.config.${k}.${f}`, v]))) },
+      new Map(users),
+    );
+  const basic = (user: string, password?: string) => ({ authorization: `Basic ${Buffer.from(password === undefined ? user : `${user}:${password}`).toString('base64')}` });
+  test('disabled: every existing user is trusted', () => {
+    expect(hba({}, [], 'false').login({ protocol: 'pg', address: '10.0.0.1', user: 'crate' }).allowed).toBe(true);
+    expect(hba({}, [], 'false').login({ protocol: 'pg', address: '10.0.0.1', user: 'nobody' }).allowed).toBe(false);
+  });
+  test('enabled without entries: nobody', () => {
+    expect(hba({}).login({ protocol: 'pg', address: '127.0.0.1', user: 'crate' }).allowed).toBe(false);
+  });
+  test('entries in the string order of their keys; the first match decides, a failed one does not fall through', () => {
+    const entries = { '2': { method: 'trust' }, '10': { user: 'mike', method: 'password' } };
+    expect(hba(entries).login({ protocol: 'pg', address: '10.0.0.1', user: 'mike', password: 'wrong' })).toMatchObject({ allowed: false, entry: '10' });
+    expect(hba(entries).login({ protocol: 'pg', address: '10.0.0.1', user: 'mike', password: 'secret' })).toMatchObject({ allowed: true, entry: '10' });
+    expect(hba({ a: { user: 'mike', method: 'password' }, b: { method: 'trust' } }).login({ protocol: 'pg', address: '1.2.3.4', user: 'mike' }).entry).toBe('a');
+  });
+  test('fields: user, protocol, ssl; an absent field matches anything; method defaults to trust', () => {
+    const auth = hba({ a: { user: 'mike', protocol: 'http' }, b: { user: 'crate', ssl: 'on' } });
+    expect(auth.login({ protocol: 'http', address: '1.2.3.4', headers: basic('mike') }).allowed).toBe(true);
+    expect(auth.login({ protocol: 'pg', address: '1.2.3.4', user: 'mike' }).allowed).toBe(false);
+    expect(auth.login({ protocol: 'pg', address: '1.2.3.4', user: 'crate', ssl: false }).allowed).toBe(false);
+    expect(auth.login({ protocol: 'pg', address: '1.2.3.4', user: 'crate', ssl: true }).allowed).toBe(true);
+  });
+  test('addresses: _local_ is exactly 127.0.0.1 or ::1; CIDR ranges; a plain address only itself', () => {
+    const auth = hba({ a: { user: 'crate', address: '_local_' }, b: { user: 'mike', address: '32.0.0.0/8' } });
+    expect(auth.login({ protocol: 'pg', address: '127.0.0.1', user: 'crate' }).allowed).toBe(true);
+    expect(auth.login({ protocol: 'pg', address: '::1', user: 'crate' }).allowed).toBe(true);
+    expect(auth.login({ protocol: 'pg', address: '127.0.0.6', user: 'crate' }).allowed).toBe(false);
+    expect(auth.login({ protocol: 'pg', address: '32.255.255.255', user: 'mike' }).allowed).toBe(true);
+    expect(auth.login({ protocol: 'pg', address: '33.0.0.0', user: 'mike' }).allowed).toBe(false);
+    expect(hba({ a: { address: '172.16.0.0' } }).login({ protocol: 'pg', address: '172.16.0.1', user: 'crate' }).allowed).toBe(false);
+  });
+  test('HTTP: credentials from Basic auth, else the default user crate; X-Real-Ip overrides the peer address', () => {
+    const auth = hba({ a: { user: 'crate', address: '_local_', protocol: 'http' }, z: { method: 'password' } });
+    expect(auth.login({ protocol: 'http', address: '127.0.0.1' })).toMatchObject({ allowed: true, entry: 'a' });
+    expect(auth.login({ protocol: 'http', address: '10.0.0.9' })).toMatchObject({ allowed: false, entry: 'z' });
+    expect(auth.login({ protocol: 'http', address: '10.0.0.9', headers: { 'x-real-ip': '127.0.0.1' } })).toMatchObject({ allowed: true, entry: 'a' });
+    expect(auth.login({ protocol: 'http', address: '10.0.0.9', headers: basic('mike', 'secret') }).allowed).toBe(true);
+    expect(auth.login({ protocol: 'http', address: '10.0.0.9', headers: basic('mike', 'guess') }).allowed).toBe(false);
+  });
+  test('password: the superuser has none; trust needs an existing user', () => {
+    expect(hba({ z: { method: 'password' } }).login({ protocol: 'pg', address: '1.2.3.4', user: 'crate', password: '' }).allowed).toBe(false);
+    expect(hba({ z: { method: 'trust' } }).login({ protocol: 'pg', address: '1.2.3.4', user: 'ghost' }).allowed).toBe(false);
+  });
+  test('unknown settings are refused, not ignored', () => {
+    expect(() => new CrateHostBasedAuth({ 'auth.host_based.config.a.cidr': '1.2.3.4/8' }, new Map())).toThrow(/unknown HBA setting/);
   });
 });
