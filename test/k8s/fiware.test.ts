@@ -1,4 +1,5 @@
 import { synthDemoCharts } from '../fixtures/demo-charts';
+import { IOTAGENT_UL_2_4_TRANSPORT_SWITCHES } from './upstream-facts';
 
 const fiware = synthDemoCharts().objects('fiware');
 const named = (kind: string, name: string) => {
@@ -47,6 +48,11 @@ test('the IoT Agent has the north and south ports and the DESIGN.md environment'
     IOTA_MONGO_DB: expect.any(String),
   });
   expect(agent.readinessProbe.httpGet).toMatchObject({ path: '/iot/about', port: 4041 });
+});
+
+test('the IoT Agent starts no MQTT or AMQP client (no broker runs): both switches on, as iotagent-ul reads them', () => {
+  const agentEnv = env(container('Deployment', 'iotagent-ul'));
+  for (const variable of Object.values(IOTAGENT_UL_2_4_TRANSPORT_SWITCHES.variables)) expect({ variable, disables: IOTAGENT_UL_2_4_TRANSPORT_SWITCHES.disables(agentEnv[variable]) }).toEqual({ variable, disables: true });
 });
 
 test('QuantumLeap stores in CrateDB and is probed on /health and /version', () => {

@@ -1,5 +1,4 @@
 import { ISTIO_SIDECAR_RESOURCES } from '../../k8s/tenancy/pilot-quota';
-import { ISTIO_VERSION } from '../../lib/stacks/cluster-stack';
 import { synthDemoCharts } from '../fixtures/demo-charts';
 import { ISTIO_1_29_SIDECAR_RESOURCES } from './upstream-facts';
 
@@ -77,9 +76,6 @@ describe.each(['acme', 'bravo'])('the quota of pilot %s leaves the workloads the
 });
 
 describe('the sidecar the quota sizes for', () => {
-  test('is the pinned Istio release whose chart values are kept as facts', () => {
-    expect(ISTIO_VERSION).toBe(ISTIO_1_29_SIDECAR_RESOURCES.istioVersion);
-  });
   test("is Istio's default sidecar (global.proxy.resources of the istiod chart)", () => {
     expect(ISTIO_SIDECAR_RESOURCES).toEqual({
       requests: { cpuMillis: milli(ISTIO_1_29_SIDECAR_RESOURCES.requests.cpu), memoryMiB: mebi(ISTIO_1_29_SIDECAR_RESOURCES.requests.memory) },

@@ -67,7 +67,7 @@ export const CRATE_4_6_HBA = {
  * CRATE_PORT, CRATE_DB_USER (default `crate`), CRATE_DB_PASS (default empty); it connects over HTTP
  * (crate-python `client.connect(..., username, password)`: HTTP Basic).
  */
-export const QUANTUMLEAP_1_0_CRATE_ENV = { host: 'CRATE_HOST', port: 'CRATE_PORT', user: 'CRATE_DB_USER', password: 'CRATE_DB_PASS', protocol: 'http' } as const;
+export const QUANTUMLEAP_1_0_CRATE_ENV = { version: '1.0.0', host: 'CRATE_HOST', port: 'CRATE_PORT', user: 'CRATE_DB_USER', password: 'CRATE_DB_PASS', protocol: 'http' } as const;
 
 /**
  * Grafana's provisioning files expand `$VAR` / `${VAR}` from its environment in every value, including
@@ -102,4 +102,17 @@ export const ORION_3_10_CUSTOM_NOTIFICATION = {
  * `application/json`; a body cut short (shorter than its Content-Length) is not parsed
  * (`truncated_body: true`); a body that is not JSON fails the check (an error, so the request is denied).
  */
-export const OPA_ENVOY_0_68_BODY = { parsedWhenContentTypeContains: 'application/json', truncatedParsed: false } as const;
+export const OPA_ENVOY_0_68_BODY = { version: '0.68.0', parsedWhenContentTypeContains: 'application/json', truncatedParsed: false } as const;
+
+/**
+ * How the UltraLight IoT Agent turns its MQTT and AMQP transports off. Source: telefonicaid/iotagent-ul @
+ * 2.4.0 (78b91d47), lib/configService.js: both variables are in the transport's variable list (so
+ * setting one creates `config.mqtt` / `config.amqp`), and `disabled` is set when the value
+ * `.trim().toLowerCase() === 'true'`; lib/bindings/MQTTBinding.js and AMQPBinding.js `start` return
+ * at once when `disabled` ("MQTT is disabled"), without connecting to a broker.
+ */
+export const IOTAGENT_UL_2_4_TRANSPORT_SWITCHES = {
+  version: '2.4.0',
+  variables: { mqtt: 'IOTA_MQTT_DISABLED', amqp: 'IOTA_AMQP_DISABLED' },
+  disables: (value: string | undefined) => value !== undefined && value.trim().toLowerCase() === 'true',
+} as const;
