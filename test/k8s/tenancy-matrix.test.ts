@@ -20,7 +20,7 @@ import * as fs from 'fs';
 import { runRegoTests, stopOpaEngine } from './opa-engine';
 import { AuthorizationPolicies, MeshRequest, principalOf } from './semantics/istio-authorization';
 import { NetworkPolicies, Pod } from './semantics/network-policy';
-import { ISTIO_INBOUND_SOURCE_ADDRESS, ORION_3_10_CUSTOM_NOTIFICATION, QUANTUMLEAP_1_0_CRATE_ENV } from './upstream-facts';
+import { ISTIO_INBOUND_SOURCE_ADDRESS, ORION_3_10_CUSTOM_NOTIFICATION, QUANTUMLEAP_1_0_CRATE_ENV, QUANTUMLEAP_1_0_TENANT_HEADERS } from './upstream-facts';
 import { crateAfterUsersRan, resolvedEnv } from './crate-users-runner';
 import { CrateLogin } from './semantics/crate-hba';
 
@@ -228,10 +228,8 @@ describe('the tenant Rego on OPA, for every pair of demo pilots', () => {
       notification: { [headers ? 'httpCustom' : 'http']: { url: `http://quantumleap.${FIWARE_NAMESPACE}.svc.cluster.local:${QuantumLeap.PORT}/v2/notify`, ...(headers ? { headers } : {}) } },
     },
   });
-  // The headers Orion lets a custom notification replace (upstream fact) that carry the tenant to QuantumLeap.
-  const replaceableTenantHeaders = ORION_3_10_CUSTOM_NOTIFICATION.tenantHeaders.filter(
-    (h) => ORION_3_10_CUSTOM_NOTIFICATION.standardHeaders.includes(h) && !(ORION_3_10_CUSTOM_NOTIFICATION.notReplaceable as readonly string[]).includes(h),
-  );
+  // The headers QuantumLeap takes the tenant from, that Orion lets a custom notification set (upstream facts).
+  const notificationTenantHeaders = QUANTUMLEAP_1_0_TENANT_HEADERS.headers.filter((h) => !(ORION_3_10_CUSTOM_NOTIFICATION.notReplaceable as readonly string[]).includes(h));
   const cases: Record<string, { expect: 'allow' | 'deny'; input: object }> = {};
   for (const p of pilots) {
     cases[`test_${p}_subscription_notifying_quantumleap_allowed`] = { expect: 'allow', input: subscribe(p) };
@@ -246,10 +244,19 @@ describe('the tenant Rego on OPA, for every pair of demo pilots', () => {
     cases[`${t}_token_with_other_header_denied`] = { expect: 'deny', input: request('/orion/v2/entities', { authorization: bearer(token(a, tenantOf(a))), 'fiware-service': tenantOf(b) }) };
     cases[`${t}_token_claiming_other_tenant_denied`] = { expect: 'deny', input: request('/orion/v2/entities', { authorization: bearer(token(a, tenantOf(b))), 'fiware-service': tenantOf(b) }) };
     cases[`${t}_provisions_other_tenants_key_denied`] = { expect: 'deny', input: provision(a, `${tenantOf(b)}-k1`) };
-    for (const header of replaceableTenantHeaders) {
+    for (const header of notificationTenantHeaders) {
       for (const spelling of [header, header.toLowerCase(), header.toUpperCase()]) {
-        const value = header === 'Fiware-Service' ? tenantOf(b) : '/';
+        const value = header === 'Fiware-ServicePath' ? '/' : tenantOf(b);
         cases[`${t}_subscription_setting_${spelling.replace(/-/g, '_')}_denied`] = { expect: 'deny', input: subscribe(a, { [spelling]: value }) };
+      }
+    }
+    // QuantumLeap's server reads `_` as `-`: any spelling of a tenant header beside the checked one.
+    for (const header of QUANTUMLEAP_1_0_TENANT_HEADERS.headers.filter((h) => h !== 'Fiware-ServicePath')) {
+      for (const spelling of [header.toLowerCase(), header.toLowerCase().replace(/-/g, '_')].filter((n) => n !== 'fiware-service')) {
+        cases[`${t}_query_with_${spelling.replace(/-/g, '_')}_of_other_tenant_denied`] = {
+          expect: 'deny',
+          input: request('/quantumleap/v2/entities', { authorization: bearer(token(a, tenantOf(a))), 'fiware-service': tenantOf(a), [spelling]: tenantOf(b) }),
+        };
       }
     }
     cases[`${t}_subscription_injecting_fiware_service_denied`] = { expect: 'deny', input: subscribe(a, { 'X-Trace': `on%0D%0AFiware-Service: ${tenantOf(b)}` }) };

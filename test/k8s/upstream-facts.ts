@@ -67,6 +67,15 @@ export const CRATE_4_6_HBA = {
  * CRATE_PORT, CRATE_DB_USER (default `crate`), CRATE_DB_PASS (default empty); it connects over HTTP
  * (crate-python `client.connect(..., username, password)`: HTTP Basic).
  */
+/**
+ * Where QuantumLeap takes a request's tenant from. Source: orchestracities/ngsi-timeseries-api @ 1.0.0,
+ * src/reporter/httputil.py (`fiware_s`: `NGSILD-Tenant`, else `Fiware-Service`; `fiware_sp`:
+ * `Fiware-ServicePath`), served by gunicorn ~=20.1 (Pipfile); benoitc/gunicorn @ 20.1.0 (61ccfd6c),
+ * gunicorn/http/wsgi.py: `key = 'HTTP_' + hdr_name.replace('-', '_')`, duplicates joined with `,`, so
+ * `ngsild_tenant` and `ngsild-tenant` are the same header to QuantumLeap.
+ */
+export const QUANTUMLEAP_1_0_TENANT_HEADERS = { version: '1.0.0', headers: ['NGSILD-Tenant', 'Fiware-Service', 'Fiware-ServicePath'], underscoreIsDash: true } as const;
+
 export const QUANTUMLEAP_1_0_CRATE_ENV = { version: '1.0.0', host: 'CRATE_HOST', port: 'CRATE_PORT', user: 'CRATE_DB_USER', password: 'CRATE_DB_PASS', protocol: 'http' } as const;
 
 /**
@@ -83,15 +92,14 @@ export const GRAFANA_PROVISIONING_ENV = /\$\{(\w+)\}|\$(\w+)/g;
  * substitution `${attr}`, then the values are URL-decoded with curl_unescape, names are lower-cased);
  * src/lib/rest/httpRequestSend.cpp (`httpHeaderAdd`: a subscription header of the same name replaces
  * each standard header except Fiware-Correlator and Ngsiv2-AttrsFormat; Fiware-Service is the
- * subscription's tenant unless replaced, Fiware-ServicePath likewise). Orion treats a body as JSON only
+ * subscription's tenant unless replaced, Fiware-ServicePath likewise; other names are appended). Orion treats a body as JSON only
  * with `Content-Type: application/json` (src/lib/rest/rest.cpp: exact match after cutting `;...`).
  */
 export const ORION_3_10_CUSTOM_NOTIFICATION = {
   version: '3.10.1',
   standardHeaders: ['User-Agent', 'Host', 'Fiware-Service', 'Fiware-ServicePath', 'X-Auth-Token', 'Accept', 'Expect', 'Content-Length', 'Content-Type', 'Fiware-Correlator', 'Ngsiv2-AttrsFormat'],
+  /** Any other header name is sent as given (appended), these two never. */
   notReplaceable: ['Fiware-Correlator', 'Ngsiv2-AttrsFormat'],
-  /** The headers a notification's receiver (QuantumLeap) takes the tenant from. */
-  tenantHeaders: ['Fiware-Service', 'Fiware-ServicePath'],
   macrosInHeaderNames: true,
   valuesUrlDecoded: true,
 } as const;

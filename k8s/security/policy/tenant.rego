@@ -8,7 +8,8 @@
 #     that issuer and audience, an `exp` claim in the future (and `nbf`, if present, in the past);
 #   - the token's `tenant` claim is non-empty and equals the `fiware-service` header;
 #   - provisioning (IoT Agent north) names only API keys of that tenant: `<tenant>-<secret>`;
-#   - no subscription's custom notification names another tenant (below), and no JSON body is cut short.
+#   - no other header names a tenant, and no subscription's custom notification does (below);
+#   - no JSON body is cut short.
 # Everything else is denied.
 #
 # Devices hold no Keycloak token: they authenticate with their API key (UltraLight `?k=`), which the
@@ -41,6 +42,7 @@ allow if {
 	claims.tenant == requested_tenant
 	not unbound_api_key
 	not notification_rewrites_tenant
+	not tenant_header_smuggled
 }
 
 request := input.attributes.request.http
@@ -114,7 +116,18 @@ notification_rewrites_tenant if input.truncated_body == true
 # Where Orion reads it: a subscription's `notification` (POST /v2/subscriptions, PATCH /v2/subscriptions/<id>).
 custom_notifications contains input.parsed_body.notification.httpCustom
 
-tenant_headers := {"fiware-service", "fiware-servicepath"}
+# The headers QuantumLeap takes the tenant from: NGSILD-Tenant before Fiware-Service (QuantumLeap 1.0,
+# src/reporter/httputil.py); Orion and the IoT Agent read Fiware-Service.
+tenant_headers := {"fiware-service", "fiware-servicepath", "ngsild-tenant"}
+
+# A request names its tenant as `fiware-service` (checked above) and nothing else: QuantumLeap would
+# prefer an `ngsild-tenant`, and its server (gunicorn 20.1) reads `_` in a header name as `-`, so
+# `fiware_service` or `ngsild_tenant` would reach it as the tenant header unseen here.
+tenant_header_smuggled if {
+	some name, _ in request.headers
+	replace(lower(name), "_", "-") in tenant_headers
+	not name in {"fiware-service", "fiware-servicepath"}
+}
 
 harmless_header(name, value) if {
 	regex.match(`^[A-Za-z0-9-]+$`, name)

@@ -290,6 +290,7 @@ test_subscription_replacing_the_tenant_header_is_denied if {
 	not allowed(subscription("POST", "/orion/v2/subscriptions", custom_headers({"Fiware-Service": "bravo"})))
 	not allowed(subscription("POST", "/orion/v2/subscriptions", custom_headers({"FIWARE-SERVICE": "bravo"})))
 	not allowed(subscription("POST", "/orion/v2/subscriptions", custom_headers({"fiware-servicepath": "/other"})))
+	not allowed(subscription("POST", "/orion/v2/subscriptions", custom_headers({"NGSILD-Tenant": "bravo"})))
 	not allowed(subscription("PATCH", "/orion/v2/subscriptions/5f1", custom_headers({"Fiware-Service": "bravo"})))
 	not allowed(subscription("POST", "/orion/v2/%73ubscriptions", custom_headers({"Fiware-Service": "bravo"})))
 	not allowed(subscription("POST", "/orion//v2/subscriptions?options=skipInitialNotification", custom_headers({"Fiware-Service": "bravo"})))
@@ -315,4 +316,15 @@ test_subscription_header_line_break_is_denied if {
 
 test_json_body_cut_short_is_denied if {
 	not allowed(object.union(http_request("POST", "/orion/v2/op/update", acme_auth), {"truncated_body": true}))
+}
+
+# QuantumLeap reads NGSILD-Tenant before Fiware-Service, and its server reads `_` as `-` in header names.
+test_tenant_header_in_another_spelling_is_denied if {
+	every name in ["ngsild-tenant", "ngsild_tenant", "NGSILD_Tenant", "fiware_service", "fiware_servicepath"] {
+		not allowed(http_request("GET", "/quantumleap/v2/entities", object.union(acme_auth, {name: "bravo"})))
+	}
+}
+
+test_service_path_header_is_allowed if {
+	allowed(http_request("GET", "/quantumleap/v2/entities", object.union(acme_auth, {"fiware-servicepath": "/plant1"})))
 }
