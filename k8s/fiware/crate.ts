@@ -51,7 +51,7 @@ export class Crate extends PlatformService {
           'crate',
           '-Ccluster.name=fiware',
           '-Cdiscovery.type=single-node',
-          // The pod IP for the mesh, loopback for the sidecar's rewritten health probes.
+          // The pod IP for the mesh; loopback for the users container, the only `crate` login (see below).
           '-Cnetwork.host=_local_,_site_',
           '-Cpath.data=/data',
           ...Object.entries(crateHostBasedAuthSettings(props.users)).map(([key, value]) => `-C${key}=${value}`),
