@@ -51,13 +51,14 @@ async function pages<T>(call: (nextToken?: string) => Promise<Record<string, unk
   return all;
 }
 
-export function awsDeviceRegistry(clientConfig: object = {}): DeviceRegistry {
+/** The real registry; `greengrassConfig` may point Greengrass elsewhere (tests: moto has no Greengrass v2). */
+export function awsDeviceRegistry(clientConfig: object = {}, greengrassConfig: object = clientConfig): DeviceRegistry {
   const iotSdk = require('@aws-sdk/client-iot') as Sdk;
   const dataSdk = require('@aws-sdk/client-iot-data-plane') as Sdk;
   const greengrassSdk = require('@aws-sdk/client-greengrassv2') as Sdk;
   const iot = new iotSdk.IoTClient(clientConfig) as Client;
   const data = new dataSdk.IoTDataPlaneClient(clientConfig) as Client;
-  const greengrass = new greengrassSdk.GreengrassV2Client(clientConfig) as Client;
+  const greengrass = new greengrassSdk.GreengrassV2Client(greengrassConfig) as Client;
   const call = (name: string, input: object) => iot.send(new iotSdk[`${name}Command`](input));
   return {
     async principalsOf(thingName) {

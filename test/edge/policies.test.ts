@@ -91,6 +91,21 @@ describe('IAM, by policy evaluation', () => {
     await expectDecisions(role('RetirementFunctionRole'), [...calls('acme'), ...calls('bravo'), ...store], denied);
   });
 
+  test('sensor association: lists core devices, and reads and changes client device associations of its pilots\' cores and groups only', async () => {
+    const core = (thing: string) => `arn:aws:greengrass:${REGION}:${ACCOUNT}:coreDevices:${thing}`;
+    const calls = (pilot: string): Call[] => [
+      { action: 'greengrass:ListClientDevicesAssociatedWithCoreDevice', resource: core(`${pilot}_GW-1`) },
+      { action: 'greengrass:BatchAssociateClientDeviceWithCoreDevice', resource: core(`${pilot}_GW-1`) },
+      { action: 'greengrass:BatchDisassociateClientDeviceFromCoreDevice', resource: core(`${pilot}_GW-1`) },
+      { action: 'iot:ListThingsInThingGroup', resource: iot(`thinggroup/${pilot}_press-sensor-v1`) },
+    ];
+    await expectDecisions(
+      role('SensorAssociationFunctionRole'),
+      [{ action: 'greengrass:ListCoreDevices', resource: '*' }, ...calls('acme'), ...calls('bravo')],
+      [...calls('zulu'), { action: 'greengrass:DeleteCoreDevice', resource: core('acme_GW-1') }, { action: 'greengrass:CreateDeployment', resource: '*' }],
+    );
+  });
+
   test('the provisioning hook reads records and adds its identity claim; it never updates or deletes', async () => {
     await expectDecisions(
       role('ProvisioningHookRole'),

@@ -1,7 +1,7 @@
-import { AddThingToThingGroupCommand, CreateThingCommand, CreateThingGroupCommand, DeleteThingCommand, DescribeThingCommand, IoTClient, RemoveThingFromThingGroupCommand } from '@aws-sdk/client-iot';
+import { AddThingToThingGroupCommand, CreateThingCommand, CreateThingGroupCommand, DeleteThingCommand, IoTClient, RemoveThingFromThingGroupCommand } from '@aws-sdk/client-iot';
 import { associateSensors, awsAssociationRegistry } from '../../lib/functions/client-device-association';
-import { FakeGreengrass, startFakeGreengrass } from './fake-greengrass';
-import { ACCOUNT, EdgeBed, FLEETS, REGION, startEdgeBed } from './fakes';
+import { FakeGreengrass } from './fake-greengrass';
+import { EdgeBed, FLEETS, startEdgeBed } from './fakes';
 
 // Things and groups live in IoT on a local moto_server; core devices and their client device
 // associations in the Greengrass v2 fake, which admits only things moto knows. Both through the real adapter.
@@ -11,19 +11,12 @@ let iot: IoTClient;
 beforeAll(async () => {
   bed = await startEdgeBed();
   iot = new IoTClient(bed.clientConfig);
-  greengrass = await startFakeGreengrass({
-    account: ACCOUNT,
-    region: REGION,
-    thingExists: (thingName) => iot.send(new DescribeThingCommand({ thingName })).then(() => true, () => false),
-  });
+  greengrass = bed.greengrass;
 }, 60_000);
 beforeEach(() => void jest.spyOn(console, 'log').mockImplementation(() => undefined));
-afterAll(async () => {
-  await greengrass?.stop();
-  await bed?.moto.stop();
-});
+afterAll(() => bed?.stop());
 
-const registry = () => awsAssociationRegistry({ iot: bed.clientConfig, greengrass: { ...bed.clientConfig, endpoint: greengrass.endpoint } });
+const registry = () => awsAssociationRegistry({ iot: bed.clientConfig, greengrass: bed.greengrassConfig });
 const associated = (core: string) => [...(greengrass.coreDevices.get(core)?.keys() ?? [])].sort();
 
 async function sensor(thingName: string, group = 'acme_press-sensor-v1') {
