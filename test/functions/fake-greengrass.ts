@@ -14,7 +14,8 @@
  * - CreateDeployment                          POST   /greengrass/v2/deployments -> 201 {deploymentId, iotJobId, iotJobArn}; the
  *   target's earlier deployments become INACTIVE and not latest (a new deployment to a target revises it).
  * Errors carry `x-amzn-errortype`, as the service's do. Client device entries name things that must
- * exist in AWS IoT (`thingExists`); an unknown one is an error entry, not a failed call.
+ * exist in AWS IoT (`thingExists`); an unknown one is an error entry, not a failed call. A deployment
+ * is an IoT job on its target (`createJob` makes it where the IoT jobs live, e.g. moto).
  */
 import * as http from 'http';
 import { AddressInfo } from 'net';
@@ -53,7 +54,14 @@ class ApiError extends Error {
   }
 }
 
-export async function startFakeGreengrass(options: { account: string; region: string; thingExists?: (thing: string) => Promise<boolean> }): Promise<FakeGreengrass> {
+export interface FakeGreengrassOptions {
+  readonly account: string;
+  readonly region: string;
+  readonly thingExists?: (thing: string) => Promise<boolean>;
+  readonly createJob?: (jobId: string, targetArn: string) => Promise<void>;
+}
+
+export async function startFakeGreengrass(options: FakeGreengrassOptions): Promise<FakeGreengrass> {
   const coreDevices = new Map<string, Map<string, number>>();
   const deployments: FakeDeployment[] = [];
   const calls: string[] = [];
@@ -129,6 +137,7 @@ export async function startFakeGreengrass(options: { account: string; region: st
       }
       const deploymentId = `d-${++ids}`;
       const iotJobId = `job-${deploymentId}`;
+      await options.createJob?.(iotJobId, body.targetArn);
       deployments.push({
         deploymentId,
         deploymentName: body.deploymentName,

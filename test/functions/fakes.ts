@@ -4,7 +4,7 @@
  * fleets, and request builders.
  */
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DescribeThingCommand, IoTClient } from '@aws-sdk/client-iot';
+import { CreateJobCommand, DescribeThingCommand, IoTClient } from '@aws-sdk/client-iot';
 import { FactoryTestRecord } from '../../lib/functions/factory-test-record';
 import { awsDeviceRegistry, DeviceRegistry } from '../../lib/functions/device-registry';
 import { FleetDirectory } from '../../lib/functions/fleet-directory';
@@ -41,6 +41,7 @@ export async function startEdgeBed(): Promise<EdgeBed> {
     account: ACCOUNT,
     region: REGION,
     thingExists: (thingName) => iot.send(new DescribeThingCommand({ thingName })).then(() => true, () => false),
+    createJob: async (jobId, targetArn) => void (await iot.send(new CreateJobCommand({ jobId, targets: [targetArn], document: '{"greengrass":"deployment"}' }))),
   });
   const greengrassConfig = { ...clientConfig, endpoint: greengrass.endpoint };
   return {
