@@ -52,7 +52,8 @@ export class RolloutRollback extends Construct {
       'ListDeployments, CreateDeployment and iot:ListJobs support no Greengrass v2 / IoT resource-level permissions; the IoT calls a deployment makes are scoped below',
     );
     grantScoped(this.function, { actions: ['greengrass:GetDeployment'], resources: [arn('greengrass', 'deployments:*')] }, 'deployment ids are generated per revision');
-    // A Greengrass deployment is an IoT job on the target group: CreateDeployment makes these calls with the caller's rights.
+    // A Greengrass deployment is an IoT job on its target: CreateDeployment also needs these IoT actions
+    // (Greengrass developer guide, "Minimal IAM policy for installer to provision resources", DeployDevTools).
     grantScoped(
       this.function,
       { actions: ['iot:DescribeJob', 'iot:ListJobExecutionsForJob', 'iot:CreateJob', 'iot:CancelJob', 'iot:UpdateJob'], resources: [arn('iot', 'job/*')] },
