@@ -48,8 +48,8 @@ export class RolloutRollback extends Construct {
     grantScoped(
       this.function,
       // ListDeployments and CreateDeployment name no Greengrass v2 resource (the reference's `group` is v1's).
-      { actions: ['greengrass:ListDeployments', 'greengrass:CreateDeployment', 'iot:ListJobs'], resources: ['*'] },
-      'ListDeployments, CreateDeployment and iot:ListJobs support no Greengrass v2 / IoT resource-level permissions; the IoT calls a deployment makes are scoped below',
+      { actions: ['greengrass:ListDeployments', 'greengrass:CreateDeployment', 'iot:ListJobs', 'iot:ListThingGroups'], resources: ['*'] },
+      'ListDeployments, CreateDeployment, iot:ListJobs and iot:ListThingGroups support no Greengrass v2 / IoT resource-level permissions; the IoT calls a deployment makes are scoped below',
     );
     grantScoped(this.function, { actions: ['greengrass:GetDeployment'], resources: [arn('greengrass', 'deployments:*')] }, 'deployment ids are generated per revision');
     // A Greengrass deployment is an IoT job on its target: CreateDeployment also needs these IoT actions
@@ -61,7 +61,7 @@ export class RolloutRollback extends Construct {
     );
     grantScoped(
       this.function,
-      { actions: ['iot:CreateJob', 'iot:DescribeThingGroup', 'iot:CreateThingGroup', 'iot:AddThingToThingGroup'], resources: [groups] },
+      { actions: ['iot:CreateJob', 'iot:DescribeThingGroup', 'iot:CreateThingGroup', 'iot:AddThingToThingGroup', 'iot:DeleteThingGroup'], resources: [groups] },
       "groups of this pilot's fleet",
     );
     grantScoped(

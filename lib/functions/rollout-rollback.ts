@@ -14,7 +14,9 @@
  *   rollback job from that generation's rollback template (the job document installs the template's
  *   `rollbackVersion`), for exactly the devices whose execution SUCCEEDED: they are put in a static
  *   group `<generation group>:rollback-<job id>`, the rollback job's target. Its id is
- *   `<job id>-rollback` (rollbackJobId), so a rollback job that exists already means done.
+ *   `<job id>-rollback` (rollbackJobId), so a rollback job that exists already means done. Once
+ *   the rollback job has ended (COMPLETED or CANCELED) its group is deleted: a thing can be in at
+ *   most 10 thing groups, so rollback groups must not pile up on a device.
  */
 import { createHash } from 'crypto';
 import { lazy } from './lazy-handler';
@@ -58,6 +60,9 @@ export interface RollbackRegistry {
   succeededThings(jobId: string): Promise<string[]>;
   /** Creates the static group (if missing) and puts the things in it; returns its ARN. */
   groupOf(groupName: string, thingArns: readonly string[]): Promise<string>;
+  /** Names of the thing groups whose name starts with the prefix. */
+  groupsNamed(prefix: string): Promise<string[]>;
+  deleteGroup(groupName: string): Promise<void>;
   /** Creates the job from the template; false when a job with that id exists already. */
   createJob(jobId: string, jobTemplateArn: string, targets: readonly string[]): Promise<boolean>;
 }
@@ -73,12 +78,14 @@ const ROLLBACK_MARK = ' (rollback of ';
 export interface RollbackReport {
   readonly deployments: { targetArn: string; canceled: string; restored: string; created: string }[];
   readonly firmware: { jobId: string; rollbackJob: string; things: number }[];
+  /** Rollback groups deleted because their job ended. */
+  readonly groupsDeleted: string[];
   readonly notes: string[];
 }
 
 export function rollBackCanceledRollouts(registry: RollbackRegistry, directory: RollbackDirectory): () => Promise<RollbackReport> {
   return async () => {
-    const report: RollbackReport = { deployments: [], firmware: [], notes: [] };
+    const report: RollbackReport = { deployments: [], firmware: [], groupsDeleted: [], notes: [] };
     const problems: string[] = [];
     const canceled = async (d: DeploymentSummary) => {
       const full = await registry.deployment(d.deploymentId);
@@ -130,6 +137,20 @@ export function rollBackCanceledRollouts(registry: RollbackRegistry, directory: 
         } catch (e) {
           problems.push(`job ${jobId}: ${(e as Error).name} ${(e as Error).message}`);
         }
+      }
+    }
+    for (const { groupName } of directory.firmware) {
+      try {
+        const prefix = `${groupName}:rollback-`;
+        for (const group of await registry.groupsNamed(prefix)) {
+          const job = await registry.job(rollbackJobId(group.slice(prefix.length))).catch(() => undefined);
+          if (job && ['COMPLETED', 'CANCELED'].includes(job.status)) {
+            await registry.deleteGroup(group);
+            report.groupsDeleted.push(group);
+          }
+        }
+      } catch (e) {
+        problems.push(`rollback groups of ${groupName}: ${(e as Error).name} ${(e as Error).message}`);
       }
     }
     console.log(JSON.stringify({ ...report, problems }));
@@ -198,6 +219,9 @@ export function awsRollbackRegistry(clientConfig: { iot?: object; greengrass?: o
       for (const thingArn of thingArns) await inIot('AddThingToThingGroup', { thingGroupName, thingArn });
       return group.thingGroupArn as string;
     },
+    groupsNamed: (namePrefixFilter) =>
+      pages((nextToken) => inIot('ListThingGroups', { namePrefixFilter, nextToken }), (p) => (p.thingGroups ?? []).map((g: { groupName: string }) => g.groupName)),
+    deleteGroup: async (thingGroupName) => void (await inIot('DeleteThingGroup', { thingGroupName })),
     createJob: async (jobId, jobTemplateArn, targets) => {
       try {
         await inIot('CreateJob', { jobId, jobTemplateArn, targets: [...targets], targetSelection: 'SNAPSHOT' });

@@ -85,7 +85,9 @@ export class PilotEdgeStack extends PlatformStack {
     if (deploymentTargets.length > 0 || firmware.length > 0) {
       const logKey = new PlatformKey(this, 'FunctionLogKey', { description: `Encrypts the logs of ${pilot}'s edge functions` });
       logKey.allowCloudWatchLogs();
-      new RolloutRollback(this, 'Rollback', { pilot, directory: { deploymentTargets, firmware }, logKey });
+      const rollback = new RolloutRollback(this, 'Rollback', { pilot, directory: { deploymentTargets, firmware }, logKey });
+      // Created after and deleted before the deployments: a stack deletion cancels them, which must not read as an aborted rollout.
+      for (const generation of this.generations.values()) for (const d of generation.deployments.values()) rollback.node.addDependency(d);
     }
   }
 }

@@ -135,8 +135,13 @@ describe('a cancelled firmware job rolls back the devices that succeeded', () =>
     expect(members.things?.sort()).toEqual(['acme_FW-1', 'acme_FW-2']);
     const job = await iot.send(new DescribeJobCommand({ jobId: 'fw-320-wave1-rollback' }));
     expect(job.job?.targets).toEqual([groupArn('acme_press-gw-v1:rollback-fw-320-wave1')]);
-    expect(await run()).toMatchObject({ firmware: [] });
+    expect(await run()).toMatchObject({ firmware: [], groupsDeleted: [] });
     await expect(iot.send(new DescribeJobCommand({ jobId: 'unrelated-job-rollback' }))).rejects.toThrow();
+    // Once the rollback job has ended its group goes (a thing can be in at most 10 groups); the rollback is not made again.
+    await abort('fw-320-wave1-rollback');
+    expect(await run()).toMatchObject({ firmware: [], groupsDeleted: ['acme_press-gw-v1:rollback-fw-320-wave1'] });
+    await expect(iot.send(new ListThingsInThingGroupCommand({ thingGroupName: 'acme_press-gw-v1:rollback-fw-320-wave1' }))).rejects.toThrow();
+    expect(await run()).toMatchObject({ firmware: [], groupsDeleted: [] });
   });
 
   test('a cancelled job where no device had succeeded needs no rollback job', async () => {
