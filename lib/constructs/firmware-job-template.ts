@@ -65,6 +65,9 @@ export class FirmwareJobTemplate extends Construct {
     this.template = jobTemplate(this, 'Template', props, props.version, presigner.roleArn);
     if (props.rollbackVersion) this.rollbackTemplate = jobTemplate(this, 'RollbackTemplate', props, props.rollbackVersion, presigner.roleArn, props.version);
     new CfnOutput(this, 'TemplateArn', { value: this.template.attrArn, description: `Firmware job template of ${props.generation}` });
+    if (this.rollbackTemplate) {
+      new CfnOutput(this, 'RollbackTemplateArn', { value: this.rollbackTemplate.attrArn, description: `Job template installing ${props.rollbackVersion} on ${props.generation} (rollback of ${props.version})` });
+    }
     new CfnOutput(this, 'Targets', {
       value: Fn.join(' ', props.targets.map((g) => g.attrArn)),
       description: `create-job --targets for ${props.generation} firmware ${props.version} (${props.critical ? 'critical: every device' : 'the devices whose owner accepts it'})`,
