@@ -14,6 +14,7 @@
 import { EdgeNames } from '../constructs/edge-names';
 import { FleetDirectory, fleetDirectoryFromEnv } from './fleet-directory';
 import { lazy } from './lazy-handler';
+import { Client, pages, Sdk } from './sdk-pages';
 
 /** The IoT and Greengrass calls association makes (paged listings return every page). */
 export interface AssociationRegistry {
@@ -82,22 +83,6 @@ export function associateSensors(registry: AssociationRegistry, fleets: FleetDir
     if (problems.length > 0) throw new Error(`client device association incomplete (the next run retries): ${problems.join('; ')}`);
     return { cores, problems };
   };
-}
-
-type Sdk = Record<string, new (input?: object) => unknown>;
-interface Client {
-  send(command: unknown): Promise<Record<string, any>>;
-}
-
-async function pages<T>(call: (nextToken?: string) => Promise<Record<string, any>>, items: (page: Record<string, any>) => T[]): Promise<T[]> {
-  const all: T[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await call(nextToken);
-    all.push(...items(page));
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return all;
 }
 
 /** The real registry on the AWS SDK the Lambda runtime ships (`clientConfig` lets tests point it at a local endpoint). */

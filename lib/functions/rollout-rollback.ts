@@ -20,6 +20,7 @@
  */
 import { createHash } from 'crypto';
 import { lazy } from './lazy-handler';
+import { Client, pages, Sdk } from './sdk-pages';
 
 /** What the function rolls back: Greengrass deployment targets, and firmware templates with their rollback. */
 export interface RollbackDirectory {
@@ -157,22 +158,6 @@ export function rollBackCanceledRollouts(registry: RollbackRegistry, directory: 
     if (problems.length > 0) throw new Error(`rollback incomplete (the next run retries): ${problems.join('; ')}`);
     return report;
   };
-}
-
-type Sdk = Record<string, new (input?: object) => unknown>;
-interface Client {
-  send(command: unknown): Promise<Record<string, any>>;
-}
-
-async function pages<T>(call: (nextToken?: string) => Promise<Record<string, any>>, items: (page: Record<string, any>) => T[]): Promise<T[]> {
-  const all: T[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await call(nextToken);
-    all.push(...items(page));
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return all;
 }
 
 const time = (d: DeploymentSummary) => new Date(d.creationTimestamp ?? 0).getTime();
