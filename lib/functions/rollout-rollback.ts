@@ -55,8 +55,8 @@ export interface RollbackRegistry {
   /** Status of an IoT job and the template it was created from. */
   job(jobId: string): Promise<{ status: string; jobTemplateArn?: string }>;
   jobExists(jobId: string): Promise<boolean>;
-  /** Ids of the jobs with status CANCELED. */
-  canceledJobs(): Promise<string[]>;
+  /** Ids of the jobs with status CANCELED, last updated at or after `since`. */
+  canceledJobs(since: Date): Promise<string[]>;
   /** Thing ARNs whose execution of the job SUCCEEDED. */
   succeededThings(jobId: string): Promise<string[]>;
   /** Creates the static group (if missing) and puts the things in it; returns its ARN. */
@@ -84,7 +84,13 @@ export interface RollbackReport {
   readonly notes: string[];
 }
 
-export function rollBackCanceledRollouts(registry: RollbackRegistry, directory: RollbackDirectory): () => Promise<RollbackReport> {
+/**
+ * Cancelled jobs older than this are not looked at again: their rollback was made (or failed and
+ * alarmed) long before, and the account's cancelled jobs only grow.
+ */
+const FIRMWARE_LOOKBACK_MS = 14 * 24 * 3600 * 1000;
+
+export function rollBackCanceledRollouts(registry: RollbackRegistry, directory: RollbackDirectory, now: () => Date = () => new Date()): () => Promise<RollbackReport> {
   return async () => {
     const report: RollbackReport = { deployments: [], firmware: [], groupsDeleted: [], notes: [] };
     const problems: string[] = [];
@@ -122,7 +128,7 @@ export function rollBackCanceledRollouts(registry: RollbackRegistry, directory: 
       }
     }
     if (directory.firmware.length > 0) {
-      for (const jobId of await registry.canceledJobs()) {
+      for (const jobId of await registry.canceledJobs(new Date(now().getTime() - FIRMWARE_LOOKBACK_MS))) {
         try {
           const job = await registry.job(jobId);
           const firmware = directory.firmware.find((f) => f.templateArn === job.jobTemplateArn);
@@ -189,8 +195,10 @@ export function awsRollbackRegistry(clientConfig: { iot?: object; greengrass?: o
         },
       ),
     // ListJobs filters by status at IoT; the summaries are checked again in case a filter is not applied.
-    canceledJobs: async () =>
-      (await pages<{ jobId: string; status?: string }>((nextToken) => inIot('ListJobs', { status: 'CANCELED', nextToken }), (p) => p.jobs ?? [])).filter((j) => j.status === 'CANCELED').map((j) => j.jobId),
+    canceledJobs: async (since) =>
+      (await pages<{ jobId: string; status?: string; lastUpdatedAt?: Date }>((nextToken) => inIot('ListJobs', { status: 'CANCELED', nextToken }), (p) => p.jobs ?? []))
+        .filter((j) => j.status === 'CANCELED' && (!j.lastUpdatedAt || new Date(j.lastUpdatedAt) >= since))
+        .map((j) => j.jobId),
     succeededThings: (jobId) =>
       pages((nextToken) => inIot('ListJobExecutionsForJob', { jobId, status: 'SUCCEEDED', nextToken }), (p) => (p.executionSummaries ?? []).map((e: { thingArn: string }) => e.thingArn)),
     groupOf: async (thingGroupName, thingArns) => {

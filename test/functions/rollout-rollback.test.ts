@@ -144,6 +144,17 @@ describe('a cancelled firmware job rolls back the devices that succeeded', () =>
     expect(await run()).toMatchObject({ firmware: [], groupsDeleted: [] });
   });
 
+  test('a job cancelled more than 14 days ago is not looked at again', async () => {
+    await iot.send(new CreateJobCommand({ jobId: 'fw-319-wave1', targets: [thingArn('acme_FW-1')], document: '{}' }));
+    await abort('fw-319-wave1');
+    const later = () => new Date(Date.now() + 15 * 24 * 3600 * 1000);
+    const report = await rollBackCanceledRollouts(withDevices({ 'fw-319-wave1': template }, { 'fw-319-wave1': [thingArn('acme_FW-1')] }), firmware, later)();
+    expect(report.firmware).toEqual([]);
+    expect((await rollBackCanceledRollouts(withDevices({ 'fw-319-wave1': template }, { 'fw-319-wave1': [thingArn('acme_FW-1')] }), firmware)()).firmware).toEqual([
+      { jobId: 'fw-319-wave1', rollbackJob: 'fw-319-wave1-rollback', things: 1 },
+    ]);
+  });
+
   test('a cancelled job where no device had succeeded needs no rollback job', async () => {
     await iot.send(new CreateThingGroupCommand({ thingGroupName: 'acme_press-gw-v1' })).catch(() => undefined);
     await iot.send(new CreateJobCommand({ jobId: 'fw-321-wave1', targets: [groupArn('acme_press-gw-v1')], document: '{}' }));
