@@ -51,22 +51,28 @@ export interface FirmwareArtefact {
   readonly description: string;
 }
 
-/** The prod blob every generation's firmware job template points at, from the validated model. */
+/**
+ * The prod blobs every generation's firmware job templates point at, from the validated model: the
+ * firmware, and with a `rollbackVersion` the image its rollback template installs.
+ */
 export function firmwareArtefacts(configDir: string, model: PlatformModel): FirmwareArtefact[] {
   const { account, region } = model.platform.environment;
   return model.pilots.flatMap((pilot) =>
-    (pilot.edge?.generations ?? []).flatMap((g, i) =>
-      g.firmware
-        ? [
-            {
-              declaredAt: `${path.join(configDir, 'pilots', `${pilot.name}.yaml`)} edge.generations[${i}].firmware`,
-              bucket: RegistryNames.blobBucket(pilot.name, 'prod', account, region),
-              key: firmwareKey({ ...g.firmware, generation: g.name, architecture: g.architecture }),
-              description: `${pilot.name} ${g.name} firmware ${g.firmware.component} ${g.firmware.version}`,
-            },
-          ]
-        : [],
-    ),
+    (pilot.edge?.generations ?? []).flatMap((g, i) => {
+      if (!g.firmware) return [];
+      const firmware = g.firmware;
+      const at = `${path.join(configDir, 'pilots', `${pilot.name}.yaml`)} edge.generations[${i}].firmware`;
+      const artefact = (version: string, declaredAt: string, what: string): FirmwareArtefact => ({
+        declaredAt,
+        bucket: RegistryNames.blobBucket(pilot.name, 'prod', account, region),
+        key: firmwareKey({ ...firmware, version, generation: g.name, architecture: g.architecture }),
+        description: `${pilot.name} ${g.name} ${what} ${firmware.component} ${version}`,
+      });
+      return [
+        artefact(firmware.version, at, 'firmware'),
+        ...(firmware.rollbackVersion ? [artefact(firmware.rollbackVersion, `${at}.rollbackVersion`, 'rollback firmware')] : []),
+      ];
+    }),
   );
 }
 

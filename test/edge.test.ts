@@ -167,8 +167,9 @@ describe('per-pilot edge fleets', () => {
 
   test('firmware OTA: a job template per generation with firmware, same rollout, presigned URL into the prod blobs, rollback version, targets by update policy', () => {
     const acme = template('Pilot-acme-Edge');
-    acme.resourceCountIs('AWS::IoT::JobTemplate', 2);
-    const [, job] = resources(acme, 'AWS::IoT::JobTemplate').find(([id]) => id.startsWith('Generationpressgwv1'))!;
+    // press-gw-v1 and press-sensor-v1, and press-gw-v1's rollback (it has a rollbackVersion).
+    acme.resourceCountIs('AWS::IoT::JobTemplate', 3);
+    const [, job] = resources(acme, 'AWS::IoT::JobTemplate').find(([id]) => id.startsWith('Generationpressgwv1FirmwareTemplate'))!;
     expect(job.Properties.JobExecutionsRolloutConfig).toEqual({
       ExponentialRolloutRate: { BaseRatePerMinute: 2, IncrementFactor: 1.2, RateIncreaseCriteria: { NumberOfSucceededThings: 5 } },
       MaximumPerMinute: 20,
@@ -186,6 +187,25 @@ describe('per-pilot edge fleets', () => {
     expect(JSON.parse(resources(bravo, 'AWS::IoT::JobTemplate').find(([id]) => id.startsWith('Generationvisionboxv2'))![1].Properties.Document).url).toContain(
       '/cold-chain/2.0.0/vision-box-v2/amd64/vision-box.bin}',
     );
+  });
+
+  test('rollback: a template installing the rollback version for every device it targets, without abort criteria; the rollback function knows every deployment target and firmware template', () => {
+    const acme = template('Pilot-acme-Edge');
+    const [, rollback] = resources(acme, 'AWS::IoT::JobTemplate').find(([id]) => id.startsWith('Generationpressgwv1FirmwareRollbackTemplate'))!;
+    expect(JSON.parse(rollback.Properties.Document)).toMatchObject({ operation: 'firmware-update', version: '3.1.4', rollbackOf: '3.2.0', critical: true });
+    expect(JSON.parse(rollback.Properties.Document).url).toContain('/press-firmware/3.1.4/press-gw-v1/arm64/press-gw.bin}');
+    expect(rollback.Properties.AbortConfig).toBeUndefined();
+    expect(rollback.Properties.JobExecutionsRolloutConfig).toEqual(resources(acme, 'AWS::IoT::JobTemplate').find(([id]) => id.startsWith('Generationpressgwv1FirmwareTemplate'))![1].Properties.JobExecutionsRolloutConfig);
+    for (const pilot of model.pilots) {
+      const t = template(`Pilot-${pilot.name}-Edge`);
+      const [, fn] = resources(t, 'AWS::Lambda::Function').find(([id]) => id.startsWith('RollbackFunction'))!;
+      const env = JSON.stringify(fn.Properties.Environment.Variables.ROLLBACK);
+      const targets = resources(t, 'AWS::GreengrassV2::Deployment').map(([, d]) => d.Properties.TargetArn['Fn::GetAtt'][0]);
+      expect(targets.length).toBeGreaterThan(0);
+      for (const group of targets) expect(env).toContain(group);
+      t.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(5 minutes)', Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^RollbackFunction'), 'Arn'] } })] });
+    }
+    expect(JSON.stringify(resources(acme, 'AWS::Lambda::Function').find(([id]) => id.startsWith('RollbackFunction'))![1].Properties.Environment.Variables.ROLLBACK)).toMatch(/Generationpressgwv1FirmwareRollbackTemplate/);
   });
 
   test('sensors: a thing group per sensor generation, no Greengrass deployment, firmware jobs to the generation (through the gateways)', () => {
@@ -253,7 +273,8 @@ describe('shared edge stack', () => {
 
   test('functions are bundled locally into assets on Node.js 24 (no Docker)', () => {
     const functions = resources(shared, 'AWS::Lambda::Function');
-    expect(functions).toHaveLength(4);
+    // Ingest, query, provisioning hook, retirement, sensor association.
+    expect(functions).toHaveLength(5);
     for (const [, fn] of functions) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Code: { S3Key: expect.stringMatching(/^[0-9a-f]{64}\.zip$/) } });
     }

@@ -40,6 +40,8 @@ describe('preflight: firmware in the prod blobs (against S3 on a local moto_serv
   test('every generation with firmware names its component\'s key under <version>/<generation>/<architecture>/', () => {
     expect(artefacts().map((a) => `${a.bucket}/${a.key}`)).toEqual([
       'acme-blobs-prod-111111111111-eu-central-1/press-firmware/3.2.0/press-gw-v1/arm64/press-gw.bin',
+      // press-gw-v1's rollback template installs its rollbackVersion.
+      'acme-blobs-prod-111111111111-eu-central-1/press-firmware/3.1.4/press-gw-v1/arm64/press-gw.bin',
       'acme-blobs-prod-111111111111-eu-central-1/press-firmware/3.2.0/press-sensor-v1/arm64/press-sensor.bin',
       'bravo-blobs-prod-111111111111-eu-central-1/cold-chain/2.0.0/cold-logger-v1/amd64/cold-logger.bin',
       'bravo-blobs-prod-111111111111-eu-central-1/cold-chain/2.0.0/vision-box-v2/amd64/vision-box.bin',
@@ -54,12 +56,15 @@ describe('preflight: firmware in the prod blobs (against S3 on a local moto_serv
     await put(acmeBucket, 'press-firmware/3.2.0/press-gw-v1/arm64/press-gw.bin');
     await put(acmeBucket, 'press-firmware/3.2.0/press-sensor-v1/arm64/press-sensor.bin');
     // Another version, and the same file one directory off, do not count.
-    await put(acmeBucket, 'press-firmware/3.1.4/press-gw-v1/arm64/press-gw.bin');
+    await put(acmeBucket, 'press-firmware/3.1.3/press-gw-v1/arm64/press-gw.bin');
     let problems = await firmwareProblems(artefacts(), list);
     expect(problems).toEqual([
+      'config/pilots/acme.yaml edge.generations[0].firmware.rollbackVersion: acme press-gw-v1 rollback firmware press-firmware 3.1.4 is not in the prod blobs ' +
+        '(s3://acme-blobs-prod-111111111111-eu-central-1/press-firmware/3.1.4/press-gw-v1/arm64/press-gw.bin): publish it through the component pipeline and promote it, or fix the version',
       expect.stringMatching(/^config\/pilots\/bravo\.yaml edge\.generations\[0\]\.firmware: cannot list s3:\/\/bravo-blobs-prod-111111111111-eu-central-1 \(NoSuchBucket/),
       expect.stringMatching(/^config\/pilots\/bravo\.yaml edge\.generations\[1\]\.firmware: cannot list/),
     ]);
+    await put(acmeBucket, 'press-firmware/3.1.4/press-gw-v1/arm64/press-gw.bin');
     await s3.send(new CreateBucketCommand({ Bucket: bravoBucket, ...config }));
     await put(bravoBucket, 'cold-chain/2.0.0/cold-logger-v1/amd64/cold-logger.bin');
     await put(bravoBucket, 'cold-chain/2.0.0/vision-box-v2/amd64/vision-box.bin.sig');

@@ -638,14 +638,17 @@ function checkPilotEdge(pilot: { components: ComponentSpec[]; edge?: z.infer<typ
 
 /** AWS-provided Greengrass components every edge deployment carries, at pinned versions. */
 const GreengrassVersionsSchema = strictObject({
-  /** aws.greengrass.Nucleus: pinned so adding a device never upgrades (and restarts) the fleet's cores. */
-  nucleus: SemVer.default('2.16.1'),
+  /**
+   * aws.greengrass.Nucleus: pinned so adding a device never upgrades (and restarts) the fleet's cores.
+   * 2.15.x: the newest disk spooler the developer guide lists (1.0.6) requires a nucleus below 2.16.0.
+   */
+  nucleus: SemVer.default('2.15.1'),
   /** aws.greengrass.DockerApplicationManager: pulls the container components' images. */
   dockerApplicationManager: SemVer.default('2.0.15'),
   /** aws.greengrass.TokenExchangeService: AWS credentials for components (ECR pulls). */
   tokenExchangeService: SemVer.default('2.0.3'),
-  /** aws.greengrass.DiskSpooler: keeps uplink messages on disk while offline (nucleus 2.11+). */
-  diskSpooler: SemVer.default('1.0.5'),
+  /** aws.greengrass.DiskSpooler: keeps uplink messages on disk while offline (1.0.6: nucleus >=2.11.0 <2.16.0). */
+  diskSpooler: SemVer.default('1.0.6'),
   /** aws.greengrass.clientdevices.Auth: lets local devices connect to the core. */
   clientDeviceAuth: SemVer.default('2.5.1'),
   /** aws.greengrass.clientdevices.mqtt.Moquette: the local MQTT broker. */

@@ -3,6 +3,8 @@
  * each, so the handler decides the order. Handlers take the interface; the real one uses the AWS
  * SDK the Lambda runtime ships (`clientConfig` lets tests point it at a local endpoint).
  */
+import { Client, pages, Sdk } from './sdk-pages';
+
 export interface DeviceRegistry {
   /** Certificate ARNs attached to the thing; empty when the thing does not exist. */
   principalsOf(thingName: string): Promise<string[]>;
@@ -22,11 +24,6 @@ export interface DeviceRegistry {
   deleteThing(thingName: string): Promise<void>;
 }
 
-type Sdk = Record<string, new (input?: object) => unknown>;
-interface Client {
-  send(command: unknown): Promise<Record<string, unknown>>;
-}
-
 const notFound = (e: unknown) => (e as { name?: string }).name === 'ResourceNotFoundException';
 
 /** Runs `call`; a resource that is already gone counts as done (retirement is retried safely). */
@@ -39,25 +36,14 @@ async function idempotent<T>(call: () => Promise<T>, whenGone: T): Promise<T> {
   }
 }
 
-/** Every page of a listing that answers `nextToken`. */
-async function pages<T>(call: (nextToken?: string) => Promise<Record<string, unknown>>, items: (page: Record<string, unknown>) => T[]): Promise<T[]> {
-  const all: T[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await call(nextToken);
-    all.push(...items(page));
-    nextToken = page.nextToken as string | undefined;
-  } while (nextToken);
-  return all;
-}
-
-export function awsDeviceRegistry(clientConfig: object = {}): DeviceRegistry {
+/** The real registry; `greengrassConfig` may point Greengrass elsewhere (tests: moto has no Greengrass v2). */
+export function awsDeviceRegistry(clientConfig: object = {}, greengrassConfig: object = clientConfig): DeviceRegistry {
   const iotSdk = require('@aws-sdk/client-iot') as Sdk;
   const dataSdk = require('@aws-sdk/client-iot-data-plane') as Sdk;
   const greengrassSdk = require('@aws-sdk/client-greengrassv2') as Sdk;
   const iot = new iotSdk.IoTClient(clientConfig) as Client;
   const data = new dataSdk.IoTDataPlaneClient(clientConfig) as Client;
-  const greengrass = new greengrassSdk.GreengrassV2Client(clientConfig) as Client;
+  const greengrass = new greengrassSdk.GreengrassV2Client(greengrassConfig) as Client;
   const call = (name: string, input: object) => iot.send(new iotSdk[`${name}Command`](input));
   return {
     async principalsOf(thingName) {

@@ -86,7 +86,8 @@ export function retireDevices(
     const jobs = await registry.removePendingJobs(thingName);
     const groups = await registry.groupsOf(thingName);
     for (const group of groups) await registry.removeFromGroup(thingName, group);
-    await registry.deleteCoreDevice(thingName);
+    // Sensors are client devices, not cores; their associations go with the thing (client-device-association.ts).
+    if (!sensor) await registry.deleteCoreDevice(thingName);
     await registry.deleteThing(thingName);
     return json(200, {
       pilot,

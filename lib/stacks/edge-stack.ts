@@ -8,6 +8,7 @@ import { FactoryTestRecords } from '../constructs/factory-test-records';
 import { FleetProvisioning } from '../constructs/fleet-provisioning';
 import { GreengrassCoreIdentity } from '../constructs/greengrass-core-identity';
 import { PlatformKey } from '../constructs/platform-key';
+import { SensorAssociation } from '../constructs/sensor-association';
 import { FleetDirectory } from '../functions/fleet-directory';
 import { PlatformStack, PlatformStackProps } from './platform-stack';
 
@@ -42,6 +43,8 @@ export class EdgeStack extends PlatformStack {
     const devicePolicies = [...this.identity.devicePolicies.values(), ...this.identity.sensorPolicies.values()];
     new FleetProvisioning(this, 'Provisioning', { namePrefix: props.namePrefix, fleets, testRecords: this.testRecords, devicePolicies, logKey });
     const retirement = new DeviceRetirement(this, 'Retirement', { fleets, testRecords: this.testRecords, logKey });
+    // Sensors reach AWS through their pilot's gateways only once associated with them.
+    if (props.fleets.some(({ edge }) => edge.generations.some((g) => g.kind === 'sensor'))) new SensorAssociation(this, 'SensorAssociation', { fleets, logKey });
 
     if (props.settings.factoryStations.length > 0) {
       const station = new iam.Role(this, 'FactoryStationRole', {

@@ -6,8 +6,11 @@ import { DeviceGeneration, GenerationDeployment } from '../constructs/device-gen
 import { EdgeNames } from '../constructs/edge-names';
 import { FirmwareJobTemplate } from '../constructs/firmware-job-template';
 import { GreengrassContainerComponent } from '../constructs/greengrass-container-component';
+import { PlatformKey } from '../constructs/platform-key';
 import { RegistryNames } from '../constructs/registry-names';
+import { RolloutRollback } from '../constructs/rollout-rollback';
 import { StagedRollout } from '../constructs/staged-rollout';
+import { RollbackDirectory } from '../functions/rollout-rollback';
 import { PlatformStack, PlatformStackProps } from './platform-stack';
 
 export interface PilotEdgeStackProps extends PlatformStackProps {
@@ -28,8 +31,9 @@ export interface PilotEdgeStackProps extends PlatformStackProps {
 }
 
 /**
- * One pilot's edge fleet: Greengrass component versions of its edge components (prod images), and
- * per device generation its thing groups, staged deployments and firmware job template.
+ * One pilot's edge fleet: Greengrass component versions of its edge components (prod images), per
+ * device generation its thing groups, staged deployments and firmware job templates, and the
+ * rollback of the devices that updated before a rollout was cancelled.
  */
 export class PilotEdgeStack extends PlatformStack {
   public readonly generations: ReadonlyMap<string, DeviceGeneration>;
@@ -54,6 +58,7 @@ export class PilotEdgeStack extends PlatformStack {
       });
     });
 
+    const firmware: RollbackDirectory['firmware'][number][] = [];
     this.generations = new Map(
       edge.generations.map((g) => {
         const rollout = stagedRollout(g);
@@ -70,11 +75,20 @@ export class PilotEdgeStack extends PlatformStack {
         if (g.firmware) {
           // Optional updates: a non-critical firmware goes to the devices whose owner opted in.
           const targets = g.updatePolicy === 'mandatory' || g.firmware.critical ? [generation.group] : generation.optedInGroups;
-          new FirmwareJobTemplate(generation, 'Firmware', { pilot, generation: g.name, architecture: g.architecture, ...g.firmware, rollout, targets });
+          const job = new FirmwareJobTemplate(generation, 'Firmware', { pilot, generation: g.name, architecture: g.architecture, ...g.firmware, rollout, targets });
+          if (job.rollbackTemplate) firmware.push({ templateArn: job.template.attrArn, rollbackTemplateArn: job.rollbackTemplate.attrArn, groupName: EdgeNames.thingGroup(pilot, g.name) });
         }
         return [g.name, generation];
       }),
     );
+    const deploymentTargets = [...this.generations.values()].flatMap((g) => [...g.deployments.values()].map((d) => d.targetArn));
+    if (deploymentTargets.length > 0 || firmware.length > 0) {
+      const logKey = new PlatformKey(this, 'FunctionLogKey', { description: `Encrypts the logs of ${pilot}'s edge functions` });
+      logKey.allowCloudWatchLogs();
+      const rollback = new RolloutRollback(this, 'Rollback', { pilot, directory: { deploymentTargets, firmware }, logKey });
+      // Created after and deleted before the deployments: a stack deletion cancels them, which must not read as an aborted rollout.
+      for (const generation of this.generations.values()) for (const d of generation.deployments.values()) rollback.node.addDependency(d);
+    }
   }
 }
 

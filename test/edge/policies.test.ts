@@ -91,6 +91,21 @@ describe('IAM, by policy evaluation', () => {
     await expectDecisions(role('RetirementFunctionRole'), [...calls('acme'), ...calls('bravo'), ...store], denied);
   });
 
+  test('sensor association: lists core devices, and reads and changes client device associations of its pilots\' cores and groups only', async () => {
+    const core = (thing: string) => `arn:aws:greengrass:${REGION}:${ACCOUNT}:coreDevices:${thing}`;
+    const calls = (pilot: string): Call[] => [
+      { action: 'greengrass:ListClientDevicesAssociatedWithCoreDevice', resource: core(`${pilot}_GW-1`) },
+      { action: 'greengrass:BatchAssociateClientDeviceWithCoreDevice', resource: core(`${pilot}_GW-1`) },
+      { action: 'greengrass:BatchDisassociateClientDeviceFromCoreDevice', resource: core(`${pilot}_GW-1`) },
+      { action: 'iot:ListThingsInThingGroup', resource: iot(`thinggroup/${pilot}_press-sensor-v1`) },
+    ];
+    await expectDecisions(
+      role('SensorAssociationFunctionRole'),
+      [{ action: 'greengrass:ListCoreDevices', resource: '*' }, ...calls('acme'), ...calls('bravo')],
+      [...calls('zulu'), { action: 'greengrass:DeleteCoreDevice', resource: core('acme_GW-1') }, { action: 'greengrass:CreateDeployment', resource: '*' }],
+    );
+  });
+
   test('the provisioning hook reads records and adds its identity claim; it never updates or deletes', async () => {
     await expectDecisions(
       role('ProvisioningHookRole'),
@@ -119,6 +134,42 @@ describe('IAM, by policy evaluation', () => {
         { action: 'ecr:GetDownloadUrlForLayer', resource: repo(other), context: as(own) },
       ],
     );
+  });
+
+  test.each(pairs)('rollback of %s rollouts: every call of the handler and of CreateDeployment is allowed on its pilot\'s groups and things, not on %s\'s', async (own, other) => {
+    const t = templates.get(`Pilot-${own}-Edge`)!;
+    const calls = (pilot: string): Call[] => [
+      { action: 'iot:CreateJob', resource: iot(`thinggroup/${pilot}_gw:rollback-fw-1`) },
+      { action: 'iot:CreateThingGroup', resource: iot(`thinggroup/${pilot}_gw:rollback-fw-1`) },
+      { action: 'iot:DescribeThingGroup', resource: iot(`thinggroup/${pilot}_gw:rollback-fw-1`) },
+      { action: 'iot:AddThingToThingGroup', resource: iot(`thinggroup/${pilot}_gw:rollback-fw-1`) },
+      { action: 'iot:DeleteThingGroup', resource: iot(`thinggroup/${pilot}_gw:rollback-fw-1`) },
+      { action: 'iot:AddThingToThingGroup', resource: iot(`thing/${pilot}_SN-0001`) },
+      { action: 'iot:DescribeThing', resource: iot(`thing/${pilot}_SN-0001`) },
+      { action: 'iot:UpdateThingShadow', resource: iot(`thing/${pilot}_SN-0001`) },
+    ];
+    // greengrass:GetDeployment is not simulated: the reference data merges Greengrass v1's and v2's
+    // deployment ARNs into one resource type the simulator cannot match; its grant names v2's `deployments:*`.
+    const rollbackTemplates = Object.entries<any>(t.findResources('AWS::IoT::JobTemplate')).filter(([id]) => id.includes('RollbackTemplate'));
+    const templateCalls: Call[] = rollbackTemplates.map(([, r]) => ({ action: 'iot:CreateJob', resource: iot(`jobtemplate/${r.Properties.JobTemplateId}`) }));
+    await expectDecisions(
+      role('RollbackFunctionRole', t),
+      [
+        { action: 'greengrass:ListDeployments', resource: '*' },
+        { action: 'greengrass:CreateDeployment', resource: '*' },
+        { action: 'iot:ListJobs', resource: '*' },
+        { action: 'iot:ListThingGroups', resource: '*' },
+        { action: 'iot:DescribeJob', resource: iot('job/fw-1') },
+        { action: 'iot:ListJobExecutionsForJob', resource: iot('job/fw-1') },
+        { action: 'iot:CreateJob', resource: iot('job/fw-1-rollback') },
+        { action: 'iot:CancelJob', resource: iot('job/fw-1') },
+        ...calls(own),
+        ...templateCalls,
+      ],
+      [...calls(other), { action: 'iot:CreateJob', resource: iot('jobtemplate/someone-elses-template') }, { action: 'iot:DeleteThing', resource: iot(`thing/${own}_SN-0001`) }],
+      t,
+    );
+    expect(templateCalls.length).toBe(own === 'acme' ? 1 : 0);
   });
 
   // Its kms:Decrypt is bound by kms:EncryptionContext:aws:s3:arn, a key pattern the simulator does not expand; not evaluated here.

@@ -18,6 +18,7 @@ const ARN_OF: Record<string, (id: string, props: Record<string, any>) => string>
   'AWS::IoT::Policy': (id) => `arn:aws:iot:${REGION}:${ACCOUNT}:policy/${id}`,
   'AWS::IoT::RoleAlias': (_id, p) => `arn:aws:iot:${REGION}:${ACCOUNT}:rolealias/${p.RoleAlias}`,
   'AWS::IoT::ThingGroup': (_id, p) => `arn:aws:iot:${REGION}:${ACCOUNT}:thinggroup/${p.ThingGroupName}`,
+  'AWS::IoT::JobTemplate': (_id, p) => `arn:aws:iot:${REGION}:${ACCOUNT}:jobtemplate/${p.JobTemplateId}`,
   'AWS::Lambda::Function': (id) => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${id}`,
   'AWS::IAM::Role': (id) => `arn:aws:iam::${ACCOUNT}:role/${id}`,
   'AWS::Logs::LogGroup': (id) => `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${id}:*`,

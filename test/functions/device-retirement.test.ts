@@ -18,8 +18,8 @@ import { retireDevices } from '../../lib/functions/device-retirement';
 import { isRetired, TestRecordStore } from '../../lib/functions/test-record-store';
 import { addRecords, EdgeBed, FLEETS, OPERATOR, record, request, startEdgeBed } from './fakes';
 
-// Retirement runs against IoT, IoT data and DynamoDB on a local moto_server through the real
-// adapters; Greengrass v2 (not in moto) is recorded by the bed's stand-in.
+// Retirement runs against IoT, IoT data and DynamoDB on a local moto_server and Greengrass v2 on
+// the bed's fake (moto has only v1), all through the real adapters.
 let bed: EdgeBed;
 let iot: IoTClient;
 let data: IoTDataPlaneClient;
@@ -28,29 +28,36 @@ beforeAll(async () => {
   iot = new IoTClient(bed.clientConfig);
   data = new IoTDataPlaneClient(bed.clientConfig);
 }, 60_000);
-afterAll(() => bed?.moto.stop());
+afterAll(() => bed?.stop());
 
 const now = () => new Date('2026-05-01T10:00:00Z');
 const retire = (pilot: string, serial: string, reason = 'board swapped') => request('POST', '/retire', { pilot, serial, reason });
 let devices = 0;
 
-/** A provisioned device as fleet provisioning leaves it, plus a shadow and a queued firmware job. */
-async function provisionedDevice(store: TestRecordStore) {
+/**
+ * A provisioned device as fleet provisioning leaves it, plus a shadow and a queued firmware job; a
+ * gateway also as the Greengrass core device its first run registers, a sensor as the client device
+ * of a gateway.
+ */
+async function provisionedDevice(store: TestRecordStore, kind: 'gateway' | 'sensor' = 'gateway') {
   const serial = `SN-${String(++devices).padStart(4, '0')}`;
-  const thingName = `acme_${serial}`;
-  await addRecords(store, record({ serial }));
+  const thingName = kind === 'sensor' ? `acme_sensor-${serial}` : `acme_${serial}`;
+  const group = kind === 'sensor' ? 'acme_press-sensor-v1' : 'acme_press-gw-v1';
+  await addRecords(store, record({ serial, generation: kind === 'sensor' ? 'press-sensor-v1' : 'press-gw-v1' }));
+  if (kind === 'gateway') bed.greengrass.coreDevices.set(thingName, new Map());
+  else bed.greengrass.coreDevices.get('acme_GW-HOST')?.set(thingName, 1);
   await iot.send(new CreateThingCommand({ thingName }));
   const cert = await iot.send(new CreateKeysAndCertificateCommand({ setAsActive: true }));
   await store.claimIdentity('acme', serial, 0, '2026-04-01T00:00:00.000Z', cert.certificateId!);
   await iot.send(new AttachThingPrincipalCommand({ thingName, principal: cert.certificateArn! }));
   await iot.send(new CreatePolicyCommand({ policyName: `device-${serial}`, policyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'iot:Connect', Resource: '*' }] }) }));
   await iot.send(new AttachPolicyCommand({ policyName: `device-${serial}`, target: cert.certificateArn! }));
-  await iot.send(new CreateThingGroupCommand({ thingGroupName: 'acme_press-gw-v1' })).catch(() => undefined);
-  await iot.send(new AddThingToThingGroupCommand({ thingName, thingGroupName: 'acme_press-gw-v1' }));
+  await iot.send(new CreateThingGroupCommand({ thingGroupName: group })).catch(() => undefined);
+  await iot.send(new AddThingToThingGroupCommand({ thingName, thingGroupName: group }));
   await data.send(new UpdateThingShadowCommand({ thingName, payload: Buffer.from(JSON.stringify({ state: { reported: { fw: '3.1.4' } } })) }));
   const thingArn = (await iot.send(new DescribeThingCommand({ thingName }))).thingArn!;
   await iot.send(new CreateJobCommand({ jobId: `fw-${serial}`, targets: [thingArn], document: '{"operation":"firmware-update"}' }));
-  return { serial, thingName, certificateId: cert.certificateId!, certificateArn: cert.certificateArn! };
+  return { serial, thingName, group, certificateId: cert.certificateId!, certificateArn: cert.certificateArn! };
 }
 
 const gone = (call: Promise<unknown>) => call.then(() => false, (e: { name?: string }) => e.name === 'ResourceNotFoundException');
@@ -78,7 +85,7 @@ describe('device retirement', () => {
       retired: { kind: 'retired', by: OPERATOR, reason: 'board swapped' },
     });
     await expectReleased(device);
-    expect(registry.coreDevicesDeleted).toEqual([device.thingName]);
+    expect(bed.greengrass.coreDevices.has(device.thingName)).toBe(false);
     const history = await store.history('acme', device.serial);
     expect(isRetired(history)).toBe(true);
     expect(history.records).toHaveLength(1);
@@ -129,6 +136,60 @@ describe('device retirement', () => {
     expect(JSON.parse(retry.body).certificatesReleased).toEqual([device.certificateId]);
     await expectReleased(device);
     expect((await store.history('acme', device.serial)).events.map((e) => e.kind)).toEqual(['retired']);
+  });
+
+  test('a sensor: its certificate, shadow, job execution, group and thing are released; no core device is touched; its records stay', async () => {
+    const store = await bed.newStore();
+    bed.greengrass.coreDevices.set('acme_GW-HOST', new Map());
+    const device = await provisionedDevice(store, 'sensor');
+    const calls = bed.greengrass.calls.length;
+    const res = await retireDevices(bed.registry(), store, FLEETS, { now })(retire('acme', device.serial, 'vibration sensor cracked'));
+    expect(res.statusCode).toBe(200);
+    expect(JSON.parse(res.body)).toMatchObject({
+      thingName: `acme_sensor-${device.serial}`,
+      certificatesReleased: [device.certificateId],
+      jobExecutionsRemoved: [`fw-${device.serial}`],
+      removedFromGroups: ['acme_press-sensor-v1'],
+    });
+    await expectReleased(device);
+    expect(bed.greengrass.calls.slice(calls).filter((c) => c.startsWith('DELETE'))).toEqual([]);
+    expect(bed.greengrass.coreDevices.has('acme_GW-HOST')).toBe(true);
+    const history = await store.history('acme', device.serial);
+    expect([isRetired(history), history.records.length]).toEqual([true, 1]);
+  });
+
+  test('a sensor whose retirement failed midway (the thing could not be deleted) is finished by a retry', async () => {
+    const store = await bed.newStore();
+    const device = await provisionedDevice(store, 'sensor');
+    const real = bed.registry();
+    let failures = 1;
+    const flaky: DeviceRegistry = {
+      ...real,
+      deleteThing: async (thing) => {
+        if (failures-- > 0) throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+        return real.deleteThing(thing);
+      },
+    };
+    const handler = retireDevices(flaky, store, FLEETS, { now });
+    await expect(handler(retire('acme', device.serial))).rejects.toThrow('Rate exceeded');
+    expect(await gone(iot.send(new DescribeThingCommand({ thingName: device.thingName })))).toBe(false);
+    expect((await handler(retire('acme', device.serial))).statusCode).toBe(200);
+    await expectReleased(device);
+  });
+
+  test('a gateway whose core device could not be deleted (Greengrass failing) is finished by a retry through the real adapter', async () => {
+    const store = await bed.newStore();
+    const device = await provisionedDevice(store);
+    // Three failures: the SDK's standard retry makes three attempts before the call fails.
+    bed.greengrass.failNext(new RegExp(`^DELETE /greengrass/v2/coreDevices/${device.thingName}$`), 3);
+    const handler = retireDevices(bed.registry(), store, FLEETS, { now });
+    await expect(handler(retire('acme', device.serial))).rejects.toThrow();
+    expect(bed.greengrass.coreDevices.has(device.thingName)).toBe(true);
+    expect(await gone(iot.send(new DescribeCertificateCommand({ certificateId: device.certificateId })))).toBe(true);
+    const retry = await handler(retire('acme', device.serial));
+    expect(retry.statusCode).toBe(200);
+    expect(bed.greengrass.coreDevices.has(device.thingName)).toBe(false);
+    await expectReleased(device);
   });
 
   test('retiring requires the device to exist in that pilot: the same serial in another pilot is a 404 and untouched', async () => {

@@ -1,37 +1,58 @@
 /**
  * The edge handlers' test bed: a throw-away moto_server (DynamoDB, IoT, IoT data) that the real
- * adapters talk to, the demo fleets, and request builders. Greengrass v2 is not in moto, so its one
- * call (DeleteCoreDevice) is recorded by a stand-in.
+ * adapters talk to, a Greengrass v2 fake beside it (moto has only v1; fake-greengrass.ts), the demo
+ * fleets, and request builders.
  */
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateJobCommand, DescribeThingCommand, IoTClient } from '@aws-sdk/client-iot';
 import { FactoryTestRecord } from '../../lib/functions/factory-test-record';
 import { awsDeviceRegistry, DeviceRegistry } from '../../lib/functions/device-registry';
 import { FleetDirectory } from '../../lib/functions/fleet-directory';
 import { HttpRequest } from '../../lib/functions/http';
 import { dynamoDbTestRecordStore, TestRecordStore } from '../../lib/functions/test-record-store';
 import { MotoServer, startMotoServer } from '../../tools/ops/src/moto-server';
+import { FakeGreengrass, startFakeGreengrass } from './fake-greengrass';
 
 export const ACCOUNT = '111111111111';
 export const REGION = 'eu-central-1';
 
 export interface EdgeBed {
   readonly moto: MotoServer;
+  /** Greengrass v2 (core devices, client device associations, deployments); it knows the things moto has. */
+  readonly greengrass: FakeGreengrass;
+  /** Client configuration of Greengrass v2 clients. */
+  readonly greengrassConfig: EdgeBed['clientConfig'];
   readonly clientConfig: { endpoint: string; region: string; credentials: { accessKeyId: string; secretAccessKey: string } };
   /** A fresh, empty table and the real store on it. */
   newStore(): Promise<TestRecordStore>;
-  /** The real registry on moto; DeleteCoreDevice calls land in `coreDevicesDeleted`. */
-  registry(): DeviceRegistry & { coreDevicesDeleted: string[] };
+  /** The real registry on moto and the Greengrass fake. */
+  registry(): DeviceRegistry;
+  stop(): Promise<void>;
 }
 
 let tables = 0;
 
-/** Starts moto for one test file (call in beforeAll; stop in afterAll). */
+/** Starts moto and the Greengrass fake for one test file (call in beforeAll; stop in afterAll). */
 export async function startEdgeBed(): Promise<EdgeBed> {
   const moto = await startMotoServer(ACCOUNT);
   const clientConfig = { endpoint: moto.endpoint, region: REGION, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } };
+  const iot = new IoTClient(clientConfig);
+  const greengrass = await startFakeGreengrass({
+    account: ACCOUNT,
+    region: REGION,
+    thingExists: (thingName) => iot.send(new DescribeThingCommand({ thingName })).then(() => true, () => false),
+    createJob: async (jobId, targetArn) => void (await iot.send(new CreateJobCommand({ jobId, targets: [targetArn], document: '{"greengrass":"deployment"}' }))),
+  });
+  const greengrassConfig = { ...clientConfig, endpoint: greengrass.endpoint };
   return {
     moto,
+    greengrass,
+    greengrassConfig,
     clientConfig,
+    stop: async () => {
+      await greengrass.stop();
+      await moto.stop();
+    },
     async newStore() {
       const tableName = `records-${process.pid}-${++tables}`;
       // The key schema of FactoryTestRecords' table.
@@ -45,10 +66,7 @@ export async function startEdgeBed(): Promise<EdgeBed> {
       );
       return dynamoDbTestRecordStore(tableName, clientConfig);
     },
-    registry() {
-      const coreDevicesDeleted: string[] = [];
-      return { ...awsDeviceRegistry(clientConfig), coreDevicesDeleted, deleteCoreDevice: async (thing: string) => void coreDevicesDeleted.push(thing) };
-    },
+    registry: () => awsDeviceRegistry(clientConfig, greengrassConfig),
   };
 }
 

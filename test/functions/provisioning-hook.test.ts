@@ -5,7 +5,7 @@ import { addRecords, EdgeBed, FLEETS, OPERATOR, record, startEdgeBed } from './f
 // The hook runs against DynamoDB on a local moto_server through the real store adapter.
 let bed: EdgeBed;
 beforeAll(async () => (bed = await startEdgeBed()), 60_000);
-afterAll(() => bed?.moto.stop());
+afterAll(() => bed?.stop());
 
 const claim = (parameters: Record<string, string>, certificateId = 'cert-1') => ({ certificateId, parameters });
 const acmeV1 = { SerialNumber: 'SN-0001', Pilot: 'acme', Generation: 'press-gw-v1' };

@@ -6,7 +6,7 @@ import { addRecords, EdgeBed, FLEETS, record, request, startEdgeBed } from './fa
 // Handlers run against DynamoDB on a local moto_server through the real store adapter.
 let bed: EdgeBed;
 beforeAll(async () => (bed = await startEdgeBed()), 60_000);
-afterAll(() => bed?.moto.stop());
+afterAll(() => bed?.stop());
 
 const now = () => new Date('2026-03-01T09:00:00Z');
 const post = (store: TestRecordStore, body: unknown) => ingestRecords(store, FLEETS, now)(request('POST', '/records', body));
