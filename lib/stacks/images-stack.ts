@@ -8,6 +8,8 @@ import { FLEET_ARCHITECTURE, FLEETS, PlatformSpec } from '../config/schema';
 import { RolloutTarget } from '../functions/image-rollout';
 import { GoldenImagePipeline } from '../constructs/golden-image-pipeline';
 import { ImageBuildInfrastructure } from '../constructs/image-build-infrastructure';
+import { ImageBuildTrigger } from '../constructs/image-build-trigger';
+import { ImageLifecycle } from '../constructs/image-lifecycle';
 import { agentBuildDocument, agentHardeningDocument, agentTestDocument, controllerPluginsDocument } from '../constructs/image-components';
 import { ImageRolloutGate } from '../constructs/image-rollout-gate';
 import { PlatformKey } from '../constructs/platform-key';
@@ -37,7 +39,10 @@ export interface ImagesStackProps extends PlatformStackProps {
 /**
  * Golden images, deployed before Platform-Ci: one agent AMI per fleet (tools pinned, hardened,
  * version-tested) and the Jenkins controller image (pinned core and plugin closure) in an
- * immutable, scanned ECR repository. A clean scan writes the SSM parameter Platform-Ci reads.
+ * immutable, scanned ECR repository. A clean scan writes the SSM parameter Platform-Ci reads; the
+ * first deploy completes only once every parameter is written, so Platform-Ci (its controller
+ * task's digest, its fleets' AMIs) always finds them. Old images beyond `ci.images.keep` are
+ * deleted, never the one a parameter names.
  */
 export class ImagesStack extends PlatformStack {
   public readonly controllerRepository: ecr.Repository;
@@ -50,6 +55,7 @@ export class ImagesStack extends PlatformStack {
     const subnet = props.vpc.selectSubnets(props.buildSubnets).subnets[0];
     const rolloutTargets: Record<string, RolloutTarget> = {};
     const pipelines: GoldenImagePipeline[] = [];
+    const trigger = new ImageBuildTrigger(this, 'BuildTrigger', { logKey });
 
     for (const fleet of FLEETS) {
       const arch = FLEET_ARCHITECTURE[fleet];
@@ -89,6 +95,7 @@ export class ImagesStack extends PlatformStack {
         distribution,
         scanning: { imageScanningEnabled: true },
         schedule,
+        trigger,
       }));
       rolloutTargets[name] = { parameterName: ImageParameters.agent(props.platformName, fleet), kind: 'ami' };
     }
@@ -99,7 +106,7 @@ export class ImagesStack extends PlatformStack {
       encryption: ecr.RepositoryEncryption.KMS,
       // Kept on update and delete; a failed first deploy removes it, so nothing is left behind.
       removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
-      lifecycleRules: [{ description: 'Keep the last 30 controller images (rollback targets)', maxImageCount: 30 }],
+      // No ECR lifecycle rule: the Image Builder lifecycle policy below deletes old images and knows the one in use.
     });
     const controllerName = 'iiot-jenkins-controller';
     const controllerBuild = new ImageBuildInfrastructure(this, 'Build-controller', {
@@ -133,10 +140,26 @@ export class ImagesStack extends PlatformStack {
       distribution: controllerDistribution,
       scanning: { imageScanningEnabled: true, ecrConfiguration: { repositoryName: this.controllerRepository.repositoryName } },
       schedule,
+      trigger,
     }));
     rolloutTargets[controllerName] = { parameterName: ImageParameters.controller(props.platformName), kind: 'container' };
     this.pipelines = pipelines;
 
-    new ImageRolloutGate(this, 'Rollout', { targets: rolloutTargets, repositories: [this.controllerRepository], logKey });
+    const gate = new ImageRolloutGate(this, 'Rollout', {
+      targets: rolloutTargets,
+      repositories: [this.controllerRepository],
+      logKey,
+      firstImageSignals: Object.fromEntries(pipelines.map((p) => [p.pipeline.name, p.firstImageSignal])),
+    });
+    // The gate listens before any build starts, so no first image's outcome goes unseen.
+    for (const p of pipelines) p.build.node.addDependency(gate.function, gate.rule);
+
+    const executionRole = ImageLifecycle.executionRole(this, 'LifecycleRole');
+    const names = (kind: RolloutTarget['kind']) => Object.entries(rolloutTargets).filter(([, t]) => t.kind === kind).map(([n]) => n);
+    for (const [id, resourceType, kind] of [['AmiLifecycle', 'AMI_IMAGE', 'ami'], ['ContainerLifecycle', 'CONTAINER_IMAGE', 'container']] as const) {
+      const lifecycle = new ImageLifecycle(this, id, { name: `iiot-${props.platformName}-golden-${kind}`, recipes: names(kind), resourceType, keep: props.ci.images.keep, executionRole });
+      // Recipes exist before a policy selects them.
+      lifecycle.node.addDependency(...pipelines.map((p) => p.pipeline));
+    }
   }
 }
