@@ -10,7 +10,7 @@ import { GoldenImagePipeline } from '../constructs/golden-image-pipeline';
 import { ImageBuildInfrastructure } from '../constructs/image-build-infrastructure';
 import { ImageBuildTrigger } from '../constructs/image-build-trigger';
 import { ImageLifecycle } from '../constructs/image-lifecycle';
-import { agentBuildDocument, agentHardeningDocument, agentTestDocument, controllerPluginsDocument } from '../constructs/image-components';
+import { agentBuildDocument, agentHardeningDocument, agentTestDocument, controllerPluginsDocument, GOLDEN_IMAGE_VERSIONS } from '../constructs/image-components';
 import { ImageRolloutGate } from '../constructs/image-rollout-gate';
 import { PlatformKey } from '../constructs/platform-key';
 import { PlatformStack, PlatformStackProps } from './platform-stack';
@@ -34,6 +34,12 @@ export interface ImagesStackProps extends PlatformStackProps {
    * @default 'cron(0 3 ? * MON *)' weekly, Monday 03:00
    */
   readonly schedule?: string;
+  /**
+   * Digests of deployed image versions (the config's image-recipes.lock.json): a changed document
+   * or recipe under a recorded version fails synth, naming the version to bump.
+   * @default {} nothing recorded
+   */
+  readonly publishedImages?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -82,16 +88,17 @@ export class ImagesStack extends PlatformStack {
           { name: `${name}-hardening`, document: agentHardeningDocument() },
           { name: `${name}-tool-versions`, document: agentTestDocument() },
         ],
-        recipe: (componentArns, version) => ({
-          imageRecipeArn: new imagebuilder.CfnImageRecipe(this, `Recipe-${fleet}`, {
-            name,
-            version,
+        version: GOLDEN_IMAGE_VERSIONS.agent,
+        versionSource: 'GOLDEN_IMAGE_VERSIONS.agent in lib/constructs/image-components.ts',
+        published: props.publishedImages,
+        recipe: {
+          kind: 'ami',
+          properties: {
             // The Image Builder managed Amazon Linux 2023 image, newest version (x.x.x).
             parentImage: Stack.of(this).formatArn({ service: 'imagebuilder', account: 'aws', resource: 'image', resourceName: `amazon-linux-2023-${arch === 'arm64' ? 'arm64' : 'x86'}/x.x.x` }),
-            components: componentArns.map((componentArn) => ({ componentArn })),
             blockDeviceMappings: [{ deviceName: '/dev/xvda', ebs: { volumeSize: 100, volumeType: 'gp3', encrypted: true, deleteOnTermination: true } }],
-          }).attrArn,
-        }),
+          },
+        },
         distribution,
         scanning: { imageScanningEnabled: true },
         schedule,
@@ -125,18 +132,19 @@ export class ImagesStack extends PlatformStack {
       description: `Jenkins controller image: ${props.ci.jenkins.image} with the pinned plugin closure`,
       infrastructure: controllerBuild.configuration,
       components: [{ name: `${controllerName}-plugins`, document: controllerPluginsDocument() }],
-      recipe: (componentArns, version) => ({
-        containerRecipeArn: new imagebuilder.CfnContainerRecipe(this, 'Recipe-controller', {
-          name: controllerName,
-          version,
+      version: GOLDEN_IMAGE_VERSIONS.controller,
+      versionSource: 'GOLDEN_IMAGE_VERSIONS.controller in lib/constructs/image-components.ts',
+      published: props.publishedImages,
+      recipe: {
+        kind: 'container',
+        properties: {
           containerType: 'DOCKER',
           parentImage: props.ci.jenkins.image,
-          components: componentArns.map((componentArn) => ({ componentArn })),
           targetRepository,
           // Components run as root in the build; the image runs as jenkins, as upstream does.
           dockerfileTemplateData: ['FROM {{{ imagebuilder:parentImage }}}', 'USER root', '{{{ imagebuilder:environments }}}', '{{{ imagebuilder:components }}}', 'USER jenkins'].join('\n'),
-        }).attrArn,
-      }),
+        },
+      },
       distribution: controllerDistribution,
       scanning: { imageScanningEnabled: true, ecrConfiguration: { repositoryName: this.controllerRepository.repositoryName } },
       schedule,

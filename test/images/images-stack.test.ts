@@ -6,6 +6,7 @@
  */
 import { Match } from 'aws-cdk-lib/assertions';
 import { FLEETS } from '../../lib/config/schema';
+import { GOLDEN_IMAGE_VERSIONS } from '../../lib/constructs/image-components';
 import { imageRollout } from '../../lib/functions/image-rollout';
 import { ImageParameters } from '../../lib/stacks/images-stack';
 import { configWith, problemsOf } from '../fixtures/config-edit';
@@ -53,9 +54,11 @@ test('the controller repository keeps tags immutable and scans on push', () => {
   images.hasResourceProperties('AWS::ECR::Repository', { ImageTagMutability: 'IMMUTABLE', ImageScanningConfiguration: { ScanOnPush: true } });
 });
 
-test('a changed component document is a new component version (Image Builder versions are immutable)', () => {
-  const versions = Object.values(images.findResources('AWS::ImageBuilder::Component')).map((c) => `${c.Properties.Name}@${c.Properties.Version}`);
-  expect(new Set(versions).size).toBe(versions.length);
+test('every component and recipe of an image carries that image\'s version (GOLDEN_IMAGE_VERSIONS)', () => {
+  const versionOf = (name: string) => (name.startsWith('iiot-jenkins-controller') ? GOLDEN_IMAGE_VERSIONS.controller : GOLDEN_IMAGE_VERSIONS.agent);
+  const versioned = Object.values(resources).filter((r) => ['AWS::ImageBuilder::Component', 'AWS::ImageBuilder::ImageRecipe', 'AWS::ImageBuilder::ContainerRecipe'].includes(r.Type));
+  expect(versioned).toHaveLength(3 * 4 + 2);
+  for (const r of versioned) expect(`${r.Properties.Name}@${r.Properties.Version}`).toBe(`${r.Properties.Name}@${versionOf(r.Properties.Name)}`);
 });
 
 test('the gate runs on every ended build (available, failed, cancelled) and may write only the image parameters', () => {
