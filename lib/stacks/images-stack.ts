@@ -1,8 +1,9 @@
-import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as imagebuilder from 'aws-cdk-lib/aws-imagebuilder';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
 import { FLEET_ARCHITECTURE, FLEETS, PlatformSpec } from '../config/schema';
 import { RolloutTarget } from '../functions/image-rollout';
@@ -94,8 +95,15 @@ export class ImagesStack extends PlatformStack {
         recipe: {
           kind: 'ami',
           properties: {
-            // The Image Builder managed Amazon Linux 2023 image, newest version (x.x.x).
-            parentImage: Stack.of(this).formatArn({ service: 'imagebuilder', account: 'aws', resource: 'image', resourceName: `amazon-linux-2023-${arch === 'arm64' ? 'arm64' : 'x86'}/x.x.x` }),
+            // The Image Builder managed Amazon Linux 2023 image, newest version (x.x.x). The partition is
+            // the region's, not a token: the recipe's digest (version lock) must not depend on feature flags.
+            parentImage: Stack.of(this).formatArn({
+              partition: RegionInfo.get(this.region).partition,
+              service: 'imagebuilder',
+              account: 'aws',
+              resource: 'image',
+              resourceName: `amazon-linux-2023-${arch === 'arm64' ? 'arm64' : 'x86'}/x.x.x`,
+            }),
             blockDeviceMappings: [{ deviceName: '/dev/xvda', ebs: { volumeSize: 100, volumeType: 'gp3', encrypted: true, deleteOnTermination: true } }],
           },
         },
@@ -113,7 +121,9 @@ export class ImagesStack extends PlatformStack {
       encryption: ecr.RepositoryEncryption.KMS,
       // Kept on update and delete; a failed first deploy removes it, so nothing is left behind.
       removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
-      // No ECR lifecycle rule: the Image Builder lifecycle policy below deletes old images and knows the one in use.
+      // Tagged images are the Image Builder lifecycle policy's to delete (it spares the one in use);
+      // an untagged one (e.g. left by an interrupted push) is never in use.
+      lifecycleRules: [{ description: 'Untagged images expire', tagStatus: ecr.TagStatus.UNTAGGED, maxImageAge: Duration.days(7) }],
     });
     const controllerName = 'iiot-jenkins-controller';
     const controllerBuild = new ImageBuildInfrastructure(this, 'Build-controller', {
