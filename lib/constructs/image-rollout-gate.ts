@@ -19,9 +19,10 @@ export interface ImageRolloutGateProps {
 }
 
 /**
- * Rolls a new golden image out (writes its SSM parameter) only when its Inspector scan completed
- * without critical findings; otherwise the parameter keeps the previous image and the function's
- * log says why (lib/functions/image-rollout.ts).
+ * Rolls a new golden image out (writes its SSM parameter, moves the in-use tag the lifecycle
+ * policies spare) only when its build is available and its Inspector scan completed without
+ * critical findings; otherwise the parameter keeps the previous image and the function's log says
+ * why (lib/functions/image-rollout.ts). Each outcome is signalled to the image's first-deploy wait.
  */
 export class ImageRolloutGate extends Construct {
   public readonly function: PlatformFunction;

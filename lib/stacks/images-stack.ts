@@ -125,6 +125,10 @@ export class ImagesStack extends PlatformStack {
       // an untagged one (e.g. left by an interrupted push) is never in use.
       lifecycleRules: [{ description: 'Untagged images expire', tagStatus: ecr.TagStatus.UNTAGGED, maxImageAge: Duration.days(7) }],
     });
+    // A failed first deploy deletes the repository (RetainExceptOnCreate), which fails while it holds
+    // images: a controller build may have pushed before another image was refused. Emptied then; never
+    // on a later delete, which retains it.
+    (this.controllerRepository.node.defaultChild as ecr.CfnRepository).emptyOnDelete = true;
     const controllerName = 'iiot-jenkins-controller';
     const controllerBuild = new ImageBuildInfrastructure(this, 'Build-controller', {
       vpc: props.vpc,

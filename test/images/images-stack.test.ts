@@ -50,8 +50,9 @@ test('four pipelines (three agent AMIs, the controller), each scanned, tested, s
   images.hasResourceProperties('AWS::ImageBuilder::ContainerRecipe', { ParentImage: 'jenkins/jenkins:2.555.3-lts-jdk21', ContainerType: 'DOCKER' });
 });
 
-test('the controller repository keeps tags immutable and scans on push', () => {
+test('the controller repository keeps tags immutable and scans on push; a failed first deploy can remove it, a later delete keeps it', () => {
   images.hasResourceProperties('AWS::ECR::Repository', { ImageTagMutability: 'IMMUTABLE', ImageScanningConfiguration: { ScanOnPush: true } });
+  images.hasResource('AWS::ECR::Repository', { DeletionPolicy: 'RetainExceptOnCreate', Properties: Match.objectLike({ EmptyOnDelete: true }) });
 });
 
 test('every component and recipe of an image carries that image\'s version (GOLDEN_IMAGE_VERSIONS)', () => {
