@@ -26,6 +26,8 @@ export interface FakeImageBuilder {
   readonly executions: { pipeline: string; clientToken: string; arn: string }[];
   /** PUTs to /reply/...: their path, content type and JSON body. */
   readonly replies: { path: string; contentType: string | undefined; body: Record<string, unknown> }[];
+  /** Answer replies 403, as S3 does to an expired presigned URL. */
+  refuseReplies: boolean;
   close(): Promise<void>;
 }
 
@@ -84,6 +86,10 @@ export async function startFakeImageBuilder(): Promise<FakeImageBuilder> {
           return send(200, {});
         }
         case 'PUT /reply/':
+          if (fake.refuseReplies) {
+            res.writeHead(403);
+            return res.end();
+          }
           replies.push({ path: url.pathname, contentType: req.headers['content-type'], body });
           res.writeHead(200);
           return res.end();
@@ -94,5 +100,6 @@ export async function startFakeImageBuilder(): Promise<FakeImageBuilder> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { endpoint, images, executions, replies, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  const fake: FakeImageBuilder = { endpoint, images, executions, replies, refuseReplies: false, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return fake;
 }

@@ -132,3 +132,24 @@ describe('rollout gate', () => {
     expect(fake.replies[0].body.Reason).toMatch(/CVE-2026-1234.*keeps the previous image/);
   });
 });
+
+test('an undeliverable wait-condition signal (expired after the first deploy) does not fail the rollout; the log says so', async () => {
+  const arn = `arn:aws:imagebuilder:${MOTO_REGION}:${MOTO_ACCOUNT}:image/iiot-agent-linux-x64/1.0.6/1`;
+  fake.images.set(arn, {
+    arn, name: 'iiot-agent-linux-x64', state: { status: 'AVAILABLE' }, scanState: { status: 'COMPLETED' },
+    outputResources: { amis: [{ region: MOTO_REGION, image: 'ami-0aaaabbbbccccdddd' }] }, tags: {},
+  });
+  const signals = JSON.parse(process.env.FIRST_IMAGE_SIGNALS!);
+  const log = jest.spyOn(console, 'log');
+  // The receiver answers 403 to this path, as S3 does to an expired presigned URL.
+  fake.refuseReplies = true;
+  try {
+    const result = await gate({ resources: [arn], detail: { state: { status: 'AVAILABLE' } } });
+    expect(result).toEqual({ rolledOut: true, parameter: '/iiot/demo/images/agent-linux-x64', value: 'ami-0aaaabbbbccccdddd' });
+    expect(log.mock.calls.map((c) => String(c[0])).join('\n')).toMatch(/first-image signal not delivered.*iiot-agent-linux-x64.*answered 403/);
+    expect(signals['iiot-agent-linux-x64']).toMatch(/\/reply\/x64$/);
+  } finally {
+    fake.refuseReplies = false;
+    log.mockRestore();
+  }
+});

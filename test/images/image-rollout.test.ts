@@ -89,3 +89,26 @@ test('other images change nothing and signal nothing', async () => {
   expect(inUse.has(AMI_ARN)).toBe(false);
   expect(signals).toEqual([]);
 });
+
+test('a parameter write failing midway leaves both builds protected and the parameter unchanged; the event is retried', async () => {
+  const { gate, parameters, inUse, signals } = fake({ [AMI_ARN]: ami('COMPLETED') }, {});
+  const failing = imageRollout(targets, 'eu-central-1', {
+    getImage: async () => ami('COMPLETED'),
+    criticalFindings: async () => [],
+    digestUri: async () => undefined,
+    putParameter: async () => { throw new Error('ThrottlingException: Rate exceeded'); },
+    inUseBuilds: async (name) => [...inUse].filter((arn) => arn.includes(`:image/${name}/`)),
+    setInUse: async (arn, tagged) => void (tagged ? inUse.add(arn) : inUse.delete(arn)),
+    signal: async (s) => void signals.push(s),
+    log: () => undefined,
+  });
+  await expect(failing(event(AMI_ARN))).rejects.toThrow(/Rate exceeded/);
+  expect(parameters.get('/iiot/demo/images/agent-linux-x64')).toBe('ami-previous');
+  // The lifecycle policy may delete neither: the one the parameter names, nor the one about to be named.
+  expect(inUse.has(PREVIOUS_AMI_ARN) && inUse.has(AMI_ARN)).toBe(true);
+  expect(signals).toEqual([]);
+  // The retry (EventBridge retries a failed invocation) completes the rollout and the tag move.
+  await gate(event(AMI_ARN));
+  expect(parameters.get('/iiot/demo/images/agent-linux-x64')).toBe('ami-new');
+  expect(inUse.has(PREVIOUS_AMI_ARN)).toBe(false);
+});
