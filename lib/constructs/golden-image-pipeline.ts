@@ -41,7 +41,7 @@ export interface GoldenImagePipelineProps {
   readonly distribution: imagebuilder.CfnDistributionConfiguration;
   /** Inspector scanning settings (ECR repository for container images). */
   readonly scanning: imagebuilder.CfnImagePipeline.ImageScanningConfigurationProperty;
-  /** Scheduled rebuilds (cron in UTC); a build runs only when the parent image or a component has a newer version. */
+  /** Scheduled rebuilds (cron in UTC); a build runs only when the parent image has a newer version (components are pinned to this version). */
   readonly schedule: string;
   /** Starts the pipeline on create and when the recipe version changes. */
   readonly trigger: ImageBuildTrigger;
