@@ -8,7 +8,7 @@
 import { App } from 'aws-cdk-lib';
 import { ConfigError } from '../lib/config/config-error';
 import { loadConfig } from '../lib/config/load-config';
-import { readPublishedRecipes } from '../lib/config/published-recipes';
+import { readPublishedImages, readPublishedRecipes } from '../lib/config/published-recipes';
 import { definePlatform } from '../lib/platform';
 import { clearFailedAssembly } from '../lib/synth-output';
 
@@ -17,7 +17,7 @@ const app = new App({ builtinCloudFormationValidation: false });
 const configDir = String(app.node.tryGetContext('config') ?? 'config');
 try {
   const model = loadConfig(configDir);
-  definePlatform(app, model, { greengrassRecipes: readPublishedRecipes(configDir) });
+  definePlatform(app, model, { greengrassRecipes: readPublishedRecipes(configDir), images: readPublishedImages(configDir) });
   // Loaded only when asked for: cdk-nag and cfn-guard take a quarter of a second to load.
   if (String(app.node.tryGetContext('gates')) === 'true') require('../lib/validation-gates').addValidationGates(app);
   app.synth();

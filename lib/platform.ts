@@ -49,6 +49,8 @@ export const StackIds = {
 export interface PublishedState {
   /** Recipe digests of published Greengrass component versions (`<component>@<version>`). */
   readonly greengrassRecipes?: Readonly<Record<string, string>>;
+  /** Digests of deployed golden image versions (`<name>@<version>`). */
+  readonly images?: Readonly<Record<string, string>>;
 }
 
 export function definePlatform(app: App, model: PlatformModel, published: PublishedState = {}): PlatformStacks {
@@ -145,6 +147,7 @@ export function definePlatform(app: App, model: PlatformModel, published: Publis
     vpc: vpc.vpc,
     buildSubnets: vpc.plane('ci'),
     platformName: platform.name,
+    publishedImages: published.images,
   });
   const ci = new CiStack(app, StackIds.ci, {
     ...common,

@@ -394,6 +394,11 @@ const CiSchema = strictObject({
     allowedCidrs: setOf(Cidr, 'CIDR').min(1, { error: 'list the networks allowed to reach Jenkins' }),
   }),
   fleets: strictObject({ 'linux-x64': FleetSchema, 'linux-arm64': FleetSchema, cd: FleetSchema }),
+  /** Golden images (Platform-Images). */
+  images: strictObject({
+    /** Newest images kept per recipe (agent AMIs, controller images); older ones are deleted, never the one in use. */
+    keep: z.int().min(1).max(1000).default(5),
+  }).default({ keep: 5 }),
   /**
    * Public host keys of the Git hosts Jenkins checks out from over SSH, as known_hosts lines
    * (`host[,host] type base64`; for GitHub, the keys docs.github.com publishes). Jenkins verifies

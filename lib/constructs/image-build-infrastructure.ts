@@ -1,19 +1,8 @@
-import { createHash } from 'crypto';
 import { Names, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as imagebuilder from 'aws-cdk-lib/aws-imagebuilder';
 import { Construct } from 'constructs';
-
-/**
- * Image Builder versions are immutable per name: a version derived from the content makes a changed
- * document or recipe a new resource (and an unchanged one no change at all).
- */
-export function contentVersion(...parts: readonly string[]): string {
-  const hash = createHash('sha256').update(parts.join('\0')).digest('hex');
-  // Each version node is at most 2^30 - 1; seven hex digits stay below it.
-  return `1.0.${parseInt(hash.slice(0, 7), 16)}`;
-}
 
 export interface ImageBuildInfrastructureProps {
   readonly vpc: ec2.IVpc;

@@ -27,6 +27,18 @@ export const AGENT_TOOLS = {
 
 export type AgentTools = typeof AGENT_TOOLS;
 
+/**
+ * Version of each golden image: its recipe and components carry it (the image is `<name>/<version>/<build>`).
+ * Image Builder versions are immutable: change a document or recipe here and raise its version
+ * too, or synth refuses (once `npm run images:lock` recorded the version after its deploy).
+ */
+export const GOLDEN_IMAGE_VERSIONS = {
+  /** The agent AMIs: tools, hardening, version test, recipe. */
+  agent: '1.0.0',
+  /** The controller image: plugin closure, container recipe (parent image from ci.jenkins.image). */
+  controller: '1.0.0',
+} as const;
+
 type Step = { readonly name: string; readonly action: string; readonly inputs: unknown; readonly onFailure?: 'Abort' | 'Continue' | 'Ignore' };
 interface ComponentDocument {
   readonly name: string;

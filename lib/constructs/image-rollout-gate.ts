@@ -14,15 +14,20 @@ export interface ImageRolloutGateProps {
   /** Repositories of container images: the gate reads their digests. */
   readonly repositories: readonly ecr.IRepository[];
   readonly logKey: kms.IKey;
+  /** Image name -> its first-deploy wait condition handle: the gate signals each outcome there. */
+  readonly firstImageSignals: Readonly<Record<string, string>>;
 }
 
 /**
- * Rolls a new golden image out (writes its SSM parameter) only when its Inspector scan completed
- * without critical findings; otherwise the parameter keeps the previous image and the function's
- * log says why (lib/functions/image-rollout.ts).
+ * Rolls a new golden image out (writes its SSM parameter, moves the in-use tag the lifecycle
+ * policies spare) only when its build is available and its Inspector scan completed without
+ * critical findings; otherwise the parameter keeps the previous image and the function's log says
+ * why (lib/functions/image-rollout.ts). Each outcome is signalled to the image's first-deploy wait.
  */
 export class ImageRolloutGate extends Construct {
   public readonly function: PlatformFunction;
+  /** The rule that invokes the gate: builds must not start before it exists. */
+  public readonly rule: events.Rule;
 
   constructor(scope: Construct, id: string, props: ImageRolloutGateProps) {
     super(scope, id);
@@ -30,18 +35,19 @@ export class ImageRolloutGate extends Construct {
       module: 'image-rollout-handler',
       description: 'Golden image rollout: clean scans only, else the previous image stays',
       logKey: props.logKey,
-      environment: { TARGETS: JSON.stringify(props.targets) },
+      environment: { TARGETS: JSON.stringify(props.targets), FIRST_IMAGE_SIGNALS: Stack.of(scope).toJsonString(props.firstImageSignals) },
       reservedConcurrency: 2,
     });
     const stack = Stack.of(this);
     const names = Object.keys(props.targets);
     this.function.addToRolePolicy(new iam.PolicyStatement({
-      actions: ['imagebuilder:GetImage'],
+      // Read the build, move the in-use tag (lifecycle exclusion) between its builds.
+      actions: ['imagebuilder:GetImage', 'imagebuilder:ListImageBuildVersions', 'imagebuilder:TagResource', 'imagebuilder:UntagResource'],
       resources: names.map((n) => stack.formatArn({ service: 'imagebuilder', resource: 'image', resourceName: `${n.toLowerCase()}/*` })),
     }));
     this.function.addToRolePolicy(new iam.PolicyStatement({
-      // ListImageScanFindings has no resource-level permissions (Service Authorization Reference).
-      actions: ['imagebuilder:ListImageScanFindings'],
+      // ListImageScanFindings and ListImages have no resource-level permissions (Service Authorization Reference).
+      actions: ['imagebuilder:ListImageScanFindings', 'imagebuilder:ListImages'],
       resources: ['*'],
     }));
     this.function.addToRolePolicy(new iam.PolicyStatement({
@@ -59,14 +65,14 @@ export class ImageRolloutGate extends Construct {
     }
     Validations.of(this.function.role!).acknowledge({
       id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
-      reason: 'ListImageScanFindings and ec2:DescribeImages support no resource-level permissions; both only read.',
+      reason: 'ListImageScanFindings, ListImages and ec2:DescribeImages support no resource-level permissions; all only read.',
     });
-    new events.Rule(this, 'ImageAvailable', {
-      description: 'A golden image finished (built, tested, scanned)',
+    this.rule = new events.Rule(this, 'ImageAvailable', {
+      description: 'A golden image build ended (available after build, test and scan; or failed, cancelled)',
       eventPattern: {
         source: ['aws.imagebuilder'],
         detailType: ['EC2 Image Builder Image State Change'],
-        detail: { state: { status: ['AVAILABLE'] } },
+        detail: { state: { status: ['AVAILABLE', 'FAILED', 'CANCELLED'] } },
       },
       targets: [new targets.LambdaFunction(this.function, { retryAttempts: 4 })],
     });

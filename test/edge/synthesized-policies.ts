@@ -22,6 +22,8 @@ const ARN_OF: Record<string, (id: string, props: Record<string, any>) => string>
   'AWS::Lambda::Function': (id) => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${id}`,
   'AWS::IAM::Role': (id) => `arn:aws:iam::${ACCOUNT}:role/${id}`,
   'AWS::Logs::LogGroup': (id) => `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${id}:*`,
+  'AWS::ImageBuilder::ImagePipeline': (_id, p) => `arn:aws:imagebuilder:${REGION}:${ACCOUNT}:image-pipeline/${p.Name}`,
+  'AWS::ECR::Repository': (id) => `arn:aws:ecr:${REGION}:${ACCOUNT}:repository/${id}`,
 };
 const PSEUDO: Record<string, string> = { 'AWS::Partition': 'aws', 'AWS::Region': REGION, 'AWS::AccountId': ACCOUNT, 'AWS::URLSuffix': 'amazonaws.com' };
 
