@@ -51,9 +51,10 @@ export class BuildStatistics extends Construct {
       logKey: props.logKey,
       environment: {
         TABLE_NAME: this.table.tableName,
-        COMPONENTS: JSON.stringify(Object.fromEntries(props.components.map((c) => [c.key, c.repository]))),
+        COMPONENTS_FILE: 'components.json',
         GIT_HOSTS: JSON.stringify(props.gitHosts),
       },
+      files: { 'components.json': JSON.stringify(Object.fromEntries(props.components.map((c) => [c.key, c.repository]))) },
     });
     // Put only: the ingest neither reads nor changes stored records.
     this.ingest.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:PutItem'], resources: [this.table.tableArn] }));
@@ -65,7 +66,8 @@ export class BuildStatistics extends Construct {
       description: 'Renders the per-commit build status board of the CI dashboard from the build records',
       logKey: props.logKey,
       timeout: Duration.seconds(20),
-      environment: { TABLE_NAME: this.table.tableName, COMPONENTS: JSON.stringify(props.components.map(({ key, architectures }) => ({ key, architectures }))) },
+      environment: { TABLE_NAME: this.table.tableName, COMPONENTS_FILE: 'components.json' },
+      files: { 'components.json': JSON.stringify(props.components.map(({ key, architectures }) => ({ key, architectures }))) },
     });
     board.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:Query'], resources: [this.table.tableArn] }));
     this.table.encryptionKey?.grant(board, 'kms:Decrypt');
