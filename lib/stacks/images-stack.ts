@@ -8,7 +8,7 @@ import { FLEET_ARCHITECTURE, FLEETS, PlatformSpec } from '../config/schema';
 import { RolloutTarget } from '../functions/image-rollout';
 import { GoldenImagePipeline } from '../constructs/golden-image-pipeline';
 import { ImageBuildInfrastructure } from '../constructs/image-build-infrastructure';
-import { agentBuildDocument, agentHardeningDocument, agentTestDocument, controllerPluginsDocument } from '../constructs/image-components';
+import { agentBuildDocument, agentHardeningDocument, agentTestDocument, controllerPluginsDocument, controllerToolsDocument } from '../constructs/image-components';
 import { ImageRolloutGate } from '../constructs/image-rollout-gate';
 import { PlatformKey } from '../constructs/platform-key';
 import { PlatformStack, PlatformStackProps } from './platform-stack';
@@ -117,7 +117,10 @@ export class ImagesStack extends PlatformStack {
       name: controllerName,
       description: `Jenkins controller image: ${props.ci.jenkins.image} with the pinned plugin closure`,
       infrastructure: controllerBuild.configuration,
-      components: [{ name: `${controllerName}-plugins`, document: controllerPluginsDocument() }],
+      components: [
+        { name: `${controllerName}-tools`, document: controllerToolsDocument() },
+        { name: `${controllerName}-plugins`, document: controllerPluginsDocument() },
+      ],
       recipe: (componentArns, version) => ({
         containerRecipeArn: new imagebuilder.CfnContainerRecipe(this, 'Recipe-controller', {
           name: controllerName,
