@@ -17,6 +17,7 @@ import { ControllerVariables } from '../../lib/constructs/controller-variables';
 import { CASC_SECRETS_DIR, IMAGE_PLUGINS } from '../../lib/constructs/jenkins-controller';
 import { synthesizePlatform } from '../fixtures/demo-platform';
 import { controllerInputs } from './controller-inputs';
+import { CASC_FILE_SECRETS } from './upstream-facts';
 
 const { outdir, templates } = synthesizePlatform(undefined, { gates: false });
 const inputs = controllerInputs(outdir, templates);
@@ -102,7 +103,9 @@ test('fetches the JCasC object and every variable, installs exactly the image\'s
 });
 
 test('the secrets folder is the task-local one JCasC is told about, not JENKINS_HOME on EFS', () => {
-  expect(inputs.environment.SECRETS).toBe(CASC_SECRETS_DIR);
+  // JCasC reads `${NAME}` from <$SECRETS>/NAME, trimmed (CASC_FILE_SECRETS): the CLI text output's trailing newline is dropped.
+  expect(CASC_FILE_SECRETS.trimmed).toBe(true);
+  expect(inputs.environment[CASC_FILE_SECRETS.folderVariable]).toBe(CASC_SECRETS_DIR);
   expect(CASC_SECRETS_DIR.startsWith('/tmp/')).toBe(true);
   expect(container.MountPoints).toEqual(expect.arrayContaining([expect.objectContaining({ ContainerPath: '/tmp' })]));
 });

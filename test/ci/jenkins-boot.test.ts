@@ -1,7 +1,7 @@
 /**
- * The JCasC document exactly as the synthesized controller task receives it (gunzipped from its
- * environment), resolved as JCasC resolves it (real commons-text, JCasC's settings) over the task's
- * environment and secrets, then: every key against the pinned configurators' attributes, Git host
+ * The JCasC document exactly as the synthesized controller receives it (its S3 asset object),
+ * resolved as JCasC resolves it (real commons-text, JCasC's settings) over the task's environment
+ * and secrets and the variables the start script writes into JCasC's secrets folder, then: every key against the pinned configurators' attributes, Git host
  * keys through OpenSSH, and the folders' Job DSL through Groovy against a recording stub:
  * credentials and approvers of each owner stay in that owner's folder, for every pair of owners.
  */
