@@ -4,6 +4,7 @@ import * as cdk8s from 'cdk8s';
 import { definePlatformCharts } from '../k8s/platform-charts';
 import { alertTopicName } from './alert-topic-address';
 import { deliveringPilots } from './lifecycle/delivery-namespaces';
+import { hasCiJob } from './lifecycle/maturity';
 import { PlatformModel } from './config/load-config';
 import { ComponentSpec } from './config/schema';
 import { ArtefactTarget } from './constructs/artefact-access';
@@ -14,6 +15,7 @@ import { ImagesStack } from './stacks/images-stack';
 import { NetworkStack } from './stacks/network-stack';
 import { OperationsStack } from './stacks/operations-stack';
 import { operatePlatform } from './platform-operations';
+import { PilotCiStack } from './stacks/pilot-ci-stack';
 import { PilotEdgeStack } from './stacks/pilot-edge-stack';
 import { RegistryStack } from './stacks/registry-stack';
 
@@ -43,6 +45,7 @@ export const StackIds = {
   pilotRegistries: (pilot: string) => `Pilot-${pilot}-Registries`,
   edge: 'Platform-Edge',
   pilotEdge: (pilot: string) => `Pilot-${pilot}-Edge`,
+  pilotCi: (pilot: string) => `Pilot-${pilot}-Ci`,
 };
 
 /** What the config folder records about already published artefacts (bin/ reads it beside the config). */
@@ -160,19 +163,28 @@ export function definePlatform(app: App, model: PlatformModel, published: Publis
     clusterName: cluster.platformCluster.cluster.clusterName,
     platformName: platform.name,
     controllerRepository: images.controllerRepository,
+    platformOwner: PLATFORM_OWNER,
     owners: [
-      { name: PLATFORM_OWNER, displayName: `Platform ${platform.name}`, components: platform.components, developers: platform.developers, ...registries.roles },
-      ...pilots.map((p) => ({
-        name: p.name,
-        displayName: p.displayName,
-        components: p.components,
-        developers: p.developers,
-        ...pilotStacks.get(p.name)!.registries.roles,
-        deployer: cluster.platformCluster.deployerRoles.get(p.name),
-      })),
+      { name: PLATFORM_OWNER, displayName: `Platform ${platform.name}`, components: platform.components, developers: platform.developers },
+      ...pilots.map((p) => ({ name: p.name, displayName: p.displayName, components: p.components, developers: p.developers })),
     ],
   });
-  const pilotStackList = [...pilotStacks.values()].flatMap((p) => (p.edge ? [p.registries, p.edge] : [p.registries]));
+  // Each pilot's folder credentials (deploy keys, role ARNs) in its own stack, before the controller reads them.
+  const pilotCiStacks = pilots
+    .filter((p) => p.components.some((c) => hasCiJob(c, p)))
+    .map((pilot) => {
+      const stack = new PilotCiStack(app, StackIds.pilotCi(pilot.name), {
+        ...common,
+        tags: { ...common.tags, 'iiot-pilot': pilot.name },
+        description: `IIoT pilot ${pilot.name} (${pilot.displayName}): its Jenkins folder's deploy keys and role ARNs`,
+        pilot: pilot.name,
+        components: pilot.components.filter((c) => hasCiJob(c, pilot)),
+      });
+      ci.addStackDependency(stack, 'the controller reads the pilot folder credentials at its start');
+      return stack;
+    });
+  for (const r of [registries, ...[...pilotStacks.values()].map((p) => p.registries)]) ci.addStackDependency(r, 'the controller reads the role ARNs they publish at its start');
+  const pilotStackList: Stack[] = [...[...pilotStacks.values()].flatMap((p) => (p.edge ? [p.registries, p.edge] : [p.registries])), ...pilotCiStacks];
   operatePlatform({
     operations,
     stacks: [network, cluster, ci, images, registries, ...(edge ? [edge] : []), ...pilotStackList],

@@ -96,3 +96,47 @@ export async function firmwareProblems(artefacts: readonly FirmwareArtefact[], l
   }
   return problems;
 }
+
+/**
+ * Lambda keeps at least this many concurrent executions unreserved for functions without a
+ * reservation: a function may reserve only "the Unreserved account concurrency ... minus 100"
+ * (https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html). A new account's
+ * quota can be as low as 10, so a deploy would fail on the first function with a reservation.
+ */
+export const LAMBDA_UNRESERVED_MINIMUM = 100;
+/** Service Quotas code of Lambda's "Concurrent executions" quota. */
+export const LAMBDA_CONCURRENCY_QUOTA_CODE = 'L-B99A9384';
+
+/** What the synthesized templates reserve: the sum of every function's ReservedConcurrentExecutions. */
+export function reservedConcurrency(templates: readonly { readonly Resources?: Record<string, { Type: string; Properties?: Record<string, unknown> }> }[]): number {
+  return templates
+    .flatMap((t) => Object.values(t.Resources ?? {}))
+    .filter((r) => r.Type === 'AWS::Lambda::Function')
+    .reduce((sum, r) => sum + (typeof r.Properties?.ReservedConcurrentExecutions === 'number' ? r.Properties.ReservedConcurrentExecutions : 0), 0);
+}
+
+/** The account's Lambda concurrency (Lambda GetAccountSettings: AccountLimit). */
+export interface LambdaConcurrency {
+  /** ConcurrentExecutions: the regional quota. */
+  readonly limit: number;
+  /** UnreservedConcurrentExecutions: what no function has reserved yet. */
+  readonly unreserved: number;
+}
+
+/**
+ * Problems that must stop a deploy: the quota cannot hold the platform's reservations plus the
+ * 100 Lambda keeps unreserved. What functions in the account already reserve is named, not added:
+ * after a first deploy the platform's own functions are among them.
+ */
+export function concurrencyProblems(region: string, reserved: number, account: LambdaConcurrency): string[] {
+  const needed = reserved + LAMBDA_UNRESERVED_MINIMUM;
+  if (account.limit >= needed) return [];
+  const held = account.limit - account.unreserved;
+  return [
+    `the platform's functions reserve ${reserved} concurrent executions and Lambda keeps ${LAMBDA_UNRESERVED_MINIMUM} unreserved, ` +
+      `but the Lambda concurrency quota in ${region} is ${account.limit}${held > 0 ? ` (functions in the account reserve ${held} of it)` : ''}: ` +
+      `raise the Service Quotas quota "Concurrent executions" (service lambda, code ${LAMBDA_CONCURRENCY_QUOTA_CODE}) to at least ${needed}` +
+      `${held > 0 ? ', plus what other functions reserve' : ''} (aws service-quotas request-service-quota-increase --service-code lambda ` +
+      `--quota-code ${LAMBDA_CONCURRENCY_QUOTA_CODE} --desired-value ${needed} --region ${region})`,
+  ];
+}

@@ -1,13 +1,12 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { parse } from 'yaml';
-import { gunzipSync } from 'zlib';
-import { CASC_BUDGET_BYTES, compressedCasc } from '../lib/constructs/jenkins-controller';
 import { componentPipeline } from '../lib/ci/component-pipeline';
 import { deliveryPipeline } from '../lib/ci/delivery-pipeline';
 import { loadConfig } from '../lib/config/load-config';
 import { ComponentSpec } from '../lib/config/schema';
 import { maturityOf } from '../lib/lifecycle/maturity';
 import { DEMO_CONFIG, synthesizePlatform } from './fixtures/demo-platform';
+import { controllerInputs } from './ci/controller-inputs';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -24,13 +23,14 @@ function parseSources(sources: Readonly<Record<string, string>>): Map<string, st
   return new Map([...groovyParse(files)].map(([file, error]) => [path.basename(file, '.groovy'), error]));
 }
 
-const { templates } = synthesizePlatform();
+const { outdir, templates } = synthesizePlatform();
 const ci = templates.get('Platform-Ci')!;
 const model = loadConfig(DEMO_CONFIG);
 const resources = (type: string) => Object.entries(ci.findResources(type));
 const controllerContainer = () => Object.values(ci.findResources('AWS::ECS::TaskDefinition'))[0].Properties.ContainerDefinitions[0];
 const envOf = (name: string) => controllerContainer().Environment.find((e: { Name: string }) => e.Name === name)?.Value;
-const casc = () => parse(gunzipSync(Buffer.from(envOf('CASC_GZIP_BASE64'), 'base64')).toString('utf8').replace(/\^\$\{/g, '${'));
+const inputs = controllerInputs(outdir, templates);
+const casc = () => parse(inputs.casc.replace(/\^\$\{/g, '${'));
 
 describe('agent fleets', () => {
   const groups = resources('AWS::AutoScaling::AutoScalingGroup').map(([, r]) => r.Properties);
@@ -109,8 +109,10 @@ describe('controller', () => {
     const text = JSON.stringify(ci.toJSON());
     expect(text).not.toMatch(/PRIVATE KEY|"SecretString"/);
     ci.hasResourceProperties('AWS::SecretsManager::Secret', { GenerateSecretString: Match.objectLike({ PasswordLength: 32 }) });
-    const secrets = controllerContainer().Secrets.map((s: { Name: string }) => s.Name);
-    expect(secrets).toEqual(expect.arrayContaining(['JENKINS_ADMIN_PASSWORD', 'AGENT_SSH_PRIVATE_KEY', 'REPO_KEY_ACME__LINE_MONITOR']));
+    expect(inputs.taskSecrets).toEqual(['AGENT_SSH_PRIVATE_KEY', 'JENKINS_ADMIN_PASSWORD']);
+    // A pilot's deploy keys are in its own stack, read by the controller at its start.
+    expect(inputs.secrets.REPO_KEY_ACME__LINE_MONITOR).toBe('iiot/ci/acme/line-monitor/deploy-key');
+    templates.get('Pilot-acme-Ci')!.hasResourceProperties('AWS::SecretsManager::Secret', { Name: 'iiot/ci/acme/line-monitor/deploy-key', GenerateSecretString: Match.objectLike({ PasswordLength: 32 }) });
     expect(controllerContainer().Environment.map((e: { Name: string }) => e.Name)).not.toContain('JENKINS_ADMIN_PASSWORD');
   });
 
@@ -118,10 +120,10 @@ describe('controller', () => {
     expect(controllerContainer()).toMatchObject({ User: '1000:1000', ReadonlyRootFilesystem: true, Memory: 8192 });
   });
 
-  test('the JCasC travels compressed and stays within its share of the 64 KiB task definition', () => {
-    expect(envOf('CASC_GZIP_BASE64').length).toBeLessThan(CASC_BUDGET_BYTES);
-    expect(JSON.stringify(Object.values(ci.findResources('AWS::ECS::TaskDefinition'))[0].Properties).length).toBeLessThan(64 * 1024);
-    expect(() => compressedCasc(require('crypto').randomBytes(60 * 1024).toString('hex'))).toThrow(/over the 49152-byte budget/);
+  test('the JCasC is an S3 object named by its content: the task definition carries only where it is', () => {
+    expect(envOf('CASC_OBJECT')).toMatch(/^s3:\/\/cdk-[a-z0-9]+-assets-111111111111-eu-central-1\/[0-9a-f]{64}\.yaml$/);
+    expect(JSON.stringify(controllerContainer())).not.toMatch(/multibranchPipelineJob|CASC_GZIP/);
+    expect(inputs.casc).toMatch(/multibranchPipelineJob/);
   });
 
   test('approvers are Jenkins users with generated passwords who may only log in globally (their folder grants the rest)', () => {
@@ -134,7 +136,7 @@ describe('controller', () => {
       { name: 'platform-operator', permissions: ['Overall/Read'] },
     ]);
     ci.hasResourceProperties('AWS::SecretsManager::Secret', { Name: 'iiot/ci/users/acme-lead', GenerateSecretString: Match.anyValue() });
-    expect(controllerContainer().Secrets.map((s: { Name: string }) => s.Name)).toContain('JENKINS_USER_ACME_2DLEAD_PASSWORD');
+    expect(inputs.secrets.JENKINS_USER_ACME_2DLEAD_PASSWORD).toBe('iiot/ci/users/acme-lead');
   });
 
 });
@@ -218,13 +220,19 @@ describe('build statistics', () => {
     expect(invokers.map(([, p]) => JSON.stringify(p.Properties.Roles)).join()).not.toMatch(/FleetcdRole/);
   });
 
-  test('the dashboard shows pass rate and duration per architecture and per component', () => {
-    const body = JSON.stringify(Object.values(ci.findResources('AWS::CloudWatch::Dashboard'))[0].Properties.DashboardBody);
+  test('the dashboards show pass rate and duration per architecture and per component: the platform\'s in Platform-Ci, each pilot\'s in its own stack', () => {
+    const bodyOf = (stack: string) => JSON.stringify(Object.values(templates.get(stack)!.findResources('AWS::CloudWatch::Dashboard'))[0].Properties.DashboardBody);
+    const body = bodyOf('Platform-Ci');
     expect(body).toContain('Pass rate per architecture');
     expect(body).toContain('Build duration per architecture');
-    for (const key of ['platform/gitlab2jenkins', 'acme/line-monitor', 'bravo/quality-model']) expect(body).toContain(`${key}: pass rate`);
+    expect(body).toContain('platform/gitlab2jenkins: pass rate');
+    expect(body).not.toMatch(/(acme|bravo)\/[a-z-]+: pass rate/);
+    expect(bodyOf('Pilot-acme-Ci')).toContain('acme/line-monitor: pass rate');
+    expect(bodyOf('Pilot-bravo-Ci')).toContain('bravo/quality-model: pass rate');
+    expect(bodyOf('Pilot-bravo-Ci')).not.toContain('acme/');
     expect(body).toContain('Per-commit status per architecture, and release branches');
-    expect(body).toMatch(/InvalidBuildRecords[\s\S]*CommitStatusFailures/);
+    // One search expression finds every component's commit status failures, however many there are.
+    expect(body).toMatch(/InvalidBuildRecords[\s\S]*SEARCH\('\{IIoTPlatform\/CI,Component\} MetricName=[\\"]+CommitStatusFailures[\\"]+'/);
   });
 });
 

@@ -1,7 +1,11 @@
+import * as http from 'http';
+import { AddressInfo } from 'net';
+import { GetAccountSettingsCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateBucketCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { loadConfig } from '../lib/config/load-config';
-import { firmwareArtefacts, firmwareProblems, preflightProblems } from '../lib/preflight';
+import { concurrencyProblems, firmwareArtefacts, firmwareProblems, preflightProblems, reservedConcurrency } from '../lib/preflight';
 import { MotoServer, startMotoServer } from '../tools/ops/src/moto-server';
+import { demoAssembly } from './demo-assembly';
 import { DEMO_CONFIG } from './fixtures/demo-platform';
 
 const target = { account: '111111111111', region: 'eu-central-1' };
@@ -75,5 +79,68 @@ describe('preflight: firmware in the prod blobs (against S3 on a local moto_serv
     ]);
     await put(bravoBucket, 'cold-chain/2.0.0/vision-box-v2/amd64/vision-box.bin');
     expect(await firmwareProblems(artefacts(), list)).toEqual([]);
+  });
+});
+
+/**
+ * Lambda GetAccountSettings as documented (https://docs.aws.amazon.com/lambda/latest/api/API_GetAccountSettings.html:
+ * GET /2016-08-19/account-settings/, AccountLimit.ConcurrentExecutions and
+ * UnreservedConcurrentExecutions), answered by a local server and read by the real SDK client.
+ */
+describe('preflight: Lambda concurrency quota against the reserved concurrency of the synthesized functions', () => {
+  let server: http.Server;
+  let endpoint: string;
+  let settings = { ConcurrentExecutions: 10, UnreservedConcurrentExecutions: 10 };
+  const requests: string[] = [];
+  beforeAll(async () => {
+    server = http.createServer((req, res) => {
+      requests.push(`${req.method} ${req.url}`);
+      if (req.method !== 'GET' || req.url !== '/2016-08-19/account-settings') {
+        res.writeHead(404).end();
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/json' }).end(
+        JSON.stringify({ AccountLimit: { ...settings, CodeSizeUnzipped: 262144000, CodeSizeZipped: 52428800, TotalCodeSize: 80530636800 }, AccountUsage: { FunctionCount: 3, TotalCodeSize: 1000 } }),
+      );
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => server?.close());
+
+  const account = async () => {
+    const lambda = new LambdaClient({ endpoint, region: 'eu-central-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+    const { AccountLimit } = await lambda.send(new GetAccountSettingsCommand({}));
+    return { limit: AccountLimit!.ConcurrentExecutions!, unreserved: AccountLimit!.UnreservedConcurrentExecutions! };
+  };
+  const reserved = reservedConcurrency([...demoAssembly().templates.values()].map((t) => t.toJSON()));
+
+  test('reservations are summed over every function of every template; functions without one count 0', () => {
+    expect(reservedConcurrency([{ Resources: { A: { Type: 'AWS::Lambda::Function', Properties: { ReservedConcurrentExecutions: 5 } }, B: { Type: 'AWS::Lambda::Function', Properties: {} } } }, { Resources: { C: { Type: 'AWS::Lambda::Function', Properties: { ReservedConcurrentExecutions: 7 } }, D: { Type: 'AWS::SQS::Queue' } } }])).toBe(12);
+    expect(reserved).toBeGreaterThan(10);
+  });
+
+  test("a new account's quota of 10 is refused, naming the quota, its code and the value to ask for", async () => {
+    settings = { ConcurrentExecutions: 10, UnreservedConcurrentExecutions: 10 };
+    const [problem, ...more] = concurrencyProblems('eu-central-1', reserved, await account());
+    expect(more).toEqual([]);
+    expect(problem).toContain(`reserve ${reserved} concurrent executions and Lambda keeps 100 unreserved, but the Lambda concurrency quota in eu-central-1 is 10`);
+    expect(problem).toContain(`"Concurrent executions" (service lambda, code L-B99A9384) to at least ${reserved + 100}`);
+    expect(problem).toContain(`--desired-value ${reserved + 100} --region eu-central-1`);
+    expect(requests).toContain('GET /2016-08-19/account-settings');
+  });
+
+  test('the quota must hold the reservations plus the 100 Lambda keeps unreserved, exactly', async () => {
+    settings = { ConcurrentExecutions: reserved + 99, UnreservedConcurrentExecutions: reserved + 99 };
+    expect(concurrencyProblems('eu-central-1', reserved, await account())).toHaveLength(1);
+    settings = { ConcurrentExecutions: reserved + 100, UnreservedConcurrentExecutions: reserved + 100 };
+    expect(concurrencyProblems('eu-central-1', reserved, await account())).toEqual([]);
+    settings = { ConcurrentExecutions: 1000, UnreservedConcurrentExecutions: 1000 - reserved };
+    expect(concurrencyProblems('eu-central-1', reserved, await account())).toEqual([]);
+  });
+
+  test('what other functions already reserve is named in the refusal', async () => {
+    settings = { ConcurrentExecutions: 50, UnreservedConcurrentExecutions: 30 };
+    expect(concurrencyProblems('eu-central-1', reserved, await account())[0]).toMatch(/quota in eu-central-1 is 50 \(functions in the account reserve 20 of it\): .* to at least \d+, plus what other functions reserve/);
   });
 });

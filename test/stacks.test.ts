@@ -9,10 +9,12 @@ const template = (id: string): Template => {
 };
 
 describe('stack set', () => {
-  test('shared stacks plus registry and edge stacks per demo pilot, named for `cdk deploy Pilot-<name>*`', () => {
+  test('shared stacks plus registry, CI and edge stacks per demo pilot, named for `cdk deploy Pilot-<name>*`', () => {
     expect([...templates.keys()].sort()).toEqual([
+      'Pilot-acme-Ci',
       'Pilot-acme-Edge',
       'Pilot-acme-Registries',
+      'Pilot-bravo-Ci',
       'Pilot-bravo-Edge',
       'Pilot-bravo-Registries',
       'Platform-Ci',
@@ -25,7 +27,7 @@ describe('stack set', () => {
     ]);
   });
 
-  test.each(['Platform-Operations', 'Platform-Network', 'Platform-Cluster', 'Platform-Ci', 'Platform-Images', 'Platform-Registries', 'Platform-Edge', 'Pilot-acme-Registries', 'Pilot-bravo-Registries', 'Pilot-acme-Edge', 'Pilot-bravo-Edge'])('%s matches its snapshot', (id) => {
+  test.each(['Platform-Operations', 'Platform-Network', 'Platform-Cluster', 'Platform-Ci', 'Platform-Images', 'Platform-Registries', 'Platform-Edge', 'Pilot-acme-Registries', 'Pilot-bravo-Registries', 'Pilot-acme-Edge', 'Pilot-bravo-Edge', 'Pilot-acme-Ci', 'Pilot-bravo-Ci'])('%s matches its snapshot', (id) => {
     expect(normalized(template(id))).toMatchSnapshot();
   });
 

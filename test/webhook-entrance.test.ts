@@ -11,9 +11,10 @@ import { JENKINS_PLUGINS } from '../lib/ci/jenkins-plugins';
 import { RELAY_LISTENER_PORT } from '../lib/constructs/webhook-relay';
 import { synthesizePlatform } from './fixtures/demo-platform';
 import { parse } from 'yaml';
-import { gunzipSync } from 'zlib';
+import { controllerInputs } from './ci/controller-inputs';
 
-const ci = synthesizePlatform(undefined, { gates: false }).templates.get('Platform-Ci')!;
+const synthesized = synthesizePlatform(undefined, { gates: false });
+const ci = synthesized.templates.get('Platform-Ci')!;
 const all = (type: string) => Object.entries(ci.findResources(type)) as [string, { Properties: any }][];
 
 /** Root actions of webhook receivers (urlName), by plugin: git's GitStatus, and the ones of plugins not pinned. */
@@ -167,9 +168,7 @@ describe('webhook entrance', () => {
 const FOLDER_TRIGGER_INTERVALS = ['1m', '2m', '3m', '5m', '10m', '15m', '20m', '25m', '30m', '1h', '2h', '4h', '8h', '12h', '1d', '2d', '7d', '14d', '28d'];
 
 test('every multibranch job scans its branches periodically, with an interval the folder trigger offers', () => {
-  const container = Object.values(ci.findResources('AWS::ECS::TaskDefinition'))[0].Properties.ContainerDefinitions[0];
-  const encoded = container.Environment.find((e: { Name: string }) => e.Name === 'CASC_GZIP_BASE64').Value;
-  const jobs: string[] = parse(gunzipSync(Buffer.from(encoded, 'base64')).toString('utf8')).jobs.map((j: { script: string }) => j.script);
+  const jobs: string[] = parse(controllerInputs(synthesized.outdir, synthesized.templates).casc).jobs.map((j: { script: string }) => j.script);
   const multibranch = jobs.filter((s) => s.startsWith('multibranchPipelineJob('));
   expect(multibranch.length).toBeGreaterThan(3);
   for (const job of multibranch) {

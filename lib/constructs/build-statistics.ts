@@ -11,9 +11,51 @@ import { METRIC_NAMESPACE } from '../functions/build-stats';
 import type { GitHostConfig } from '../functions/build-stats-handler';
 import { PlatformFunction } from './platform-function';
 
+/** A component as the build statistics know it. */
+export interface BuildComponent {
+  /** `<owner>/<component>`. */
+  readonly key: string;
+  readonly repository: string;
+  readonly architectures: readonly ArchitectureName[];
+}
+
+const metric = (name: string, statistic: string, dimensions: Record<string, string>) =>
+  new cloudwatch.Metric({ namespace: METRIC_NAMESPACE, metricName: name, statistic, dimensionsMap: dimensions, period: Duration.days(1) });
+// Metric ids must be unique within a graph: one pair per architecture line.
+const passRate = (arch: ArchitectureName, dimensions: Record<string, string>) =>
+  new cloudwatch.MathExpression({
+    expression: `100 * passed_${arch} / builds_${arch}`,
+    usingMetrics: { [`passed_${arch}`]: metric('BuildSucceeded', 'Sum', dimensions), [`builds_${arch}`]: metric('BuildSucceeded', 'SampleCount', dimensions) },
+    label: arch,
+    period: Duration.days(1),
+  });
+
+/** A component's pass rate and build duration per architecture (the metrics the ingest emits). */
+export function componentBuildWidgets(component: BuildComponent): cloudwatch.IWidget[] {
+  return [
+    new cloudwatch.GraphWidget({
+      title: `${component.key}: pass rate (%)`,
+      left: component.architectures.map((a) => passRate(a, { Component: component.key, Architecture: a })),
+      leftYAxis: { min: 0, max: 100 },
+      width: 12,
+    }),
+    new cloudwatch.GraphWidget({
+      title: `${component.key}: duration (s, average)`,
+      left: component.architectures.map((a) => metric('BuildDuration', 'Average', { Component: component.key, Architecture: a }).with({ label: a })),
+      width: 12,
+    }),
+  ];
+}
+
 export interface BuildStatisticsProps {
   /** Components (`<owner>/<component>`), their repositories and architectures. */
-  readonly components: readonly { readonly key: string; readonly repository: string; readonly architectures: readonly ArchitectureName[] }[];
+  readonly components: readonly BuildComponent[];
+  /**
+   * Components whose pass rate and duration graphs are on this dashboard; the pilots' are on their
+   * own stacks' dashboards ({@link componentBuildWidgets}), so this one does not grow with them.
+   * @default - every component
+   */
+  readonly graphedComponents?: readonly BuildComponent[];
   /** The Git hosts commit statuses go to, with the Secrets Manager secret (name or ARN) of each one's token. */
   readonly gitHosts: readonly GitHostConfig[];
   readonly logKey: kms.IKey;
@@ -51,9 +93,10 @@ export class BuildStatistics extends Construct {
       logKey: props.logKey,
       environment: {
         TABLE_NAME: this.table.tableName,
-        COMPONENTS: JSON.stringify(Object.fromEntries(props.components.map((c) => [c.key, c.repository]))),
+        COMPONENTS_FILE: 'components.json',
         GIT_HOSTS: JSON.stringify(props.gitHosts),
       },
+      files: { 'components.json': JSON.stringify(Object.fromEntries(props.components.map((c) => [c.key, c.repository]))) },
     });
     // Put only: the ingest neither reads nor changes stored records.
     this.ingest.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:PutItem'], resources: [this.table.tableArn] }));
@@ -65,23 +108,14 @@ export class BuildStatistics extends Construct {
       description: 'Renders the per-commit build status board of the CI dashboard from the build records',
       logKey: props.logKey,
       timeout: Duration.seconds(20),
-      environment: { TABLE_NAME: this.table.tableName, COMPONENTS: JSON.stringify(props.components.map(({ key, architectures }) => ({ key, architectures }))) },
+      environment: { TABLE_NAME: this.table.tableName, COMPONENTS_FILE: 'components.json' },
+      files: { 'components.json': JSON.stringify(props.components.map(({ key, architectures }) => ({ key, architectures }))) },
     });
     board.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:Query'], resources: [this.table.tableArn] }));
     this.table.encryptionKey?.grant(board, 'kms:Decrypt');
 
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { defaultInterval: Duration.days(14) });
     const architectures: ArchitectureName[] = ['amd64', 'arm64'];
-    const metric = (name: string, statistic: string, dimensions: Record<string, string>) =>
-      new cloudwatch.Metric({ namespace: METRIC_NAMESPACE, metricName: name, statistic, dimensionsMap: dimensions, period: Duration.days(1) });
-    // Metric ids must be unique within a graph: one pair per architecture line.
-    const passRate = (arch: ArchitectureName, dimensions: Record<string, string>) =>
-      new cloudwatch.MathExpression({
-        expression: `100 * passed_${arch} / builds_${arch}`,
-        usingMetrics: { [`passed_${arch}`]: metric('BuildSucceeded', 'Sum', dimensions), [`builds_${arch}`]: metric('BuildSucceeded', 'SampleCount', dimensions) },
-        label: arch,
-        period: Duration.days(1),
-      });
     this.dashboard.addWidgets(
       new cloudwatch.CustomWidget({ title: 'Per-commit status per architecture, and release branches', functionArn: board.functionArn, width: 24, height: 14, updateOnRefresh: true }),
     );
@@ -89,7 +123,16 @@ export class BuildStatistics extends Construct {
     this.dashboard.addWidgets(
       new cloudwatch.GraphWidget({
         title: 'Reporting problems (per day)',
-        left: [problem('InvalidBuildRecords', 'invalid build records'), ...props.components.map((c) => problem('CommitStatusFailures', `${c.key}: commit status not set`).with({ dimensionsMap: { Component: c.key } }))],
+        left: [
+          problem('InvalidBuildRecords', 'invalid build records'),
+          // One line per component that had a failure, however many components there are.
+          new cloudwatch.MathExpression({
+            expression: `SEARCH('{${METRIC_NAMESPACE},Component} MetricName="CommitStatusFailures"', 'Sum', 86400)`,
+            usingMetrics: {},
+            label: 'commit status not set',
+            period: Duration.days(1),
+          }),
+        ],
         width: 24,
       }),
       new cloudwatch.GraphWidget({
@@ -104,21 +147,7 @@ export class BuildStatistics extends Construct {
         width: 12,
       }),
     );
-    for (const component of props.components) {
-      this.dashboard.addWidgets(
-        new cloudwatch.GraphWidget({
-          title: `${component.key}: pass rate (%)`,
-          left: component.architectures.map((a) => passRate(a, { Component: component.key, Architecture: a })),
-          leftYAxis: { min: 0, max: 100 },
-          width: 12,
-        }),
-        new cloudwatch.GraphWidget({
-          title: `${component.key}: duration (s, average)`,
-          left: component.architectures.map((a) => metric('BuildDuration', 'Average', { Component: component.key, Architecture: a }).with({ label: a })),
-          width: 12,
-        }),
-      );
-    }
+    for (const component of props.graphedComponents ?? props.components) this.dashboard.addWidgets(...componentBuildWidgets(component));
   }
 
   /** Lets CI report build records. */

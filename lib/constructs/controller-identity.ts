@@ -15,6 +15,11 @@ export const JenkinsControllerRole = {
   arn: (scope: Construct, platformName: string) =>
     Stack.of(scope).formatArn({ service: 'iam', region: '', resource: 'role', resourceName: JenkinsControllerRole.name(platformName, Stack.of(scope).region) }),
   /**
+   * IAM path of every role the controller binds for jobs (publishers, promoters, deployers): its
+   * identity policy allows `sts:AssumeRole` on this path only, one statement however many pilots.
+   */
+  bindablePath: (platformName: string) => `/iiot/${platformName}/jenkins-bindable/`,
+  /**
    * Trust in the controller role only. By account plus `aws:PrincipalArn` rather than by role
    * principal: IAM rejects a role principal that does not exist yet, and the CI stack comes last.
    */

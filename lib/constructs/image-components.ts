@@ -36,7 +36,7 @@ export const GOLDEN_IMAGE_VERSIONS = {
   /** The agent AMIs: tools, hardening, version test, recipe. */
   agent: '1.0.0',
   /** The controller image: plugin closure, container recipe (parent image from ci.jenkins.image). */
-  controller: '1.0.0',
+  controller: '1.1.0',
 } as const;
 
 type Step = { readonly name: string; readonly action: string; readonly inputs: unknown; readonly onFailure?: 'Abort' | 'Continue' | 'Ignore' };
@@ -62,6 +62,45 @@ function fetchVerified(url: string, sumUrl: string, target: string): string[] {
     `curl -fsSL --retry 3 -o ${target} '${url}'`,
     `echo "$(curl -fsSL --retry 3 '${sumUrl}' | awk '{print $1}')  ${target}" | sha256sum -c -`,
   ];
+}
+
+/** A shell check that `command` prints `expected`; it fails the image test otherwise. */
+const expectVersion = (label: string, command: string, expected: string) =>
+  `v="$(${command})"; case "$v" in *'${expected}'*) echo "${label} ok: $v";; *) echo '${label}: expected ${expected}, found' "$v" >&2; exit 1;; esac`;
+
+/** The AWS CLI v2 at a pinned version, from AWS's own release archive. */
+function awsCliInstall(arch: ArchitectureName, version: string): string[] {
+  return [
+    `curl -fsSL --retry 3 -o /tmp/awscliv2.zip 'https://awscli.amazonaws.com/awscli-exe-linux-${awsArch(arch)}-${version}.zip'`,
+    'unzip -q /tmp/awscliv2.zip -d /tmp && /tmp/aws/install --update && rm -rf /tmp/aws /tmp/awscliv2.zip',
+  ];
+}
+
+/**
+ * Build (inside the container, FROM the pinned Jenkins image, as root): the AWS CLI the start
+ * script fetches the controller's configuration with (lib/constructs/jenkins-controller.ts), at the
+ * agents' pinned version; test: that version answers. The Debian image gets unzip from its own
+ * release when it lacks it.
+ */
+export function controllerToolsDocument(tools: AgentTools = AGENT_TOOLS): string {
+  const doc: ComponentDocument = {
+    name: 'iiot-jenkins-controller-tools',
+    description: 'The AWS CLI the controller fetches its configuration with, at the pinned version',
+    schemaVersion: '1.0',
+    phases: [
+      {
+        name: 'build',
+        steps: [
+          bash('AwsCli', [
+            'command -v unzip >/dev/null || { apt-get update -q && apt-get install -y -q --no-install-recommends unzip && rm -rf /var/lib/apt/lists/*; }',
+            ...awsCliInstall('amd64', tools.awsCli),
+          ]),
+        ],
+      },
+      { name: 'test', steps: [bash('AwsCliVersion', [expectVersion('aws', 'aws --version 2>&1', `aws-cli/${tools.awsCli} `)])] },
+    ],
+  };
+  return stringify(doc);
 }
 
 /** Build: the agent's tools at pinned versions, from one pinned Amazon Linux release. */
@@ -106,10 +145,7 @@ export function agentBuildDocument(arch: ArchitectureName, tools: AgentTools = A
             ),
             'chmod 0755 /usr/local/bin/kubectl',
           ]),
-          bash('AwsCli', [
-            `curl -fsSL --retry 3 -o /tmp/awscliv2.zip 'https://awscli.amazonaws.com/awscli-exe-linux-${awsArch(arch)}-${tools.awsCli}.zip'`,
-            'unzip -q /tmp/awscliv2.zip -d /tmp && /tmp/aws/install --update && rm -rf /tmp/aws /tmp/awscliv2.zip',
-          ]),
+          bash('AwsCli', awsCliInstall(arch, tools.awsCli)),
         ],
       },
     ],
@@ -144,8 +180,6 @@ export function agentHardeningDocument(): string {
 
 /** Test (on an instance launched from the new image): every tool answers with its pinned version. */
 export function agentTestDocument(tools: AgentTools = AGENT_TOOLS): string {
-  const expectVersion = (label: string, command: string, expected: string) =>
-    `v="$(${command})"; case "$v" in *'${expected}'*) echo "${label} ok: $v";; *) echo '${label}: expected ${expected}, found' "$v" >&2; exit 1;; esac`;
   const doc: ComponentDocument = {
     name: 'iiot-agent-tool-versions',
     description: 'Fails the image when a tool is missing or not at its pinned version',

@@ -1,4 +1,4 @@
-import { CfnElement, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, CfnElement, Duration, FileSystem, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
@@ -9,11 +9,21 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { gzipSync } from 'zlib';
+import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
+import * as fs from 'fs';
+import * as path from 'path';
 import { Construct } from 'constructs';
 import { AccessLogBucket } from './access-log-bucket';
 import { grantScoped } from './artefact-access';
 import { AgentFleet } from './agent-fleet';
+import { ControllerVariables } from './controller-variables';
+
+/** The document as a file to stage as an asset (its hash is the content's: the same document, the same object key). */
+function cascFile(casc: string): string {
+  const file = path.join(FileSystem.mkdtemp('iiot-casc'), 'casc.yaml');
+  fs.writeFileSync(file, casc);
+  return file;
+}
 
 export interface JenkinsControllerProps {
   readonly vpc: ec2.IVpc;
@@ -31,12 +41,21 @@ export interface JenkinsControllerProps {
   readonly certificateArn: string;
   /** Networks allowed to the UI. */
   readonly allowedCidrs: readonly string[];
-  /** The JCasC document (YAML). */
+  /**
+   * The JCasC document (YAML): an S3 object (asset) the controller fetches at each start, so its
+   * size does not count against the task definition; a change is a new object key, a new task
+   * definition revision, and so a rolling restart.
+   */
   readonly casc: string;
-  /** Values JCasC reads from the environment (deploy-time names, role ARNs). */
+  /** Values JCasC reads from the environment: a fixed set of deploy-time names. */
   readonly environment: Readonly<Record<string, string>>;
-  /** Secrets JCasC reads from the environment (agent key, repository keys). */
+  /** Secrets JCasC reads from the environment: a fixed set (the agent key). */
   readonly secrets: Readonly<Record<string, ecs.Secret>>;
+  /**
+   * SSM path of the parameters holding the JCasC variables that grow with the platform (controller-variables.ts);
+   * secrets come from {@link ControllerVariables.secretPrefix}.
+   */
+  readonly variableParameterPath: string;
   /** The fleets the controller scales through the EC2 Fleet plugin and reaches over SSH. */
   readonly fleets: readonly AgentFleet[];
   /** Key for the controller's logs. */
@@ -47,31 +66,33 @@ export interface JenkinsControllerProps {
 
 const JENKINS_HOME = '/var/jenkins_home';
 
-/** Budget for the compressed JCasC, leaving room in the 64 KiB task definition for everything else. */
-export const CASC_BUDGET_BYTES = 48 * 1024;
-
-/** The JCasC document gzipped (deterministic: no timestamp in the header) and base64-encoded. */
-export function compressedCasc(casc: string): string {
-  const encoded = gzipSync(Buffer.from(casc, 'utf8'), { level: 9 }).toString('base64');
-  if (encoded.length > CASC_BUDGET_BYTES) {
-    throw new Error(
-      `The Jenkins configuration is ${encoded.length} bytes compressed, over the ${CASC_BUDGET_BYTES}-byte budget of the controller's task definition: split the platform's components over more controllers`,
-    );
-  }
-  return encoded;
-}
+/** JCasC's secrets folder (configuration-as-code DockerSecretSource reads `$SECRETS/<variable>`): task-local, never on EFS. */
+export const CASC_SECRETS_DIR = '/tmp/casc-secrets';
 
 /** Where the controller image keeps the plugins baked in at build time (lib/constructs/image-components.ts). */
 export const IMAGE_PLUGINS = '/usr/share/jenkins/ref/plugins';
 
 /**
- * Start-up, downloading nothing: write the JCasC file, replace JENKINS_HOME's plugins with exactly
- * the image's (so a plugin dropped from the set does not linger on EFS), then start Jenkins as the
- * image does.
+ * Start-up, downloading nothing but its own configuration: the JCasC object from S3; every JCasC
+ * variable from the SSM parameters under the path and the tagged secrets under the prefix, each
+ * into a file of the secrets folder named for its variable (a variable name that is not
+ * [A-Z0-9_] stops the start); then JENKINS_HOME's plugins replaced with exactly the image's (so a
+ * plugin dropped from the set does not linger on EFS), and Jenkins started as the image does.
+ * The AWS CLI paginates list calls itself; its text output separates fields with tabs.
  */
 const START = [
   'set -eu',
-  `printf '%s' "$CASC_GZIP_BASE64" | base64 -d | gunzip > ${JENKINS_HOME}/casc.yaml`,
+  'umask 077',
+  `aws s3 cp --only-show-errors "$CASC_OBJECT" ${JENKINS_HOME}/casc.yaml.new`,
+  `mv ${JENKINS_HOME}/casc.yaml.new ${JENKINS_HOME}/casc.yaml`,
+  'rm -rf "$SECRETS" && mkdir -p "$SECRETS"',
+  'tab=$(printf \'\\t\')',
+  'valid() { case "$1" in ""|*[!A-Z0-9_]*) echo "refusing JCasC variable name [$1]" >&2; exit 1 ;; esac; }',
+  `aws ssm get-parameters-by-path --path "$CASC_PARAMETER_PATH" --recursive --query 'Parameters[].[Name,Value]' --output text > /tmp/casc-parameters`,
+  'while IFS="$tab" read -r name value; do variable=${name##*/}; valid "$variable"; printf \'%s\' "$value" > "$SECRETS/$variable"; done < /tmp/casc-parameters',
+  `aws secretsmanager list-secrets --filters Key=name,Values="$CASC_SECRET_PREFIX" Key=tag-key,Values=${ControllerVariables.secretTag} --query "SecretList[].[ARN,Tags[?Key=='${ControllerVariables.secretTag}']|[0].Value]" --output text > /tmp/casc-secrets.list`,
+  'while IFS="$tab" read -r arn variable; do valid "$variable"; aws secretsmanager get-secret-value --secret-id "$arn" --query SecretString --output text > "$SECRETS/$variable"; done < /tmp/casc-secrets.list',
+  'rm -f /tmp/casc-parameters /tmp/casc-secrets.list',
   `rm -rf ${JENKINS_HOME}/plugins.new`,
   `cp -R ${IMAGE_PLUGINS} ${JENKINS_HOME}/plugins.new`,
   `rm -rf ${JENKINS_HOME}/plugins && mv ${JENKINS_HOME}/plugins.new ${JENKINS_HOME}/plugins`,
@@ -145,6 +166,8 @@ export class JenkinsController extends Construct implements ec2.IConnectable {
       reason: 'ecr:GetAuthorizationToken has no resource-level permissions; the pull itself is scoped to the controller repository.',
     });
     home.grant(taskDefinition.taskRole, 'elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite');
+    const configuration = new s3assets.Asset(this, 'Configuration', { path: cascFile(props.casc) });
+    this.grantVariables(taskDefinition.taskRole, configuration, props.variableParameterPath);
     const logGroup = new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_YEAR, encryptionKey: props.logKey, removalPolicy: RemovalPolicy.RETAIN });
     const container = taskDefinition.addContainer('jenkins', {
       image: ecs.ContainerImage.fromRegistry(props.image),
@@ -158,8 +181,10 @@ export class JenkinsController extends Construct implements ec2.IConnectable {
       logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: 'jenkins' }),
       environment: {
         ...props.environment,
-        // Compressed: ECS caps a task definition at 64 KiB, and each component's job adds ~8 KiB of YAML.
-        CASC_GZIP_BASE64: compressedCasc(props.casc),
+        CASC_OBJECT: configuration.s3ObjectUrl,
+        CASC_PARAMETER_PATH: props.variableParameterPath,
+        CASC_SECRET_PREFIX: ControllerVariables.secretPrefix,
+        SECRETS: CASC_SECRETS_DIR,
         CASC_JENKINS_CONFIG: `${JENKINS_HOME}/casc.yaml`,
         // No setup wizard (JCasC configures everything); notifyCommit may only trigger scans (see webhook relay).
         JAVA_OPTS: '-Djenkins.install.runSetupWizard=false -Dhudson.plugins.git.GitStatus.NOTIFY_COMMIT_ACCESS_CONTROL=disabled-for-polling',
@@ -172,7 +197,7 @@ export class JenkinsController extends Construct implements ec2.IConnectable {
     );
     Validations.of(taskDefinition).acknowledge({
       id: 'AwsSolutions::AwsSolutions-ECS2',
-      reason: 'The environment holds the JCasC document, pinned plugin list and deploy-time names; every secret comes from Secrets Manager or SSM.',
+      reason: 'The environment holds deploy-time names and where the configuration is; every secret comes from Secrets Manager or SSM.',
     });
 
     this.grantFleetControl(taskDefinition.taskRole, props.fleets);
@@ -216,6 +241,27 @@ export class JenkinsController extends Construct implements ec2.IConnectable {
       healthCheck: { path: '/login', healthyHttpCodes: '200' },
       deregistrationDelay: Duration.seconds(30),
     });
+  }
+
+  /** Reads its configuration object and nothing else of the bucket; its variables' parameters and secrets. */
+  private grantVariables(role: iam.IRole, configuration: s3assets.Asset, parameterPath: string): void {
+    const stack = Stack.of(this);
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [configuration.bucket.arnForObjects(configuration.s3ObjectKey)] }));
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['ssm:GetParametersByPath'],
+        resources: [stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: parameterPath.slice(1) })],
+      }),
+    );
+    grantScoped(
+      role,
+      {
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: [stack.formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: `${ControllerVariables.secretPrefix}*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
+      },
+      'The JCasC variables: secrets named under the CI prefix (deploy keys, approver passwords), whichever stack adds them; ListSecrets tells which carry a variable tag',
+    );
+    grantScoped(role, { actions: ['secretsmanager:ListSecrets'], resources: ['*'] }, 'ListSecrets supports no resource-level permissions; the values are read only under the prefix');
   }
 
   /** What the EC2 Fleet plugin calls: describe everything, change only the agent groups. */

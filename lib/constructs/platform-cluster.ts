@@ -40,6 +40,8 @@ export interface PlatformClusterProps {
   readonly deployers: readonly DeployerSpec[];
   /** The only principal that may assume the deployers (the Jenkins controller, for one delivery job at a time). */
   readonly deployersTrustedBy: iam.IPrincipal;
+  /** IAM path of the deployers (the roles the controller may assume: JenkinsControllerRole.bindablePath). */
+  readonly deployersPath: string;
   /**
    * Extra labels of the x86 nodes (the default pool).
    * @default - none
@@ -119,6 +121,7 @@ export class PlatformCluster extends Construct {
       props.deployers.map(({ pilot, namespaces }) => {
         const role = new iam.Role(this, `Deployer-${pilot}`, {
           assumedBy: props.deployersTrustedBy,
+          path: props.deployersPath,
           description: `Deploys pilot ${pilot}'s components to ${namespaces.join(', ')} (bound by the Jenkins controller to that pilot's delivery jobs only)`,
         });
         // Namespace-scoped: this role administers the pilot's namespaces and nothing else in the cluster.

@@ -2,7 +2,7 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, FileSystem, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -30,6 +30,12 @@ export interface PlatformFunctionProps {
    * @default - none
    */
   readonly environment?: Readonly<Record<string, string>>;
+  /**
+   * Files put beside the handler in the bundle (name to content): data that grows with the
+   * platform, which Lambda's 4 KB environment cannot hold. The handler finds them in its task root.
+   * @default - the bundle only
+   */
+  readonly files?: Readonly<Record<string, string>>;
   /**
    * Time one invocation may take.
    * @default Duration.seconds(10)
@@ -72,7 +78,7 @@ export class PlatformFunction extends lambda.Function {
     const role = new iam.Role(scope, `${id}Role`, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'), description: props.description });
     logGroup.grantWrite(role);
     super(scope, id, {
-      code: lambda.Code.fromAsset(bundled(props.module)),
+      code: lambda.Code.fromAsset(withFiles(bundled(props.module), props.files)),
       handler: `index.${props.handler ?? 'handler'}`,
       description: props.description,
       runtime: lambda.Runtime.NODEJS_24_X,
@@ -100,6 +106,18 @@ export class PlatformFunction extends lambda.Function {
       });
     }
   }
+}
+
+/** A copy of the bundle with the files added (the asset hash is the content's: deterministic). */
+function withFiles(bundle: string, files: Readonly<Record<string, string>> | undefined): string {
+  if (!files || Object.keys(files).length === 0) return bundle;
+  const dir = FileSystem.mkdtemp('iiot-fn-files');
+  fs.cpSync(bundle, dir, { recursive: true });
+  for (const [name, content] of Object.entries(files)) {
+    if (path.basename(name) !== name || fs.existsSync(path.join(dir, name))) throw new Error(`bundle file ${name}: a plain file name not already in the bundle`);
+    fs.writeFileSync(path.join(dir, name), content);
+  }
+  return dir;
 }
 
 /** Bundles are made once per module and process; the asset hash is the content's, so synth stays deterministic. */

@@ -9,6 +9,8 @@ export interface RegistryRolesProps {
   readonly registry: ArtefactRegistry;
   /** The only principal that may assume the publisher and promoter (the Jenkins controller, for one job at a time). */
   readonly trustedBy: iam.IPrincipal;
+  /** IAM path of the publisher and promoter (the roles the controller may assume: JenkinsControllerRole.bindablePath). */
+  readonly bindablePath: string;
   /**
    * IAM principal ARNs of the owner's developers: they get a read-only role.
    * @default - no developer role
@@ -31,12 +33,14 @@ export class RegistryRoles extends Construct {
     super(scope, id);
     this.publisher = new iam.Role(this, 'Publisher', {
       assumedBy: props.trustedBy,
+      path: props.bindablePath,
       description: 'CI pushes dev-tier artefacts (bound by the Jenkins controller to the owner\'s CI jobs only)',
     });
     props.registry.grantPublish(this.publisher);
 
     this.promoter = new iam.Role(this, 'Promoter', {
       assumedBy: props.trustedBy,
+      path: props.bindablePath,
       description: 'Copies approved artefacts from dev to prod (bound by the Jenkins controller to the owner\'s delivery promotion stage only); the only prod writer',
     });
     props.registry.grantPromote(this.promoter);

@@ -116,7 +116,7 @@ export class WebhookRelay extends Construct {
       reservedConcurrency: 10,
       network: { vpc: props.vpc, subnets: props.subnets, securityGroups: [securityGroup] },
       environment: {
-        REPOSITORIES: JSON.stringify(props.repositories),
+        REPOSITORIES_FILE: 'repositories.json',
         JENKINS_HOSTNAME: props.jenkinsHostname,
         JENKINS_LOAD_BALANCER: props.jenkins.loadBalancer.loadBalancerDnsName,
         JENKINS_PORT: String(RELAY_LISTENER_PORT),
@@ -124,6 +124,7 @@ export class WebhookRelay extends Construct {
         DELIVERY_TABLE: deliveries.tableName,
         REPLAY_WINDOW_SECONDS: String(replayWindow.toSeconds()),
       },
+      files: { 'repositories.json': JSON.stringify(props.repositories) },
     });
     this.secret.grantRead(fn);
     // Claim (conditional put) and give back a claim whose Jenkins call failed; nothing else.

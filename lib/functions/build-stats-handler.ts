@@ -6,6 +6,7 @@ import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { repositoryParts } from '../git-repository';
 import { BuildStatsDependencies, componentKey, createIngest } from './build-stats';
+import { bundledJson } from './bundled-file';
 import { cacheSuccess } from './cached-read';
 import { GitHostApi, sendStatus, statusRequest } from './commit-status';
 import { lazy } from './lazy-handler';
@@ -18,8 +19,8 @@ export interface GitHostConfig extends GitHostApi {
 /** The function's environment, as the BuildStatistics construct sets it. */
 export interface BuildStatsEnvironment {
   readonly TABLE_NAME?: string;
-  /** JSON: `<pilot>/<component>` to its repository URL. */
-  readonly COMPONENTS?: string;
+  /** JSON file (in the bundle): `<pilot>/<component>` to its repository URL. */
+  readonly COMPONENTS_FILE?: string;
   /** JSON: GitHostConfig[]. */
   readonly GIT_HOSTS?: string;
 }
@@ -34,7 +35,7 @@ export function awsBuildStatsDependencies(env: BuildStatsEnvironment, log: (line
   const dynamodb = new DynamoDBClient({});
   const secrets = new SecretsManagerClient({});
   const table = required(env, 'TABLE_NAME');
-  const repositories = new Map(Object.entries(JSON.parse(required(env, 'COMPONENTS')) as Record<string, string>));
+  const repositories = new Map(Object.entries(bundledJson<Record<string, string>>('COMPONENTS_FILE', env.COMPONENTS_FILE)));
   const hosts = new Map((JSON.parse(required(env, 'GIT_HOSTS')) as GitHostConfig[]).map((h) => [h.host, h]));
   const tokens = new Map(
     [...hosts.values()].map((h) => [

@@ -1,12 +1,13 @@
 /** Lambda entry of the dashboard's status board (CloudWatch custom widget): reads the build records, answers HTML. */
 import { DynamoDBClient, QueryCommand, QueryCommandInput } from '@aws-sdk/client-dynamodb';
 import { BoardComponent, BoardRecord, renderBoard } from './build-status-board';
+import { bundledJson } from './bundled-file';
 import { lazy } from './lazy-handler';
 
 export interface BoardEnvironment {
   readonly TABLE_NAME?: string;
-  /** JSON: BoardComponent[]. */
-  readonly COMPONENTS?: string;
+  /** JSON file (in the bundle): BoardComponent[]. */
+  readonly COMPONENTS_FILE?: string;
 }
 
 /** Newest records read per component for the commit rows; release branches are read apart. */
@@ -28,7 +29,7 @@ const toRecord = (item: Item): BoardRecord => ({
 
 export function boardHandler(env: BoardEnvironment) {
   const dynamodb = new DynamoDBClient({});
-  const components = JSON.parse(env.COMPONENTS ?? '[]') as BoardComponent[];
+  const components = bundledJson<BoardComponent[]>('COMPONENTS_FILE', env.COMPONENTS_FILE);
   const query = async (input: QueryCommandInput, pages: number): Promise<Item[]> => {
     const items: Item[] = [];
     let start: QueryCommandInput['ExclusiveStartKey'];

@@ -5,13 +5,15 @@
 import { request } from 'https';
 import { DeleteItemCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { bundledJson } from './bundled-file';
 import { cacheSuccess } from './cached-read';
 import { lazy } from './lazy-handler';
 import { createRelay, RelayDependencies } from './webhook-relay';
 
 /** The function's environment, as the WebhookRelay construct sets it. */
 export interface RelayEnvironment {
-  readonly REPOSITORIES?: string;
+  /** JSON file (in the bundle) with the repository URLs of the components. */
+  readonly REPOSITORIES_FILE?: string;
   readonly WEBHOOK_SECRET_ARN?: string;
   readonly DELIVERY_TABLE?: string;
   /** Seconds a delivery id is remembered. */
@@ -60,7 +62,7 @@ export function awsRelayDependencies(env: RelayEnvironment): RelayDependencies {
   const table = required(env, 'DELIVERY_TABLE');
   const window = Number(required(env, 'REPLAY_WINDOW_SECONDS'));
   return {
-    repositories: JSON.parse(required(env, 'REPOSITORIES')) as string[],
+    repositories: bundledJson<string[]>('REPOSITORIES_FILE', env.REPOSITORIES_FILE),
     secret: cacheSuccess(async () => {
       const { SecretString } = await secrets.send(new GetSecretValueCommand({ SecretId: required(env, 'WEBHOOK_SECRET_ARN') }));
       if (!SecretString) throw new Error('the webhook secret has no string value');

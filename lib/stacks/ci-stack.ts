@@ -1,17 +1,19 @@
-import { CfnOutput, Validations } from 'aws-cdk-lib';
+import { CfnOutput } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { componentPipeline } from '../ci/component-pipeline';
 import { deliveryPipeline } from '../ci/delivery-pipeline';
 import { approvers, CascVariables, CiOwner, deliveryJobName, jenkinsCascYaml, repositoryCredentialId } from '../ci/jenkins-casc';
 import { FLEETS, PlatformSpec } from '../config/schema';
 import { AgentFleet } from '../constructs/agent-fleet';
+import { grantScoped } from '../constructs/artefact-access';
 import { BuildStatistics } from '../constructs/build-statistics';
+import { CiOwnerCredentials } from '../constructs/ci-owner-credentials';
+import { ControllerVariables, controllerSecret } from '../constructs/controller-variables';
 import { JenkinsController } from '../constructs/jenkins-controller';
 import { PlatformKey } from '../constructs/platform-key';
 import { TranslatorService } from '../constructs/translator-service';
@@ -29,8 +31,8 @@ export interface CiStackProps extends PlatformStackProps {
   /** The CD plane's identity: CD agents carry it, the cluster API admits it. */
   readonly cdPlaneSecurityGroup: ec2.ISecurityGroup;
   /**
-   * Owners (platform, pilots) whose components CI builds: their developers (for maturity), their
-   * registry publisher and promoter roles and, for pilots with CD, their cluster deployer role.
+   * Owners (platform, pilots) whose components CI builds, with their developers (for maturity).
+   * Their roles are not referenced: the controller finds their ARNs at start (controller-variables.ts).
    */
   readonly owners: readonly CiStackOwner[];
   /** Name of the EKS cluster CD deploys to. */
@@ -39,14 +41,12 @@ export interface CiStackProps extends PlatformStackProps {
   readonly platformName: string;
   /** The controller images' repository (Platform-Images). */
   readonly controllerRepository: ecr.IRepository;
+  /** Name of the platform's own owner among `owners`: its folder credentials live in this stack, the pilots' in theirs. */
+  readonly platformOwner: string;
 }
 
 export interface CiStackOwner extends CiOwner {
   readonly developers: readonly string[];
-  readonly publisher: iam.IRole;
-  readonly promoter: iam.IRole;
-  /** @default - no CD: the owner has no deployer */
-  readonly deployer?: iam.IRole;
 }
 
 /** Jenkins: controller, the x86 / Graviton / CD agent fleets, and the webhook relay. */
@@ -81,14 +81,21 @@ export class CiStack extends PlatformStack {
       assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
       description: 'Jenkins controller: binds per-folder AWS credentials (publisher, deployer, promoter) to one job at a time',
     });
-    const bindable = props.owners.flatMap((o) => [o.publisher, o.promoter, ...(o.deployer ? [o.deployer] : [])]);
-    taskRole.addToPolicy(new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: bindable.map((r) => r.roleArn) }));
+    // Every publisher, promoter and deployer is on the bindable path: one statement for any number of pilots.
+    const bindable = this.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: `${JenkinsControllerRole.bindablePath(props.platformName).slice(1)}*` });
+    grantScoped(
+      taskRole,
+      { actions: ['sts:AssumeRole'], resources: [bindable] },
+      "Exactly the roles on the platform's bindable path (publishers, promoters, deployers), which trust only this role; each job binds only its own folder's.",
+    );
 
     // No job below maturity level 1 (CI cannot read or is not triggered yet).
     const ciOwners: CiStackOwner[] = props.owners.map((o) => ({ ...o, components: o.components.filter((c) => hasCiJob(c, o)) }));
 
+    const buildComponents = (o: CiOwner) => o.components.map((c) => ({ key: `${o.name}/${c.name}`, repository: c.repository, architectures: c.architectures }));
     const statistics = new BuildStatistics(this, 'BuildStatistics', {
-      components: ciOwners.flatMap((o) => o.components.map((c) => ({ key: `${o.name}/${c.name}`, repository: c.repository, architectures: c.architectures }))),
+      components: ciOwners.flatMap(buildComponents),
+      graphedComponents: ciOwners.filter((o) => o.name === props.platformOwner).flatMap(buildComponents),
       gitHosts: props.ci.commitStatus,
       logKey,
     });
@@ -123,45 +130,25 @@ export class CiStack extends PlatformStack {
         }),
     });
 
+    // A fixed set of deploy-time names; what grows with the owners is read at start (controller-variables.ts).
     const environment: Record<string, string> = {};
     for (const fleet of this.fleets) environment[CascVariables.fleetGroup(fleet.label as (typeof FLEETS)[number])] = fleet.autoScalingGroup.autoScalingGroupName;
-    // Role ARNs for the folders' aws-credentials (JCasC reads them on the controller).
-    for (const owner of ciOwners) {
-      environment[CascVariables.publisherRole(owner.name)] = owner.publisher.roleArn;
-      environment[CascVariables.promoterRole(owner.name)] = owner.promoter.roleArn;
-      if (owner.deployer) environment[CascVariables.deployerRole(owner.name)] = owner.deployer.roleArn;
-    }
     environment[CascVariables.clusterName] = props.clusterName;
     environment[CascVariables.buildStatsFunction] = statistics.ingest.functionName;
-
     const secrets: Record<string, ecs.Secret> = { [CascVariables.agentSshKey]: ecs.Secret.fromSsmParameter(agentKey.privateKey) };
-    for (const owner of ciOwners) {
-      for (const component of owner.components) {
-        const key = new secretsmanager.Secret(this, `RepoKey-${owner.name}-${component.name}`, {
-          secretName: `iiot/ci/${owner.name}/${component.name}/deploy-key`,
-          description: `Read-only deploy key (private, OpenSSH) for ${component.repository}: replace the generated value with the real key`,
-          generateSecretString: { passwordLength: 32, excludePunctuation: true },
-        });
-        Validations.of(key).acknowledge({
-          id: 'AwsSolutions::AwsSolutions-SMG4',
-          reason: 'A deploy key is rotated by registering a new public key on the Git host; Secrets Manager cannot do that.',
-        });
-        secrets[CascVariables.repositoryKey(owner.name, component.name)] = ecs.Secret.fromSecretsManager(key);
-      }
-    }
+
+    // The platform's own folder credentials; each pilot's are in its Pilot-<name>-Ci stack.
+    const platformOwner = ciOwners.find((o) => o.name === props.platformOwner);
+    if (platformOwner) new CiOwnerCredentials(this, 'PlatformCredentials', { owner: platformOwner.name, components: platformOwner.components });
 
     // Approvers log in to Jenkins with generated passwords (Secrets Manager, one per user).
     for (const user of approvers(ciOwners)) {
-      const password = new secretsmanager.Secret(this, `UserPassword-${user}`, {
-        secretName: `iiot/ci/users/${user}`,
+      controllerSecret(this, `UserPassword-${user}`, {
+        name: `iiot/ci/users/${user}`,
         description: `Jenkins password of approver ${user}`,
-        generateSecretString: { passwordLength: 32, excludePunctuation: true },
+        variable: CascVariables.userPassword(user),
+        noRotationReason: 'JCasC reads the password at controller start; rotating means a new value plus a service restart (runbook).',
       });
-      Validations.of(password).acknowledge({
-        id: 'AwsSolutions::AwsSolutions-SMG4',
-        reason: 'JCasC reads the password at controller start; rotating means a new value plus a service restart (runbook).',
-      });
-      secrets[CascVariables.userPassword(user)] = ecs.Secret.fromSecretsManager(password);
     }
 
     this.controller = new JenkinsController(this, 'Jenkins', {
@@ -177,6 +164,7 @@ export class CiStack extends PlatformStack {
       casc,
       environment,
       secrets,
+      variableParameterPath: ControllerVariables.parameterPath(props.platformName),
       fleets: this.fleets,
       logKey,
       taskRole,

@@ -6,6 +6,8 @@ import { ArgoCd } from '../constructs/argo-cd';
 import { IstioMesh } from '../constructs/istio-mesh';
 import { grantArtefactRead } from '../constructs/artefact-access';
 import { JenkinsControllerRole } from '../constructs/controller-identity';
+import { controllerParameter } from '../constructs/controller-variables';
+import { CascVariables } from '../ci/jenkins-casc';
 import { PlatformCluster } from '../constructs/platform-cluster';
 import { productionNamespace, stagingNamespace } from '../lifecycle/delivery-namespaces';
 import { REGISTRY_TIERS } from '../constructs/registry-names';
@@ -47,6 +49,7 @@ export class ClusterStack extends PlatformStack {
       publicEndpointCidrs: props.cluster.publicEndpointCidrs,
       deployers: props.deliveringPilots.map((pilot) => ({ pilot, namespaces: [stagingNamespace(pilot), productionNamespace(pilot)] })),
       deployersTrustedBy: JenkinsControllerRole.principal(this, props.platformName),
+      deployersPath: JenkinsControllerRole.bindablePath(props.platformName),
       // CrateDB schedules only where the node provides its kernel setting (set at boot on every node).
       x86NodeLabels: CLUSTER_REQUIREMENTS.crateNodes.labels,
     });
@@ -54,6 +57,8 @@ export class ClusterStack extends PlatformStack {
     // Helm pulls the charts it deploys, and staging pins digests, with the pilot's own deployer (by name: no stack reference).
     for (const [pilot, deployer] of this.platformCluster.deployerRoles) {
       for (const tier of REGISTRY_TIERS) grantArtefactRead(this, deployer, { owner: pilot, tier });
+      // Where the Jenkins controller finds it at start (the pilot folder's aws-deploy credential).
+      controllerParameter(this, `DeployerRoleParameter-${pilot}`, props.platformName, CascVariables.deployerRole(pilot), deployer.roleArn);
     }
 
     const mesh = new IstioMesh(this, 'Mesh', {

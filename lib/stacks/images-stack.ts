@@ -11,7 +11,7 @@ import { GoldenImagePipeline } from '../constructs/golden-image-pipeline';
 import { ImageBuildInfrastructure } from '../constructs/image-build-infrastructure';
 import { ImageBuildTrigger } from '../constructs/image-build-trigger';
 import { ImageLifecycle } from '../constructs/image-lifecycle';
-import { agentBuildDocument, agentHardeningDocument, agentTestDocument, controllerPluginsDocument, GOLDEN_IMAGE_VERSIONS } from '../constructs/image-components';
+import { agentBuildDocument, agentHardeningDocument, agentTestDocument, controllerPluginsDocument, controllerToolsDocument, GOLDEN_IMAGE_VERSIONS } from '../constructs/image-components';
 import { ImageRolloutGate } from '../constructs/image-rollout-gate';
 import { PlatformKey } from '../constructs/platform-key';
 import { PlatformStack, PlatformStackProps } from './platform-stack';
@@ -145,7 +145,10 @@ export class ImagesStack extends PlatformStack {
       name: controllerName,
       description: `Jenkins controller image: ${props.ci.jenkins.image} with the pinned plugin closure`,
       infrastructure: controllerBuild.configuration,
-      components: [{ name: `${controllerName}-plugins`, document: controllerPluginsDocument() }],
+      components: [
+        { name: `${controllerName}-tools`, document: controllerToolsDocument() },
+        { name: `${controllerName}-plugins`, document: controllerPluginsDocument() },
+      ],
       version: GOLDEN_IMAGE_VERSIONS.controller,
       versionSource: 'GOLDEN_IMAGE_VERSIONS.controller in lib/constructs/image-components.ts',
       published: props.publishedImages,

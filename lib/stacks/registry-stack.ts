@@ -3,6 +3,8 @@ import { Construct } from 'constructs';
 import { PlatformSpec } from '../config/schema';
 import { ArtefactTarget } from '../constructs/artefact-access';
 import { JenkinsControllerRole } from '../constructs/controller-identity';
+import { controllerParameter } from '../constructs/controller-variables';
+import { CascVariables } from '../ci/jenkins-casc';
 import { ArtefactRegistry, RegistryComponent } from '../constructs/artefact-registry';
 import { RegistryRoles } from '../constructs/registry-roles';
 import { PlatformStack, PlatformStackProps } from './platform-stack';
@@ -40,8 +42,12 @@ export class RegistryStack extends PlatformStack {
     this.roles = new RegistryRoles(this, 'Roles', {
       registry: this.registry,
       trustedBy: JenkinsControllerRole.principal(this, props.platformName),
+      bindablePath: JenkinsControllerRole.bindablePath(props.platformName),
       developers: props.developers,
       sharedWithDevelopers: props.sharedWithDevelopers,
     });
+    // Where the Jenkins controller finds them at start (the owner folder's aws-publish and aws-promote credentials).
+    controllerParameter(this, 'PublisherRoleParameter', props.platformName, CascVariables.publisherRole(props.owner), this.roles.publisher.roleArn);
+    controllerParameter(this, 'PromoterRoleParameter', props.platformName, CascVariables.promoterRole(props.owner), this.roles.promoter.roleArn);
   }
 }

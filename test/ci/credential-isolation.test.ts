@@ -154,3 +154,32 @@ test('each deployer is admitted to its own pilot\'s namespaces and nothing else 
   }
   expect(delivering.length).toBeGreaterThanOrEqual(2);
 });
+
+describe('what the controller reads at start, and nothing more', () => {
+  // A trust like the bindable roles' (the account, for the identity policy to decide).
+  const trustingAccount = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: 'sts:AssumeRole' }] };
+
+  test('it may assume only roles on the bindable path: a role off it is refused even when its trust would admit the controller', async () => {
+    for (const owner of owners) expect(await assume(controller(), publisher(owner))).toBe('Allowed');
+    expect(await decide(controller(), 'sts:AssumeRole', `arn:aws:iam::${ACCOUNT}:role/Pilot-acme-Registries-RolesDeveloper`, trustingAccount)).toBe('ImplicitlyDenied');
+    expect(await decide(controller(), 'sts:AssumeRole', `arn:aws:iam::${ACCOUNT}:role/iiot/other-platform/jenkins-bindable/x`, trustingAccount)).toBe('ImplicitlyDenied');
+  });
+
+  test('of the asset bucket it reads its configuration object only', async () => {
+    const container = Object.values(templates.get('Platform-Ci')!.findResources('AWS::ECS::TaskDefinition'))[0].Properties.ContainerDefinitions[0];
+    const url = container.Environment.find((e: { Name: string }) => e.Name === 'CASC_OBJECT').Value as string;
+    const [bucket, ...key] = url.slice('s3://'.length).split('/');
+    expect(await decide(controller(), 's3:GetObject', `arn:aws:s3:::${bucket}/${key.join('/')}`)).toBe('Allowed');
+    expect(await decide(controller(), 's3:GetObject', `arn:aws:s3:::${bucket}/${'0'.repeat(64)}.zip`)).toBe('ImplicitlyDenied');
+    expect(await decide(controller(), 's3:ListBucket', `arn:aws:s3:::${bucket}`)).toBe('ImplicitlyDenied');
+  });
+
+  test('it reads the CI secrets and its own parameters, not another prefix or path', async () => {
+    const secret = (name: string) => `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${name}-AbCdEf`;
+    expect(await decide(controller(), 'secretsmanager:GetSecretValue', secret('iiot/ci/acme/line-monitor/deploy-key'))).toBe('Allowed');
+    expect(await decide(controller(), 'secretsmanager:GetSecretValue', secret('iiot/edge/acme/anything'))).toBe('ImplicitlyDenied');
+    const parameter = (path: string) => `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter${path}`;
+    expect(await decide(controller(), 'ssm:GetParametersByPath', parameter('/iiot/demo/ci/jcasc'))).toBe('Allowed');
+    expect(await decide(controller(), 'ssm:GetParametersByPath', parameter('/iiot/demo/images'))).toBe('ImplicitlyDenied');
+  });
+});

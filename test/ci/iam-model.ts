@@ -35,6 +35,9 @@ export function iamModel(templates: ReadonlyMap<string, Template>, env: { accoun
     // CloudFormation names an unnamed role <stack>-<logical id>-<suffix>; the suffix does not matter here.
     return explicit !== undefined ? String(resolve(stack, explicit)) : `${stack}-${logicalId}`.slice(0, 64);
   };
+  /** IAM puts a role's path between `role` and its name (`role/iiot/demo/jenkins-bindable/<name>`). */
+  const roleArn = (stack: string, logicalId: string): string =>
+    `arn:aws:iam::${env.account}:role${String(json.get(stack)!.Resources[logicalId].Properties?.Path ?? '/')}${roleName(stack, logicalId)}`;
 
   function resolve(stack: string, value: unknown): unknown {
     if (Array.isArray(value)) return value.map((v) => resolve(stack, v));
@@ -58,7 +61,7 @@ export function iamModel(templates: ReadonlyMap<string, Template>, env: { accoun
         case 'Fn::GetAtt': {
           const [id, attribute] = arg as [string, string];
           const resource = json.get(stack)!.Resources[id];
-          if (resource?.Type === 'AWS::IAM::Role' && attribute === 'Arn') return `arn:aws:iam::${env.account}:role/${roleName(stack, id)}`;
+          if (resource?.Type === 'AWS::IAM::Role' && attribute === 'Arn') return roleArn(stack, id);
           if (resource?.Type === 'AWS::EKS::Cluster' && attribute === 'Arn') return `arn:aws:eks:${env.region}:${env.account}:cluster/${stack}.${id}`;
           return `${stack}.${id}.${attribute}`;
         }
@@ -103,7 +106,7 @@ export function iamModel(templates: ReadonlyMap<string, Template>, env: { accoun
         stack,
         logicalId,
         name,
-        arn: `arn:aws:iam::${env.account}:role/${name}`,
+        arn: roleArn(stack, logicalId),
         trust: resolve(stack, props.AssumeRolePolicyDocument),
         policies: [...inline, ...attached],
         managedPolicyArns: ((props.ManagedPolicyArns as unknown[] | undefined) ?? []).map((a) => String(resolve(stack, a))),

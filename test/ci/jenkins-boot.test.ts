@@ -1,7 +1,7 @@
 /**
- * The JCasC document exactly as the synthesized controller task receives it (gunzipped from its
- * environment), resolved as JCasC resolves it (real commons-text, JCasC's settings) over the task's
- * environment and secrets, then: every key against the pinned configurators' attributes, Git host
+ * The JCasC document exactly as the synthesized controller receives it (its S3 asset object),
+ * resolved as JCasC resolves it (real commons-text, JCasC's settings) over the task's environment
+ * and secrets and the variables the start script writes into JCasC's secrets folder, then: every key against the pinned configurators' attributes, Git host
  * keys through OpenSSH, and the folders' Job DSL through Groovy against a recording stub:
  * credentials and approvers of each owner stay in that owner's folder, for every pair of owners.
  */
@@ -10,7 +10,6 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { gunzipSync } from 'zlib';
 import fingerprints from '../fixtures/jenkins/git-host-fingerprints.json';
 import { CascVariables, repositoryCredentialId } from '../../lib/ci/jenkins-casc';
 import { AwsCredentialIds } from '../../lib/ci/pipeline-credentials';
@@ -19,23 +18,20 @@ import { sshGitHost } from '../../lib/config/schema';
 import { DEMO_CONFIG, synthesizePlatform } from '../fixtures/demo-platform';
 import { groovyTest } from '../../tools/gitlab2jenkins/test/groovy/parse-check';
 import { resolvedDocument } from './casc-resolver';
+import { cascVariables, controllerInputs } from './controller-inputs';
 import { cascProblems } from './casc-schema';
 import { argOf, childrenNamed, DslCall, runJobDsl } from './job-dsl-harness';
 import { folderDslProblems } from './job-dsl-shape';
 
-const { templates } = synthesizePlatform();
-const container = Object.values(templates.get('Platform-Ci')!.findResources('AWS::ECS::TaskDefinition'))[0].Properties.ContainerDefinitions[0];
-const environment: { Name: string; Value: unknown }[] = container.Environment;
-const raw = parse(gunzipSync(Buffer.from(environment.find((e) => e.Name === 'CASC_GZIP_BASE64')!.Value as string, 'base64')).toString('utf8'));
+const { outdir, templates } = synthesizePlatform();
+const inputs = controllerInputs(outdir, templates);
+const raw = parse(inputs.casc);
 const model = loadConfig(DEMO_CONFIG);
 const owners = [{ name: 'platform', components: model.platform.components }, ...model.pilots];
 
 /** What the task provides JCasC: plain variables as their (token) value, secrets as a marker. */
 const secretMarker = (name: string) => `<secret ${name}>`;
-const env: Record<string, string> = {
-  ...Object.fromEntries(environment.map((e) => [e.Name, typeof e.Value === 'string' ? e.Value : JSON.stringify(e.Value)])),
-  ...Object.fromEntries((container.Secrets as { Name: string }[]).map((s) => [s.Name, secretMarker(s.Name)])),
-};
+const env = cascVariables(inputs, secretMarker);
 
 describe('the JCasC document the controller receives', () => {
   test('uses only attributes the pinned configurators accept, recursively', () => {

@@ -5,13 +5,13 @@
  * model, then checked structurally and run stage by stage against logging fakes.
  */
 import { parse } from 'yaml';
-import { gunzipSync } from 'zlib';
 import { componentPipeline } from '../../lib/ci/component-pipeline';
 import { AwsCredentialIds } from '../../lib/ci/pipeline-credentials';
 import { loadConfig } from '../../lib/config/load-config';
 import { ComponentSpec } from '../../lib/config/schema';
 import { hasCiJob, maturityOf } from '../../lib/lifecycle/maturity';
 import { DEMO_CONFIG, synthesizePlatform } from '../fixtures/demo-platform';
+import { cascVariables, controllerInputs } from './controller-inputs';
 import { groovyTest } from '../../tools/gitlab2jenkins/test/groovy/parse-check';
 import { cascResolved, DslCall, findCalls, onlyCall, runJobDsl } from './job-dsl-harness';
 import { callsNamed, constant, NODE_STEPS, parseJenkinsfiles, Pipeline, stagesWithAgents } from './jenkinsfile-model';
@@ -37,14 +37,12 @@ let globalNodeEnv: Record<string, string>;
 
 /** One synthesis and two JVM runs for the whole file: Job DSL, then every Jenkinsfile at once. */
 function extractJobs(): void {
-  const { templates } = synthesizePlatform(DEMO_CONFIG, { gates: false });
-  const task = Object.values(templates.get('Platform-Ci')!.findResources('AWS::ECS::TaskDefinition'))[0];
-  const container = task.Properties.ContainerDefinitions[0];
+  const { outdir, templates } = synthesizePlatform(DEMO_CONFIG, { gates: false });
+  const inputs = controllerInputs(outdir, templates);
   // Deploy-time values (ARNs, names) are CloudFormation expressions; a placeholder stands in for each.
-  const environment: Record<string, string> = Object.fromEntries(
-    [...container.Environment, ...container.Secrets].map((e: { Name: string; Value?: unknown }) => [e.Name, typeof e.Value === 'string' ? e.Value : `<${e.Name}>`]),
-  );
-  const casc = parse(gunzipSync(Buffer.from(environment.CASC_GZIP_BASE64, 'base64')).toString('utf8'));
+  const variables = cascVariables(inputs, (v) => `<${v}>`);
+  const environment: Record<string, string> = Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, v.startsWith('{') ? `<${k}>` : v]));
+  const casc = parse(inputs.casc);
   globalNodeEnv = Object.fromEntries(
     casc.jenkins.globalNodeProperties[0].envVars.env.map((e: { key: string; value: string }) => [e.key, cascResolved(e.value, environment)]),
   );

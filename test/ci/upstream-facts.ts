@@ -42,3 +42,13 @@ export function jenkinsBuildEnvironment(kind: { multibranch: true; branch: strin
     GIT_BRANCH: kind.branch,
   };
 }
+
+/**
+ * JCasC's file secret source. Source: jenkinsci/configuration-as-code-plugin @ dbdb4622
+ * (2082.vdb_db_4622e9fa_, the pinned version), plugin/src/main/java/io/jenkins/plugins/casc/impl/
+ * secrets/DockerSecretSource.java: the folder is the environment variable SECRETS (default
+ * /run/secrets/); reveal(name) reads `new File(folder, name)` as UTF-8 and trims it, so `${NAME}`
+ * resolves to the file's content when no earlier source (EnvSecretSource: system property, then
+ * environment) has it.
+ */
+export const CASC_FILE_SECRETS = { folderVariable: 'SECRETS', trimmed: true } as const;

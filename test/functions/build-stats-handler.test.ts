@@ -10,6 +10,7 @@ import { boardHandler } from '../../lib/functions/build-status-board-handler';
 import { renderBoard } from '../../lib/functions/build-status-board';
 import { createIngest } from '../../lib/functions/build-stats';
 import { FakeGitHost, startFakeGitHost } from './fake-git-host';
+import { bundleFile } from './bundle-file';
 import { useMotoServer } from './moto';
 
 useMotoServer();
@@ -62,7 +63,7 @@ async function environment(options: { withoutSecrets?: boolean } = {}): Promise<
   if (!options.withoutSecrets) await createSecrets(n);
   return {
     TABLE_NAME: `builds-${n}`,
-    COMPONENTS: JSON.stringify(COMPONENTS),
+    COMPONENTS_FILE: bundleFile('components.json', COMPONENTS),
     GIT_HOSTS: JSON.stringify([
       { host: 'github.com', api: 'github', apiUrl: git.url, tokenSecret: `status/github-${n}` },
       { host: 'gitlab.com', api: 'gitlab', apiUrl: `${git.url}/api/v4`, tokenSecret: `status/gitlab-${n}` },
@@ -162,7 +163,7 @@ describe('status board on the stored records (moto)', () => {
     await ingest(record({ commit: commit(4), finishedAt: at(4), buildNumber: 4, ref: 'v1.10', result: 'UNSTABLE' }));
     const board = boardHandler({
       TABLE_NAME: env.TABLE_NAME,
-      COMPONENTS: JSON.stringify([
+      COMPONENTS_FILE: bundleFile('components.json', [
         { key: 'acme/line-monitor', architectures: ['amd64', 'arm64'] },
         { key: 'bravo/cold-chain', architectures: ['amd64'] },
       ]),

@@ -9,6 +9,7 @@ import * as https from 'https';
 import { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
+import { bundleFile } from './bundle-file';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'relay-tls-'));
 /** A self-signed certificate for `name` (key and cert in `dir`). */
@@ -34,7 +35,7 @@ async function jenkins(cert: { key: string; cert: string }, status = 200) {
 function notify(port: number, trust: string): Promise<string> {
   const script = `
     const { awsRelayDependencies } = require(${JSON.stringify(path.join(__dirname, '../../lib/functions/webhook-relay-handler.ts'))});
-    awsRelayDependencies({ REPOSITORIES: '[]', DELIVERY_TABLE: 't', REPLAY_WINDOW_SECONDS: '60', WEBHOOK_SECRET_ARN: 's',
+    awsRelayDependencies({ REPOSITORIES_FILE: ${JSON.stringify(bundleFile('repositories.json', []))}, DELIVERY_TABLE: 't', REPLAY_WINDOW_SECONDS: '60', WEBHOOK_SECRET_ARN: 's',
       JENKINS_HOSTNAME: 'ci.example.com', JENKINS_LOAD_BALANCER: '127.0.0.1', JENKINS_PORT: '${port}' })
       .notifyJenkins('git@github.com:acme-industries/line-monitor.git')
       .then(() => console.log('ok'), (e) => console.log(e.message));`;

@@ -9,6 +9,7 @@ import { CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } fr
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { awsRelayDependencies, RelayEnvironment } from '../../lib/functions/webhook-relay-handler';
 import { createRelay } from '../../lib/functions/webhook-relay';
+import { bundleFile } from './bundle-file';
 import { useMotoServer } from './moto';
 
 useMotoServer();
@@ -30,7 +31,7 @@ async function environment(secretName: string): Promise<RelayEnvironment> {
     }),
   );
   return {
-    REPOSITORIES: JSON.stringify([REPO]),
+    REPOSITORIES_FILE: bundleFile('repositories.json', [REPO]),
     WEBHOOK_SECRET_ARN: secretName,
     DELIVERY_TABLE: name,
     REPLAY_WINDOW_SECONDS: String(WINDOW),

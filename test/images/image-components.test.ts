@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { JENKINS_PLUGINS } from '../../lib/ci/jenkins-plugins';
-import { AGENT_TOOLS, agentBuildDocument, agentHardeningDocument, agentTestDocument, controllerPluginsDocument } from '../../lib/constructs/image-components';
+import { AGENT_TOOLS, agentBuildDocument, agentHardeningDocument, agentTestDocument, controllerPluginsDocument, controllerToolsDocument } from '../../lib/constructs/image-components';
 import { ACTIONS, DOCUMENT_KEYS, EXECUTE_BASH_INPUTS, ON_FAILURE, PHASES, SCHEMA_VERSIONS, STEP_KEYS, STEP_NAME } from './image-builder-actions';
 
 const documents: Record<string, string> = {
@@ -18,6 +18,7 @@ const documents: Record<string, string> = {
   'agent hardening': agentHardeningDocument(),
   'agent tool versions': agentTestDocument(),
   'controller plugins': controllerPluginsDocument(),
+  'controller tools': controllerToolsDocument(),
 };
 
 interface Step { name: string; action: string; inputs: { commands: string[] }; onFailure?: string }

@@ -1,0 +1,58 @@
+/**
+ * The lists that grow with the platform reach the CI functions through files in their bundles, not
+ * the 4 KB environment: for each function the synthesized code asset is opened as Lambda would
+ * (task root = the unpacked asset, the environment from the template) and read by the handler's
+ * own loader; a function without its file fails, naming the variable.
+ */
+import * as path from 'path';
+import { bundledJson } from '../../lib/functions/bundled-file';
+import { awsRelayDependencies, RelayEnvironment } from '../../lib/functions/webhook-relay-handler';
+import { loadConfig } from '../../lib/config/load-config';
+import { hasCiJob } from '../../lib/lifecycle/maturity';
+import { demoAssembly } from '../demo-assembly';
+import { DEMO_CONFIG } from '../fixtures/demo-platform';
+
+const { outdir, templates } = demoAssembly();
+const functions = Object.values(templates.get('Platform-Ci')!.findResources('AWS::Lambda::Function')) as { Properties: any }[];
+const fn = (variable: string, description: RegExp) => functions.find((f) => f.Properties.Environment?.Variables?.[variable] && description.test(f.Properties.Description))!;
+/** The unpacked code asset of a function (cdk.out keeps it as `asset.<hash>`). */
+const taskRoot = (f: { Properties: any }) => path.join(outdir, `asset.${String(f.Properties.Code.S3Key).replace(/\.zip$/, '')}`);
+
+function asLambda<T>(f: { Properties: any }, read: (env: Record<string, string>) => T): T {
+  const saved = process.env.LAMBDA_TASK_ROOT;
+  process.env.LAMBDA_TASK_ROOT = taskRoot(f);
+  try {
+    return read(f.Properties.Environment.Variables);
+  } finally {
+    if (saved === undefined) delete process.env.LAMBDA_TASK_ROOT;
+    else process.env.LAMBDA_TASK_ROOT = saved;
+  }
+}
+
+const model = loadConfig(DEMO_CONFIG);
+const owners = [
+  { name: 'platform', components: model.platform.components, developers: model.platform.developers },
+  ...model.pilots.map((p) => ({ name: p.name, components: p.components, developers: p.developers })),
+];
+const ciComponents = owners.flatMap((o) => o.components.filter((c) => hasCiJob(c, o)).map((c) => ({ key: `${o.name}/${c.name}`, c })));
+
+test('the webhook relay reads the repositories of every CI component from its bundle', () => {
+  const relay = fn('REPOSITORIES_FILE', /webhooks/i);
+  expect(relay.Properties.Environment.Variables.REPOSITORIES).toBeUndefined();
+  const { repositories } = asLambda(relay, (env) => awsRelayDependencies(env as RelayEnvironment));
+  expect(repositories).toEqual(ciComponents.map(({ c }) => c.repository));
+  expect(repositories.length).toBeGreaterThan(2);
+});
+
+test('the build statistics ingest and status board read the component list from their bundles', () => {
+  const ingest = fn('COMPONENTS_FILE', /Stores build records/);
+  const board = fn('COMPONENTS_FILE', /status board/);
+  expect(asLambda(ingest, (env) => bundledJson<Record<string, string>>('COMPONENTS_FILE', env.COMPONENTS_FILE))).toEqual(
+    Object.fromEntries(ciComponents.map(({ key, c }) => [key, c.repository])),
+  );
+  expect(asLambda(board, (env) => bundledJson<{ key: string }[]>('COMPONENTS_FILE', env.COMPONENTS_FILE)).map((c) => c.key)).toEqual(ciComponents.map(({ key }) => key));
+});
+
+test('a function whose file variable is missing fails, naming it', () => {
+  expect(() => bundledJson('COMPONENTS_FILE', undefined)).toThrow(/COMPONENTS_FILE is not set/);
+});
