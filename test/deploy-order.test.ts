@@ -33,7 +33,7 @@ function modelledKinds(pkg: string): Set<string> {
   const visit = (exports: Record<string, unknown>) => {
     for (const value of Object.values(exports)) {
       const model = value as { apiVersion?: unknown; kind?: unknown };
-      if (typeof model === 'function' && typeof model.apiVersion === 'string' && typeof model.kind === 'string') {
+      if (typeof value === 'function' && typeof model.apiVersion === 'string' && typeof model.kind === 'string') {
         kinds.add(kindKey(groupOf(model.apiVersion), model.kind));
       } else if (value && typeof value === 'object') {
         visit(value as Record<string, unknown>);
