@@ -23,7 +23,8 @@ export interface PilotChartProps extends ChartProps {
 /** One pilot's namespace with its guard rails: its quota and limits, and its network isolation. */
 export class PilotChart extends Chart {
   constructor(scope: Construct, id: string, props: PilotChartProps) {
-    super(scope, id, props);
+    // Not the chart's namespace: the Namespace object itself is cluster-scoped; every other object names it.
+    super(scope, id, { ...props, namespace: undefined });
     // First: kubectl applies in order, so the namespace exists before what lives in it.
     meshNamespace(this, props.namespace, props.namespaceLabels);
     new PilotQuota(this, 'Quota', { ...props.quota, namespace: props.namespace });
