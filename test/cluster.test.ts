@@ -193,6 +193,9 @@ describe('mesh, GitOps and charts', () => {
     expect(objects.filter((o) => o.kind === 'Namespace').every((o) => o.metadata.labels?.['istio-injection'] === 'enabled')).toBe(true);
     expect(objects).toContainEqual(expect.objectContaining({ kind: 'PeerAuthentication', spec: { mtls: { mode: 'STRICT' } } }));
     expect(objects).toContainEqual(expect.objectContaining({ kind: 'StorageClass', metadata: expect.objectContaining({ name: 'gp3' }) }));
+    // One manifest per stack at the demo, each within the budget of one request.
+    expect(manifests).toHaveLength(chartStacks.length);
+    for (const { r } of manifests) expect(r.Properties.Manifest.length).toBeLessThan(MANIFEST_BUDGET_BYTES);
   });
 
   test('Lambda-backed custom resources in the cluster stack: the 4 Helm releases, all on one provider', () => {
