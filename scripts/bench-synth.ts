@@ -25,7 +25,7 @@ function synthOnce(configDir: string, outdir: string): number {
     cwd: ROOT,
     encoding: 'utf8',
   });
-  if (run.status !== 0) throw new SynthFailed(run.stderr.split('\n').find((l) => /Error/.test(l)) ?? run.stderr.trim().split('\n')[0]);
+  if (run.status !== 0) throw new SynthFailed(run.stderr.split('\n').find((l) => /^\w*Error: /.test(l)) ?? run.stderr.trim().split('\n')[0]);
   return Number(process.hrtime.bigint() - start) / 1e9;
 }
 
