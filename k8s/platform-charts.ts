@@ -3,7 +3,7 @@ import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import { alertTopicArn } from '../lib/alert-topic-address';
 import { PlatformModel } from '../lib/config/load-config';
-import { deliveringPilots, stagingNamespace } from '../lib/lifecycle/delivery-namespaces';
+import { deliveringPilots, productionNamespace, stagingNamespace } from '../lib/lifecycle/delivery-namespaces';
 import { FIWARE_NAMESPACE, FiwareChart } from './fiware/fiware-chart';
 import { IotAgentUl } from './fiware/iot-agent-ul';
 import { Orion } from './fiware/orion';
@@ -32,13 +32,32 @@ export const TENANT_POLICY_FILE = path.join(__dirname, 'security', 'policy', 'te
 /** What OPA's decision logs leave out (tokens, device keys, bodies), shipped beside the policy. */
 export const DECISION_LOG_MASK_FILE = path.join(__dirname, 'security', 'policy', 'decision_log_mask.rego');
 
-/** Charts in apply order: each may depend on the ones before it. */
+/** Charts one stack applies, in order. */
+export interface ChartSet {
+  /** The set's name, which names its stack. */
+  readonly name: string;
+  readonly charts: readonly Chart[];
+}
+
+/** Every chart of the platform, grouped by the stacks that apply them. */
+export interface PlatformChartSets {
+  /** The shared services' charts, in apply order: each set may depend on the ones before it. */
+  readonly platform: readonly ChartSet[];
+  /**
+   * Per pilot, its own objects: its namespaces with their guard rails, then its Argo CD delivery if
+   * Argo CD syncs it. A pilot's stack applies them, so the shared stacks do not grow with the pilots.
+   */
+  readonly pilots: ReadonlyMap<string, readonly Chart[]>;
+}
+
+/** Every chart in apply order (the platform's sets, then each pilot's charts): what `synth:k8s` renders. */
 export function definePlatformCharts(app: App, model: PlatformModel): Chart[] {
-  const namespaces = new PlatformNamespacesChart(app, 'platform-namespaces', {
-    platformNamespaces: PLATFORM_NAMESPACES,
-    pilots: model.pilots.map((p) => p.name),
-    stagingFor: deliveringPilots(model),
-  });
+  const sets = definePlatformChartSets(app, model);
+  return [...sets.platform.flatMap((s) => s.charts), ...[...sets.pilots.values()].flat()];
+}
+
+export function definePlatformChartSets(app: App, model: PlatformModel): PlatformChartSets {
+  const namespaces = new PlatformNamespacesChart(app, 'platform-namespaces', { platformNamespaces: PLATFORM_NAMESPACES });
   const hostname = model.platform.cluster.ingressHostname;
   // Defined first (applied later): every namespace's sidecars reach its collector and its scraper.
   const { environment } = model.platform;
@@ -75,25 +94,41 @@ export function definePlatformCharts(app: App, model: PlatformModel): Chart[] {
     policyFile: TENANT_POLICY_FILE,
     decisionLogMaskFile: DECISION_LOG_MASK_FILE, keyServer: { peer: identity.keycloak.peer, port: KEYCLOAK_PORT }, mesh });
   const routing = new MeshRoutingChart(app, 'mesh-routing', { routes });
-
-  // Staging namespaces get the same guard rails as the pilot's own.
-  const delivering = deliveringPilots(model);
-  const guarded = [...namespaces.pilotNamespaces, ...delivering.map((p) => [`${p}-staging`, stagingNamespace(p)] as const)];
-  const pilots = guarded.map(
-    ([pilot, namespace]) =>
-      new PilotChart(app, `pilot-${pilot}`, {
-        namespace,
-        platformServices: [
-          // FIWARE and Keycloak only through the gateway, where the tenant policy applies.
-          { namespace: INGRESS_GATEWAY.namespace, podLabels: INGRESS_GATEWAY.selector, ports: INGRESS_GATEWAY.containerPorts },
-        ],
-        ...mesh,
-      }),
-  );
-  // Last: pilots' workloads arrive once their namespaces are guarded. One writer per namespace: a pilot
-  // whose components the Jenkins delivery job deploys (CD) is not also synced by Argo CD.
-  const synced = new Map([...namespaces.pilotNamespaces].filter(([pilot]) => !delivering.includes(pilot)));
-  const gitops = model.platform.gitops && synced.size > 0 ? [new GitOpsChart(app, 'gitops', { source: model.platform.gitops, pilotNamespaces: synced })] : [];
   const storage = new DefaultStorageClassChart(app, 'default-storage-class');
-  return [namespaces, storage, identity, fiware, policy, routing, telemetry, ...pilots, ...gitops];
+
+  // Each pilot's namespace, and its staging namespace if CD delivers to it, with the same guard rails.
+  const delivering = deliveringPilots(model);
+  const guarded = (pilot: string, namespace: string, tier: 'pilot' | 'staging') =>
+    new PilotChart(app, namespace, {
+      namespace,
+      namespaceLabels: { 'iiot-platform/tier': tier, 'iiot-platform/pilot': pilot },
+      platformServices: [
+        // FIWARE and Keycloak only through the gateway, where the tenant policy applies.
+        { namespace: INGRESS_GATEWAY.namespace, podLabels: INGRESS_GATEWAY.selector, ports: INGRESS_GATEWAY.containerPorts },
+      ],
+      ...mesh,
+    });
+  const pilots = new Map(
+    model.pilots.map(({ name }) => {
+      const production = productionNamespace(name);
+      const charts: Chart[] = [guarded(name, production, 'pilot')];
+      if (delivering.includes(name)) charts.push(guarded(name, stagingNamespace(name), 'staging'));
+      // Last: the pilot's workloads arrive once its namespace is guarded. One writer per namespace: a
+      // pilot whose components the Jenkins delivery job deploys (CD) is not also synced by Argo CD.
+      else if (model.platform.gitops) {
+        charts.push(new GitOpsChart(app, `gitops-${name}`, { source: model.platform.gitops, pilotNamespaces: new Map([[name, production]]) }));
+      }
+      return [name, charts] as const;
+    }),
+  );
+  return {
+    platform: [
+      { name: 'Base', charts: [namespaces, storage] },
+      { name: 'Identity', charts: [identity] },
+      { name: 'Fiware', charts: [fiware] },
+      { name: 'Gateway', charts: [policy, routing] },
+      { name: 'Telemetry', charts: [telemetry] },
+    ],
+    pilots,
+  };
 }

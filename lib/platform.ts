@@ -1,13 +1,14 @@
 /** Wires the validated model to stacks: the shared platform stacks, then one set per pilot. */
 import { App, Environment, Stack } from 'aws-cdk-lib';
 import * as cdk8s from 'cdk8s';
-import { definePlatformCharts } from '../k8s/platform-charts';
+import { definePlatformChartSets } from '../k8s/platform-charts';
 import { alertTopicName } from './alert-topic-address';
 import { deliveringPilots } from './lifecycle/delivery-namespaces';
 import { hasCiJob } from './lifecycle/maturity';
 import { PlatformModel } from './config/load-config';
 import { ComponentSpec } from './config/schema';
 import { ArtefactTarget } from './constructs/artefact-access';
+import { ChartsStack } from './stacks/charts-stack';
 import { CiStack } from './stacks/ci-stack';
 import { ClusterStack } from './stacks/cluster-stack';
 import { EdgeStack } from './stacks/edge-stack';
@@ -25,13 +26,15 @@ export interface PlatformStacks {
   readonly operations: OperationsStack;
   readonly network: NetworkStack;
   readonly cluster: ClusterStack;
+  /** The shared services' charts, one stack per chart set, in apply order. */
+  readonly charts: readonly ChartsStack[];
   readonly ci: CiStack;
   readonly images: ImagesStack;
   readonly registries: RegistryStack;
   /** Absent when no pilot has an edge section. */
   readonly edge?: EdgeStack;
   /** Per pilot name, that pilot's stacks; `edge` for pilots with an edge section. */
-  readonly pilots: ReadonlyMap<string, { readonly registries: RegistryStack; readonly edge?: PilotEdgeStack }>;
+  readonly pilots: ReadonlyMap<string, { readonly registries: RegistryStack; readonly namespaces: ChartsStack; readonly edge?: PilotEdgeStack }>;
 }
 
 /** Stack ids (also the CloudFormation stack names): `Pilot-<name>-*` selects one pilot's stacks. */
@@ -39,10 +42,12 @@ export const StackIds = {
   operations: 'Platform-Operations',
   network: 'Platform-Network',
   cluster: 'Platform-Cluster',
+  charts: (set: string) => `Platform-Charts-${set}`,
   ci: 'Platform-Ci',
   images: 'Platform-Images',
   registries: 'Platform-Registries',
   pilotRegistries: (pilot: string) => `Pilot-${pilot}-Registries`,
+  pilotNamespaces: (pilot: string) => `Pilot-${pilot}-Namespaces`,
   edge: 'Platform-Edge',
   pilotEdge: (pilot: string) => `Pilot-${pilot}-Edge`,
   pilotCi: (pilot: string) => `Pilot-${pilot}-Ci`,
@@ -93,8 +98,20 @@ export function definePlatform(app: App, model: PlatformModel, published: Publis
     // Deploy permission only where a component has CD (maturity level 3+): staging and production.
     deliveringPilots: delivering,
     platformName: platform.name,
-    charts: definePlatformCharts(new cdk8s.App(), model),
   });
+  // The charts after Istio and Argo CD (their CRDs and namespaces), through the cluster's one kubectl provider.
+  const chartSets = definePlatformChartSets(new cdk8s.App(), model);
+  const bootstrapped = [cluster.mesh.ready, cluster.argoCd.chart];
+  const charts: ChartsStack[] = [];
+  for (const set of chartSets.platform) {
+    charts.push(new ChartsStack(app, StackIds.charts(set.name), {
+      ...common,
+      description: `IIoT platform ${platform.name}: Kubernetes objects of the shared services (${set.charts.map((c) => c.node.id).join(', ')})`,
+      cluster: cluster.platformCluster.cluster,
+      charts: set.charts,
+      after: charts.length === 0 ? bootstrapped : [charts[charts.length - 1].applied],
+    }));
+  }
   const registries = new RegistryStack(app, StackIds.registries, {
     ...common,
     description: `IIoT platform ${platform.name}: registries of the platform's own components`,
@@ -116,6 +133,14 @@ export function definePlatform(app: App, model: PlatformModel, published: Publis
     pilots.map((pilot) => [
       pilot.name,
       {
+        namespaces: new ChartsStack(app, StackIds.pilotNamespaces(pilot.name), {
+          ...common,
+          tags: { ...common.tags, 'iiot-pilot': pilot.name },
+          description: `IIoT pilot ${pilot.name} (${pilot.displayName}): its Kubernetes namespaces, their guard rails and its Argo CD delivery`,
+          cluster: cluster.platformCluster.cluster,
+          charts: chartSets.pilots.get(pilot.name)!,
+          after: bootstrapped,
+        }),
         edge: pilot.edge
           ? new PilotEdgeStack(app, StackIds.pilotEdge(pilot.name), {
               ...common,
@@ -184,10 +209,10 @@ export function definePlatform(app: App, model: PlatformModel, published: Publis
       return stack;
     });
   for (const r of [registries, ...[...pilotStacks.values()].map((p) => p.registries)]) ci.addStackDependency(r, 'the controller reads the role ARNs they publish at its start');
-  const pilotStackList: Stack[] = [...[...pilotStacks.values()].flatMap((p) => (p.edge ? [p.registries, p.edge] : [p.registries])), ...pilotCiStacks];
+  const pilotStackList: Stack[] = [...[...pilotStacks.values()].flatMap((p) => [p.registries, p.namespaces, ...(p.edge ? [p.edge] : [])]), ...pilotCiStacks];
   operatePlatform({
     operations,
-    stacks: [network, cluster, ci, images, registries, ...(edge ? [edge] : []), ...pilotStackList],
+    stacks: [network, cluster, ...charts, ci, images, registries, ...(edge ? [edge] : []), ...pilotStackList],
     ci,
     cluster,
     certificates: new Map<Stack, string[]>([
@@ -195,7 +220,7 @@ export function definePlatform(app: App, model: PlatformModel, published: Publis
       [cluster, platform.cluster.ingressCertificateArn ? [platform.cluster.ingressCertificateArn] : []],
     ]),
   });
-  return { operations, network, cluster, ci, images, registries, edge, pilots: pilotStacks };
+  return { operations, network, cluster, charts, ci, images, registries, edge, pilots: pilotStacks };
 }
 
 /** The prod artefacts other owners share with `pilot`, grouped by owner. */

@@ -3,7 +3,8 @@ import * as path from 'path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { CLUSTER_REQUIREMENTS } from '../k8s/cluster-requirements';
 import { KUBERNETES_VERSIONS } from '../lib/config/schema';
-import { ARGO_CD_CHART_VERSION, ISTIO_VERSION, MANIFEST_BUDGET_BYTES, manifestBatches } from '../lib/stacks/cluster-stack';
+import { MANIFEST_BUDGET_BYTES, manifestBatches } from '../lib/stacks/charts-stack';
+import { ARGO_CD_CHART_VERSION, ISTIO_VERSION } from '../lib/stacks/cluster-stack';
 import { REPO_ROOT, synthesizePlatform } from './fixtures/demo-platform';
 
 const { templates } = synthesizePlatform();
@@ -172,31 +173,42 @@ describe('mesh, GitOps and charts', () => {
     cluster.hasResourceProperties('AWS::EKS::Nodegroup', { AmiType: 'AL2023_x86_64_STANDARD', Labels: Match.objectLike(CLUSTER_REQUIREMENTS.crateNodes.labels) });
   });
 
-  test('the charts are applied once the mesh is up: namespaces with injection, STRICT mTLS, default gp3 class', () => {
-    const [id, manifest] = resourcesOf('Custom::AWSCDK-EKS-KubernetesResource')[0];
-    expect(id).toMatch(/PlatformCharts/);
-    expect(manifest.DependsOn).toContain(helm['istio-ingressgateway'].id);
-    const objects: { kind: string; metadata: { name: string; labels?: Record<string, string> }; spec?: unknown }[] = JSON.parse(manifest.Properties.Manifest);
+  const chartStacks = [...templates].filter(([id]) => /^(Platform-Charts-|Pilot-.*-Namespaces$)/.test(id));
+  const manifests = chartStacks.flatMap(([stack, t]) => Object.entries(t.findResources('Custom::AWSCDK-EKS-KubernetesResource')).map(([id, r]) => ({ stack, id, r })));
+
+  test('the charts are applied by their own stacks through the cluster\'s one kubectl provider: namespaces with injection, STRICT mTLS, default gp3 class', () => {
+    expect(resourcesOf('Custom::AWSCDK-EKS-KubernetesResource')).toEqual([]);
+    expect(chartStacks.map(([id]) => id).sort()).toEqual([
+      'Pilot-acme-Namespaces', 'Pilot-bravo-Namespaces',
+      'Platform-Charts-Base', 'Platform-Charts-Fiware', 'Platform-Charts-Gateway', 'Platform-Charts-Identity', 'Platform-Charts-Telemetry',
+    ]);
+    // No chart stack has a Lambda function, role or provider of its own: only the cluster stack's handler, by reference.
+    for (const [, t] of chartStacks) {
+      expect(Object.values(t.toJSON().Resources as Record<string, { Type: string }>).map((r) => r.Type)).toEqual(['Custom::AWSCDK-EKS-KubernetesResource']);
+    }
+    for (const { r } of manifests) {
+      expect(r.Properties.ServiceToken).toEqual({ 'Fn::GetStackOutput': expect.objectContaining({ StackName: 'Platform-Cluster', OutputName: expect.stringMatching(/KubectlProvider/) }) });
+    }
+    const objects: { kind: string; metadata: { name: string; labels?: Record<string, string> }; spec?: unknown }[] = manifests.flatMap(({ r }) => JSON.parse(r.Properties.Manifest));
     expect(objects.filter((o) => o.kind === 'Namespace').every((o) => o.metadata.labels?.['istio-injection'] === 'enabled')).toBe(true);
     expect(objects).toContainEqual(expect.objectContaining({ kind: 'PeerAuthentication', spec: { mtls: { mode: 'STRICT' } } }));
     expect(objects).toContainEqual(expect.objectContaining({ kind: 'StorageClass', metadata: expect.objectContaining({ name: 'gp3' }) }));
-    expect(objects.findIndex((o) => o.kind === 'Namespace')).toBe(0);
+    // One manifest per stack at the demo, each within the budget of one request.
+    expect(manifests).toHaveLength(chartStacks.length);
+    for (const { r } of manifests) expect(r.Properties.Manifest.length).toBeLessThan(MANIFEST_BUDGET_BYTES);
   });
 
-  test('Lambda-backed custom resources in the cluster stack: 5 (4 Helm releases, 1 manifest), all on one provider', () => {
+  test('Lambda-backed custom resources in the cluster stack: the 4 Helm releases, all on one provider', () => {
     const custom = Object.values(cluster.toJSON().Resources as Record<string, { Type: string; Properties: { ServiceToken?: unknown } }>).filter(
       (r) => r.Type.startsWith('Custom::') || r.Type === 'AWS::CloudFormation::CustomResource',
     );
-    expect(custom).toHaveLength(5);
+    expect(custom).toHaveLength(4);
     expect(new Set(custom.map((r) => JSON.stringify(r.Properties.ServiceToken))).size).toBe(1);
   });
 });
 
-test('charts are batched into as few manifests as the request size allows, whole and in order', () => {
-  const chart = (name: string, bytes: number) => [{ kind: 'ConfigMap', metadata: { name }, data: { x: 'y'.repeat(bytes) } }];
-  const batches = manifestBatches([chart('a', 50), chart('b', 50), chart('c', 150), chart('d', 10)], 300);
-  expect(batches.map((b) => b.map((o) => (o.metadata as { name: string }).name))).toEqual([['a', 'b'], ['c', 'd']]);
-  // The demo's charts fit one manifest, far below the budget.
-  expect(resourcesOf('Custom::AWSCDK-EKS-KubernetesResource')).toHaveLength(1);
-  expect(JSON.stringify(resourcesOf('Custom::AWSCDK-EKS-KubernetesResource')[0][1].Properties.Manifest).length).toBeLessThan(MANIFEST_BUDGET_BYTES);
+test('charts are batched into as few manifests as the request size allows, in order, a chart over the budget split between its objects', () => {
+  const chart = (name: string, ...bytes: number[]) => bytes.map((b, i) => ({ kind: 'ConfigMap', metadata: { name: `${name}${i}` }, data: { x: 'y'.repeat(b) } }));
+  const batches = manifestBatches([chart('a', 50), chart('b', 50), chart('c', 150), chart('d', 10), chart('e', 20, 20, 250)], 300);
+  expect(batches.map((b) => b.map((o) => (o.metadata as { name: string }).name))).toEqual([['a0', 'b0'], ['c0', 'd0'], ['e0', 'e1'], ['e2']]);
 });

@@ -9,14 +9,21 @@ const template = (id: string): Template => {
 };
 
 describe('stack set', () => {
-  test('shared stacks plus registry, CI and edge stacks per demo pilot, named for `cdk deploy Pilot-<name>*`', () => {
+  test('shared stacks plus registry, namespace, CI and edge stacks per demo pilot, named for `cdk deploy Pilot-<name>*`', () => {
     expect([...templates.keys()].sort()).toEqual([
       'Pilot-acme-Ci',
       'Pilot-acme-Edge',
+      'Pilot-acme-Namespaces',
       'Pilot-acme-Registries',
       'Pilot-bravo-Ci',
       'Pilot-bravo-Edge',
+      'Pilot-bravo-Namespaces',
       'Pilot-bravo-Registries',
+      'Platform-Charts-Base',
+      'Platform-Charts-Fiware',
+      'Platform-Charts-Gateway',
+      'Platform-Charts-Identity',
+      'Platform-Charts-Telemetry',
       'Platform-Ci',
       'Platform-Cluster',
       'Platform-Edge',
@@ -27,7 +34,7 @@ describe('stack set', () => {
     ]);
   });
 
-  test.each(['Platform-Operations', 'Platform-Network', 'Platform-Cluster', 'Platform-Ci', 'Platform-Images', 'Platform-Registries', 'Platform-Edge', 'Pilot-acme-Registries', 'Pilot-bravo-Registries', 'Pilot-acme-Edge', 'Pilot-bravo-Edge', 'Pilot-acme-Ci', 'Pilot-bravo-Ci'])('%s matches its snapshot', (id) => {
+  test.each(['Platform-Operations', 'Platform-Network', 'Platform-Cluster', 'Platform-Ci', 'Platform-Images', 'Platform-Registries', 'Platform-Edge', 'Pilot-acme-Registries', 'Pilot-bravo-Registries', 'Pilot-acme-Edge', 'Pilot-bravo-Edge', 'Platform-Charts-Base', 'Platform-Charts-Identity', 'Platform-Charts-Fiware', 'Platform-Charts-Gateway', 'Platform-Charts-Telemetry', 'Pilot-acme-Namespaces', 'Pilot-bravo-Namespaces', 'Pilot-acme-Ci', 'Pilot-bravo-Ci'])('%s matches its snapshot', (id) => {
     expect(normalized(template(id))).toMatchSnapshot();
   });
 
@@ -35,10 +42,26 @@ describe('stack set', () => {
     for (const t of templates.values()) t.resourceCountIs('AWS::CloudFormation::Stack', 0);
   });
 
-  test('pilot stacks reference no other stack, so one pilot deploys alone', () => {
+  test('pilot stacks reference no other stack, so one pilot deploys alone; its namespaces only the cluster stack (the shared kubectl provider)', () => {
     for (const [id, t] of templates) {
       if (!id.startsWith('Pilot-')) continue;
-      expect(JSON.stringify(t.toJSON())).not.toMatch(/Fn::ImportValue|Fn::GetStackOutput/);
+      const referenced = [...JSON.stringify(t.toJSON()).matchAll(/"Fn::GetStackOutput":\{"StackName":"([^"]+)"/g)].map((m) => m[1]);
+      expect({ id, referenced: [...new Set(referenced)] }).toEqual({ id, referenced: id.endsWith('-Namespaces') ? ['Platform-Cluster'] : [] });
+      expect(JSON.stringify(t.toJSON())).not.toMatch(/Fn::ImportValue/);
+    }
+  });
+
+  test('a pilot\'s namespace stack applies only that pilot\'s objects: its namespaces, what lives in them, its Argo CD project and application', () => {
+    for (const pilot of ['acme', 'bravo']) {
+      const own = [`pilot-${pilot}`, `pilot-${pilot}-staging`];
+      const manifests = Object.values(template(`Pilot-${pilot}-Namespaces`).findResources('Custom::AWSCDK-EKS-KubernetesResource'));
+      const objects: { kind: string; metadata: { name: string; namespace?: string } }[] = manifests.flatMap((r) => JSON.parse(r.Properties.Manifest));
+      expect(objects.length).toBeGreaterThan(0);
+      const foreign = objects.filter((o) =>
+        o.kind === 'Namespace' ? !own.includes(o.metadata.name)
+          : o.metadata.namespace === 'argocd' ? o.metadata.name !== `pilot-${pilot}`
+            : !own.includes(o.metadata.namespace ?? ''));
+      expect(foreign).toEqual([]);
     }
   });
 });

@@ -2,22 +2,19 @@ import { Chart, ChartProps } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { PeerAuthentication } from '@kubernetes-models/istio/security.istio.io/v1beta1';
 import { Construct } from 'constructs';
-import { stagingNamespace } from '../../lib/lifecycle/delivery-namespaces';
 import { addKubeObject } from '../kube-object';
 
 /** Label that makes Istio inject its sidecar into every pod of a namespace. */
 export const ISTIO_INJECTION = { 'istio-injection': 'enabled' } as const;
 
+/** A namespace in the mesh: Istio injects its sidecar into every pod. */
+export function meshNamespace(scope: Construct, name: string, labels: Readonly<Record<string, string>>): kplus.Namespace {
+  return new kplus.Namespace(scope, name, { metadata: { name, labels: { ...ISTIO_INJECTION, ...labels } } });
+}
+
 export interface PlatformNamespacesChartProps extends ChartProps {
   /** Namespaces of the shared platform services (FIWARE, identity, telemetry, ...). */
   readonly platformNamespaces: readonly string[];
-  /** Names of the pilots: each gets a `pilot-<name>` namespace. */
-  readonly pilots: readonly string[];
-  /**
-   * Pilots whose components CD deploys: each also gets a `pilot-<name>-staging` namespace.
-   * @default - none
-   */
-  readonly stagingFor?: readonly string[];
   /**
    * Istio's root namespace, where a mesh-wide PeerAuthentication applies to every workload.
    * @default 'istio-system'
@@ -25,20 +22,14 @@ export interface PlatformNamespacesChartProps extends ChartProps {
   readonly meshRootNamespace?: string;
 }
 
-/** The platform's namespaces, all in the mesh, and mutual TLS required mesh-wide. */
+/**
+ * The shared services' namespaces, all in the mesh, and mutual TLS required mesh-wide. The pilots'
+ * namespaces come with their guard rails (PilotChart), applied by each pilot's own stack.
+ */
 export class PlatformNamespacesChart extends Chart {
-  /** Namespace names by pilot. */
-  public readonly pilotNamespaces: ReadonlyMap<string, string>;
-
   constructor(scope: Construct, id: string, props: PlatformNamespacesChartProps) {
     super(scope, id, props);
-    const meshNamespace = (name: string, labels: Record<string, string>) =>
-      new kplus.Namespace(this, name, { metadata: { name, labels: { ...ISTIO_INJECTION, ...labels } } });
-
-    for (const name of props.platformNamespaces) meshNamespace(name, { 'iiot-platform/tier': 'platform' });
-    this.pilotNamespaces = new Map(props.pilots.map((pilot) => [pilot, `pilot-${pilot}`]));
-    for (const [pilot, name] of this.pilotNamespaces) meshNamespace(name, { 'iiot-platform/tier': 'pilot', 'iiot-platform/pilot': pilot });
-    for (const pilot of props.stagingFor ?? []) meshNamespace(stagingNamespace(pilot), { 'iiot-platform/tier': 'staging', 'iiot-platform/pilot': pilot });
+    for (const name of props.platformNamespaces) meshNamespace(this, name, { 'iiot-platform/tier': 'platform' });
 
     // Mesh-wide: no plaintext between workloads anywhere, including namespaces added later.
     addKubeObject(

@@ -1,5 +1,4 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { PlatformSpec } from '../config/schema';
 import { ArgoCd } from '../constructs/argo-cd';
@@ -27,13 +26,18 @@ export interface ClusterStackProps extends PlatformStackProps {
   readonly deliveringPilots: readonly string[];
   /** Name of the platform, whose Jenkins controller alone assumes the deployers. */
   readonly platformName: string;
-  /** cdk8s charts, in apply order; applied once the mesh is up. */
-  readonly charts: readonly Chart[];
 }
 
-/** The EKS cluster with Istio and Argo CD bootstrapped and the platform's charts applied. */
+/**
+ * The EKS cluster with Istio and Argo CD bootstrapped. The charts are applied by their own stacks
+ * (ChartsStack) through this cluster's kubectl provider, so this template does not grow with the pilots.
+ */
 export class ClusterStack extends PlatformStack {
   public readonly platformCluster: PlatformCluster;
+  /** Istio (its CRDs, istiod, the ingress gateway). */
+  public readonly mesh: IstioMesh;
+  /** Argo CD (its CRDs and the `argocd` namespace). */
+  public readonly argoCd: ArgoCd;
 
   constructor(scope: Construct, id: string, props: ClusterStackProps) {
     super(scope, id, props);
@@ -61,7 +65,7 @@ export class ClusterStack extends PlatformStack {
       controllerParameter(this, `DeployerRoleParameter-${pilot}`, props.platformName, CascVariables.deployerRole(pilot), deployer.roleArn);
     }
 
-    const mesh = new IstioMesh(this, 'Mesh', {
+    this.mesh = new IstioMesh(this, 'Mesh', {
       cluster,
       version: ISTIO_VERSION,
       extensionProviders: CLUSTER_REQUIREMENTS.istio.extensionProviders,
@@ -70,34 +74,6 @@ export class ClusterStack extends PlatformStack {
       certificateArn: props.cluster.ingressCertificateArn,
       after: this.platformCluster.nodeGroups,
     });
-    new ArgoCd(this, 'ArgoCd', { cluster, chartVersion: ARGO_CD_CHART_VERSION, after: [mesh.ready] });
-
-    // As few manifests (custom resources, kubectl applies) as the request size allows, applied one
-    // after the other in chart order: namespaces before what lives in them.
-    let previous: Construct = mesh.ready as Construct;
-    manifestBatches(props.charts.map((chart) => chart.toJson()), MANIFEST_BUDGET_BYTES).forEach((objects, i) => {
-      const manifest = cluster.addManifest(i === 0 ? 'PlatformCharts' : `PlatformCharts${i + 1}`, ...objects);
-      manifest.node.addDependency(previous);
-      previous = manifest;
-    });
+    this.argoCd = new ArgoCd(this, 'ArgoCd', { cluster, chartVersion: ARGO_CD_CHART_VERSION, after: [this.mesh.ready] });
   }
-}
-
-/** Largest manifest one custom resource carries: its request travels through Lambda's payload limit. */
-export const MANIFEST_BUDGET_BYTES = 200 * 1024;
-
-/** Charts' objects grouped, charts whole and in order, into batches of at most `budget` bytes of JSON. */
-export function manifestBatches(charts: readonly Record<string, unknown>[][], budget: number): Record<string, unknown>[][] {
-  const batches: Record<string, unknown>[][] = [];
-  let size = Infinity;
-  for (const objects of charts) {
-    const chartSize = JSON.stringify(objects).length;
-    if (size + chartSize > budget) {
-      batches.push([]);
-      size = 0;
-    }
-    batches[batches.length - 1].push(...objects);
-    size += chartSize;
-  }
-  return batches;
 }

@@ -8,11 +8,12 @@ import { synthDemoCharts } from '../fixtures/demo-charts';
 // Pilots without CD components: Argo CD is then their namespace's one writer.
 const withoutCd = (pilots: string[]) => loadConfig(configWith(Object.fromEntries(pilots.map((p) => [`pilots/${p}.yaml`, (d: Document) => d.deleteIn(['components', 0, 'cd'])]))));
 const demo = synthDemoCharts(withoutCd(['acme', 'bravo']));
-const gitops = demo.objects('gitops');
+const gitops = ['acme', 'bravo'].flatMap((p) => demo.objects(`gitops-${p}`));
 const find = (kind: string, name: string) => gitops.find((o) => o.kind === kind && o.metadata.name === name)!;
 
-test('applies last, after the pilots are guarded', () => {
-  expect(demo.charts.at(-1)!.node.id).toBe('gitops');
+test('each pilot\'s delivery applies after its namespace is guarded', () => {
+  const ids = demo.charts.map((c) => c.node.id);
+  for (const p of ['acme', 'bravo']) expect(ids.indexOf(`gitops-${p}`)).toBe(ids.indexOf(`pilot-${p}`) + 1);
 });
 
 describe.each(['acme', 'bravo'])('pilot %s', (pilot) => {

@@ -4,10 +4,10 @@ import { ISTIO_1_29_SIDECAR_RESOURCES } from './upstream-facts';
 
 const demo = synthDemoCharts();
 
-test('every pilot gets its own chart, applied after the platform charts', () => {
+test('every pilot gets its own chart per namespace, applied after the platform charts', () => {
   const ids = demo.charts.map((c) => c.node.id);
-  expect(ids.filter((id) => id.startsWith('pilot-'))).toEqual(['pilot-acme', 'pilot-bravo', 'pilot-acme-staging', 'pilot-bravo-staging']);
-  expect(ids.indexOf('pilot-acme')).toBeGreaterThan(ids.indexOf('platform-namespaces'));
+  expect(ids.filter((id) => id.startsWith('pilot-'))).toEqual(['pilot-acme', 'pilot-acme-staging', 'pilot-bravo', 'pilot-bravo-staging']);
+  expect(ids.indexOf('pilot-acme')).toBeGreaterThan(ids.indexOf('telemetry'));
 });
 
 describe.each(['acme', 'bravo', 'acme-staging', 'bravo-staging'])('pilot namespace pilot-%s', (pilot) => {
@@ -15,8 +15,9 @@ describe.each(['acme', 'bravo', 'acme-staging', 'bravo-staging'])('pilot namespa
   const namespace = `pilot-${pilot}`;
   const policies = Object.fromEntries(objects.filter((o) => o.kind === 'NetworkPolicy').map((o) => [o.metadata.name, o.spec]));
 
-  test('everything is in its namespace', () => {
-    expect(new Set(objects.map((o) => o.metadata.namespace))).toEqual(new Set([namespace]));
+  test('creates its namespace first, in the mesh, and everything else is in it', () => {
+    expect(objects[0]).toMatchObject({ kind: 'Namespace', metadata: { name: namespace, labels: { 'istio-injection': 'enabled', 'iiot-platform/pilot': pilot.replace(/-staging$/, '') } } });
+    expect(new Set(objects.slice(1).map((o) => o.metadata.namespace))).toEqual(new Set([namespace]));
   });
 
   test('has a quota on compute, storage and pods, and no load balancers or node ports', () => {

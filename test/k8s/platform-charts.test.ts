@@ -106,7 +106,7 @@ describe('k8s/README.md', () => {
     const listed = [...readme.matchAll(/^\| \d \| `([\w<>-]+)`/gm)].map((m) => m[1]);
     // With a pilot that Argo CD syncs (no CD components), so the gitops chart exists too.
     const model = loadConfig(configWith({ 'pilots/acme.yaml': (d) => d.deleteIn(['components', 0, 'cd']) }));
-    const ids = synthDemoCharts(model).charts.map((c) => c.node.id.replace(/^pilot-.*/, 'pilot-<name>'));
+    const ids = synthDemoCharts(model).charts.map((c) => c.node.id.replace(/^pilot-.*/, 'pilot-<name>').replace(/^gitops-.*/, 'gitops-<name>'));
     expect(listed).toEqual([...new Set(ids)]);
   });
 });
@@ -137,8 +137,9 @@ describe('the cluster requirements', () => {
 describe('platform namespaces', () => {
   const namespaces = demo.objects('platform-namespaces');
 
-  test('shared and per-pilot namespaces, all with sidecar injection', () => {
-    const ns = namespaces.filter((o) => o.kind === 'Namespace');
+  test('shared namespaces here, per-pilot ones in the pilots\' charts, all with sidecar injection', () => {
+    expect(namespaces.filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name).sort()).toEqual(['authz', 'fiware', 'identity', 'telemetry']);
+    const ns = demo.all.filter((o) => o.kind === 'Namespace');
     expect(ns.map((o) => o.metadata.name).sort()).toEqual(['authz', 'fiware', 'identity', 'pilot-acme', 'pilot-acme-staging', 'pilot-bravo', 'pilot-bravo-staging', 'telemetry']);
     for (const o of ns) expect(o.metadata.labels['istio-injection']).toBe('enabled');
   });
@@ -150,7 +151,7 @@ describe('platform namespaces', () => {
   });
 
   test('every namespaced object lives in a namespace the platform creates or the cluster stack provides', () => {
-    const created = new Set(namespaces.filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name));
+    const created = new Set(demo.all.filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name));
     const provided = new Set(['istio-system', CLUSTER_REQUIREMENTS.argocdNamespace]);
     const stray = demo.all.filter((o) => o.metadata.namespace && !created.has(o.metadata.namespace) && !provided.has(o.metadata.namespace));
     expect(stray.map((o) => `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`)).toEqual([]);

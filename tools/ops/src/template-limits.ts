@@ -2,13 +2,16 @@
  * What a synthesized app uses of the AWS limits that grow with the platform: per template the body
  * size, resources, outputs and parameters (CloudFormation quotas), every literal physical name
  * against its service's length limit, each Lambda function's environment (4 KB), each ECS task
- * definition (64 KiB) and each IoT policy document (2,048 characters).
+ * definition (64 KiB), each IoT policy document (2,048 characters) and each manifest's largest
+ * Kubernetes object.
  * Sources: CloudFormation quotas (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html),
  * Lambda quotas (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html), ECS
  * service quotas ("task definition size", 64 KiB), AWS IoT Core quotas ("policy document size",
  * 2,048 characters without white space), and each resource type's name constraints in the
- * CloudFormation resource reference.
+ * CloudFormation resource reference. Kubernetes objects against the platform's own manifest budget
+ * (lib/stacks/charts-stack.ts): one object larger than it cannot be applied by one custom resource.
  */
+import { MANIFEST_BUDGET_BYTES } from '../../../lib/stacks/charts-stack';
 import { AssemblyStack, CfnResource } from './assembly-stacks';
 
 /** CloudFormation's per-template quotas (1 MB taken as 10^6 bytes, the stricter reading). */
@@ -89,6 +92,10 @@ function resourceUses(stack: string, id: string, r: CfnResource): LimitUse[] {
   }
   if (r.Type === 'AWS::ECS::TaskDefinition') {
     uses.push({ stack, what: `task definition ${id}`, value: valueLength(JSON.stringify(withTokensMeasured(p))), limit: TASK_DEFINITION_BYTES });
+  }
+  if (r.Type === 'Custom::AWSCDK-EKS-KubernetesResource' && typeof p.Manifest === 'string') {
+    const largest = Math.max(...(JSON.parse(p.Manifest) as unknown[]).map((o) => JSON.stringify(o).length));
+    uses.push({ stack, what: 'largest Kubernetes object', value: largest, limit: MANIFEST_BUDGET_BYTES });
   }
   if (r.Type === 'AWS::IoT::Policy') {
     const doc = JSON.stringify(withTokensMeasured(p.PolicyDocument)).replace(/\s/g, '');
