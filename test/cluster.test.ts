@@ -4,9 +4,10 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { CLUSTER_REQUIREMENTS } from '../k8s/cluster-requirements';
 import { KUBERNETES_VERSIONS } from '../lib/config/schema';
 import { ARGO_CD_CHART_VERSION, ISTIO_VERSION, MANIFEST_BUDGET_BYTES, manifestBatches } from '../lib/stacks/cluster-stack';
-import { REPO_ROOT, synthesizePlatform } from './fixtures/demo-platform';
+import { demoAssembly } from './demo-assembly';
+import { REPO_ROOT } from './fixtures/demo-platform';
 
-const { templates } = synthesizePlatform();
+const { templates } = demoAssembly();
 const cluster = templates.get('Platform-Cluster')!;
 const network = templates.get('Platform-Network')!;
 const resourcesOf = (type: string) => Object.entries(cluster.findResources(type));

@@ -9,11 +9,11 @@
  */
 import { JENKINS_PLUGINS } from '../lib/ci/jenkins-plugins';
 import { RELAY_LISTENER_PORT } from '../lib/constructs/webhook-relay';
-import { synthesizePlatform } from './fixtures/demo-platform';
+import { demoAssembly } from './demo-assembly';
 import { parse } from 'yaml';
 import { gunzipSync } from 'zlib';
 
-const ci = synthesizePlatform(undefined, { gates: false }).templates.get('Platform-Ci')!;
+const ci = demoAssembly().templates.get('Platform-Ci')!;
 const all = (type: string) => Object.entries(ci.findResources(type)) as [string, { Properties: any }][];
 
 /** Root actions of webhook receivers (urlName), by plugin: git's GitStatus, and the ones of plugins not pinned. */

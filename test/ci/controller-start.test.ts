@@ -11,9 +11,9 @@ import { join } from 'node:path';
 import { gunzipSync } from 'zlib';
 import { JENKINS_PLUGINS } from '../../lib/ci/jenkins-plugins';
 import { IMAGE_PLUGINS } from '../../lib/constructs/jenkins-controller';
-import { synthesizePlatform } from '../fixtures/demo-platform';
+import { demoAssembly } from '../demo-assembly';
 
-const { templates } = synthesizePlatform();
+const { templates } = demoAssembly();
 const container = Object.values(templates.get('Platform-Ci')!.findResources('AWS::ECS::TaskDefinition'))[0].Properties.ContainerDefinitions[0];
 const envOf = (name: string): string => container.Environment.find((e: { Name: string }) => e.Name === name).Value;
 const script: string = container.Command[0];

@@ -16,14 +16,15 @@ import { CascVariables, repositoryCredentialId } from '../../lib/ci/jenkins-casc
 import { AwsCredentialIds } from '../../lib/ci/pipeline-credentials';
 import { loadConfig } from '../../lib/config/load-config';
 import { sshGitHost } from '../../lib/config/schema';
-import { DEMO_CONFIG, synthesizePlatform } from '../fixtures/demo-platform';
+import { demoAssembly } from '../demo-assembly';
+import { DEMO_CONFIG } from '../fixtures/demo-platform';
 import { groovyTest } from '../../tools/gitlab2jenkins/test/groovy/parse-check';
 import { resolvedDocument } from './casc-resolver';
 import { cascProblems } from './casc-schema';
 import { argOf, childrenNamed, DslCall, runJobDsl } from './job-dsl-harness';
 import { folderDslProblems } from './job-dsl-shape';
 
-const { templates } = synthesizePlatform();
+const { templates } = demoAssembly();
 const container = Object.values(templates.get('Platform-Ci')!.findResources('AWS::ECS::TaskDefinition'))[0].Properties.ContainerDefinitions[0];
 const environment: { Name: string; Value: unknown }[] = container.Environment;
 const raw = parse(gunzipSync(Buffer.from(environment.find((e) => e.Name === 'CASC_GZIP_BASE64')!.Value as string, 'base64')).toString('utf8'));

@@ -7,9 +7,9 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { FLEETS } from '../../lib/config/schema';
 import { ImageParameters } from '../../lib/stacks/images-stack';
-import { synthesizePlatform } from '../fixtures/demo-platform';
+import { demoAssembly } from '../demo-assembly';
 
-const { templates } = synthesizePlatform(undefined, { gates: false });
+const { templates } = demoAssembly();
 const ci = templates.get('Platform-Ci')!;
 const images = templates.get('Platform-Images')!;
 const PLATFORM = 'demo';
