@@ -5,7 +5,8 @@ import { deliveryPipeline } from '../lib/ci/delivery-pipeline';
 import { loadConfig } from '../lib/config/load-config';
 import { ComponentSpec } from '../lib/config/schema';
 import { maturityOf } from '../lib/lifecycle/maturity';
-import { DEMO_CONFIG, synthesizePlatform } from './fixtures/demo-platform';
+import { demoAssembly } from './demo-assembly';
+import { DEMO_CONFIG } from './fixtures/demo-platform';
 import { controllerInputs } from './ci/controller-inputs';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -23,7 +24,7 @@ function parseSources(sources: Readonly<Record<string, string>>): Map<string, st
   return new Map([...groovyParse(files)].map(([file, error]) => [path.basename(file, '.groovy'), error]));
 }
 
-const { outdir, templates } = synthesizePlatform();
+const { outdir, templates } = demoAssembly();
 const ci = templates.get('Platform-Ci')!;
 const model = loadConfig(DEMO_CONFIG);
 const resources = (type: string) => Object.entries(ci.findResources(type));

@@ -5,9 +5,10 @@ import { CLUSTER_REQUIREMENTS } from '../k8s/cluster-requirements';
 import { KUBERNETES_VERSIONS } from '../lib/config/schema';
 import { MANIFEST_BUDGET_BYTES, manifestBatches } from '../lib/stacks/charts-stack';
 import { ARGO_CD_CHART_VERSION, ISTIO_VERSION } from '../lib/stacks/cluster-stack';
-import { REPO_ROOT, synthesizePlatform } from './fixtures/demo-platform';
+import { demoAssembly } from './demo-assembly';
+import { REPO_ROOT } from './fixtures/demo-platform';
 
-const { templates } = synthesizePlatform();
+const { templates } = demoAssembly();
 const cluster = templates.get('Platform-Cluster')!;
 const network = templates.get('Platform-Network')!;
 const resourcesOf = (type: string) => Object.entries(cluster.findResources(type));

@@ -2,15 +2,18 @@
  * The demo platform synthesized once (gates on) and shared by every suite that only reads templates:
  * the assembly is kept under node_modules/.cache, keyed by a hash of everything synth reads (bin,
  * lib, k8s, config, cdk.json, package-lock.json), so a second suite, or a second `npm test` with no
- * source change, reuses it instead of synthesizing again. Concurrent workers may both synthesize the
- * first time; the rename into place is atomic, so either result is whole.
+ * source change, reuses it instead of synthesizing again. It is made by the app as `cdk synth` runs
+ * it (cdk.json's command, outside jest's module loader), with the fixture's context and the gates
+ * on. One worker synthesizes while the others wait on its lock file; the rename into place is
+ * atomic, so a reader sees a whole assembly or none.
  */
+import { spawnSync } from 'child_process';
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cxapi from 'aws-cdk-lib/cx-api';
-import { REPO_ROOT, synthesizePlatform } from './fixtures/demo-platform';
+import { CDK_CONTEXT, DEMO_CONFIG, REPO_ROOT } from './fixtures/demo-platform';
 
 const INPUTS = ['bin', 'lib', 'k8s', 'config', 'cdk.json', 'package-lock.json'];
 const CACHE = path.join(REPO_ROOT, 'node_modules', '.cache', 'iiot-demo-assembly');
@@ -27,20 +30,58 @@ let loaded: DemoAssembly | undefined;
 export function demoAssembly(): DemoAssembly {
   if (loaded) return loaded;
   const outdir = path.join(CACHE, inputsHash());
-  if (!fs.existsSync(path.join(outdir, 'manifest.json'))) {
-    const fresh = synthesizePlatform();
-    fs.mkdirSync(CACHE, { recursive: true });
-    const staging = `${outdir}.${process.pid}`;
-    fs.cpSync(fresh.outdir, staging, { recursive: true });
+  fs.mkdirSync(CACHE, { recursive: true });
+  const lock = `${outdir}.lock`;
+  while (!fs.existsSync(path.join(outdir, 'manifest.json'))) {
+    let fd: number;
     try {
-      fs.renameSync(staging, outdir);
+      fd = fs.openSync(lock, 'wx');
     } catch {
-      fs.rmSync(staging, { recursive: true, force: true }); // another worker put its copy first
+      if (lockHolderGone(lock)) fs.rmSync(lock, { force: true });
+      else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 250);
+      continue;
+    }
+    try {
+      fs.writeSync(fd, String(process.pid));
+      synthesizeInto(outdir);
+    } finally {
+      fs.closeSync(fd);
+      fs.rmSync(lock, { force: true });
     }
   }
   const assembly = new cxapi.CloudAssembly(outdir);
   loaded = { outdir, templates: new Map(assembly.stacks.map((s) => [s.id, Template.fromJSON(s.template)])) };
   return loaded;
+}
+
+/** Runs the app as cdk.json says, into a staging folder that is renamed to `outdir` when whole. */
+function synthesizeInto(outdir: string): void {
+  const staging = `${outdir}.${process.pid}`;
+  const [command, ...args] = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'cdk.json'), 'utf8')).app.split(' ');
+  // What the CLI hands the app; stack traces in metadata are off, as the CLI has them unless --debug.
+  const context = { ...CDK_CONTEXT, config: DEMO_CONFIG, gates: 'true', [cxapi.DISABLE_METADATA_STACK_TRACE]: true };
+  const run = spawnSync(command, args, {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, CDK_OUTDIR: staging, CDK_CONTEXT_JSON: JSON.stringify(context) },
+  });
+  if (run.status !== 0) {
+    fs.rmSync(staging, { recursive: true, force: true });
+    throw new Error(`demo synth exited ${run.status}: ${run.error ?? ''}${run.stderr}`);
+  }
+  fs.renameSync(staging, outdir);
+}
+
+/** True when the worker that holds the lock has ended without removing it. */
+function lockHolderGone(lock: string): boolean {
+  try {
+    const pid = Number(fs.readFileSync(lock, 'utf8'));
+    if (!pid) return false; // just created, its pid not written yet
+    process.kill(pid, 0);
+    return false;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ESRCH' || (e as NodeJS.ErrnoException).code === 'ENOENT';
+  }
 }
 
 /** A hash of every file synth reads from the repository. */

@@ -9,10 +9,11 @@ import { DeviceGenerationSpec } from '../lib/config/schema';
 import { readPublishedRecipes } from '../lib/config/published-recipes';
 import { EdgeNames } from '../lib/constructs/edge-names';
 import { GreengrassContainerComponent } from '../lib/constructs/greengrass-container-component';
+import { demoAssembly } from './demo-assembly';
 import { DEMO_CONFIG, synthesizePlatform } from './fixtures/demo-platform';
 
 // Gates run on this same platform in gates.test.ts; here only the templates matter.
-const { templates } = synthesizePlatform(DEMO_CONFIG, { gates: false });
+const { templates } = demoAssembly();
 const model = loadConfig(DEMO_CONFIG);
 const template = (id: string): Template => templates.get(id)!;
 const resources = (t: Template, type: string) => Object.entries(t.findResources(type));

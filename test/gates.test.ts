@@ -65,7 +65,9 @@ describe('the CDK app entry (bin/app.ts)', () => {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'iiot-app-'));
     // The CDK CLI hands context and the output folder to the app through these variables.
     const env = { ...process.env, CDK_OUTDIR: outdir, CDK_CONTEXT_JSON: JSON.stringify({ config }) };
-    const run = spawnSync(path.join(REPO_ROOT, 'node_modules/.bin/tsx'), ['bin/app.ts'], { cwd: REPO_ROOT, env, encoding: 'utf8' });
+    // The command cdk.json gives the CLI (the prebuilt bundle of bin/app.ts).
+    const [command, ...args] = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'cdk.json'), 'utf8')).app.split(' ');
+    const run = spawnSync(command, args, { cwd: REPO_ROOT, env, encoding: 'utf8' });
     return { ...run, outdir };
   };
 

@@ -11,13 +11,14 @@ import { estimateCost } from '../tools/ops/src/cost-estimate';
 import { loadPriceTable } from '../tools/ops/src/price-table';
 import { BACKUP_TAG } from '../lib/constructs/backup-tag';
 import { synthDemoCharts } from './fixtures/demo-charts';
-import { DEMO_CONFIG, synthesizePlatform } from './fixtures/demo-platform';
+import { demoAssembly } from './demo-assembly';
+import { DEMO_CONFIG } from './fixtures/demo-platform';
 import { loadConfig } from '../lib/config/load-config';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 type Templates = ReadonlyMap<string, Json>;
 
-const platform = synthesizePlatform(undefined, { gates: false });
+const platform = demoAssembly();
 const templates: Templates = new Map([...platform.templates].map(([id, t]) => [id, t.toJSON() as Json]));
 const ACCOUNT = '111111111111';
 const REGION = 'eu-central-1';

@@ -1,7 +1,8 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { normalized, synthesizePlatform } from './fixtures/demo-platform';
+import { demoAssembly } from './demo-assembly';
+import { normalized } from './fixtures/demo-platform';
 
-const { templates } = synthesizePlatform();
+const { templates } = demoAssembly();
 const template = (id: string): Template => {
   const t = templates.get(id);
   if (!t) throw new Error(`no stack ${id}; have ${[...templates.keys()].join(', ')}`);

@@ -9,11 +9,11 @@
  */
 import { JENKINS_PLUGINS } from '../lib/ci/jenkins-plugins';
 import { RELAY_LISTENER_PORT } from '../lib/constructs/webhook-relay';
-import { synthesizePlatform } from './fixtures/demo-platform';
+import { demoAssembly } from './demo-assembly';
 import { parse } from 'yaml';
 import { controllerInputs } from './ci/controller-inputs';
 
-const synthesized = synthesizePlatform(undefined, { gates: false });
+const synthesized = demoAssembly();
 const ci = synthesized.templates.get('Platform-Ci')!;
 const all = (type: string) => Object.entries(ci.findResources(type)) as [string, { Properties: any }][];
 

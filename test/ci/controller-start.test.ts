@@ -15,11 +15,11 @@ import { join } from 'node:path';
 import { JENKINS_PLUGINS } from '../../lib/ci/jenkins-plugins';
 import { ControllerVariables } from '../../lib/constructs/controller-variables';
 import { CASC_SECRETS_DIR, IMAGE_PLUGINS } from '../../lib/constructs/jenkins-controller';
-import { synthesizePlatform } from '../fixtures/demo-platform';
+import { demoAssembly } from '../demo-assembly';
 import { controllerInputs } from './controller-inputs';
 import { CASC_FILE_SECRETS } from './upstream-facts';
 
-const { outdir, templates } = synthesizePlatform(undefined, { gates: false });
+const { outdir, templates } = demoAssembly();
 const inputs = controllerInputs(outdir, templates);
 const container = Object.values(templates.get('Platform-Ci')!.findResources('AWS::ECS::TaskDefinition'))[0].Properties.ContainerDefinitions[0];
 const script: string = container.Command[0];

@@ -9,7 +9,8 @@ import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { loadConfig } from '../../lib/config/load-config';
 import { productionNamespace, stagingNamespace, deliveringPilots } from '../../lib/lifecycle/delivery-namespaces';
 import { RegistryNames } from '../../lib/constructs/registry-names';
-import { DEMO_CONFIG, synthesizePlatform } from '../fixtures/demo-platform';
+import { demoAssembly } from '../demo-assembly';
+import { DEMO_CONFIG } from '../fixtures/demo-platform';
 import { iamModel, IamModel, ModelRole } from './iam-model';
 import { AWS_CREDENTIALS_BINDING } from './upstream-facts';
 
@@ -28,9 +29,9 @@ const blobComponent = new Map(
 const pairs = owners.flatMap((a) => owners.filter((b) => b !== a).map((b) => [a, b] as const));
 
 let iam: IamModel;
-let templates: ReturnType<typeof synthesizePlatform>['templates'];
+let templates: ReturnType<typeof demoAssembly>['templates'];
 beforeAll(() => {
-  templates = synthesizePlatform(DEMO_CONFIG, { gates: false }).templates;
+  templates = demoAssembly().templates;
   iam = iamModel(templates, { account: ACCOUNT, region: REGION });
 }, 240_000);
 

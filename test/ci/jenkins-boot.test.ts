@@ -15,7 +15,8 @@ import { CascVariables, repositoryCredentialId } from '../../lib/ci/jenkins-casc
 import { AwsCredentialIds } from '../../lib/ci/pipeline-credentials';
 import { loadConfig } from '../../lib/config/load-config';
 import { sshGitHost } from '../../lib/config/schema';
-import { DEMO_CONFIG, synthesizePlatform } from '../fixtures/demo-platform';
+import { demoAssembly } from '../demo-assembly';
+import { DEMO_CONFIG } from '../fixtures/demo-platform';
 import { groovyTest } from '../../tools/gitlab2jenkins/test/groovy/parse-check';
 import { resolvedDocument } from './casc-resolver';
 import { cascVariables, controllerInputs } from './controller-inputs';
@@ -23,7 +24,7 @@ import { cascProblems } from './casc-schema';
 import { argOf, childrenNamed, DslCall, runJobDsl } from './job-dsl-harness';
 import { folderDslProblems } from './job-dsl-shape';
 
-const { outdir, templates } = synthesizePlatform();
+const { outdir, templates } = demoAssembly();
 const inputs = controllerInputs(outdir, templates);
 const raw = parse(inputs.casc);
 const model = loadConfig(DEMO_CONFIG);

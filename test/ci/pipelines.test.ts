@@ -10,7 +10,8 @@ import { AwsCredentialIds } from '../../lib/ci/pipeline-credentials';
 import { loadConfig } from '../../lib/config/load-config';
 import { ComponentSpec } from '../../lib/config/schema';
 import { hasCiJob, maturityOf } from '../../lib/lifecycle/maturity';
-import { DEMO_CONFIG, synthesizePlatform } from '../fixtures/demo-platform';
+import { demoAssembly } from '../demo-assembly';
+import { DEMO_CONFIG } from '../fixtures/demo-platform';
 import { cascVariables, controllerInputs } from './controller-inputs';
 import { groovyTest } from '../../tools/gitlab2jenkins/test/groovy/parse-check';
 import { cascResolved, DslCall, findCalls, onlyCall, runJobDsl } from './job-dsl-harness';
@@ -37,7 +38,7 @@ let globalNodeEnv: Record<string, string>;
 
 /** One synthesis and two JVM runs for the whole file: Job DSL, then every Jenkinsfile at once. */
 function extractJobs(): void {
-  const { outdir, templates } = synthesizePlatform(DEMO_CONFIG, { gates: false });
+  const { outdir, templates } = demoAssembly();
   const inputs = controllerInputs(outdir, templates);
   // Deploy-time values (ARNs, names) are CloudFormation expressions; a placeholder stands in for each.
   const variables = cascVariables(inputs, (v) => `<${v}>`);

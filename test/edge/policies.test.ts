@@ -7,12 +7,12 @@
  */
 import { Template } from 'aws-cdk-lib/assertions';
 import { bridgeRoutes } from '../../lib/stacks/pilot-edge-stack';
-import { DEMO_CONFIG, synthesizePlatform } from '../fixtures/demo-platform';
+import { demoAssembly } from '../demo-assembly';
 import { iotDecision, IotRequest } from './iot-policy';
 import rules from './iot-policy-rules.json';
 import { ACCOUNT, Call, decide, logicalId, REGION, resolve } from './synthesized-policies';
 
-const { templates } = synthesizePlatform(DEMO_CONFIG, { gates: false });
+const { templates } = demoAssembly();
 const shared = templates.get('Platform-Edge')!;
 const resources = shared.toJSON().Resources;
 const PILOTS = ['acme', 'bravo'];

@@ -11,7 +11,7 @@ import { parse } from 'yaml';
 import { alertTopicArn } from '../../lib/alert-topic-address';
 import { AlertingRule, ALERTING_RULES } from '../../k8s/telemetry/alerting-rules';
 import { KubeJson, synthDemoCharts } from '../fixtures/demo-charts';
-import { synthesizePlatform } from '../fixtures/demo-platform';
+import { demoAssembly } from '../demo-assembly';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -103,7 +103,7 @@ test('every Deployment and StatefulSet of the demo (Orion, IoT Agent, QuantumLea
 });
 
 describe('Alertmanager reaches the operators', () => {
-  const platform = synthesizePlatform(undefined, { gates: false });
+  const platform = demoAssembly();
   const cluster = platform.templates.get('Platform-Cluster')!.toJSON() as Json;
   const model = charts.model.platform;
   const topic = alertTopicArn(model.name, model.environment);

@@ -1,0 +1,54 @@
+/**
+ * bin/run-app.js (cdk.json's app command) runs bin/app.ts from a cached bundle. Here it runs a small
+ * app of its own in a throw-away checkout: the bundle must be rebuilt when a source changes, reused
+ * while none does, and `__dirname` must still name each source file's own folder.
+ */
+import { createHash } from 'crypto';
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { REPO_ROOT } from './fixtures/demo-platform';
+
+const checkout = fs.mkdtempSync(path.join(os.tmpdir(), 'iiot-launcher-'));
+const cache = path.join(REPO_ROOT, 'node_modules', '.cache', 'iiot-app', createHash('sha256').update(checkout).digest('hex').slice(0, 8));
+
+beforeAll(() => {
+  fs.mkdirSync(path.join(checkout, 'bin'));
+  fs.mkdirSync(path.join(checkout, 'lib'));
+  fs.copyFileSync(path.join(REPO_ROOT, 'bin', 'run-app.js'), path.join(checkout, 'bin', 'run-app.js'));
+  fs.symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(checkout, 'node_modules'));
+  fs.writeFileSync(path.join(checkout, 'bin', 'app.ts'), "import { HERE, VALUE } from '../lib/where';\nconsole.log(JSON.stringify({ HERE, VALUE }));\n");
+});
+
+afterAll(() => {
+  fs.rmSync(checkout, { recursive: true, force: true });
+  fs.rmSync(cache, { recursive: true, force: true });
+});
+
+const writeSource = (value: string) => fs.writeFileSync(path.join(checkout, 'lib', 'where.ts'), `export const HERE: string = __dirname;\nexport const VALUE = '${value}';\n`);
+
+function launch() {
+  const run = spawnSync(process.execPath, [path.join(checkout, 'bin', 'run-app.js')], { encoding: 'utf8' });
+  expect(run.stderr).toBe('');
+  expect(run.status).toBe(0);
+  const bundle = path.join(cache, fs.readFileSync(path.join(cache, 'current'), 'utf8'), 'app.js');
+  return { output: JSON.parse(run.stdout), bundle, built: fs.statSync(bundle).mtimeMs };
+}
+
+test('a changed source is rebuilt, an unchanged one reused, and __dirname names the source folder', () => {
+  writeSource('one');
+  const first = launch();
+  expect(first.output).toEqual({ HERE: path.join(checkout, 'lib'), VALUE: 'one' });
+  expect(first.bundle.startsWith(cache)).toBe(true);
+
+  const again = launch();
+  expect(again.output).toEqual(first.output);
+  expect([again.bundle, again.built]).toEqual([first.bundle, first.built]);
+
+  writeSource('two');
+  const changed = launch();
+  expect(changed.output).toEqual({ HERE: path.join(checkout, 'lib'), VALUE: 'two' });
+  expect(changed.bundle).not.toBe(first.bundle);
+  expect(fs.existsSync(first.bundle)).toBe(false);
+});
