@@ -14,10 +14,12 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { IConstruct } from 'constructs';
 import { ALERTMANAGER_SERVICE_ACCOUNT } from '../k8s/telemetry/alertmanager';
 import { TELEMETRY_NAMESPACE } from '../k8s/telemetry/telemetry-chart';
+import { FIWARE_NAMESPACE } from '../k8s/fiware/fiware-chart';
 import { AlertTopic } from './constructs/alert-topic';
 import { FaultDrill } from './constructs/fault-drill';
 import { OperatorAlarms } from './constructs/operator-alarms';
 import { BACKUP_TAG } from './constructs/backup-tag';
+import { StoreCopies, StoreCopiesProps } from './constructs/store-copies';
 import { CiStack } from './stacks/ci-stack';
 import { ClusterStack } from './stacks/cluster-stack';
 import { OperationsStack } from './stacks/operations-stack';
@@ -30,6 +32,8 @@ export interface OperatedPlatform {
   readonly cluster: ClusterStack;
   /** Certificates per stack that serves them (alarmed before expiry). */
   readonly certificates: ReadonlyMap<Stack, readonly string[]>;
+  /** The FIWARE stores' copies (in the cluster stack): bucket name, retention, the namespaces a restore may run in. */
+  readonly storeCopies: Omit<StoreCopiesProps, 'clusterName' | 'copyNamespace'>;
 }
 
 /** Adds alarms, backup selection and fault drills to the defined platform. */
@@ -42,6 +46,7 @@ export function operatePlatform(platform: OperatedPlatform): void {
     alarms.set(stack, new OperatorAlarms(stack, 'OperatorAlarms', { topicArn: AlertTopic.arn(stack, topicName), certificateArns: platform.certificates.get(stack) }));
   }
   alertmanagerIdentity(platform.cluster, platform.operations);
+  new StoreCopies(platform.cluster, 'StoreCopies', { ...platform.storeCopies, clusterName: platform.cluster.platformCluster.cluster.clusterName, copyNamespace: FIWARE_NAMESPACE });
   defineCiDrills(platform.ci, alarms.get(platform.ci)!);
   defineClusterDrills(platform.cluster, alarms.get(platform.cluster)!);
 }

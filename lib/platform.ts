@@ -1,9 +1,10 @@
 /** Wires the validated model to stacks: the shared platform stacks, then one set per pilot. */
-import { App, Environment, Stack } from 'aws-cdk-lib';
+import { App, Duration, Environment, Stack } from 'aws-cdk-lib';
 import * as cdk8s from 'cdk8s';
 import { definePlatformCharts } from '../k8s/platform-charts';
 import { alertTopicName } from './alert-topic-address';
-import { deliveringPilots } from './lifecycle/delivery-namespaces';
+import { deliveringPilots, stagingNamespace } from './lifecycle/delivery-namespaces';
+import { storeCopiesBucketName } from './store-copies-address';
 import { PlatformModel } from './config/load-config';
 import { ComponentSpec } from './config/schema';
 import { ArtefactTarget } from './constructs/artefact-access';
@@ -179,6 +180,11 @@ export function definePlatform(app: App, model: PlatformModel, published: Publis
       [ci, [platform.ci.jenkins.certificateArn]],
       [cluster, platform.cluster.ingressCertificateArn ? [platform.cluster.ingressCertificateArn] : []],
     ]),
+    storeCopies: {
+      bucketName: storeCopiesBucketName(platform.name, platform.environment),
+      retention: Duration.days(platform.operations.backups.retentionDays),
+      restoreNamespaces: delivering.map(stagingNamespace),
+    },
   });
   return { operations, network, cluster, ci, images, registries, edge, pilots: pilotStacks };
 }

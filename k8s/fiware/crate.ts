@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { IMAGES } from '../images';
 import { httpProbe, resources } from '../workload/hardened-container';
-import { PlatformService } from '../workload/platform-service';
+import { DEFAULT_STORAGE_CLASS, PlatformService } from '../workload/platform-service';
 import { WRITABLE_ROOT_FILESYSTEM } from '../security/exceptions';
 
 /**
@@ -17,6 +17,11 @@ export interface CrateProps {
   /** @default 50 GiB */
   readonly storageSize?: Size;
   /**
+   * Size of the volume CrateDB's `fs` snapshot repository lives on (the snapshot job copies it to S3).
+   * @default 50 GiB
+   */
+  readonly snapshotStorageSize?: Size;
+  /**
    * JVM heap; the memory limit is twice this (CrateDB wants the other half for the page cache).
    * @default 1 GiB
    */
@@ -27,6 +32,10 @@ export interface CrateProps {
 export class Crate extends PlatformService {
   public static readonly HTTP_PORT = 4200;
   public static readonly POSTGRES_PORT = 5432;
+  /** Where the snapshot volume is mounted: CrateDB's `path.repo`. */
+  public static readonly SNAPSHOT_PATH = '/snapshots';
+  /** The snapshot volume's claim, mounted by CrateDB and, read-only, by the snapshot job on its node. */
+  public readonly snapshotClaim: kplus.PersistentVolumeClaim;
 
   constructor(scope: Construct, id: string, props: CrateProps = {}) {
     const heapMiB = (props.heap ?? Size.gibibytes(1)).toMebibytes();
@@ -48,6 +57,8 @@ export class Crate extends PlatformService {
           // The pod IP for the mesh, loopback for the sidecar's rewritten health probes.
           '-Cnetwork.host=_local_,_site_',
           '-Cpath.data=/data',
+          // `fs` repositories may only live under path.repo.
+          `-Cpath.repo=${Crate.SNAPSHOT_PATH}`,
           // Access is governed by the mesh (mTLS) and the fiware namespace's NetworkPolicy, as in QuantumLeap's own setup.
           '-Cauth.host_based.enabled=false',
         ],
@@ -60,5 +71,12 @@ export class Crate extends PlatformService {
       storage: { mountPath: '/data', size: props.storageSize ?? Size.gibibytes(50) },
       nodeLabels: CRATE_NODE_LABEL,
     });
+    this.snapshotClaim = new kplus.PersistentVolumeClaim(this, 'SnapshotClaim', {
+      metadata: { name: 'crate-snapshots' },
+      accessModes: [kplus.PersistentVolumeAccessMode.READ_WRITE_ONCE],
+      storage: props.snapshotStorageSize ?? Size.gibibytes(50),
+      storageClassName: DEFAULT_STORAGE_CLASS,
+    });
+    this.container.mount(Crate.SNAPSHOT_PATH, kplus.Volume.fromPersistentVolumeClaim(this, 'Snapshots', this.snapshotClaim));
   }
 }

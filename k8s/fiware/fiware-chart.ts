@@ -4,6 +4,7 @@ import { Grafana } from '../grafana/grafana';
 import { GATEWAY_PEER } from '../mesh/ingress-gateway';
 import { ServiceCalls } from '../security/service-calls';
 import { MeshNetworkBaselineProps } from '../workload/mesh-network-baseline';
+import { StoreCopyJobs, StoreCopyJobsProps } from '../operations/store-copy-jobs';
 import { Crate } from './crate';
 import { IotAgentUl } from './iot-agent-ul';
 import { Mongo } from './mongo';
@@ -19,6 +20,8 @@ export interface FiwareChartProps extends ChartProps {
   readonly tenants: readonly string[];
   /** The telemetry every sidecar reaches. */
   readonly mesh: Omit<MeshNetworkBaselineProps, 'namespace'>;
+  /** Where the daily MongoDB and CrateDB copies go and how long CrateDB snapshots are kept. */
+  readonly copies: Pick<StoreCopyJobsProps, 'bucket' | 'region' | 'retentionDays'>;
 }
 
 const CRATE_DATASOURCE_UID = 'crate';
@@ -60,6 +63,13 @@ export class FiwareChart extends Chart {
       ],
       dashboards: Object.fromEntries(props.tenants.map((t) => [`tenant-${t}.json`, tenantDashboard(t, CRATE_DATASOURCE_UID)])),
     });
+    const copies = new StoreCopyJobs(this, 'Copies', {
+      ...props.copies,
+      mongo: `${this.mongo.host}:${Mongo.PORT}`,
+      crateUrl: `http://${this.crate.host}:${Crate.HTTP_PORT}`,
+      cratePodLabels: this.crate.endpoint.podLabels,
+      snapshots: { claimName: this.crate.snapshotClaim.name, path: Crate.SNAPSHOT_PATH },
+    });
     // Each service accepts only the workloads that need it. The gateway (after OPA's decision) is the
     // only way in from outside. Orion reaches QuantumLeap's notify endpoint only: a tenant's subscription
     // chooses URL, method, headers and body, so it must not be able to make Orion call Orion, the IoT
@@ -67,7 +77,7 @@ export class FiwareChart extends Chart {
     const [orion, iotAgent, quantumLeap, mongo, crate, grafana] = [this.orion, this.iotAgent, this.quantumLeap, this.mongo, this.crate, this.grafana].map((s) => s.peer);
     new ServiceCalls(this, 'Calls', {
       ...props.mesh,
-      workloads: [orion, iotAgent, quantumLeap, mongo, crate, grafana],
+      workloads: [orion, iotAgent, quantumLeap, mongo, crate, grafana, copies.mongoPeer, copies.cratePeer],
       calls: [
         { from: GATEWAY_PEER, to: orion, ports: [Orion.PORT] },
         { from: GATEWAY_PEER, to: iotAgent, ports: [IotAgentUl.NORTH_PORT, IotAgentUl.SOUTH_PORT] },
@@ -79,6 +89,8 @@ export class FiwareChart extends Chart {
         { from: iotAgent, to: mongo, ports: [Mongo.PORT] },
         { from: quantumLeap, to: crate, ports: [Crate.HTTP_PORT] },
         { from: grafana, to: crate, ports: [Crate.POSTGRES_PORT] },
+        { from: copies.mongoPeer, to: mongo, ports: [Mongo.PORT] },
+        { from: copies.cratePeer, to: crate, ports: [Crate.HTTP_PORT], paths: ['/_sql'], methods: ['POST'] },
       ],
     });
   }
