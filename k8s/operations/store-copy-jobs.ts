@@ -104,6 +104,8 @@ export class StoreCopyJobs extends Construct {
             jobTemplate: {
               spec: {
                 backoffLimit: 2,
+                // A failed run alerts until its Job is gone (JobFailed); the daily run decides after that.
+                ttlSecondsAfterFinished: 20 * 3600,
                 activeDeadlineSeconds: 4 * 3600,
                 template: {
                   metadata: { labels: { app: name }, annotations: { 'sidecar.istio.io/nativeSidecar': 'true' } },
