@@ -9,7 +9,9 @@ import * as efs from 'aws-cdk-lib/aws-efs';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as iot from 'aws-cdk-lib/aws-iot';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { IConstruct } from 'constructs';
 import { ALERTMANAGER_SERVICE_ACCOUNT } from '../k8s/telemetry/alertmanager';
@@ -44,7 +46,10 @@ export function operatePlatform(platform: OperatedPlatform): void {
     stack.addStackDependency(platform.operations, 'its alarms notify the alert topic');
     selectForBackup(stack);
     alarms.set(stack, new OperatorAlarms(stack, 'OperatorAlarms', { topicArn: AlertTopic.arn(stack, topicName), certificateArns: platform.certificates.get(stack) }));
+    provisioningRefusals(stack, alarms.get(stack)!);
   }
+  // The operations stack's own functions and IoT rules are watched too.
+  new OperatorAlarms(platform.operations, 'OperatorAlarms', { topicArn: platform.operations.alerts.topic.topicArn });
   alertmanagerIdentity(platform.cluster, platform.operations);
   new StoreCopies(platform.cluster, 'StoreCopies', { ...platform.storeCopies, clusterName: platform.cluster.platformCluster.cluster.clusterName, copyNamespace: FIWARE_NAMESPACE });
   defineCiDrills(platform.ci, alarms.get(platform.ci)!);
@@ -77,6 +82,30 @@ function alertmanagerIdentity(cluster: ClusterStack, operations: OperationsStack
     serviceAccount: ALERTMANAGER_SERVICE_ACCOUNT,
     roleArn: role.roleArn,
   });
+}
+
+/**
+ * Devices the pre-provisioning hook refuses (no passing factory test record, unknown pilot or
+ * generation, a serial provisioned before): counted from the hook's decision log line
+ * (`{"decision":"refused",...}`, lib/functions/provisioning-hook.ts) by a metric filter, and alarmed.
+ */
+export const REFUSAL_PATTERN = logs.FilterPattern.allTerms('"decision":"refused"');
+
+function provisioningRefusals(stack: Stack, alarms: OperatorAlarms): void {
+  const functions = stack.node.findAll().filter((c): c is lambda.Function => c instanceof lambda.Function);
+  for (const template of stack.node.findAll().filter((c): c is iot.CfnProvisioningTemplate => c instanceof iot.CfnProvisioningTemplate)) {
+    const hook = stack.resolve((template.preProvisioningHook as iot.CfnProvisioningTemplate.ProvisioningHookProperty | undefined)?.targetArn);
+    const fn = functions.find((f) => stack.resolve(f.functionArn)?.['Fn::GetAtt']?.[0] === hook?.['Fn::GetAtt']?.[0]);
+    if (!hook) continue;
+    if (!fn) throw new Error(`${template.node.path}: its pre-provisioning hook is not a function of ${stack.stackName}`);
+    const filter = fn.logGroup.addMetricFilter(`${template.node.id}Refusals`, {
+      filterPattern: REFUSAL_PATTERN,
+      metricNamespace: 'IIoTPlatform/Provisioning',
+      metricName: `${template.templateName ?? template.node.id}-refusals`,
+      metricValue: '1',
+    });
+    alarms.watch(template, 'provisioning-refusals', `${template.node.path}: the pre-provisioning hook refused devices`, filter.metric({ statistic: 'Sum', period: Duration.minutes(5) }), 1);
+  }
 }
 
 /** EFS file systems and DynamoDB tables carry the backup plan's tag (EBS volumes get it from the StorageClass). */

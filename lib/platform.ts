@@ -71,6 +71,7 @@ export function definePlatform(app: App, model: PlatformModel, published: Publis
     operations: platform.operations,
     alertTopicName: alertTopicName(platform.name),
     costTag: { key: 'iiot-platform', value: platform.name },
+    platformName: platform.name,
   });
   const network = new NetworkStack(app, StackIds.network, {
     ...common,

@@ -5,7 +5,6 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { STORE_COPY_ACCOUNTS, STORE_COPY_PREFIXES } from '../store-copies-address';
 import { AccessLogBucket } from './access-log-bucket';
-import { grantScoped } from './artefact-access';
 import { PlatformKey } from './platform-key';
 
 export interface StoreCopiesProps {
@@ -70,6 +69,12 @@ export class StoreCopies extends Construct {
 
     const objects = (prefix: string) => this.bucket.arnForObjects(`${prefix}*`);
     const stack = Stack.of(this);
+    const bucketId = stack.resolve(stack.getLogicalId(this.bucket.node.defaultChild as s3.CfnBucket)) as string;
+    /** Object actions under the given prefixes: the wildcard is the prefix's, acknowledged as cdk-nag names it. */
+    const grantObjects = (grantee: iam.Role, actions: string[], prefixes: readonly string[], reason: string) => {
+      grantee.addToPolicy(new iam.PolicyStatement({ actions, resources: prefixes.map(objects) }));
+      for (const prefix of prefixes) Validations.of(grantee).acknowledge({ id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${prefix}*]`, reason });
+    };
     // Objects are encrypted with the bucket's key, used only through S3.
     const viaS3 = { StringEquals: { 'kms:ViaService': `s3.${stack.region}.amazonaws.com` } };
     const role = (name: keyof typeof STORE_COPY_ACCOUNTS, description: string) =>
@@ -80,7 +85,7 @@ export class StoreCopies extends Construct {
       });
 
     const mongo = role('mongo', 'MongoDB dump job: adds dumps under mongo/ of the store copies bucket');
-    grantScoped(mongo, { actions: ['s3:PutObject', 's3:AbortMultipartUpload'], resources: [objects(STORE_COPY_PREFIXES.mongo)] }, 'dump keys carry their time; the prefix is the job\'s own');
+    grantObjects(mongo, ['s3:PutObject', 's3:AbortMultipartUpload'], [STORE_COPY_PREFIXES.mongo], "Dump keys carry their time; the prefix is the job's own.");
     // Multipart uploads to an SSE-KMS bucket need Decrypt as well as GenerateDataKey.
     mongo.addToPolicy(new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [key.keyArn], conditions: viaS3 }));
 
@@ -88,10 +93,11 @@ export class StoreCopies extends Construct {
     crate.addToPolicy(
       new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [this.bucket.bucketArn], conditions: { StringLike: { 's3:prefix': [`${STORE_COPY_PREFIXES.crate}*`] } } }),
     );
-    grantScoped(
+    grantObjects(
       crate,
-      { actions: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:DeleteObject'], resources: [objects(STORE_COPY_PREFIXES.crate)] },
-      "the repository's blob names are CrateDB's; the prefix is the job's own, and versioning keeps what it deletes",
+      ['s3:PutObject', 's3:AbortMultipartUpload', 's3:DeleteObject'],
+      [STORE_COPY_PREFIXES.crate],
+      "The repository's blob names are CrateDB's; the prefix is the job's own, and versioning keeps what it deletes.",
     );
     crate.addToPolicy(new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [key.keyArn], conditions: viaS3 }));
 
@@ -100,7 +106,7 @@ export class StoreCopies extends Construct {
     restore.addToPolicy(
       new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [this.bucket.bucketArn], conditions: { StringLike: { 's3:prefix': prefixes.map((p) => `${p}*`) } } }),
     );
-    grantScoped(restore, { actions: ['s3:GetObject'], resources: prefixes.map(objects) }, 'a restore reads whichever copy the operator picks');
+    grantObjects(restore, ['s3:GetObject'], prefixes, 'A restore reads whichever copy the operator picks, by key.');
     restore.addToPolicy(new iam.PolicyStatement({ actions: ['kms:Decrypt'], resources: [key.keyArn], conditions: viaS3 }));
     this.roles = { mongo, crate, restore };
 
