@@ -5,13 +5,10 @@
  * with iam-simulate over the synthesized policies (what each may write, and what it may not).
  * CrateDB's statements are checked against the parameters CrateDB 4.6.7 (IMAGES.crate) documents.
  */
-import { spawnSync } from 'child_process';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { IMAGES } from '../k8s/images';
 import { STORE_COPY_ACCOUNTS, STORE_COPY_PREFIXES, storeCopiesBucketName } from '../lib/store-copies-address';
+import { runCopyPod } from './fixtures/copy-pod';
 import { KubeJson, synthDemoCharts } from './fixtures/demo-charts';
 import { synthesizePlatform } from './fixtures/demo-platform';
 
@@ -23,6 +20,7 @@ const fiware = charts.objects('fiware');
 const BUCKET = storeCopiesBucketName(model.platform.name, model.platform.environment);
 const cronJob = (name: string) => fiware.find((o) => o.kind === 'CronJob' && o.metadata.name === name)!;
 const scripts = fiware.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'store-copy-scripts')!.data as Record<string, string>;
+const runPod = (job: KubeJson, scenario: Parameters<typeof runCopyPod>[2] = {}) => runCopyPod(job.spec.jobTemplate.spec.template.spec, scripts, scenario);
 
 /**
  * CrateDB 4.6.7's documented parameters (crate/crate tag 4.6.7, docs/sql/statements/create-repository.rst
@@ -30,71 +28,6 @@ const scripts = fiware.find((o) => o.kind === 'ConfigMap' && o.metadata.name ===
  * (docs/config/node.rst, path.repo).
  */
 const CRATE_FACTS = { fsRepositoryParameters: ['location', 'compress', 'chunk_size', 'readonly'], createSnapshotParameters: ['wait_for_completion', 'ignore_unavailable'] };
-
-interface Scenario {
-  readonly mongodumpFails?: boolean;
-  /** Repositories CrateDB already has. */
-  readonly repositories?: readonly string[];
-  /** State CrateDB reports for the new snapshot. */
-  readonly snapshotState?: string;
-  /** Snapshots older than the retention, as sys.snapshots would list them. */
-  readonly oldSnapshots?: readonly string[];
-  /** A statement (substring) CrateDB answers with HTTP 500. */
-  readonly failingStatement?: string;
-}
-
-/** Runs a CronJob's pod as Kubernetes would: init containers in order, each must succeed, then the containers. */
-function runPod(job: KubeJson, scenario: Scenario = {}) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'store-copy-'));
-  const log = path.join(dir, 'calls.log');
-  const bin = path.join(dir, 'bin');
-  const scriptDir = path.join(dir, 'scripts');
-  fs.mkdirSync(bin);
-  fs.mkdirSync(scriptDir);
-  for (const [name, text] of Object.entries(scripts)) fs.writeFileSync(path.join(scriptDir, name), text);
-  const stub = (name: string, body: string) => fs.writeFileSync(path.join(bin, name), `#!${process.execPath}\n${body}`, { mode: 0o755 });
-  const logCall = `const fs = require('fs'); const args = process.argv.slice(2); fs.appendFileSync(${JSON.stringify(log)}, JSON.stringify([require('path').basename(process.argv[1]), ...args]) + '\\n');`;
-  stub(
-    'mongodump',
-    `${logCall}
-if (${!!scenario.mongodumpFails}) { console.error('Failed: connection refused'); process.exit(1); }
-const archive = args.find((a) => a.startsWith('--archive=')).slice('--archive='.length);
-fs.writeFileSync(archive, 'archive');`,
-  );
-  stub('aws', `${logCall}\nif (args[0] === 's3' && args[1] === 'cp' && !fs.existsSync(args[2])) { console.error('The user-provided path does not exist.'); process.exit(255); }`);
-  stub(
-    'curl',
-    `${logCall}
-const stmt = JSON.parse(args[args.indexOf('--data') + 1]).stmt;
-if (${JSON.stringify(scenario.failingStatement ?? null)} && stmt.includes(${JSON.stringify(scenario.failingStatement ?? '')})) { console.error('curl: (22) The requested URL returned error: 500'); process.exit(22); }
-const rows = stmt.startsWith('SELECT name FROM sys.repositories') ? ${JSON.stringify((scenario.repositories ?? []).map((r) => [r]))}
-  : stmt.startsWith('SELECT state') ? [[${JSON.stringify(scenario.snapshotState ?? 'SUCCESS')}]]
-  : stmt.startsWith('SELECT name FROM sys.snapshots') ? ${JSON.stringify((scenario.oldSnapshots ?? []).map((s) => [s]))} : [];
-process.stdout.write(JSON.stringify({ cols: [], rows, rowcount: rows.length }));`,
-  );
-  // Absolute paths of the pod (scripts, scratch and snapshot volumes) move under the test's folder.
-  const volumes = new Map<string, string>();
-  const hostPath = (mountPath: string) => {
-    if (mountPath === '/scripts') return scriptDir;
-    if (!volumes.has(mountPath)) volumes.set(mountPath, fs.mkdtempSync(path.join(dir, 'volume-')));
-    return volumes.get(mountPath)!;
-  };
-  const spec = job.spec.jobTemplate.spec.template.spec;
-  const containers: Json[] = [...(spec.initContainers ?? []), ...spec.containers];
-  const results: { name: string; status: number | null; stderr: string }[] = [];
-  for (const c of containers) {
-    const mounts = new Map<string, string>((c.volumeMounts as Json[]).map((m) => [m.mountPath as string, hostPath(m.mountPath)]));
-    const env = Object.fromEntries((c.env as Json[]).map((e) => [e.name, mounts.get(e.value) ?? e.value]));
-    const [shell, script] = c.command as string[];
-    expect(shell).toBe('/bin/sh');
-    const result = spawnSync('sh', [path.join(scriptDir, path.basename(script))], { encoding: 'utf8', env: { ...env, HOME: dir, PATH: `${bin}:/usr/bin:/bin` } });
-    results.push({ name: c.name, status: result.status, stderr: result.stderr });
-    if (result.status !== 0) break;
-  }
-  const calls = fs.existsSync(log) ? (fs.readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l)) as string[][]) : [];
-  const statements = calls.filter((c) => c[0] === 'curl').map((c) => JSON.parse(c[c.indexOf('--data') + 1]).stmt as string);
-  return { results, calls, statements, volumes };
-}
 
 describe('MongoDB dump', () => {
   const job = cronJob(STORE_COPY_ACCOUNTS.mongo);
@@ -130,7 +63,7 @@ describe('CrateDB snapshot', () => {
 
   test('creates the fs repository once, snapshots every table and waits, checks success, drops expired snapshots, then syncs blobs before indexes', () => {
     const before = Date.now();
-    const { results, calls, statements, volumes } = runPod(job, { oldSnapshots: ['copy_20250101014500', 'copy_20250102014500'] });
+    const { results, calls, statements, volumes } = runPod(job, { listedSnapshots: ['copy_20250101014500', 'copy_20250102014500'] });
     expect(results).toEqual([{ name: 'snapshot', status: 0, stderr: '' }]);
     const snapshotPath = [...volumes.values()].find((v) => statements.some((s) => s.includes(v)))!;
     expect(statements).toEqual([
@@ -164,7 +97,7 @@ describe('CrateDB snapshot', () => {
 
   test('a snapshot that did not succeed fails the job: nothing dropped, nothing copied', () => {
     for (const scenario of [{ snapshotState: 'PARTIAL' }, { failingStatement: 'CREATE SNAPSHOT' }]) {
-      const { results, calls, statements } = runPod(job, { ...scenario, oldSnapshots: ['copy_20250101014500'] });
+      const { results, calls, statements } = runPod(job, { ...scenario, listedSnapshots: ['copy_20250101014500'] });
       expect(results[0].status).not.toBe(0);
       expect(statements.filter((s) => s.startsWith('DROP'))).toEqual([]);
       expect(calls.filter((c) => c[0] === 'aws')).toEqual([]);

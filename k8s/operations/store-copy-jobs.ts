@@ -1,5 +1,5 @@
 import { CronJob } from 'kubernetes-models/batch/v1';
-import { ConfigMap, IContainer, ServiceAccount } from 'kubernetes-models/v1';
+import { ConfigMap, IAffinity, IContainer, IPodTemplateSpec, IVolume, IVolumeMount, ServiceAccount } from 'kubernetes-models/v1';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
@@ -7,7 +7,18 @@ import { STORE_COPY_ACCOUNTS, STORE_COPY_PREFIXES } from '../../lib/store-copies
 import { IMAGES } from '../images';
 import { addKubeObject } from '../kube-object';
 import { MeshPeer, meshPrincipal } from '../workload/platform-service';
-import { COPY_ENV, CRATE_SNAPSHOT_SCRIPT, MONGO_DUMP_SCRIPT, MONGO_UPLOAD_SCRIPT } from './store-copy-scripts';
+import {
+  COPY_ENV,
+  CRATE_RESTORE_SCRIPT,
+  CRATE_SNAPSHOT_SCRIPT,
+  MONGO_DUMP_SCRIPT,
+  MONGO_RESTORE_SCRIPT,
+  MONGO_UPLOAD_SCRIPT,
+  RESTORE_FETCH_SCRIPT,
+} from './store-copy-scripts';
+
+/** CrateDB's name for the snapshot repository, in production and in a restore. */
+export const CRATE_REPOSITORY = 'copies';
 
 export interface StoreCopyJobsProps {
   /** The store copies bucket (storeCopiesBucketName). */
@@ -34,6 +45,95 @@ export interface StoreCopyJobsProps {
 /** EKS Pod Identity Agent on every node (link-local): where the AWS SDKs in the job fetch credentials. */
 const POD_IDENTITY_AGENT = { cidr: '169.254.170.23/32', port: 80 };
 const SCRATCH = '/copy';
+const SCRIPTS_CONFIG_MAP = 'store-copy-scripts';
+
+/** The scripts every copy and restore pod runs, in one ConfigMap of `namespace`. */
+export function addCopyScripts(scope: Construct, namespace: string): void {
+  const data = {
+    'mongo-dump.sh': MONGO_DUMP_SCRIPT,
+    'mongo-upload.sh': MONGO_UPLOAD_SCRIPT,
+    'crate-snapshot.sh': CRATE_SNAPSHOT_SCRIPT,
+    'restore-fetch.sh': RESTORE_FETCH_SCRIPT,
+    'mongo-restore.sh': MONGO_RESTORE_SCRIPT,
+    'crate-restore.sh': CRATE_RESTORE_SCRIPT,
+  };
+  addKubeObject(scope, 'Scripts', new ConfigMap({ metadata: { name: SCRIPTS_CONFIG_MAP, namespace }, data }));
+}
+
+/** A hardened container running one of the copy scripts, with its inputs as environment. */
+export function copyContainer(name: string, image: string, script: string, user: number, region: string, values: Partial<Record<keyof typeof COPY_ENV, string>>, volumeMounts: IVolumeMount[] = []): IContainer {
+  return {
+    name,
+    image,
+    imagePullPolicy: 'IfNotPresent',
+    command: ['/bin/sh', `/scripts/${script}`],
+    env: [
+      { name: 'AWS_REGION', value: region },
+      // The CLI keeps its cache under HOME; the root filesystem is read-only.
+      { name: 'HOME', value: '/tmp' },
+      ...Object.entries(values).map(([k, value]) => ({ name: COPY_ENV[k as keyof typeof COPY_ENV], value })),
+    ],
+    resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } },
+    securityContext: {
+      runAsUser: user,
+      runAsGroup: user,
+      runAsNonRoot: true,
+      privileged: false,
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ['ALL'] },
+      seccompProfile: { type: 'RuntimeDefault' },
+    },
+    volumeMounts: [{ name: 'scripts', mountPath: '/scripts', readOnly: true }, { name: 'tmp', mountPath: '/tmp' }, ...volumeMounts],
+  };
+}
+
+/**
+ * The pod of a copy or restore job: in the mesh with a native sidecar (init steps have the network,
+ * the sidecar ends with the job), its own ServiceAccount, the scripts and a scratch volume mounted.
+ */
+export function copyPodTemplate(name: string, spec: { initContainers?: IContainer[]; containers: IContainer[]; volumes?: IVolume[]; affinity?: IAffinity }): IPodTemplateSpec {
+  return {
+    metadata: { labels: { app: name }, annotations: { 'sidecar.istio.io/nativeSidecar': 'true' } },
+    spec: {
+      serviceAccountName: name,
+      // The Pod Identity token is a projected service account token; no API access comes with it (no RBAC).
+      automountServiceAccountToken: true,
+      restartPolicy: 'Never',
+      ...spec,
+      volumes: [{ name: 'scripts', configMap: { name: SCRIPTS_CONFIG_MAP } }, { name: 'tmp', emptyDir: {} }, { name: 'copy', emptyDir: { sizeLimit: '30Gi' } }, ...(spec.volumes ?? [])],
+    },
+  };
+}
+
+/** Beyond the namespace's policies: S3 over HTTPS and the Pod Identity Agent, for the pods of `apps`. */
+export function addAwsEgress(scope: Construct, namespace: string, apps: readonly string[]): void {
+  addKubeObject(
+    scope,
+    'AwsEgress',
+    new NetworkPolicy({
+      metadata: { name: 'store-copies-aws-egress', namespace },
+      spec: {
+        podSelector: { matchExpressions: [{ key: 'app', operator: 'In', values: [...apps] }] },
+        policyTypes: ['Egress'],
+        egress: [
+          // S3's addresses are not the cluster's to know (regional prefix lists change): HTTPS only.
+          { to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ protocol: 'TCP', port: 443 }] },
+          { to: [{ ipBlock: { cidr: POD_IDENTITY_AGENT.cidr } }], ports: [{ protocol: 'TCP', port: POD_IDENTITY_AGENT.port }] },
+        ],
+      },
+    }),
+  );
+}
+
+/** Runs on the node of the pods labelled so: a ReadWriteOnce claim can be mounted only there. */
+export const besidePods = (podLabels: Readonly<Record<string, string>>): IAffinity => ({
+  podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { ...podLabels } }, topologyKey: 'kubernetes.io/hostname' }] },
+});
+
+/** The scratch volume of a copy pod. */
+export const SCRATCH_MOUNT: IVolumeMount = { name: 'copy', mountPath: SCRATCH };
+export const SCRATCH_PATH = SCRATCH;
 
 /**
  * Daily application-consistent copies of the FIWARE stores to S3, each job with its own
@@ -55,40 +155,11 @@ export class StoreCopyJobs extends Construct {
     this.mongoPeer = peer(STORE_COPY_ACCOUNTS.mongo);
     this.cratePeer = peer(STORE_COPY_ACCOUNTS.crate);
 
-    const scripts = addKubeObject(
-      this,
-      'Scripts',
-      new ConfigMap({
-        metadata: { name: 'store-copy-scripts', namespace },
-        data: { 'mongo-dump.sh': MONGO_DUMP_SCRIPT, 'mongo-upload.sh': MONGO_UPLOAD_SCRIPT, 'crate-snapshot.sh': CRATE_SNAPSHOT_SCRIPT },
-      }),
-    );
-    const env = (values: Partial<Record<keyof typeof COPY_ENV, string>>) => [
-      { name: 'AWS_REGION', value: props.region },
-      // The CLI keeps its cache under HOME; the root filesystem is read-only.
-      { name: 'HOME', value: '/tmp' },
-      ...Object.entries(values).map(([k, value]) => ({ name: COPY_ENV[k as keyof typeof COPY_ENV], value })),
-    ];
-    const container = (name: string, image: string, script: string, user: number, extra: Partial<IContainer>): IContainer => ({
-      name,
-      image,
-      imagePullPolicy: 'IfNotPresent',
-      command: ['/bin/sh', `/scripts/${script}`],
-      resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } },
-      securityContext: {
-        runAsUser: user,
-        runAsGroup: user,
-        runAsNonRoot: true,
-        privileged: false,
-        allowPrivilegeEscalation: false,
-        readOnlyRootFilesystem: true,
-        capabilities: { drop: ['ALL'] },
-        seccompProfile: { type: 'RuntimeDefault' },
-      },
-      ...extra,
-      volumeMounts: [{ name: 'scripts', mountPath: '/scripts', readOnly: true }, { name: 'tmp', mountPath: '/tmp' }, ...(extra.volumeMounts ?? [])],
-    });
-    const cronJob = (name: string, schedule: string, spec: { initContainers?: IContainer[]; containers: IContainer[]; volumes: object[]; affinity?: object }) =>
+    addCopyScripts(this, namespace);
+    for (const name of [STORE_COPY_ACCOUNTS.mongo, STORE_COPY_ACCOUNTS.crate]) {
+      addKubeObject(this, `${name}Account`, new ServiceAccount({ metadata: { name, namespace } }));
+    }
+    const cronJob = (name: string, schedule: string, template: IPodTemplateSpec) =>
       addKubeObject(
         this,
         name,
@@ -107,82 +178,50 @@ export class StoreCopyJobs extends Construct {
                 // A failed run alerts until its Job is gone (JobFailed); the daily run decides after that.
                 ttlSecondsAfterFinished: 20 * 3600,
                 activeDeadlineSeconds: 4 * 3600,
-                template: {
-                  metadata: { labels: { app: name }, annotations: { 'sidecar.istio.io/nativeSidecar': 'true' } },
-                  spec: {
-                    serviceAccountName: name,
-                    // The Pod Identity token is a projected service account token; no API access comes with it (no RBAC).
-                    automountServiceAccountToken: true,
-                    restartPolicy: 'Never',
-                    ...spec,
-                    volumes: [
-                      { name: 'scripts', configMap: { name: scripts.name } },
-                      { name: 'tmp', emptyDir: {} },
-                      ...(spec.volumes as never[]),
-                    ],
-                  },
-                },
+                template,
               },
             },
           },
         }),
       );
 
-    for (const name of [STORE_COPY_ACCOUNTS.mongo, STORE_COPY_ACCOUNTS.crate]) {
-      addKubeObject(this, `${name}Account`, new ServiceAccount({ metadata: { name, namespace } }));
-    }
-
-    const scratch = { name: 'copy', mountPath: SCRATCH };
-    cronJob(STORE_COPY_ACCOUNTS.mongo, schedules.mongo, {
-      // The dump completes before the upload starts; a failed dump fails the pod and uploads nothing.
-      initContainers: [container('dump', IMAGES.mongo, 'mongo-dump.sh', 999, { env: env({ mongoUri: `mongodb://${props.mongo}`, dir: SCRATCH }), volumeMounts: [scratch] })],
-      containers: [
-        container('upload', IMAGES.awsCli, 'mongo-upload.sh', 999, {
-          env: env({ bucket: props.bucket, prefix: STORE_COPY_PREFIXES.mongo, dir: SCRATCH }),
-          volumeMounts: [scratch],
-        }),
-      ],
-      volumes: [{ name: 'copy', emptyDir: { sizeLimit: '30Gi' } }],
-    });
-
-    cronJob(STORE_COPY_ACCOUNTS.crate, schedules.crate, {
-      containers: [
-        // CrateDB's uid: the repository files are CrateDB's.
-        container('snapshot', IMAGES.awsCli, 'crate-snapshot.sh', 1000, {
-          env: env({
-            bucket: props.bucket,
-            prefix: STORE_COPY_PREFIXES.crate,
-            crateUrl: props.crateUrl,
-            repository: 'copies',
-            snapshotPath: props.snapshots.path,
-            retentionDays: String(props.retentionDays),
-          }),
-          volumeMounts: [{ name: 'snapshots', mountPath: props.snapshots.path, readOnly: true }],
-        }),
-      ],
-      // ReadWriteOnce: the claim is attached to CrateDB's node, and only pods there can mount it.
-      affinity: {
-        podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { ...props.cratePodLabels } }, topologyKey: 'kubernetes.io/hostname' }] },
-      },
-      volumes: [{ name: 'snapshots', persistentVolumeClaim: { claimName: props.snapshots.claimName, readOnly: true } }],
-    });
-
-    // Beyond the namespace's baseline and their store (ServiceCalls): S3 over HTTPS and the Pod Identity Agent.
-    addKubeObject(
-      this,
-      'AwsEgress',
-      new NetworkPolicy({
-        metadata: { name: 'store-copies-aws-egress', namespace },
-        spec: {
-          podSelector: { matchExpressions: [{ key: 'app', operator: 'In', values: [STORE_COPY_ACCOUNTS.mongo, STORE_COPY_ACCOUNTS.crate] }] },
-          policyTypes: ['Egress'],
-          egress: [
-            // S3's addresses are not the cluster's to know (regional prefix lists change): HTTPS only.
-            { to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ protocol: 'TCP', port: 443 }] },
-            { to: [{ ipBlock: { cidr: POD_IDENTITY_AGENT.cidr } }], ports: [{ protocol: 'TCP', port: POD_IDENTITY_AGENT.port }] },
-          ],
-        },
+    const { region } = props;
+    cronJob(
+      STORE_COPY_ACCOUNTS.mongo,
+      schedules.mongo,
+      copyPodTemplate(STORE_COPY_ACCOUNTS.mongo, {
+        // The dump completes before the upload starts; a failed dump fails the pod and uploads nothing.
+        initContainers: [copyContainer('dump', IMAGES.mongo, 'mongo-dump.sh', 999, region, { mongoUri: `mongodb://${props.mongo}`, dir: SCRATCH }, [SCRATCH_MOUNT])],
+        containers: [copyContainer('upload', IMAGES.awsCli, 'mongo-upload.sh', 999, region, { bucket: props.bucket, prefix: STORE_COPY_PREFIXES.mongo, dir: SCRATCH }, [SCRATCH_MOUNT])],
       }),
     );
+    cronJob(
+      STORE_COPY_ACCOUNTS.crate,
+      schedules.crate,
+      copyPodTemplate(STORE_COPY_ACCOUNTS.crate, {
+        containers: [
+          // CrateDB's uid: the repository files are CrateDB's.
+          copyContainer(
+            'snapshot',
+            IMAGES.awsCli,
+            'crate-snapshot.sh',
+            1000,
+            region,
+            {
+              bucket: props.bucket,
+              prefix: STORE_COPY_PREFIXES.crate,
+              crateUrl: props.crateUrl,
+              repository: CRATE_REPOSITORY,
+              snapshotPath: props.snapshots.path,
+              retentionDays: String(props.retentionDays),
+            },
+            [{ name: 'snapshots', mountPath: props.snapshots.path, readOnly: true }],
+          ),
+        ],
+        affinity: besidePods(props.cratePodLabels),
+        volumes: [{ name: 'snapshots', persistentVolumeClaim: { claimName: props.snapshots.claimName, readOnly: true } }],
+      }),
+    );
+    addAwsEgress(this, namespace, [STORE_COPY_ACCOUNTS.mongo, STORE_COPY_ACCOUNTS.crate]);
   }
 }

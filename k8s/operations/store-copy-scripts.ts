@@ -14,7 +14,14 @@ export const COPY_ENV = {
   repository: 'CRATE_REPOSITORY',
   snapshotPath: 'SNAPSHOT_PATH',
   retentionDays: 'RETENTION_DAYS',
+  dumpKey: 'MONGO_DUMP_KEY',
+  snapshot: 'CRATE_SNAPSHOT',
 } as const;
+
+/** One statement to CrateDB's HTTP endpoint; CrateDB answers an SQL error with a 4xx/5xx status, on which curl -f fails. */
+const SQL_FUNCTION = `sql() {
+  curl -fsS -X POST -H 'Content-Type: application/json' --data "{\\"stmt\\": \\"$1\\"}" "$${COPY_ENV.crateUrl}/_sql"
+}`;
 
 /** The MongoDB archive the dump step writes and the upload step sends. */
 const ARCHIVE = 'mongo.archive.gz';
@@ -39,10 +46,7 @@ echo "MongoDB copied to s3://$${COPY_ENV.bucket}/$key"
  * blobs that reference them last, so an interrupted sync never leaves an index pointing at nothing.
  */
 export const CRATE_SNAPSHOT_SCRIPT = `set -eu
-sql() {
-  # CrateDB's HTTP endpoint answers an SQL error with a 4xx/5xx status: curl -f fails on it.
-  curl -fsS -X POST -H 'Content-Type: application/json' --data "{\\"stmt\\": \\"$1\\"}" "$${COPY_ENV.crateUrl}/_sql"
-}
+${SQL_FUNCTION}
 repo="$${COPY_ENV.repository}"
 if ! sql "SELECT name FROM sys.repositories WHERE name = '$repo'" | grep -q "\\"$repo\\""; then
   sql "CREATE REPOSITORY $repo TYPE fs WITH (location = '$${COPY_ENV.snapshotPath}', compress = true)"
@@ -61,4 +65,31 @@ target="s3://$${COPY_ENV.bucket}/$${COPY_ENV.prefix}"
 aws s3 sync "$${COPY_ENV.snapshotPath}" "$target" --exclude 'index-*' --exclude 'index.latest' --only-show-errors
 aws s3 sync "$${COPY_ENV.snapshotPath}" "$target" --delete --only-show-errors
 echo "CrateDB snapshot $snapshot copied to $target"
+`;
+
+/** Restore step 1 (aws-cli image): the chosen MongoDB dump and the whole CrateDB repository from S3, with the restore's read-only role. */
+export const RESTORE_FETCH_SCRIPT = `set -eu
+aws s3 cp "s3://$${COPY_ENV.bucket}/$${COPY_ENV.dumpKey}" "$${COPY_ENV.dir}/${ARCHIVE}" --only-show-errors
+aws s3 sync "s3://$${COPY_ENV.bucket}/$${COPY_ENV.prefix}" "$${COPY_ENV.snapshotPath}" --only-show-errors
+`;
+
+/** Restore step 2a (mongo image): once the fresh MongoDB answers, the dump into it (collections replaced). */
+export const MONGO_RESTORE_SCRIPT = `set -eu
+until mongosh "$${COPY_ENV.mongoUri}" --norc --quiet --eval 'db.adminCommand("ping").ok' >/dev/null 2>&1; do sleep 5; done
+mongorestore --uri="$${COPY_ENV.mongoUri}" --archive="$${COPY_ENV.dir}/${ARCHIVE}" --gzip --drop
+`;
+
+/** Restore step 2b (aws-cli image): once the fresh CrateDB answers, the chosen snapshot (or the latest) from the fetched repository, read-only. */
+export const CRATE_RESTORE_SCRIPT = `set -eu
+${SQL_FUNCTION}
+until sql "SELECT 1" >/dev/null 2>&1; do sleep 5; done
+repo="$${COPY_ENV.repository}"
+sql "CREATE REPOSITORY $repo TYPE fs WITH (location = '$${COPY_ENV.snapshotPath}', readonly = true)"
+snapshot="$${'{'}${COPY_ENV.snapshot}:-}"
+if [ -z "$snapshot" ]; then
+  snapshot=$(sql "SELECT name FROM sys.snapshots WHERE repository = '$repo' ORDER BY started DESC LIMIT 1" | grep -o 'copy_[0-9]\\{14\\}' || true)
+fi
+[ -n "$snapshot" ] || { echo "no snapshot in the repository" >&2; exit 1; }
+sql "RESTORE SNAPSHOT $repo.$snapshot ALL WITH (wait_for_completion = true)"
+echo "CrateDB restored from $snapshot"
 `;
