@@ -12,6 +12,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as iot from 'aws-cdk-lib/aws-iot';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { IConstruct } from 'constructs';
 import { ALERTMANAGER_SERVICE_ACCOUNT } from '../k8s/telemetry/alertmanager';
@@ -19,6 +20,7 @@ import { TELEMETRY_NAMESPACE } from '../k8s/telemetry/telemetry-chart';
 import { FIWARE_NAMESPACE } from '../k8s/fiware/fiware-chart';
 import { AlertTopic } from './constructs/alert-topic';
 import { FaultDrill } from './constructs/fault-drill';
+import { IotJobAlerts } from './constructs/iot-job-alerts';
 import { OperatorAlarms } from './constructs/operator-alarms';
 import { BACKUP_TAG } from './constructs/backup-tag';
 import { StoreCopies, StoreCopiesProps } from './constructs/store-copies';
@@ -27,7 +29,11 @@ import { ClusterStack } from './stacks/cluster-stack';
 import { OperationsStack } from './stacks/operations-stack';
 
 export interface OperatedPlatform {
+  /** Names the account-wide IoT job alert rules. */
+  readonly platformName: string;
   readonly operations: OperationsStack;
+  /** The edge core stack, where IoT job outcomes are watched (absent without edge fleets). */
+  readonly edge?: Stack;
   /** Every other stack of the app. */
   readonly stacks: readonly Stack[];
   readonly ci: CiStack;
@@ -42,14 +48,17 @@ export interface OperatedPlatform {
 export function operatePlatform(platform: OperatedPlatform): void {
   const topicName = platform.operations.alertTopicName;
   const alarms = new Map<Stack, OperatorAlarms>();
+  // Before the edge stack's OperatorAlarms, which alarm on the job rules' errors.
+  if (platform.edge) {
+    const topic = sns.Topic.fromTopicArn(platform.edge, 'AlertTopic', AlertTopic.arn(platform.edge, topicName));
+    new IotJobAlerts(platform.edge, 'IotJobAlerts', { namePrefix: platform.platformName.replace(/-/g, '_'), topic });
+  }
   for (const stack of platform.stacks) {
     stack.addStackDependency(platform.operations, 'its alarms notify the alert topic');
     selectForBackup(stack);
     alarms.set(stack, new OperatorAlarms(stack, 'OperatorAlarms', { topicArn: AlertTopic.arn(stack, topicName), certificateArns: platform.certificates.get(stack) }));
     provisioningRefusals(stack, alarms.get(stack)!);
   }
-  // The operations stack's own functions and IoT rules are watched too.
-  new OperatorAlarms(platform.operations, 'OperatorAlarms', { topicArn: platform.operations.alerts.topic.topicArn });
   alertmanagerIdentity(platform.cluster, platform.operations);
   new StoreCopies(platform.cluster, 'StoreCopies', { ...platform.storeCopies, clusterName: platform.cluster.platformCluster.cluster.clusterName, copyNamespace: FIWARE_NAMESPACE });
   defineCiDrills(platform.ci, alarms.get(platform.ci)!);

@@ -71,7 +71,6 @@ export function definePlatform(app: App, model: PlatformModel, published: Publis
     operations: platform.operations,
     alertTopicName: alertTopicName(platform.name),
     costTag: { key: 'iiot-platform', value: platform.name },
-    platformName: platform.name,
   });
   const network = new NetworkStack(app, StackIds.network, {
     ...common,
@@ -173,7 +172,9 @@ export function definePlatform(app: App, model: PlatformModel, published: Publis
   });
   const pilotStackList = [...pilotStacks.values()].flatMap((p) => (p.edge ? [p.registries, p.edge] : [p.registries]));
   operatePlatform({
+    platformName: platform.name,
     operations,
+    edge,
     stacks: [network, cluster, ci, images, registries, ...(edge ? [edge] : []), ...pilotStackList],
     ci,
     cluster,

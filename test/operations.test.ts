@@ -51,12 +51,9 @@ function pointsAt(value: unknown, resources: Json): string | undefined {
   return typeof id === 'string' && id in resources ? id : undefined;
 }
 
-/** Whether alarm actions reach the operators' topic: by its ARN (other stacks) or a Ref to it (its own stack). */
-function toOperators(actions: unknown, resources: Json): boolean {
-  const text = JSON.stringify(actions ?? []);
-  if (text.includes(':demo-operator-alerts')) return true;
-  const topic = pointsAt((actions as unknown[] | undefined)?.[0], resources);
-  return !!topic && resources[topic].Type === 'AWS::SNS::Topic' && resources[topic].Properties.TopicName === 'demo-operator-alerts';
+/** Whether alarm actions reach the operators' topic (every stack addresses it by ARN). */
+function toOperators(actions: unknown): boolean {
+  return JSON.stringify(actions ?? []).includes(':demo-operator-alerts');
 }
 
 /** For one template: `<logicalId> <namespace:metric>` for every metric an alarm that notifies the topic watches. */
@@ -65,7 +62,7 @@ function watched(template: Json): Set<string> {
   const seen = new Set<string>();
   for (const alarm of Object.values(resources).filter((r: Json) => r.Type === 'AWS::CloudWatch::Alarm') as Json[]) {
     const p = alarm.Properties;
-    const notifies = toOperators(p.AlarmActions, resources) && toOperators(p.OKActions, resources);
+    const notifies = toOperators(p.AlarmActions) && toOperators(p.OKActions);
     if (!notifies) continue;
     const stats = p.Metrics ? (p.Metrics as Json[]).filter((m) => m.MetricStat).map((m) => m.MetricStat.Metric) : [{ Namespace: p.Namespace, MetricName: p.MetricName, Dimensions: p.Dimensions }];
     for (const m of stats) {
@@ -78,7 +75,7 @@ function watched(template: Json): Set<string> {
   // Metrics without a resource dimension: those the platform's IoT rules and metric filters publish.
   const alarmed = new Set(
     (Object.values(resources) as Json[])
-      .filter((r) => r.Type === 'AWS::CloudWatch::Alarm' && toOperators(r.Properties.AlarmActions, resources) && toOperators(r.Properties.OKActions, resources))
+      .filter((r) => r.Type === 'AWS::CloudWatch::Alarm' && toOperators(r.Properties.AlarmActions) && toOperators(r.Properties.OKActions))
       .map((r) => `${r.Properties.Namespace}:${r.Properties.MetricName}`),
   );
   const counted = (a: Json | undefined) => a?.CloudwatchMetric && alarmed.has(`${a.CloudwatchMetric.MetricNamespace}:${a.CloudwatchMetric.MetricName}`);
@@ -157,7 +154,7 @@ describe('alarms', () => {
 });
 
 describe('IoT', () => {
-  const ops = templates.get('Platform-Operations')!.Resources as Json;
+  const ops = templates.get('Platform-Edge')!.Resources as Json;
   const rules = (Object.values(ops) as Json[]).filter((r) => r.Type === 'AWS::IoT::TopicRule').map((r) => r.Properties.TopicRulePayload as Json);
 
   /**
@@ -184,7 +181,7 @@ describe('IoT', () => {
     for (const t of JOB_EVENTS.failedExecutions) expect(counting(t)).toEqual(['FailedJobExecutions']);
     for (const t of JOB_EVENTS.fine) expect(counting(t)).toEqual([]);
     // The alarms themselves are part of the coverage walk (rule-actions).
-    expect(unwatched(new Map([['Platform-Operations', templates.get('Platform-Operations')!]]))).toEqual([]);
+    expect(unwatched(new Map([['Platform-Edge', templates.get('Platform-Edge')!]]))).toEqual([]);
   });
 
   test('the account publishes job events: enabled by an UpdateEventConfigurations call', () => {
@@ -208,6 +205,21 @@ describe('IoT', () => {
     expect(matches(event(lines[0]))).toBe(true);
     expect(matches(event(lines[0].replace('"refused"', '"allowed"')))).toBe(false);
   });
+});
+
+test("the cost estimate prices the store copies: their bucket, and every volume the charts claim (CrateDB's snapshot volume among them)", () => {
+  const estimate = estimateCost(assemblyStacks(new cxapi.CloudAssembly(platform.outdir)), loadPriceTable(REGION));
+  const cluster = templates.get('Platform-Cluster')!.Resources as Json;
+  const [bucketId] = (Object.entries(cluster) as [string, Json][]).find(([, r]) => r.Type === 'AWS::S3::Bucket' && String(r.Properties.BucketName).includes('-store-copies-'))!;
+  expect(estimate.lines.find((l) => l.logicalId === bucketId)!.monthly).toBeGreaterThan(0);
+  const priced = estimate.lines.filter((l) => l.type === 'Custom::AWSCDK-EKS-KubernetesResource').reduce((n, l) => n + Number(/^(\d+) GiB/.exec(l.basis)?.[1] ?? 0), 0);
+  const gib = (c: Json) => Number(/^(\d+)Gi$/.exec(c.spec.resources.requests.storage)![1]);
+  const charts = synthDemoCharts();
+  const claimed =
+    charts.all.filter((o) => o.kind === 'PersistentVolumeClaim').reduce((n, c) => n + gib(c), 0) +
+    charts.all.filter((o) => o.kind === 'StatefulSet').reduce((n, o) => n + (o.spec.replicas ?? 1) * ((o.spec.volumeClaimTemplates ?? []) as Json[]).reduce((m, c) => m + gib(c), 0), 0);
+  expect(charts.all.some((o) => o.kind === 'PersistentVolumeClaim' && o.metadata.name === 'crate-snapshots')).toBe(true);
+  expect(priced).toBe(claimed);
 });
 
 test('the budget follows `npm run cost`: the configured estimate is within 5 % of today\'s', () => {

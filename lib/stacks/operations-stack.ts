@@ -5,7 +5,6 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import { Construct } from 'constructs';
 import { OperationsSpec } from '../config/schema';
 import { AlertTopic } from '../constructs/alert-topic';
-import { IotJobAlerts } from '../constructs/iot-job-alerts';
 import { PlatformBackups } from '../constructs/platform-backups';
 import { PlatformStack, PlatformStackProps } from './platform-stack';
 
@@ -19,14 +18,11 @@ export interface OperationsStackProps extends PlatformStackProps {
    * only those (the tag must be activated for cost allocation once, see the runbook).
    */
   readonly costTag: { readonly key: string; readonly value: string };
-  /** Names the account-wide IoT job alert rules. */
-  readonly platformName: string;
 }
 
 /**
  * What keeps the platform operated: the alert topic, AWS Backup for every tagged stateful resource,
- * the monthly budget, failed Greengrass deployments, IoT job aborts and failed job executions
- * reported. Deployed first: every other
+ * the monthly budget, and failed Greengrass deployments reported. Deployed first: every other
  * stack's alarms notify its topic.
  */
 export class OperationsStack extends PlatformStack {
@@ -72,6 +68,5 @@ export class OperationsStack extends PlatformStack {
       },
       targets: [new targets.SnsTopic(this.alerts.topic)],
     });
-    new IotJobAlerts(this, 'IotJobs', { namePrefix: props.platformName.replace(/-/g, '_'), topic: this.alerts.topic });
   }
 }
