@@ -18,4 +18,6 @@ export const IMAGES = {
   kubeStateMetrics: 'registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.17.0',
   kiali: 'quay.io/kiali/kiali:v1.89.0',
   jaeger: 'jaegertracing/all-in-one:1.60.0',
+  /** AWS CLI v2 (EKS Pod Identity credentials, `aws s3`), with curl: the store copy jobs. */
+  awsCli: 'amazon/aws-cli:2.17.0',
 } as const;

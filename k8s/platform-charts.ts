@@ -2,6 +2,7 @@
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import { alertTopicArn } from '../lib/alert-topic-address';
+import { storeCopiesBucketName } from '../lib/store-copies-address';
 import { PlatformModel } from '../lib/config/load-config';
 import { deliveringPilots, productionNamespace, stagingNamespace } from '../lib/lifecycle/delivery-namespaces';
 import { FIWARE_NAMESPACE, FiwareChart } from './fiware/fiware-chart';
@@ -70,7 +71,11 @@ export function definePlatformChartSets(app: App, model: PlatformModel): Platfor
     mesh,
     publicUrl: hostname ? `https://${hostname}${KEYCLOAK_PATH}` : undefined,
   });
-  const fiware = new FiwareChart(app, 'fiware', { tenants: model.pilots.map((p) => p.fiwareService), mesh });
+  const fiware = new FiwareChart(app, 'fiware', {
+    tenants: model.pilots.map((p) => p.fiwareService),
+    mesh,
+    copies: { bucket: storeCopiesBucketName(model.platform.name, environment), region: environment.region, retentionDays: model.platform.operations.backups.retentionDays },
+  });
   const routes: ApiRoute[] = [
     // Only the tenant APIs are routed: no admin, log-level, statistics, metrics or health endpoint.
     { prefix: '/orion', host: fiware.orion.host, port: Orion.PORT, paths: ['/v2/', '/version'], publicPaths: ['/version'] },

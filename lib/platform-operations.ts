@@ -9,39 +9,58 @@ import * as efs from 'aws-cdk-lib/aws-efs';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as iot from 'aws-cdk-lib/aws-iot';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { IConstruct } from 'constructs';
 import { ALERTMANAGER_SERVICE_ACCOUNT } from '../k8s/telemetry/alertmanager';
 import { TELEMETRY_NAMESPACE } from '../k8s/telemetry/telemetry-chart';
+import { FIWARE_NAMESPACE } from '../k8s/fiware/fiware-chart';
 import { AlertTopic } from './constructs/alert-topic';
 import { FaultDrill } from './constructs/fault-drill';
+import { IotJobAlerts } from './constructs/iot-job-alerts';
 import { OperatorAlarms } from './constructs/operator-alarms';
 import { BACKUP_TAG } from './constructs/backup-tag';
+import { StoreCopies, StoreCopiesProps } from './constructs/store-copies';
 import { CiStack } from './stacks/ci-stack';
 import { ClusterStack } from './stacks/cluster-stack';
 import { OperationsStack } from './stacks/operations-stack';
 
 export interface OperatedPlatform {
+  /** Names the account-wide IoT job alert rules. */
+  readonly platformName: string;
   readonly operations: OperationsStack;
+  /** The edge core stack, where IoT job outcomes are watched (absent without edge fleets). */
+  readonly edge?: Stack;
   /** Every other stack of the app. */
   readonly stacks: readonly Stack[];
   readonly ci: CiStack;
   readonly cluster: ClusterStack;
   /** Certificates per stack that serves them (alarmed before expiry). */
   readonly certificates: ReadonlyMap<Stack, readonly string[]>;
+  /** The FIWARE stores' copies (in the cluster stack): bucket name, retention, the namespaces a restore may run in. */
+  readonly storeCopies: Omit<StoreCopiesProps, 'clusterName' | 'copyNamespace'>;
 }
 
 /** Adds alarms, backup selection and fault drills to the defined platform. */
 export function operatePlatform(platform: OperatedPlatform): void {
   const topicName = platform.operations.alertTopicName;
   const alarms = new Map<Stack, OperatorAlarms>();
+  // Before the edge stack's OperatorAlarms, which alarm on the job rules' errors.
+  if (platform.edge) {
+    const topic = sns.Topic.fromTopicArn(platform.edge, 'AlertTopic', AlertTopic.arn(platform.edge, topicName));
+    new IotJobAlerts(platform.edge, 'IotJobAlerts', { namePrefix: platform.platformName.replace(/-/g, '_'), topic });
+  }
   for (const stack of platform.stacks) {
     stack.addStackDependency(platform.operations, 'its alarms notify the alert topic');
     selectForBackup(stack);
     alarms.set(stack, new OperatorAlarms(stack, 'OperatorAlarms', { topicArn: AlertTopic.arn(stack, topicName), certificateArns: platform.certificates.get(stack) }));
+    provisioningRefusals(stack, alarms.get(stack)!);
   }
   alertmanagerIdentity(platform.cluster, platform.operations);
+  new StoreCopies(platform.cluster, 'StoreCopies', { ...platform.storeCopies, clusterName: platform.cluster.platformCluster.cluster.clusterName, copyNamespace: FIWARE_NAMESPACE });
   defineCiDrills(platform.ci, alarms.get(platform.ci)!);
   defineClusterDrills(platform.cluster, alarms.get(platform.cluster)!);
 }
@@ -72,6 +91,30 @@ function alertmanagerIdentity(cluster: ClusterStack, operations: OperationsStack
     serviceAccount: ALERTMANAGER_SERVICE_ACCOUNT,
     roleArn: role.roleArn,
   });
+}
+
+/**
+ * Devices the pre-provisioning hook refuses (no passing factory test record, unknown pilot or
+ * generation, a serial provisioned before): counted from the hook's decision log line
+ * (`{"decision":"refused",...}`, lib/functions/provisioning-hook.ts) by a metric filter, and alarmed.
+ */
+export const REFUSAL_PATTERN = logs.FilterPattern.allTerms('"decision":"refused"');
+
+function provisioningRefusals(stack: Stack, alarms: OperatorAlarms): void {
+  const functions = stack.node.findAll().filter((c): c is lambda.Function => c instanceof lambda.Function);
+  for (const template of stack.node.findAll().filter((c): c is iot.CfnProvisioningTemplate => c instanceof iot.CfnProvisioningTemplate)) {
+    const hook = stack.resolve((template.preProvisioningHook as iot.CfnProvisioningTemplate.ProvisioningHookProperty | undefined)?.targetArn);
+    const fn = functions.find((f) => stack.resolve(f.functionArn)?.['Fn::GetAtt']?.[0] === hook?.['Fn::GetAtt']?.[0]);
+    if (!hook) continue;
+    if (!fn) throw new Error(`${template.node.path}: its pre-provisioning hook is not a function of ${stack.stackName}`);
+    const filter = fn.logGroup.addMetricFilter(`${template.node.id}Refusals`, {
+      filterPattern: REFUSAL_PATTERN,
+      metricNamespace: 'IIoTPlatform/Provisioning',
+      metricName: `${template.templateName ?? template.node.id}-refusals`,
+      metricValue: '1',
+    });
+    alarms.watch(template, 'provisioning-refusals', `${template.node.path}: the pre-provisioning hook refused devices`, filter.metric({ statistic: 'Sum', period: Duration.minutes(5) }), 1);
+  }
 }
 
 /** EFS file systems and DynamoDB tables carry the backup plan's tag (EBS volumes get it from the StorageClass). */

@@ -1,10 +1,11 @@
 /** Wires the validated model to stacks: the shared platform stacks, then one set per pilot. */
-import { App, Environment, Stack } from 'aws-cdk-lib';
+import { App, Duration, Environment, Stack } from 'aws-cdk-lib';
 import * as cdk8s from 'cdk8s';
 import { definePlatformChartSets } from '../k8s/platform-charts';
 import { alertTopicName } from './alert-topic-address';
-import { deliveringPilots } from './lifecycle/delivery-namespaces';
+import { deliveringPilots, stagingNamespace } from './lifecycle/delivery-namespaces';
 import { hasCiJob } from './lifecycle/maturity';
+import { storeCopiesBucketName } from './store-copies-address';
 import { PlatformModel } from './config/load-config';
 import { ComponentSpec } from './config/schema';
 import { ArtefactTarget } from './constructs/artefact-access';
@@ -211,7 +212,9 @@ export function definePlatform(app: App, model: PlatformModel, published: Publis
   for (const r of [registries, ...[...pilotStacks.values()].map((p) => p.registries)]) ci.addStackDependency(r, 'the controller reads the role ARNs they publish at its start');
   const pilotStackList: Stack[] = [...[...pilotStacks.values()].flatMap((p) => [p.registries, p.namespaces, ...(p.edge ? [p.edge] : [])]), ...pilotCiStacks];
   operatePlatform({
+    platformName: platform.name,
     operations,
+    edge,
     stacks: [network, cluster, ...charts, ci, images, registries, ...(edge ? [edge] : []), ...pilotStackList],
     ci,
     cluster,
@@ -219,6 +222,11 @@ export function definePlatform(app: App, model: PlatformModel, published: Publis
       [ci, [platform.ci.jenkins.certificateArn]],
       [cluster, platform.cluster.ingressCertificateArn ? [platform.cluster.ingressCertificateArn] : []],
     ]),
+    storeCopies: {
+      bucketName: storeCopiesBucketName(platform.name, platform.environment),
+      retention: Duration.days(platform.operations.backups.retentionDays),
+      restoreNamespaces: delivering.map(stagingNamespace),
+    },
   });
   return { operations, network, cluster, charts, ci, images, registries, edge, pilots: pilotStacks };
 }

@@ -14,6 +14,8 @@ import { synthDemoCharts } from './fixtures/demo-charts';
 import { demoAssembly } from './demo-assembly';
 import { DEMO_CONFIG } from './fixtures/demo-platform';
 import { loadConfig } from '../lib/config/load-config';
+import { provisioningHook } from '../lib/functions/provisioning-hook';
+import { REFUSAL_PATTERN } from '../lib/platform-operations';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 type Templates = ReadonlyMap<string, Json>;
@@ -37,6 +39,10 @@ const MUST_WATCH: Readonly<Record<string, readonly string[]>> = {
   'AWS::DynamoDB::Table': ['AWS/DynamoDB:ReadThrottleEvents', 'AWS/DynamoDB:WriteThrottleEvents', 'AWS/DynamoDB:SystemErrors'],
   'AWS::EC2::NatGateway': ['AWS/NATGateway:ErrorPortAllocation', 'AWS/NATGateway:PacketsDropCount'],
   'AWS::EKS::Cluster': ['ContainerInsights:cluster_failed_node_count', 'AWS/EKS:scheduler_pending_pods_UNSCHEDULABLE'],
+  // IoT reports rule failures only to a rule's error action; job outcomes are counted by rule actions.
+  'AWS::IoT::TopicRule': ['rule-errors', 'rule-actions'],
+  // Devices the pre-provisioning hook refuses, counted from its log group.
+  'AWS::IoT::ProvisioningTemplate': ['provisioning-refusals'],
 };
 
 /** The logical id a dimension value points at (Ref, GetAtt, or the function behind a URL). */
@@ -46,13 +52,18 @@ function pointsAt(value: unknown, resources: Json): string | undefined {
   return typeof id === 'string' && id in resources ? id : undefined;
 }
 
+/** Whether alarm actions reach the operators' topic (every stack addresses it by ARN). */
+function toOperators(actions: unknown): boolean {
+  return JSON.stringify(actions ?? []).includes(':demo-operator-alerts');
+}
+
 /** For one template: `<logicalId> <namespace:metric>` for every metric an alarm that notifies the topic watches. */
 function watched(template: Json): Set<string> {
   const resources = template.Resources as Json;
   const seen = new Set<string>();
   for (const alarm of Object.values(resources).filter((r: Json) => r.Type === 'AWS::CloudWatch::Alarm') as Json[]) {
     const p = alarm.Properties;
-    const notifies = JSON.stringify(p.AlarmActions ?? []).includes(':demo-operator-alerts') && JSON.stringify(p.OKActions ?? []).includes(':demo-operator-alerts');
+    const notifies = toOperators(p.AlarmActions) && toOperators(p.OKActions);
     if (!notifies) continue;
     const stats = p.Metrics ? (p.Metrics as Json[]).filter((m) => m.MetricStat).map((m) => m.MetricStat.Metric) : [{ Namespace: p.Namespace, MetricName: p.MetricName, Dimensions: p.Dimensions }];
     for (const m of stats) {
@@ -60,6 +71,26 @@ function watched(template: Json): Set<string> {
         const id = pointsAt(d.Value, resources);
         if (id) seen.add(`${id} ${m.Namespace}:${m.MetricName}`);
       }
+    }
+  }
+  // Metrics without a resource dimension: those the platform's IoT rules and metric filters publish.
+  const alarmed = new Set(
+    (Object.values(resources) as Json[])
+      .filter((r) => r.Type === 'AWS::CloudWatch::Alarm' && toOperators(r.Properties.AlarmActions) && toOperators(r.Properties.OKActions))
+      .map((r) => `${r.Properties.Namespace}:${r.Properties.MetricName}`),
+  );
+  const counted = (a: Json | undefined) => a?.CloudwatchMetric && alarmed.has(`${a.CloudwatchMetric.MetricNamespace}:${a.CloudwatchMetric.MetricName}`);
+  for (const [id, r] of Object.entries(resources) as [string, Json][]) {
+    if (r.Type === 'AWS::IoT::TopicRule') {
+      const payload = r.Properties.TopicRulePayload;
+      if (counted(payload.ErrorAction)) seen.add(`${id} rule-errors`);
+      if ((payload.Actions as Json[]).every(counted)) seen.add(`${id} rule-actions`);
+    }
+    if (r.Type === 'AWS::IoT::ProvisioningTemplate') {
+      const hook = pointsAt(r.Properties.PreProvisioningHook?.TargetArn, resources);
+      const logGroup = hook && pointsAt(resources[hook].Properties.LoggingConfig?.LogGroup, resources);
+      const filters = (Object.values(resources) as Json[]).filter((f) => f.Type === 'AWS::Logs::MetricFilter' && logGroup && pointsAt(f.Properties.LogGroupName, resources) === logGroup);
+      if (filters.some((f) => alarmed.has(`${f.Properties.MetricTransformations[0].MetricNamespace}:${f.Properties.MetricTransformations[0].MetricName}`))) seen.add(`${id} provisioning-refusals`);
     }
   }
   // A function URL is watched through its function's Url5xxCount.
@@ -91,13 +122,15 @@ describe('alarms', () => {
     expect(Object.keys(MUST_WATCH).filter((t) => !types.has(t))).toEqual([]);
   });
 
-  test('removing any one alarm is caught', () => {
-    const [stack, template] = [...templates].find(([, t]) => Object.values(t.Resources as Json).some((r: Json) => r.Type === 'AWS::CloudWatch::Alarm'))!;
-    const alarms = Object.entries(template.Resources as Json).filter(([, r]) => (r as Json).Type === 'AWS::CloudWatch::Alarm');
-    for (const [id] of alarms) {
-      const copy = JSON.parse(JSON.stringify(template));
-      delete copy.Resources[id];
-      expect(unwatched(new Map([[stack, copy]]))).not.toEqual([]);
+  test('removing any one alarm is caught, in every stack', () => {
+    for (const [stack, template] of templates) {
+      // Certificate alarms watch config, not resources: the certificate test below catches their removal.
+      const alarms = Object.entries(template.Resources as Json).filter(([, r]) => (r as Json).Type === 'AWS::CloudWatch::Alarm' && (r as Json).Properties.MetricName !== 'DaysToExpiry');
+      for (const [id] of alarms) {
+        const copy = JSON.parse(JSON.stringify(template));
+        delete copy.Resources[id];
+        expect({ stack, removed: id, caught: unwatched(new Map([[stack, copy]])).length > 0 }).toEqual({ stack, removed: id, caught: true });
+      }
     }
   });
 
@@ -119,6 +152,75 @@ describe('alarms', () => {
     const statement = key.Properties.KeyPolicy.Statement.find((s: Json) => s.Sid === 'AlertPublishers');
     expect(statement.Principal.Service).toEqual(expect.arrayContaining(['cloudwatch.amazonaws.com', 'events.amazonaws.com', 'budgets.amazonaws.com', 'backup.amazonaws.com']));
   });
+});
+
+describe('IoT', () => {
+  const ops = templates.get('Platform-Edge')!.Resources as Json;
+  const rules = (Object.values(ops) as Json[]).filter((r) => r.Type === 'AWS::IoT::TopicRule').map((r) => r.Properties.TopicRulePayload as Json);
+
+  /**
+   * The job event topics AWS IoT publishes (docs.aws.amazon.com/iot/latest/developerguide/events-jobs.html):
+   * a canceled job (abort criteria met, or an operator), and each terminal execution status.
+   */
+  const JOB_EVENTS = {
+    aborted: ['$aws/events/job/fw-1/canceled'],
+    failedExecutions: ['$aws/events/jobExecution/fw-1/failed', '$aws/events/jobExecution/fw-1/rejected', '$aws/events/jobExecution/fw-1/timed_out'],
+    fine: ['$aws/events/job/fw-1/completed', '$aws/events/jobExecution/fw-1/succeeded', '$aws/events/jobExecution/fw-1/removed'],
+  };
+  /** Whether a rule's SQL selects a message on `topic`: its FROM filter (MQTT wildcards) and its `topic(n) = '...'` alternatives (n counts levels from 1). */
+  function selects(sql: string, topic: string): boolean {
+    const filter = sql.match(/FROM '([^']+)'/)![1].split('/');
+    const levels = topic.split('/');
+    if (filter.length !== levels.length || !filter.every((f, i) => f === '+' || f === levels[i])) return false;
+    const where = [...sql.matchAll(/topic\((\d)\) = '([^']+)'/g)];
+    return where.length === 0 || where.some(([, n, value]) => levels[Number(n) - 1] === value);
+  }
+  const counting = (topic: string) => rules.filter((r) => selects(r.Sql, topic)).map((r) => r.Actions[0].CloudwatchMetric.MetricName as string);
+
+  test('job aborts and failed executions are counted by rules whose metrics alarm the operators; successes are not', () => {
+    for (const t of JOB_EVENTS.aborted) expect(counting(t)).toEqual(['AbortedJobs']);
+    for (const t of JOB_EVENTS.failedExecutions) expect(counting(t)).toEqual(['FailedJobExecutions']);
+    for (const t of JOB_EVENTS.fine) expect(counting(t)).toEqual([]);
+    // The alarms themselves are part of the coverage walk (rule-actions).
+    expect(unwatched(new Map([['Platform-Edge', templates.get('Platform-Edge')!]]))).toEqual([]);
+  });
+
+  test('the account publishes job events: enabled by an UpdateEventConfigurations call', () => {
+    const call = (Object.values(ops) as Json[]).find((r) => r.Type === 'Custom::AWS' && JSON.stringify(r.Properties.Update).includes('UpdateEventConfigurations'))!;
+    const update = JSON.parse((call.Properties.Update as Json['Fn::Join'])['Fn::Join'] ? (call.Properties.Update['Fn::Join'][1] as unknown[]).map((p) => (typeof p === 'string' ? p : 'x')).join('') : call.Properties.Update);
+    expect(update).toEqual(expect.objectContaining({ service: 'IoT', action: 'UpdateEventConfigurations', parameters: { eventConfigurations: { JOB: { Enabled: true }, JOB_EXECUTION: { Enabled: true } } } }));
+  });
+
+  test("the provisioning refusal filter matches the hook's refusal log line, not an admission", async () => {
+    const lines: string[] = [];
+    const spy = jest.spyOn(console, 'log').mockImplementation((line: string) => void lines.push(line));
+    const store = { history: async () => { throw new Error('not reached'); }, claimIdentity: async () => false } as never;
+    await provisioningHook(store, {})({ parameters: { SerialNumber: 'not a serial' } });
+    spy.mockRestore();
+    expect(lines).toHaveLength(1);
+    // Lambda's text log format: time, request id, level, message (docs.aws.amazon.com/lambda/latest/dg/nodejs-logging.html).
+    const event = (message: string) => `2026-12-02T01:00:00.000Z\t6f1c6c1e-0000-4000-8000-000000000000\tINFO\t${message}`;
+    // CloudWatch Logs term patterns: every quoted term must occur in the event (docs: FilterAndPatternSyntax).
+    const terms = [...REFUSAL_PATTERN.logPatternString.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) => m[1].replace(/\\(.)/g, '$1'));
+    const matches = (e: string) => terms.length > 0 && terms.every((t) => e.includes(t));
+    expect(matches(event(lines[0]))).toBe(true);
+    expect(matches(event(lines[0].replace('"refused"', '"allowed"')))).toBe(false);
+  });
+});
+
+test("the cost estimate prices the store copies: their bucket, and every volume the charts claim (CrateDB's snapshot volume among them)", () => {
+  const estimate = estimateCost(assemblyStacks(new cxapi.CloudAssembly(platform.outdir)), loadPriceTable(REGION));
+  const cluster = templates.get('Platform-Cluster')!.Resources as Json;
+  const [bucketId] = (Object.entries(cluster) as [string, Json][]).find(([, r]) => r.Type === 'AWS::S3::Bucket' && String(r.Properties.BucketName).includes('-store-copies-'))!;
+  expect(estimate.lines.find((l) => l.logicalId === bucketId)!.monthly).toBeGreaterThan(0);
+  const priced = estimate.lines.filter((l) => l.type === 'Custom::AWSCDK-EKS-KubernetesResource').reduce((n, l) => n + Number(/^(\d+) GiB/.exec(l.basis)?.[1] ?? 0), 0);
+  const gib = (c: Json) => Number(/^(\d+)Gi$/.exec(c.spec.resources.requests.storage)![1]);
+  const charts = synthDemoCharts();
+  const claimed =
+    charts.all.filter((o) => o.kind === 'PersistentVolumeClaim').reduce((n, c) => n + gib(c), 0) +
+    charts.all.filter((o) => o.kind === 'StatefulSet').reduce((n, o) => n + (o.spec.replicas ?? 1) * ((o.spec.volumeClaimTemplates ?? []) as Json[]).reduce((m, c) => m + gib(c), 0), 0);
+  expect(charts.all.some((o) => o.kind === 'PersistentVolumeClaim' && o.metadata.name === 'crate-snapshots')).toBe(true);
+  expect(priced).toBe(claimed);
 });
 
 test('the budget follows `npm run cost`: the configured estimate is within 5 % of today\'s', () => {

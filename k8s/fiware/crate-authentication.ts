@@ -1,7 +1,11 @@
 import * as kplus from 'cdk8s-plus-28';
 
-/** Cluster-wide CrateDB privileges a user may hold (AL, user management, is the superuser's alone). */
-export type CratePrivilege = 'DQL' | 'DML' | 'DDL';
+/**
+ * Cluster-wide CrateDB privileges a user may hold. AL (administration: repositories, snapshots,
+ * cluster settings, users) only for the snapshot job's login, which CREATE REPOSITORY and
+ * CREATE SNAPSHOT require (CrateDB 4.6, "Privileges").
+ */
+export type CratePrivilege = 'DQL' | 'DML' | 'DDL' | 'AL';
 
 /** The key of a user's Secret that holds its password. */
 export const CRATE_PASSWORD_KEY = 'password';

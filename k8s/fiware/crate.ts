@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { IMAGES } from '../images';
 import { addHardenedContainer, resources } from '../workload/hardened-container';
-import { PlatformService } from '../workload/platform-service';
+import { DEFAULT_STORAGE_CLASS, PlatformService } from '../workload/platform-service';
 import { WRITABLE_ROOT_FILESYSTEM } from '../security/exceptions';
 import { CRATE_USERS_APPLIED_FILE, CRATE_USERS_SECRETS_DIR, crateHostBasedAuthSettings, CrateUser, crateUsersScript } from './crate-authentication';
 
@@ -20,6 +20,11 @@ export interface CrateProps {
   /** @default 50 GiB */
   readonly storageSize?: Size;
   /**
+   * Size of the volume CrateDB's `fs` snapshot repository lives on (the snapshot job copies it to S3).
+   * @default 50 GiB
+   */
+  readonly snapshotStorageSize?: Size;
+  /**
    * JVM heap; the memory limit is twice this (CrateDB wants the other half for the page cache).
    * @default 1 GiB
    */
@@ -33,6 +38,10 @@ export interface CrateProps {
 export class Crate extends PlatformService {
   public static readonly HTTP_PORT = 4200;
   public static readonly POSTGRES_PORT = 5432;
+  /** Where the snapshot volume is mounted: CrateDB's `path.repo`. */
+  public static readonly SNAPSHOT_PATH = '/snapshots';
+  /** The snapshot volume's claim, mounted by CrateDB and, read-only, by the snapshot job on its node. */
+  public readonly snapshotClaim: kplus.PersistentVolumeClaim;
 
   constructor(scope: Construct, id: string, props: CrateProps) {
     const heapMiB = (props.heap ?? Size.gibibytes(1)).toMebibytes();
@@ -54,6 +63,8 @@ export class Crate extends PlatformService {
           // The pod IP for the mesh; loopback for the users container, the only `crate` login (see below).
           '-Cnetwork.host=_local_,_site_',
           '-Cpath.data=/data',
+          // `fs` repositories may only live under path.repo.
+          `-Cpath.repo=${Crate.SNAPSHOT_PATH}`,
           ...Object.entries(crateHostBasedAuthSettings(props.users)).map(([key, value]) => `-C${key}=${value}`),
         ],
         envVariables: { CRATE_HEAP_SIZE: kplus.EnvValue.fromValue(`${heapMiB}m`) },
@@ -80,5 +91,12 @@ export class Crate extends PlatformService {
       startup: kplus.Probe.fromCommand(['test', '-f', CRATE_USERS_APPLIED_FILE], { periodSeconds: Duration.seconds(10), timeoutSeconds: Duration.seconds(5), failureThreshold: 60 }),
     });
     props.users.forEach((u, i) => users.mount(`${CRATE_USERS_SECRETS_DIR}/${u.name}`, kplus.Volume.fromSecret(this, `UserSecret${i}`, u.secret), { readOnly: true }));
+    this.snapshotClaim = new kplus.PersistentVolumeClaim(this, 'SnapshotClaim', {
+      metadata: { name: 'crate-snapshots' },
+      accessModes: [kplus.PersistentVolumeAccessMode.READ_WRITE_ONCE],
+      storage: props.snapshotStorageSize ?? Size.gibibytes(50),
+      storageClassName: DEFAULT_STORAGE_CLASS,
+    });
+    this.container.mount(Crate.SNAPSHOT_PATH, kplus.Volume.fromPersistentVolumeClaim(this, 'Snapshots', this.snapshotClaim));
   }
 }

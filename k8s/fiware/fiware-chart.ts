@@ -5,6 +5,7 @@ import { Grafana } from '../grafana/grafana';
 import { GATEWAY_PEER } from '../mesh/ingress-gateway';
 import { ServiceCalls } from '../security/service-calls';
 import { MeshNetworkBaselineProps } from '../workload/mesh-network-baseline';
+import { StoreCopyJobs, StoreCopyJobsProps } from '../operations/store-copy-jobs';
 import { Crate } from './crate';
 import { CRATE_PASSWORD_KEY, CrateUser } from './crate-authentication';
 import { IotAgentUl } from './iot-agent-ul';
@@ -21,12 +22,26 @@ export interface FiwareChartProps extends ChartProps {
   readonly tenants: readonly string[];
   /** The telemetry every sidecar reaches. */
   readonly mesh: Omit<MeshNetworkBaselineProps, 'namespace'>;
+  /** Where the daily MongoDB and CrateDB copies go and how long CrateDB snapshots are kept. */
+  readonly copies: Pick<StoreCopyJobsProps, 'bucket' | 'region' | 'retentionDays'>;
 }
 
 const CRATE_DATASOURCE_UID = 'crate';
 
 /** The Secrets (key `password`) of CrateDB's logins, created by the operator (k8s/README.md). */
-export const CRATE_USER_SECRETS = { quantumleap: 'crate-quantumleap', grafana: 'crate-grafana' } as const;
+export const CRATE_USER_SECRETS = { quantumleap: 'crate-quantumleap', grafana: 'crate-grafana', backup: 'crate-backup' } as const;
+
+/** CrateDB's logins, each from its Secret in the scope's namespace (CRATE_USER_SECRETS). */
+export function crateLogins(scope: Construct): { readonly quantumLeapLogin: CrateUser; readonly grafanaLogin: CrateUser; readonly backupLogin: CrateUser } {
+  const secret = (name: string) => kplus.Secret.fromSecretName(scope, `${name}Secret`, name);
+  return {
+    // QuantumLeap creates a schema and tables per tenant and writes them; Grafana only reads.
+    quantumLeapLogin: { name: 'quantumleap', secret: secret(CRATE_USER_SECRETS.quantumleap), privileges: ['DQL', 'DML', 'DDL'], protocol: 'http' },
+    grafanaLogin: { name: 'grafana', secret: secret(CRATE_USER_SECRETS.grafana), privileges: ['DQL'], protocol: 'pg' },
+    // The snapshot and restore jobs: CREATE REPOSITORY, CREATE and RESTORE SNAPSHOT need AL; they read sys.snapshots too.
+    backupLogin: { name: 'crate_backup', secret: secret(CRATE_USER_SECRETS.backup), privileges: ['AL', 'DQL'], protocol: 'http' },
+  };
+}
 
 /** The shared FIWARE core: Orion on MongoDB, the UltraLight IoT Agent, QuantumLeap on CrateDB, Grafana. */
 export class FiwareChart extends Chart {
@@ -47,11 +62,8 @@ export class FiwareChart extends Chart {
       mongoHost: this.mongo.host,
       mongoPort: Mongo.PORT,
     });
-    const secret = (name: string) => kplus.Secret.fromSecretName(this, `${name}Secret`, name);
-    // QuantumLeap creates a schema and tables per tenant and writes them; Grafana only reads.
-    const quantumLeapLogin: CrateUser = { name: 'quantumleap', secret: secret(CRATE_USER_SECRETS.quantumleap), privileges: ['DQL', 'DML', 'DDL'], protocol: 'http' };
-    const grafanaLogin: CrateUser = { name: 'grafana', secret: secret(CRATE_USER_SECRETS.grafana), privileges: ['DQL'], protocol: 'pg' };
-    this.crate = new Crate(this, 'Crate', { users: [quantumLeapLogin, grafanaLogin] });
+    const { quantumLeapLogin, grafanaLogin, backupLogin } = crateLogins(this);
+    this.crate = new Crate(this, 'Crate', { users: [quantumLeapLogin, grafanaLogin, backupLogin] });
     this.quantumLeap = new QuantumLeap(this, 'QuantumLeap', { crateHost: this.crate.host, cratePort: Crate.HTTP_PORT, crateUser: quantumLeapLogin });
     this.grafana = new Grafana(this, 'Grafana', {
       folder: 'FIWARE tenants',
@@ -72,6 +84,14 @@ export class FiwareChart extends Chart {
       datasourceEnv: { CRATE_PASSWORD: kplus.EnvValue.fromSecretValue({ secret: grafanaLogin.secret, key: CRATE_PASSWORD_KEY }) },
       dashboards: Object.fromEntries(props.tenants.map((t) => [`tenant-${t}.json`, tenantDashboard(t, CRATE_DATASOURCE_UID)])),
     });
+    const copies = new StoreCopyJobs(this, 'Copies', {
+      ...props.copies,
+      mongo: `${this.mongo.host}:${Mongo.PORT}`,
+      crateUrl: `http://${this.crate.host}:${Crate.HTTP_PORT}`,
+      crateLogin: backupLogin,
+      cratePodLabels: this.crate.endpoint.podLabels,
+      snapshots: { claimName: this.crate.snapshotClaim.name, path: Crate.SNAPSHOT_PATH },
+    });
     // Each service accepts only the workloads that need it. The gateway (after OPA's decision) is the
     // only way in from outside. Orion reaches QuantumLeap's notify endpoint only: a tenant's subscription
     // chooses URL, method, headers and body, so it must not be able to make Orion call Orion, the IoT
@@ -79,7 +99,7 @@ export class FiwareChart extends Chart {
     const [orion, iotAgent, quantumLeap, mongo, crate, grafana] = [this.orion, this.iotAgent, this.quantumLeap, this.mongo, this.crate, this.grafana].map((s) => s.peer);
     new ServiceCalls(this, 'Calls', {
       ...props.mesh,
-      workloads: [orion, iotAgent, quantumLeap, mongo, crate, grafana],
+      workloads: [orion, iotAgent, quantumLeap, mongo, crate, grafana, copies.mongoPeer, copies.cratePeer],
       calls: [
         { from: GATEWAY_PEER, to: orion, ports: [Orion.PORT] },
         { from: GATEWAY_PEER, to: iotAgent, ports: [IotAgentUl.NORTH_PORT, IotAgentUl.SOUTH_PORT] },
@@ -91,6 +111,8 @@ export class FiwareChart extends Chart {
         { from: iotAgent, to: mongo, ports: [Mongo.PORT] },
         { from: quantumLeap, to: crate, ports: [Crate.HTTP_PORT] },
         { from: grafana, to: crate, ports: [Crate.POSTGRES_PORT] },
+        { from: copies.mongoPeer, to: mongo, ports: [Mongo.PORT] },
+        { from: copies.cratePeer, to: crate, ports: [Crate.HTTP_PORT], paths: ['/_sql'], methods: ['POST'] },
       ],
     });
   }

@@ -1,7 +1,8 @@
 /**
  * Prometheus alerting rules for the cluster: workloads crash-looping, not ready or unavailable
  * (every Deployment and StatefulSet, so Orion, the IoT Agent, QuantumLeap, CrateDB, MongoDB,
- * Keycloak and OPA included, and whatever a pilot adds), volumes filling, nodes not Ready, the
+ * Keycloak and OPA included, and whatever a pilot adds), Jobs failing and CronJobs (the store
+ * copies among them) without a recent success, volumes filling, nodes not Ready, the
  * gateway's tenant decision failing, scrape targets down, the mesh's root certificate expiring.
  * Sources of the metrics: kube-state-metrics (workloads, pods, nodes), the kubelet (volume stats),
  * Istio's standard metrics (gateway requests) and istiod (root certificate).
@@ -54,6 +55,17 @@ export const ALERTING_RULES: readonly AlertingRule[] = [
     '10m',
     'warning',
     'Volume claim {{ $labels.namespace }}/{{ $labels.persistentvolumeclaim }} is more than 80% full',
+  ),
+  // A failed Job alerts at once; Jobs finish with a TTL, so the alert resolves once the failed Job is gone.
+  rule('JobFailed', 'kube_job_failed{condition="true"} == 1', '1m', 'warning', 'Job {{ $labels.namespace }}/{{ $labels.job_name }} failed'),
+  // Daily CronJobs (the MongoDB and CrateDB copies): no success for 26 hours means a copy is missing,
+  // whether its runs fail, are never scheduled, or the CronJob was suspended.
+  rule(
+    'CronJobNoRecentSuccess',
+    'time() - kube_cronjob_status_last_successful_time > 26 * 3600',
+    '10m',
+    'critical',
+    'CronJob {{ $labels.namespace }}/{{ $labels.cronjob }} has not succeeded for 26 hours',
   ),
   rule('NodeNotReady', 'kube_node_status_condition{condition="Ready", status="true"} == 0', '5m', 'critical', 'Node {{ $labels.node }} is not Ready'),
   rule(

@@ -12,6 +12,8 @@ const RESOURCES = [
   { apiGroup: 'apps', resource: 'deployments', collector: 'deployments' },
   { apiGroup: 'apps', resource: 'statefulsets', collector: 'statefulsets' },
   { apiGroup: 'apps', resource: 'daemonsets', collector: 'daemonsets' },
+  { apiGroup: 'batch', resource: 'jobs', collector: 'jobs' },
+  { apiGroup: 'batch', resource: 'cronjobs', collector: 'cronjobs' },
 ];
 
 /** kube-state-metrics: the state of pods, workloads and nodes as metrics, for the alerting rules. */

@@ -3,6 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as iot from 'aws-cdk-lib/aws-iot';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct, IConstruct } from 'constructs';
@@ -34,7 +35,9 @@ export type AlarmSignal =
   | 'port-allocation'
   | 'dropped-packets'
   | 'failed-nodes'
-  | 'unschedulable-pods';
+  | 'unschedulable-pods'
+  | 'rule-errors'
+  | 'provisioning-refusals';
 
 /** DynamoDB operations the platform's handlers call: SystemErrors is only published per operation. */
 const TABLE_OPERATIONS = ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'Scan', 'BatchWriteItem', 'TransactWriteItems'];
@@ -48,8 +51,8 @@ const CERTIFICATE_DAYS = 30;
  * throttles), function URL and HTTP API (5xx), ECS service (running tasks), load balancer target
  * group (unhealthy and missing hosts), EFS file system (I/O limit), DynamoDB table (throttles,
  * system errors), NAT gateway (port allocation errors, dropped packets), EKS cluster (pods that no
- * node can take), and the given certificates (days to expiry). Create it after the stack's other
- * constructs.
+ * node can take), IoT topic rule (its error action's count: every rule must have one), and the
+ * given certificates (days to expiry). Create it after the stack's other constructs.
  */
 export class OperatorAlarms extends Construct {
   /** Every alarm, by the logical id of the resource it watches. */
@@ -147,6 +150,14 @@ export class OperatorAlarms extends Construct {
           );
           break;
         }
+        case 'AWS::IoT::TopicRule': {
+          // IoT reports a failed rule action only to the rule's error action: a rule without one fails silently.
+          const payload = stack.resolve((resource as iot.CfnTopicRule).topicRulePayload) as iot.CfnTopicRule.TopicRulePayloadProperty;
+          const counted = (payload.errorAction as iot.CfnTopicRule.ActionProperty | undefined)?.cloudwatchMetric as iot.CfnTopicRule.CloudwatchMetricActionProperty | undefined;
+          if (!counted) throw new Error(`${resource.node.path}: an IoT topic rule needs a cloudwatchMetric error action, so that its failures alarm`);
+          this.watch(resource, 'rule-errors', `${name}: IoT rule actions failed`, new cloudwatch.Metric({ namespace: counted.metricNamespace, metricName: counted.metricName, statistic: 'Sum', period: FIVE_MINUTES }), 1);
+          break;
+        }
         case 'AWS::EKS::Cluster':
           // AWS/EKS basic metrics (Kubernetes 1.28+): pods no node can take mean lost or unhealthy nodes.
           // Container Insights (the cluster's amazon-cloudwatch-observability add-on): nodes not Ready.
@@ -176,7 +187,8 @@ export class OperatorAlarms extends Construct {
     return alarm;
   }
 
-  private watch(
+  /** An alarm on `watched`, named for `resource` and `signal`, notifying the topic on alarm and on recovery. */
+  public watch(
     resource: CfnResource,
     signal: AlarmSignal,
     description: string,

@@ -24,6 +24,8 @@ const KNOWN_METRICS: Readonly<Record<string, { job: string; source: string }>> =
   kube_deployment_spec_replicas: { job: 'kube-state-metrics', source: 'kube-state-metrics v2.17.0 docs/metrics/workload/deployment-metrics.md' },
   kube_statefulset_status_replicas_ready: { job: 'kube-state-metrics', source: 'kube-state-metrics v2.17.0 docs/metrics/workload/statefulset-metrics.md' },
   kube_statefulset_replicas: { job: 'kube-state-metrics', source: 'kube-state-metrics v2.17.0 docs/metrics/workload/statefulset-metrics.md' },
+  kube_job_failed: { job: 'kube-state-metrics', source: 'kube-state-metrics docs/metrics/workload/job-metrics.md' },
+  kube_cronjob_status_last_successful_time: { job: 'kube-state-metrics', source: 'kube-state-metrics docs/metrics/workload/cronjob-metrics.md' },
   kube_node_status_condition: { job: 'kube-state-metrics', source: 'kube-state-metrics v2.17.0 docs/metrics/cluster/node-metrics.md' },
   kubelet_volume_stats_used_bytes: { job: 'kubelet', source: 'kubernetes.io/docs/reference/instrumentation/metrics (kubelet)' },
   kubelet_volume_stats_capacity_bytes: { job: 'kubelet', source: 'kubernetes.io/docs/reference/instrumentation/metrics (kubelet)' },
@@ -100,6 +102,26 @@ test('every Deployment and StatefulSet of the demo (Orion, IoT Agent, QuantumLea
   expect(uncovered(workloads, ALERTING_RULES.filter((r) => r.alert !== 'StatefulSetUnavailable'))).toEqual(
     expect.arrayContaining([expect.stringMatching(/^StatefulSet .*mongo/)]),
   );
+});
+
+test('every CronJob (the store copies) and Job alerts when it fails, and a CronJob when it has not succeeded for a day', () => {
+  const cronJobs = charts.all.filter((o) => o.kind === 'CronJob');
+  expect(cronJobs.map((c) => c.metadata.name)).toEqual(expect.arrayContaining(['mongo-dump', 'crate-snapshot']));
+  const unnarrowed = (metric: string) =>
+    ALERTING_RULES.filter((r) => {
+      const { matchers } = analyse(r.expr);
+      return matchers.has(metric) && !matchers.get(metric)!.some((l) => ['namespace', 'cronjob', 'job_name'].includes(l));
+    });
+  expect(unnarrowed('kube_cronjob_status_last_successful_time')).toHaveLength(1);
+  expect(unnarrowed('kube_job_failed')).toHaveLength(1);
+  // kube-state-metrics collects both kinds, and may list them.
+  const ksm = telemetry.find((o) => o.kind === 'Deployment' && o.metadata.name === 'kube-state-metrics')!;
+  const collectors = (ksm.spec.template.spec.containers[0].args as string[]).find((a) => a.startsWith('--resources='))!.split('=')[1].split(',');
+  expect(collectors).toEqual(expect.arrayContaining(['jobs', 'cronjobs']));
+  const role = charts.all.find((o) => o.kind === 'ClusterRole' && (o.rules as Json[]).some((r) => (r.resources as string[]).includes('cronjobs')))!;
+  expect(role.rules).toContainEqual({ apiGroups: ['batch'], resources: ['jobs', 'cronjobs'], verbs: ['list', 'watch'] });
+  // A failed Job goes away before the next daily run, so JobFailed resolves; the staleness rule keeps watching.
+  for (const c of cronJobs) expect(c.spec.jobTemplate.spec.ttlSecondsAfterFinished).toBeLessThan(24 * 3600);
 });
 
 describe('Alertmanager reaches the operators', () => {

@@ -17,7 +17,7 @@ const workload = (kind: string, name: string) => fiware.find((o) => o.kind === k
 const { settings, script, secretOfUser } = renderedCrate(fiware);
 
 /** Secret name -> the Secret's password, as the operator would create them. */
-const secretValues: Record<string, string> = { [CRATE_USER_SECRETS.quantumleap]: 'c0ffee0123456789abcdef0123456789', [CRATE_USER_SECRETS.grafana]: 'a11ce0123456789abcdef0123456789f' };
+const secretValues: Record<string, string> = { [CRATE_USER_SECRETS.quantumleap]: 'c0ffee0123456789abcdef0123456789', [CRATE_USER_SECRETS.grafana]: 'a11ce0123456789abcdef0123456789f', [CRATE_USER_SECRETS.backup]: 'bac0ffee0123456789abcdef01234567' };
 const run = (options: Parameters<typeof runCrateUsers>[2] = {}, values = secretValues) =>
   runCrateUsers(script, Object.fromEntries(Object.entries(secretOfUser).map(([user, secret]) => [user, values[secret]])), options);
 
@@ -71,8 +71,8 @@ describe('the users container', () => {
     const result = run();
     expect(result.stderr).toBe('');
     expect(result.applied).toBe(true);
-    expect(result.users).toEqual(new Map([['quantumleap', secretValues[CRATE_USER_SECRETS.quantumleap]], ['grafana', secretValues[CRATE_USER_SECRETS.grafana]]]));
-    expect(result.grants).toEqual(new Map([['quantumleap', ['DQL', 'DML', 'DDL']], ['grafana', ['DQL']]]));
+    expect(result.users).toEqual(new Map([['quantumleap', secretValues[CRATE_USER_SECRETS.quantumleap]], ['grafana', secretValues[CRATE_USER_SECRETS.grafana]], ['crate_backup', secretValues[CRATE_USER_SECRETS.backup]]]));
+    expect(result.grants).toEqual(new Map([['quantumleap', ['DQL', 'DML', 'DDL']], ['grafana', ['DQL']], ['crate_backup', ['AL', 'DQL']]]));
     const hba = new CrateHostBasedAuth(settings, result.users);
     for (const call of result.calls) {
       const arg = (flag: string) => call.args[call.args.indexOf(flag) + 1];

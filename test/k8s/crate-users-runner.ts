@@ -40,7 +40,7 @@ const s = sql.trim().replace(/;$/, '');
 if ((m = /^SELECT count\\(\\*\\) FROM sys\\.users WHERE name = '([a-z0-9_]+)'$/.exec(s))) process.stdout.write((db.users[m[1]] !== undefined ? '1' : '0') + '\\n');
 else if ((m = /^CREATE USER ([a-z0-9_]+) WITH \\(password = '([^'\\\\]*)'\\)$/.exec(s))) { if (db.users[m[1]] !== undefined) fail("UserAlreadyExistsException[User '" + m[1] + "' already exists]"); db.users[m[1]] = m[2]; }
 else if ((m = /^ALTER USER ([a-z0-9_]+) SET \\(password = '([^'\\\\]*)'\\)$/.exec(s))) { if (db.users[m[1]] === undefined) fail("UserUnknownException[User '" + m[1] + "' does not exist]"); db.users[m[1]] = m[2]; }
-else if ((m = /^GRANT ((?:DQL|DML|DDL)(?:, (?:DQL|DML|DDL))*) TO ([a-z0-9_]+)$/.exec(s))) { if (db.users[m[2]] === undefined) fail('unknown user'); db.grants[m[2]] = [...new Set([...(db.grants[m[2]] || []), ...m[1].split(', ')])]; }
+else if ((m = /^GRANT ((?:DQL|DML|DDL|AL)(?:, (?:DQL|DML|DDL|AL))*) TO ([a-z0-9_]+)$/.exec(s))) { if (db.users[m[2]] === undefined) fail('unknown user'); db.grants[m[2]] = [...new Set([...(db.grants[m[2]] || []), ...m[1].split(', ')])]; }
 else fail('fake CrateDB does not know: ' + s);
 fs.writeFileSync(state + '/db.json', JSON.stringify(db));
 `;

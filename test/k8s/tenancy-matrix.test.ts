@@ -164,13 +164,19 @@ describe.each(pairs)('pilot %s against pilot %s', (a, b) => {
 // Behind the network and the mesh, CrateDB itself asks for a login (its host-based authentication,
 // evaluated after the rendered users script ran with the Secrets the clients read).
 describe('CrateDB logins', () => {
-  const secrets = { 'crate-quantumleap': 'c0ffee0123456789abcdef0123456789', 'crate-grafana': 'a11ce0123456789abcdef0123456789f' };
+  const secrets = { 'crate-quantumleap': 'c0ffee0123456789abcdef0123456789', 'crate-grafana': 'a11ce0123456789abcdef0123456789f', 'crate-backup': 'bac0ffee0123456789abcdef01234567' };
   const { hba } = crateAfterUsersRan(demo.objects(FIWARE_NAMESPACE), secrets);
   const env = (name: string) => resolvedEnv(demo.objects(FIWARE_NAMESPACE).find((o) => o.kind === 'Deployment' && o.metadata.name === name)!.spec.template.spec.containers[0], secrets);
   const basic = (user: string, password: string) => ({ authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` });
   const ql = env('quantumleap');
   // Whoever calls through the mesh, CrateDB sees the sidecar's inbound address.
   const address = ISTIO_INBOUND_SOURCE_ADDRESS;
+  test('the snapshot job logs in (HTTP) with its Secret, as the user CREATE SNAPSHOT needs', () => {
+    const job = demo.objects(FIWARE_NAMESPACE).find((o) => o.kind === 'CronJob' && JSON.stringify(o).includes('crate-snapshot.sh'))!;
+    const e = resolvedEnv(job.spec.jobTemplate.spec.template.spec.containers[0], secrets);
+    expect(hba.login({ protocol: 'http', address, headers: basic(e.CRATE_USER!, e.CRATE_PASSWORD!) }).allowed).toBe(true);
+    expect(hba.login({ protocol: 'http', address, headers: basic(e.CRATE_USER!, 'wrong') }).allowed).toBe(false);
+  });
   test('QuantumLeap (HTTP) and Grafana (PostgreSQL protocol) log in with their Secrets', () => {
     expect(hba.login({ protocol: 'http', address, headers: basic(ql[QUANTUMLEAP_1_0_CRATE_ENV.user]!, ql[QUANTUMLEAP_1_0_CRATE_ENV.password]!) }).allowed).toBe(true);
     expect(hba.login({ protocol: 'pg', address, user: 'grafana', password: env('grafana').CRATE_PASSWORD }).allowed).toBe(true);

@@ -128,6 +128,11 @@ const PRICERS: Readonly<Record<string, Pricer>> = {
       basis: `${a.imageBuildsPerMonth} builds x ${a.imageBuildHours} h x build + test ${type}${ami ? ` + ${a.imageSnapshotGb} GB snapshot` : ''} (assumed; Inspector not included)`,
     };
   },
+  // The charts' manifests: their volume claims become gp3 volumes (the default StorageClass), priced by size.
+  'Custom::AWSCDK-EKS-KubernetesResource': (r, _t, p) => {
+    const gib = claimedGib(r.Properties?.Manifest);
+    return { monthly: gib * p.unitPrices.ebsGp3GbMonth, basis: gib > 0 ? `${gib} GiB of volume claims (gp3)` : 'no volume claims' };
+  },
   'AWS::S3::Bucket': (_r, _t, p) => ({ monthly: p.assumptions.s3BucketGb * p.unitPrices.s3StandardGbMonth, basis: `${p.assumptions.s3BucketGb} GB standard (assumed)` }),
 };
 
@@ -164,6 +169,23 @@ export function estimateCost(stacks: readonly AssemblyStack[], prices: PriceTabl
     byPart: sum((l) => l.pilot ?? 'platform'),
     total: lines.reduce((n, l) => n + l.monthly, 0),
   };
+}
+
+/** GiB the manifest's claims request: standalone claims, and StatefulSets' claim templates per replica. */
+function claimedGib(manifest: unknown): number {
+  // A manifest with CloudFormation references is an Fn::Join; the references never sit in a claim's size.
+  const text = typeof manifest === 'string' ? manifest : (manifest as { 'Fn::Join'?: [string, unknown[]] })?.['Fn::Join']?.[1].map((p) => (typeof p === 'string' ? p : 'ref')).join('');
+  if (!text) return 0;
+  const gib = (claim: { spec?: { resources?: { requests?: { storage?: string } } } }) => {
+    const m = /^(\d+)Gi$/.exec(claim.spec?.resources?.requests?.storage ?? '');
+    return m ? Number(m[1]) : 0;
+  };
+  let total = 0;
+  for (const o of JSON.parse(text) as { kind?: string; spec?: { replicas?: number; volumeClaimTemplates?: object[] } }[]) {
+    if (o.kind === 'PersistentVolumeClaim') total += gib(o as never);
+    if (o.kind === 'StatefulSet') total += (o.spec?.replicas ?? 1) * (o.spec?.volumeClaimTemplates ?? []).reduce((n: number, c) => n + gib(c as never), 0);
+  }
+  return total;
 }
 
 /** Why a type costs nothing at idle, or undefined when the table does not say. */
