@@ -6,6 +6,7 @@ import { block, chain, expanded, isIdentifier, str } from '../../../lib/groovy/g
 import { afterScriptStep, scriptStep, SHELL_HELPERS } from './job-shell';
 import { byReferences, dependentGlobals, overlay } from './job-variables';
 import { matrixAxes, matrixCellCount } from './matrix';
+import { needsOrderWarnings } from './needs-order';
 import type { Job, JobWhen, Pipeline, Variable } from './model';
 import { installsPackages } from '../../../lib/groovy/script-needs';
 import { all, jobVariants, needsWorkspace, renderCondition, type Condition } from './when';
@@ -80,8 +81,12 @@ export function emitJenkinsfile(p: Pipeline, diags: Diagnostics): string {
   const stages = p.unresolvedIncludes.flatMap((inc, i) =>
     placeholder(`include ${inc.type} #${i + 1}`, `include:${inc.type} "${inc.target}" (${inc.pos.file}:${inc.pos.line}) ${inc.reason}; inline it into the repository`, keepGoing),
   );
+  const byStage = new Map<string, Planned[]>();
+  for (const x of planned) (byStage.get(x.job.stage) ?? byStage.set(x.job.stage, []).get(x.job.stage)!).push(x);
+  // The jobs in the order Jenkins runs them: each unit starts once the earlier ones are done.
+  const units: Job[][] = [];
   for (const stage of p.stages) {
-    const waves = needsWaves(planned.filter((x) => x.job.stage === stage));
+    const waves = needsWaves(byStage.get(stage) ?? []);
     waves.forEach((group, w) => {
       const flat = group.filter((x) => x.job.parallel === undefined);
       const matrices = group.filter((x) => x.job.parallel !== undefined);
@@ -93,8 +98,11 @@ export function emitJenkinsfile(p: Pipeline, diags: Diagnostics): string {
         diags.warn(x.job.name, 'parallel', x.job.keyPos.get('parallel')!, `Jenkins cannot nest a matrix in parallel; it runs after the other jobs of stage "${stage}"`);
       }
       append(stages, matrices.flatMap((x) => jobStage(x, diags)));
+      if (flat.length) units.push(flat.map((x) => x.job));
+      for (const x of matrices) units.push([x.job]);
     });
   }
+  needsOrderWarnings(units, diags);
 
   const lines = [
     // A line break in an uploaded file's name would end the comment and inject Groovy.
