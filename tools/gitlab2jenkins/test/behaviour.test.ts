@@ -34,6 +34,7 @@ const RUNS: Readonly<Record<string, readonly [string, Scenario]>> = {
   predefined: ['predefined-variables', { env: { BRANCH_NAME: 'feature' } }],
   mergeRequest: ['predefined-variables', { env: { BRANCH_NAME: 'PR-7', CHANGE_ID: '7', CHANGE_BRANCH: 'feat', CHANGE_TARGET: 'main' } }],
   accept: ['accept-gitlab', {}],
+  oversized: ['oversized-pipeline', {}],
 };
 
 const results = new Map<string, RunResult>();
@@ -192,6 +193,21 @@ describeRun('generated Jenkinsfiles behave as the GitLab pipeline', () => {
     expect(outputs(r, 'check')[0]).toContain('\ncompiled\n');
     const order = r.events.filter((e) => e.type === 'sh').map((e) => e.stage);
     expect(order.indexOf('check')).toBeLessThan(order.indexOf('same-stage-consumer'));
+    expect(r.result).toBe('SUCCESS');
+  });
+
+  test('a pipeline too large for one method runs the same with its steps in functions', () => {
+    const r = run('oversized');
+    const jenkinsfile = readFileSync(join(GOLDEN, 'oversized-pipeline', 'Jenkinsfile'), 'utf8');
+    expect(jenkinsfile).toContain('void gitlabJob30()');
+    const jobs = Array.from({ length: 29 }, (_, i) => `job${String(i + 1).padStart(2, '0')}`);
+    // Each job sees the artifacts of all earlier ones (GitLab's default), then its after_script runs.
+    jobs.forEach((job, i) => {
+      const [main, after] = outputs(r, job);
+      expect(main).toContain(`\n${job} in s${String(i + 1).padStart(2, '0')}\n`);
+      expect(after).toContain(`\nafter ${job} success\n`);
+    });
+    expect(outputs(r, 'check')[0].trim().split('\n').pop()!.trim()).toBe('28');
     expect(r.result).toBe('SUCCESS');
   });
 });
