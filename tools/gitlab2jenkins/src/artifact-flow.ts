@@ -36,7 +36,16 @@ export function artifactFlow(jobs: readonly Job[], stages: readonly string[]): A
   };
   const explicit = new Set(jobs.filter((j) => !takesDefault(j)).flatMap(named));
   const lastDefaultStage = jobs.filter(takesDefault).reduce((max, j) => Math.max(max, at(j)), -1);
-  const before = (j: Job): string[] => producers.filter((p) => at(p) < at(j)).map((p) => p.name);
+  // The producers of the earlier stages, per stage, while there are few enough to list.
+  const buckets = stages.map((): Job[] => []);
+  for (const p of producers) buckets[at(p)].push(p);
+  const listed: string[][] = [];
+  let acc: Job[] = [];
+  buckets.forEach((bucket, i) => {
+    listed[i] = acc.length <= MAX_LISTED_SOURCES ? acc.map((p) => p.name) : [];
+    if (acc.length <= MAX_LISTED_SOURCES && bucket.length) acc = [...acc, ...bucket].sort((a, b) => order.get(a.name)! - order.get(b.name)!);
+  });
+  const before = (j: Job): string[] => listed[at(j)];
   return {
     sources: (j) => {
       if (!takesDefault(j)) return named(j);
