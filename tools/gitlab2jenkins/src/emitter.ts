@@ -184,19 +184,29 @@ function jobStages(stageOrder: readonly string[], byStage: ReadonlyMap<string, r
  */
 function needsWaves(group: readonly Planned[]): Planned[][] {
   const names = new Set(group.map((x) => x.job.name));
-  const byName = new Map(group.map((x) => [x.job.name, x.job]));
+  const before = new Map<string, string[]>();
+  for (const x of group) {
+    const own = [...(x.job.needs ?? []).map((n) => n.job), ...(x.job.dependencies ?? [])].filter((n) => names.has(n) && n !== x.job.name);
+    before.set(x.job.name, [...new Set([...(before.get(x.job.name) ?? []), ...own])]);
+  }
+  // Kahn's order, without recursion: a chain of needs may be thousands of jobs long. A job in a
+  // cycle (GitLab rejects those) goes to the last wave.
+  const waiting = new Map([...before].map(([name, b]) => [name, b.length]));
+  const after = new Map<string, string[]>();
+  for (const [name, b] of before) for (const n of b) (after.get(n) ?? after.set(n, []).get(n)!).push(name);
   const level = new Map<string, number>();
-  const levelOf = (name: string, seen: ReadonlySet<string>): number => {
-    const known = level.get(name);
-    if (known !== undefined) return known;
-    const job = byName.get(name)!;
-    const before = [...(job.needs ?? []).map((n) => n.job), ...(job.dependencies ?? [])].filter((n) => names.has(n) && n !== name && !seen.has(n));
-    const l = before.reduce((max, n) => Math.max(max, 1 + levelOf(n, new Set([...seen, name]))), 0);
-    level.set(name, l);
-    return l;
-  };
+  let ready = [...waiting].filter(([, w]) => w === 0).map(([name]) => name);
+  for (let l = 0; ready.length; l++) {
+    const next: string[] = [];
+    for (const name of ready) {
+      level.set(name, l);
+      for (const a of after.get(name) ?? []) if (waiting.set(a, waiting.get(a)! - 1).get(a) === 0) next.push(a);
+    }
+    ready = next;
+  }
+  const last = [...level.values()].reduce((m, l) => Math.max(m, l), 0) + 1;
   const waves: Planned[][] = [];
-  for (const x of group) (waves[levelOf(x.job.name, new Set())] ??= []).push(x);
+  for (const x of group) (waves[level.get(x.job.name) ?? last] ??= []).push(x);
   return waves.filter((w) => w !== undefined);
 }
 
