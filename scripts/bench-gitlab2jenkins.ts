@@ -1,7 +1,7 @@
 /**
  * `npm run bench:gitlab2jenkins`: over the translator's corpus, the share of pipelines translated
  * and translated without warnings, the mean and worst translation time per file (in-process,
- * after one warm-up pass), the time for a pipeline at the service's 1 MiB cap, and which GitLab
+ * after one warm-up pass), the time for pipelines of several shapes at the service's 1 MiB cap, and which GitLab
  * keys each golden fixture uses. A benchmark, not a test: it prints and never fails on timing.
  */
 import { readFileSync } from 'node:fs';
@@ -41,17 +41,32 @@ console.log(`translated: ${translated.length}/${corpus.length} (${pct(translated
 console.log(`time per file: mean ${(times.reduce((a, b) => a + b, 0) / corpus.length).toFixed(2)} ms, worst ${times[worst].toFixed(1)} ms (${corpus[worst].name}); warm, mean of ${RUNS} passes`);
 for (const [i, r] of first.entries()) if (r.warnings instanceof Error) console.log(`  not translated: ${corpus[i].name}: ${r.warnings.message}`);
 
-// A pipeline as large as the service accepts: jobs with artifacts in three stages.
-const jobs: string[] = [];
-let size = 'stages: [build, test, deploy]\n'.length;
-for (let i = 0; size < MAX_BODY_BYTES - 100; i++) {
-  const job = `job${i}:\n  stage: ${['build', 'test', 'deploy'][i % 3]}\n  script: echo ${i}\n  artifacts: {paths: [out${i}/]}\n`;
-  jobs.push(job);
-  size += job.length;
+// Pipelines as large as the service accepts, one per shape that costs the most per byte: jobs
+// with artifacts in three stages, the smallest jobs, jobs with rules (a stage per outcome), one
+// stage per job, a chain of needs.
+const SHAPES: Record<string, { head: string; job: (i: number) => string }> = {
+  artifacts: { head: 'stages: [build, test, deploy]\n', job: (i) => `job${i}:\n  stage: ${['build', 'test', 'deploy'][i % 3]}\n  script: echo ${i}\n  artifacts: {paths: [out${i}/]}\n` },
+  minimal: { head: '', job: (i) => `j${i}: {script: x}\n` },
+  rules: { head: '', job: (i) => `j${i}: {script: x, rules: [{if: '$A == "b"', when: manual}, {when: always}]}\n` },
+  'stage per job': { head: `stages: [${Array.from({ length: 30_000 }, (_, k) => `s${k}`).join(', ')}]\n`, job: (i) => `j${i}: {stage: s${i}, script: x}\n` },
+  'needs chain': { head: '', job: (i) => `j${i}: {script: x${i > 0 ? `, needs: [j${i - 1}]` : ''}}\n` },
+};
+for (const [shape, { head, job }] of Object.entries(SHAPES)) {
+  const jobs: string[] = [];
+  let size = head.length;
+  for (let i = 0; ; i++) {
+    const text = job(i);
+    if (size + text.length > MAX_BODY_BYTES) break;
+    jobs.push(text);
+    size += text.length;
+  }
+  const start = process.hrtime.bigint();
+  const cpu = process.cpuUsage();
+  const big = translateText(head + jobs.join(''));
+  const used = process.cpuUsage(cpu);
+  const wall = Number(process.hrtime.bigint() - start) / 1e6;
+  console.log(`1 MiB (the service's cap), ${shape}: ${jobs.length} jobs in ${(size / 1024).toFixed(0)} KiB: ${wall.toFixed(0)} ms (CPU ${((used.user + used.system) / 1000).toFixed(0)} ms), Jenkinsfile ${(big.jenkinsfile.length / 1024 / 1024).toFixed(1)} MiB`);
 }
-const start = process.hrtime.bigint();
-const big = translateText(`stages: [build, test, deploy]\n${jobs.join('')}`);
-console.log(`${jobs.length} jobs (${(size / 1024).toFixed(0)} KiB, the service's cap): ${(Number(process.hrtime.bigint() - start) / 1e6).toFixed(0)} ms, Jenkinsfile ${(big.jenkinsfile.length / 1024 / 1024).toFixed(1)} MiB`);
 
 // The GitLab keys each golden fixture uses (job keys, their sub-keys and `when:` values).
 console.log('golden fixtures and the GitLab keys they use:');

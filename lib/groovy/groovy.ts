@@ -61,8 +61,12 @@ export function block(header: string, body: readonly string[]): string[] {
 
 /** Blocks joined on the brace line, like `try { ... } catch (err) { ... }`. */
 export function chain(parts: readonly (readonly [string, readonly string[]])[]): string[] {
-  return [
-    ...parts.flatMap(([header, body], i) => [`${i === 0 ? '' : '} '}${header} {`, ...body.map((l) => (l === '' ? l : `    ${l}`))]),
-    '}',
-  ];
+  // A loop, not spreads: large generated pipelines nest thousands of lines.
+  const out: string[] = [];
+  parts.forEach(([header, body], i) => {
+    out.push(`${i === 0 ? '' : '} '}${header} {`);
+    for (const l of body) out.push(l === '' ? l : `    ${l}`);
+  });
+  out.push('}');
+  return out;
 }

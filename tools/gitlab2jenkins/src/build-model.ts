@@ -32,6 +32,7 @@ export function buildPipeline(root: YMap, file: string, unresolvedIncludes: read
   const stagesNode = get(root, 'stages');
   const declared = stagesNode ? strings(stagesNode, 'stages') : DEFAULT_STAGES;
   const stages = ['.pre', ...declared.filter((s) => s !== '.pre' && s !== '.post'), '.post'];
+  const stageIndex = new Map(stages.map((s, i) => [s, i]));
   const defaults = defaultEntries(root);
   const workflow = root.entries.get('workflow');
   if (workflow) diags.warn('', 'workflow', workflow.keyPos, 'workflow: (pipeline-level rules/name) is not mapped; configure branch discovery in the multibranch job instead');
@@ -42,11 +43,11 @@ export function buildPipeline(root: YMap, file: string, unresolvedIncludes: read
   for (const [name, entry] of root.entries) {
     if (GLOBAL_KEYS.has(name) || name.startsWith('.')) continue;
     if (entry.value.kind !== 'map') throw new PipelineError(`job "${name}" must be a mapping, not ${describe(entry.value)}`, entry.value.pos);
-    jobs.push(buildJob(name, entry.keyPos, entry.value, { defaults, stages, partial }, diags));
+    jobs.push(buildJob(name, entry.keyPos, entry.value, { defaults, stages, stageIndex, partial }, diags));
   }
   if (jobs.length === 0 && !partial) throw new PipelineError('the pipeline has no visible job', root.pos);
   if (jobs.length === 0) diags.warn('', 'include', root.pos, `no visible job here; the jobs are ${FROM_INCLUDE}`);
-  checkNeeds(jobs, stages, partial, diags);
+  checkNeeds(jobs, stageIndex, partial, diags);
   const vars = get(root, 'variables');
   return { file, stages, variables: vars ? variables(vars) : [], jobs, unresolvedIncludes };
 }
@@ -70,11 +71,13 @@ function defaultEntries(root: YMap): YMap {
 interface JobContext {
   readonly defaults: YMap;
   readonly stages: readonly string[];
+  /** Each stage's position in `stages`. */
+  readonly stageIndex: ReadonlyMap<string, number>;
   /** Some includes could not be read, so a job may lack what they define. */
   readonly partial: boolean;
 }
 
-function buildJob(name: string, pos: SourcePos, own: YMap, { defaults, stages, partial }: JobContext, diags: Diagnostics): Job {
+function buildJob(name: string, pos: SourcePos, own: YMap, { defaults, stages, stageIndex, partial }: JobContext, diags: Diagnostics): Job {
   const m = applyDefaults(own, defaults);
   const keyPos = new Map([...m.entries].map(([k, e]) => [k, e.keyPos] as const));
   for (const [key, e] of m.entries) {
@@ -105,11 +108,11 @@ function buildJob(name: string, pos: SourcePos, own: YMap, { defaults, stages, p
   // `type:` is GitLab's deprecated alias of `stage:`.
   const stageNode = get(m, 'stage') ?? get(m, 'type');
   let stage = stageNode ? scalar(stageNode, 'stage') : 'test';
-  if (!stages.includes(stage) && incomplete) {
+  if (!stageIndex.has(stage) && incomplete) {
     diags.warn(name, 'stage', stageNode?.pos ?? pos, `stage "${stage}" is not in stages:; the job is ${FROM_INCLUDE}, which probably sets its stage, so it runs first`);
     stage = stages[0];
   }
-  if (!stages.includes(stage)) throw new PipelineError(`job "${name}" uses stage "${stage}", which is not in stages:`, stageNode?.pos ?? pos);
+  if (!stageIndex.has(stage)) throw new PipelineError(`job "${name}" uses stage "${stage}", which is not in stages:`, stageNode?.pos ?? pos);
   const when = opt('when', whenValue) ?? 'on_success';
   const rules = opt('rules', (n) => flatList(n, 'rules').map((r) => rule(r, when)));
   const allowFailure = opt('allow_failure', (n) => allowFailureValue(name, n, diags)) ?? (when === 'manual' && !rules);
@@ -159,14 +162,15 @@ function applyDefaults(job: YMap, defaults: YMap): YMap {
   return { kind: 'map', entries, pos: job.pos };
 }
 
-function checkNeeds(jobs: readonly Job[], stages: readonly string[], partial: boolean, diags: Diagnostics): void {
+function checkNeeds(jobs: readonly Job[], stageIndex: ReadonlyMap<string, number>, partial: boolean, diags: Diagnostics): void {
+  const stageOf = (j: Job): number => stageIndex.get(j.stage)!;
   const byName = new Map(jobs.map((j) => [j.name, j]));
   for (const job of jobs) {
     for (const n of job.needs ?? []) {
       const target = byName.get(n.job);
       if (!target && partial) diags.warn(job.name, 'needs', n.pos, `"${n.job}" is unknown, ${FROM_INCLUDE}; not waited for`);
       else if (!target) throw new PipelineError(`job "${job.name}" needs unknown job "${n.job}"`, n.pos);
-      else if (stages.indexOf(target.stage) > stages.indexOf(job.stage)) {
+      else if (stageOf(target) > stageOf(job)) {
         throw new PipelineError(`job "${job.name}" needs "${n.job}", which runs in a later stage`, n.pos);
       }
     }
@@ -176,7 +180,7 @@ function checkNeeds(jobs: readonly Job[], stages: readonly string[], partial: bo
       if (!target && partial) diags.warn(job.name, 'dependencies', at, `"${d}" is unknown, ${FROM_INCLUDE}; its artifacts are not restored`);
       else if (target?.stage === job.stage && target !== job) {
         diags.warn(job.name, 'dependencies', at, `"${d}" runs in the same stage; it is run first, as if it were listed in needs`);
-      } else if (!target || stages.indexOf(target.stage) > stages.indexOf(job.stage) || target === job) {
+      } else if (!target || stageOf(target) > stageOf(job) || target === job) {
         throw new PipelineError(`job "${job.name}" depends on "${d}", which is not a job of an earlier stage`, at);
       }
     }

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse as load } from 'yaml';
 import { runDeclarative, stageStatuses, type RunResult, type Scenario } from './groovy/declarative-run';
 import { groovyTest } from './groovy/parse-check';
 import { CORPUS, GOLDEN, samples, translateSample } from './samples';
@@ -22,6 +23,8 @@ const RUNS: Readonly<Record<string, readonly [string, Scenario]>> = {
   successOnMain: ['when-on-failure-always', { env: { BRANCH_NAME: 'main' } }],
   failureElsewhere: ['when-on-failure-always', { env: { BRANCH_NAME: 'feature', BREAK_BUILD: '1' } }],
   needs: ['needs-same-stage', {}],
+  needsAcross: ['needs-across-stages', {}],
+  needsAcrossBroken: ['needs-across-stages', { env: { BREAK_CHECK: '1' } }],
   timer: ['only-except-sources', { env: { BRANCH_NAME: 'main' }, causes: ['TimerTriggerCause'] }],
   push: ['only-except-sources', { env: { BRANCH_NAME: 'main' }, causes: ['BranchEventCause'] }],
   user: ['only-except-sources', { env: { BRANCH_NAME: 'dev' }, causes: ['UserIdCause'] }],
@@ -31,6 +34,7 @@ const RUNS: Readonly<Record<string, readonly [string, Scenario]>> = {
   predefined: ['predefined-variables', { env: { BRANCH_NAME: 'feature' } }],
   mergeRequest: ['predefined-variables', { env: { BRANCH_NAME: 'PR-7', CHANGE_ID: '7', CHANGE_BRANCH: 'feat', CHANGE_TARGET: 'main' } }],
   accept: ['accept-gitlab', {}],
+  oversized: ['oversized-pipeline', {}],
 };
 
 const results = new Map<string, RunResult>();
@@ -123,6 +127,30 @@ describeRun('generated Jenkinsfiles behave as the GitLab pipeline', () => {
     expect(stageStatuses(r).package).toBe('SUCCESS');
   });
 
+  test('needs across stages: where Jenkins runs a job differently from GitLab, the job or one it needs is warned about', () => {
+    // GitLab's DAG: a job with needs starts once they are done and runs if they all succeeded.
+    const gitlab = load(readFileSync(join(GOLDEN, 'needs-across-stages', '.gitlab-ci.yml'), 'utf8')) as Record<string, { needs?: string[]; stage: string }>;
+    const jobs = Object.keys(gitlab).filter((k) => k !== 'stages');
+    const warned = new Set(translateSample({ name: 'needs-across-stages', dir: join(GOLDEN, 'needs-across-stages') }).warnings.split('\n').filter((w) => w.includes('key "needs"')).map((w) => /job "([^"]+)"/.exec(w)![1]));
+    expect([...warned].sort()).toEqual(['package', 'unit']);
+    const blamed = (job: string): boolean => warned.has(job) || (gitlab[job].needs ?? []).some(blamed);
+    for (const [scenario, failed] of [['needsAcross', []], ['needsAcrossBroken', ['slow-check']]] as const) {
+      const r = run(scenario);
+      const gitlabRuns = (job: string): boolean => !(failed as readonly string[]).includes(job) && (gitlab[job].needs ?? []).every(gitlabRuns);
+      const order = r.events.filter((e) => e.type === 'sh').map((e) => e.stage);
+      for (const job of jobs) {
+        const same = (ran(r, job) && !failed.some((f) => f === job)) === gitlabRuns(job);
+        if (!same) expect(blamed(job)).toBe(true);
+        // Whatever runs, runs after the jobs it needs.
+        for (const n of gitlab[job].needs ?? []) if (order.includes(job)) expect(order.indexOf(n)).toBeLessThan(order.indexOf(job));
+      }
+    }
+    // The difference the warning names is real: GitLab would run unit and package after compile.
+    expect(stageStatuses(run('needsAcrossBroken'))['slow-check']).toBe('FAILURE');
+    expect(jobs.filter((j) => ran(run('needsAcrossBroken'), j))).toEqual(['compile', 'slow-check']);
+    expect(jobs.filter((j) => ran(run('needsAcross'), j))).toEqual(jobs);
+  });
+
   test('only/except sources follow the build cause; unknown sources never match, so except never inverts a job', () => {
     const which = (r: RunResult): string[] => ['nightly', 'manual-run', 'not-on-push', 'upstream-only', 'not-in-chat', 'chat-only'].filter((s) => ran(r, s));
     expect(which(run('timer'))).toEqual(['nightly', 'not-on-push', 'upstream-only', 'not-in-chat']);
@@ -165,6 +193,21 @@ describeRun('generated Jenkinsfiles behave as the GitLab pipeline', () => {
     expect(outputs(r, 'check')[0]).toContain('\ncompiled\n');
     const order = r.events.filter((e) => e.type === 'sh').map((e) => e.stage);
     expect(order.indexOf('check')).toBeLessThan(order.indexOf('same-stage-consumer'));
+    expect(r.result).toBe('SUCCESS');
+  });
+
+  test('a pipeline too large for one method runs the same with its steps in functions', () => {
+    const r = run('oversized');
+    const jenkinsfile = readFileSync(join(GOLDEN, 'oversized-pipeline', 'Jenkinsfile'), 'utf8');
+    expect(jenkinsfile).toContain('void gitlabJob30()');
+    const jobs = Array.from({ length: 29 }, (_, i) => `job${String(i + 1).padStart(2, '0')}`);
+    // Each job sees the artifacts of all earlier ones (GitLab's default), then its after_script runs.
+    jobs.forEach((job, i) => {
+      const [main, after] = outputs(r, job);
+      expect(main).toContain(`\n${job} in s${String(i + 1).padStart(2, '0')}\n`);
+      expect(after).toContain(`\nafter ${job} success\n`);
+    });
+    expect(outputs(r, 'check')[0].trim().split('\n').pop()!.trim()).toBe('28');
     expect(r.result).toBe('SUCCESS');
   });
 });

@@ -146,4 +146,12 @@ describe('corpus regressions', () => {
     expect(jenkinsfile).not.toMatch(/^\s*(URL|UUID) = /m);
     expect(jenkinsfile).toContain("withEnv(['URL=https://x', 'UUID=1']) {\n                    gitlabSh('curl \"$URL\"')");
   });
+
+  // Found by the 1 MiB benchmark shapes: the waves of one stage were computed recursively.
+  test('a chain of needs thousands of jobs long is ordered without exhausting the stack', () => {
+    const n = 5000;
+    const yaml = Array.from({ length: n }, (_, i) => `j${i}: {script: x, needs: [${i < n - 1 ? `j${i + 1}` : ''}]}\n`).join('');
+    const { jenkinsfile } = translateYaml(yaml);
+    expect(jenkinsfile.indexOf(`stage('j${n - 1}')`)).toBeLessThan(jenkinsfile.indexOf("stage('j0')"));
+  });
 });
