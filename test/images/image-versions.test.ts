@@ -16,6 +16,7 @@ import { readPublishedImages, PUBLISHED_IMAGES_FILE } from '../../lib/config/pub
 import { GoldenImagePipeline } from '../../lib/constructs/golden-image-pipeline';
 import { ImageBuildTrigger } from '../../lib/constructs/image-build-trigger';
 import { ImageBuildInfrastructure } from '../../lib/constructs/image-build-infrastructure';
+import { GOLDEN_IMAGE_VERSIONS } from '../../lib/constructs/image-components';
 import { configWith } from '../fixtures/config-edit';
 import { REPO_ROOT } from '../fixtures/demo-platform';
 
@@ -60,7 +61,7 @@ test('the bumped version is what the components, the recipe and the build trigge
 
 test('the demo config\'s record is read; a malformed record is refused naming file, entry and the allowed form', () => {
   const recorded = readPublishedImages(path.join(REPO_ROOT, 'config'));
-  expect(Object.keys(recorded)).toContain('iiot-jenkins-controller@1.0.0');
+  expect(Object.keys(recorded)).toContain(`iiot-jenkins-controller@${GOLDEN_IMAGE_VERSIONS.controller}`);
   const bad = configWith({ [PUBLISHED_IMAGES_FILE]: JSON.stringify({ 'iiot-agent-cd@1.0': 'sha256:x' }) });
   expect(() => readPublishedImages(bad)).toThrow(/image-recipes\.lock\.json iiot-agent-cd@1\.0 = "sha256:x": entries map "<name>@<MAJOR\.MINOR\.PATCH>"/);
 });
@@ -71,11 +72,12 @@ test('npm run images:lock adds first-time versions and keeps recorded ones', () 
   const full = JSON.parse(fs.readFileSync(file, 'utf8'));
   // An older version recorded earlier stays; one current version not yet recorded is added.
   const older = { 'iiot-agent-cd@0.9.0': `sha256:${'a'.repeat(64)}` };
-  const { ['iiot-jenkins-controller@1.0.0']: missing, ...rest } = full;
+  const current = `iiot-jenkins-controller@${GOLDEN_IMAGE_VERSIONS.controller}`;
+  const { [current]: missing, ...rest } = full;
   fs.writeFileSync(file, JSON.stringify({ ...rest, ...older }));
   const run = spawnSync('npx', ['tsx', 'scripts/lock-published.ts', 'images', '--config', dir], { cwd: REPO_ROOT, encoding: 'utf8' });
   expect(run.stderr).toBe('');
-  expect(run.stdout.trim()).toBe('recorded iiot-jenkins-controller@1.0.0');
+  expect(run.stdout.trim()).toBe(`recorded ${current}`);
   expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toEqual({ ...full, ...older });
   expect(missing).toMatch(/^sha256:/);
 }, 120_000);

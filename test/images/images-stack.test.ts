@@ -58,7 +58,8 @@ test('the controller repository keeps tags immutable and scans on push; a failed
 test('every component and recipe of an image carries that image\'s version (GOLDEN_IMAGE_VERSIONS)', () => {
   const versionOf = (name: string) => (name.startsWith('iiot-jenkins-controller') ? GOLDEN_IMAGE_VERSIONS.controller : GOLDEN_IMAGE_VERSIONS.agent);
   const versioned = Object.values(resources).filter((r) => ['AWS::ImageBuilder::Component', 'AWS::ImageBuilder::ImageRecipe', 'AWS::ImageBuilder::ContainerRecipe'].includes(r.Type));
-  expect(versioned).toHaveLength(3 * 4 + 2);
+  // Per agent fleet: tools, hardening, version test, recipe; the controller: tools, plugins, recipe.
+  expect(versioned).toHaveLength(3 * 4 + 3);
   for (const r of versioned) expect(`${r.Properties.Name}@${r.Properties.Version}`).toBe(`${r.Properties.Name}@${versionOf(r.Properties.Name)}`);
 });
 

@@ -114,7 +114,11 @@ describe('k8s/README.md', () => {
 describe('the cluster requirements', () => {
   test('list exactly the Secrets the manifests reference, with their keys', () => {
     const referenced = new Map<string, Set<string>>();
-    for (const { workload, c } of containers) {
+    // The CronJobs' containers (the store copies) as well as the workloads'.
+    const jobContainers = demo.all
+      .filter((o) => o.kind === 'CronJob')
+      .flatMap((o) => o.spec.jobTemplate.spec.template.spec.containers.map((c: any) => ({ workload: `${o.metadata.namespace}/${o.metadata.name}`, c })));
+    for (const { workload, c } of [...containers, ...jobContainers]) {
       for (const e of c.env ?? []) {
         const ref = e.valueFrom?.secretKeyRef;
         if (!ref) continue;
