@@ -1,5 +1,8 @@
 /** A throw-away `moto_server` on 127.0.0.1: a local imitation of the AWS APIs for deploy rehearsals. */
-import { ChildProcess, spawn } from 'child_process';
+import { ChildProcess, spawn, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import * as net from 'net';
 
 export interface MotoServer {
@@ -15,28 +18,34 @@ export interface MotoServer {
 /** Starts moto on a free port with `account` as the account every call runs in, and waits until it answers. */
 export async function startMotoServer(account: string, timeoutMs = 30_000): Promise<MotoServer> {
   const port = await freePort();
+  // moto logs every request to stderr. A file, not a pipe: a caller blocked in spawnSync (the
+  // rehearsal's CDK CLI runs) would not drain a pipe, and moto would hang once its buffer filled.
+  const logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'moto-'));
+  const logFile = path.join(logDir, 'stderr.log');
+  const logFd = fs.openSync(logFile, 'w');
   const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
     env: { ...process.env, MOTO_ACCOUNT_ID: account },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'ignore', logFd],
   });
-  let log = '';
-  child.stderr?.on('data', (chunk) => (log = (log + chunk).slice(-4000)));
+  fs.closeSync(logFd);
+  const log = () => (fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').slice(-4000) : '');
   const endpoint = `http://localhost:${port}`;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`moto_server exited with ${child.exitCode}:\n${log}`);
+    if (child.exitCode !== null) throw new Error(`moto_server exited with ${child.exitCode}:\n${log()}`);
     try {
       await fetch(`http://127.0.0.1:${port}/moto-api/data.json`, { signal: AbortSignal.timeout(1000) });
       break;
     } catch {
       if (Date.now() > deadline) {
         await stop(child);
-        throw new Error(`moto_server did not answer on port ${port} within ${timeoutMs} ms:\n${log}`);
+        fs.rmSync(logDir, { recursive: true, force: true });
+        throw new Error(`moto_server did not answer on port ${port} within ${timeoutMs} ms:\n${log()}`);
       }
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
   }
-  return { endpoint, stop: () => stop(child) };
+  return { endpoint, stop: () => stop(child).then(() => fs.rmSync(logDir, { recursive: true, force: true })) };
 }
 
 function stop(child: ChildProcess): Promise<void> {
@@ -56,4 +65,13 @@ function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * The resource types moto's CloudFormation has a model of (others it accepts but does not create),
+ * asked of the moto installation itself; undefined when its Python cannot be asked.
+ */
+export function motoServedTypes(): ReadonlySet<string> | undefined {
+  const r = spawnSync('python3', ['-c', 'import json; from moto.cloudformation.parsing import get_model_map; print(json.dumps(sorted(get_model_map())))'], { encoding: 'utf8' });
+  return r.status === 0 ? new Set(JSON.parse(r.stdout) as string[]) : undefined;
 }

@@ -1,27 +1,103 @@
-import { expectedResources, motoTemplate, rehearsalPlan } from '../src/rehearsal-plan';
+import { expectedResources, motoTemplate, readParameters, rehearsalPlan, resolveStackOutputs, retainedResources, stubbedOutputs } from '../src/rehearsal-plan';
 import { resource, stack } from './stack-fixtures';
 
-test('stacks with an EKS control plane, and stacks depending on them, are skipped with the reason', () => {
+test('stacks with an EKS control plane are stubbed with the reason; stacks depending on them are still deployed', () => {
   const network = stack('Net', { Vpc: resource('AWS::EC2::VPC', 'Net/Vpc') });
   const cluster = stack('Cluster', { Cluster: resource('AWS::EKS::Cluster', 'Cluster/C') }, { dependencies: ['Net'] });
   const charts = stack('Charts', { Chart: resource('Custom::AWSCDK-EKS-HelmChart', 'Charts/H') });
   const ci = stack('Ci', { Role: resource('AWS::IAM::Role', 'Ci/R') }, { dependencies: ['Net', 'Cluster'] });
   const pilot = stack('Pilot-a', { Repo: resource('AWS::ECR::Repository', 'Pilot-a/R') }, { pilot: 'a' });
   expect(rehearsalPlan([network, cluster, charts, ci, pilot])).toEqual({
-    deploy: ['Net', 'Pilot-a'],
-    skipped: [
+    deploy: ['Net', 'Ci', 'Pilot-a'],
+    stubbed: [
       { stack: 'Cluster', reason: 'needs a live EKS control plane' },
       { stack: 'Charts', reason: 'needs a live EKS control plane' },
-      { stack: 'Ci', reason: 'depends on Cluster, which is not rehearsed' },
     ],
   });
 });
 
-test('stacks with IoT Core, Greengrass or Image Builder resources are skipped: moto does not serve them', () => {
+test("a stubbed stack's outputs stand in with the shape of their resource; deployed stacks' outputs are read back", () => {
+  const cluster = stack(
+    'Cluster',
+    { Cluster: resource('AWS::EKS::Cluster', 'Cluster/C'), Deployer: resource('AWS::IAM::Role', 'Cluster/D'), Repo: resource('AWS::ECR::Repository', 'Cluster/R') },
+    { outputs: { Name: { Value: { Ref: 'Cluster' } }, DeployerArn: { Value: { 'Fn::GetAtt': ['Deployer', 'Arn'] } }, RepoArn: { Value: { 'Fn::GetAtt': ['Repo', 'Arn'] } } } },
+  );
+  const stubs = stubbedOutputs(cluster, '111111111111');
+  expect(stubs).toEqual({
+    Name: 'rehearsal-stub-Cluster',
+    DeployerArn: 'arn:aws:iam::111111111111:role/rehearsal-stub-Deployer',
+    RepoArn: 'arn:aws:ecr:eu-central-1:111111111111:repository/rehearsal-stub-Repo',
+  });
+  const consumer = {
+    Resources: {
+      Fn: resource('AWS::Lambda::Function', 'Ci/F', {
+        Environment: { Variables: { CLUSTER: { 'Fn::GetStackOutput': { StackName: 'Cluster', OutputName: 'Name' } }, VPC: { 'Fn::GetStackOutput': { StackName: 'Net', OutputName: 'VpcId' } } } },
+      }),
+    },
+  };
+  const { template, resolved } = resolveStackOutputs(consumer, (s, o) => (s === 'Net' && o === 'VpcId' ? 'vpc-0123' : undefined), new Map([['Cluster', stubs]]));
+  expect(template.Resources!.Fn.Properties!.Environment).toEqual({ Variables: { CLUSTER: 'rehearsal-stub-Cluster', VPC: 'vpc-0123' } });
+  expect(resolved).toEqual([
+    { stack: 'Cluster', output: 'Name', value: 'rehearsal-stub-Cluster', stub: true },
+    { stack: 'Net', output: 'VpcId', value: 'vpc-0123', stub: false },
+  ]);
+  expect(() => resolveStackOutputs({ Resources: { X: resource('AWS::SNS::Topic', 'X', { A: { 'Fn::GetStackOutput': { StackName: 'Gone', OutputName: 'O' } } }) } }, () => undefined, new Map())).toThrow(
+    /Gone has no output O, neither deployed nor stubbed/,
+  );
+});
+
+test('what moto cannot take is rewritten and reported: unmodelled types, attributes it lacks, properties it refuses or requires', () => {
+  const served = new Set(['AWS::EFS::FileSystem', 'AWS::IAM::Policy', 'AWS::SSM::Document']);
+  const { template, removed } = motoTemplate(
+    {
+      Resources: {
+        Home: { ...resource('AWS::EFS::FileSystem', 'S/H', { FileSystemPolicy: { Statement: [] } }), DeletionPolicy: 'RetainExceptOnCreate' },
+        Secret: resource('AWS::SecretsManager::Secret', 'S/S'),
+        Doc: resource('AWS::SSM::Document', 'S/D', { Content: {} }),
+        Policy: resource('AWS::IAM::Policy', 'S/P', { PolicyDocument: { Statement: [{ Resource: [{ Ref: 'Secret' }, { 'Fn::GetAtt': ['Home', 'Arn'] }] }] } }),
+      },
+    },
+    served,
+  );
+  const r = template.Resources!;
+  expect(r.Policy.Properties!.PolicyDocument).toEqual({
+    Statement: [
+      {
+        Resource: [
+          { 'Fn::Join': ['', ['arn:aws:secretsmanager:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':secret/rehearsal-stub-Secret-Ref']] },
+          { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':elasticfilesystem:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':file-system/', { Ref: 'Home' }]] },
+        ],
+      },
+    ],
+  });
+  expect(r.Home.Properties).toEqual({});
+  expect(r.Home.DeletionPolicy).toBe('Retain');
+  expect(r.Doc.Properties).toEqual({ Content: {}, DocumentFormat: 'JSON' });
+  expect(removed.map((x) => `${x.logicalId}: ${x.reason}`).sort()).toEqual([
+    'Doc: property DocumentFormat set to AWS\'s default "JSON": moto has no default',
+    'Home: moto cannot resolve its Arn: read as the documented format instead',
+    'Home: property FileSystemPolicy dropped: moto validates it as an identity policy and wants a Resource, which EFS file system policies may omit',
+    'Secret: moto cannot resolve its Ref: moto has no model of the type (not created), a stand-in is read',
+  ]);
+  expect(retainedResources('S', template)).toEqual([{ stack: 'S', logicalId: 'Home' }]);
+});
+
+test("the SSM parameters a template's parameters read are listed, so missing ones can be stubbed", () => {
+  expect(
+    readParameters({
+      Parameters: {
+        Image: { Type: 'AWS::SSM::Parameter::Value<String>', Default: '/iiot/demo/images/jenkins-controller' },
+        Plain: { Type: 'String', Default: 'x' },
+      },
+    }),
+  ).toEqual(['/iiot/demo/images/jenkins-controller']);
+});
+
+test('stacks with IoT Core, Greengrass or Image Builder resources are stubbed: moto does not serve them', () => {
   const edge = stack('Edge', { Alias: resource('AWS::IoT::RoleAlias', 'Edge/A') });
   const fleet = stack('Pilot-a-Edge', { Deployment: resource('AWS::GreengrassV2::Deployment', 'Pilot-a-Edge/D') }, { pilot: 'a' });
   const images = stack('Images', { Recipe: resource('AWS::ImageBuilder::ImageRecipe', 'Images/R') });
-  expect(rehearsalPlan([edge, fleet, images]).skipped).toEqual([
+  expect(rehearsalPlan([edge, fleet, images]).stubbed).toEqual([
     { stack: 'Edge', reason: 'uses IoT Core or Greengrass, which moto does not serve' },
     { stack: 'Pilot-a-Edge', reason: 'uses IoT Core or Greengrass, which moto does not serve' },
     { stack: 'Images', reason: 'uses EC2 Image Builder, which moto does not serve' },
