@@ -17,7 +17,7 @@ import { assemblyStacks, AssemblyStack, CfnTemplate, synthesizeAssembly } from '
 import { motoServedTypes, startMotoServer } from '../tools/ops/src/moto-server';
 import { writeChangedConfig } from '../tools/ops/src/rehearsal-change';
 import {
-  ExpectedResource, expectedResources, KeyType, motoTemplate, readParameters, rehearsalPlan, resolveStackOutputs, retainedResources, stubbedOutputs, stubbedParameters,
+  ExpectedResource, expectedResources, KeyType, motoTemplate, readParameters, RehearsalPlan, rehearsalPlan, resolveStackOutputs, retainedResources, stubbedOutputs, stubbedParameters,
 } from '../tools/ops/src/rehearsal-plan';
 
 const ROOT = path.join(__dirname, '..');
@@ -71,6 +71,13 @@ const MOTO_LEAVES_BEHIND: readonly { readonly type: string; readonly what: strin
     },
   },
 ];
+
+/** One synthesis as the rehearsal sees it. */
+interface Rehearsed {
+  readonly stacks: readonly AssemblyStack[];
+  readonly plan: RehearsalPlan;
+  readonly stubs: ReadonlyMap<string, Readonly<Record<string, string>>>;
+}
 
 /** What happened to one stack in each phase, for the closing table. */
 interface StackReport {
@@ -143,10 +150,8 @@ async function main(): Promise<number> {
   const served = motoServedTypes();
 
   /** Rewrites the stack's template for moto, deploys it, and checks its key resources. Returns false on failure. */
-  const deploy = (phase: 'create' | 'update', assembly: cxapi.CloudAssembly, stacks: readonly AssemblyStack[], id: string): boolean => {
+  const deploy = (phase: 'create' | 'update', assembly: cxapi.CloudAssembly, { stacks, plan, stubs }: Rehearsed, id: string): boolean => {
     const stack = stacks.find((s) => s.id === id)!;
-    const plan = rehearsalPlan(stacks);
-    const stubs = new Map(plan.stubbed.map((s) => [s.stack, stubbedOutputs(stacks.find((x) => x.id === s.stack)!, account)]));
     const { template: resolvedTemplate, resolved } = resolveStackOutputs(stack.template, deployedOutput, stubs);
     const { template: motoReady, removed } = motoTemplate(resolvedTemplate, served);
     // Certificates the config names exist in the operator's account, not in moto: moto's own stand in.
@@ -201,6 +206,18 @@ async function main(): Promise<number> {
     return true;
   };
 
+  /** Fails each key resource whose presence in its service's listing is not `present`. */
+  const checkPresence = (label: string, resources: readonly ExpectedResource[], present: boolean, problem: string) => {
+    for (const [type, listing] of Object.entries(LISTINGS) as [KeyType, (typeof LISTINGS)[KeyType]][]) {
+      const wanted = resources.filter((e) => e.type === type);
+      if (wanted.length === 0) continue;
+      const existing = new Set(listing.ids(awsJson(listing.command)));
+      const wrong = wanted.filter((e) => existing.has(e.name!) !== present);
+      for (const m of wrong) failures.push(`${label}: ${m.stack}/${m.logicalId} (${type} ${m.name}) ${problem}`);
+      console.log(`${wrong.length ? 'FAIL' : 'ok'}     ${label}, ${type}: ${wanted.length - wrong.length}/${wanted.length} ${present ? 'there' : 'gone'}`);
+    }
+  };
+
   /** The key resources of every deployed template, with physical ids, checked against the service listings. */
   const checkListings = (phase: string): ExpectedResource[] => {
     const expected = [...deployed].flatMap(([id, template]) => {
@@ -209,21 +226,20 @@ async function main(): Promise<number> {
       );
       return expectedResources(id, template).flatMap((e) => (created.has(e.logicalId) ? [{ ...e, name: created.get(e.logicalId)! }] : []));
     });
-    for (const [type, listing] of Object.entries(LISTINGS) as [KeyType, (typeof LISTINGS)[KeyType]][]) {
-      const wanted = expected.filter((e) => e.type === type);
-      if (wanted.length === 0) continue;
-      const existing = new Set(listing.ids(awsJson(listing.command)));
-      const missing = wanted.filter((e) => !existing.has(e.name!));
-      for (const m of missing) failures.push(`after ${phase}: ${m.stack}/${m.logicalId} (${type} ${m.name}) is not in aws ${listing.command.join(' ')}`);
-      console.log(`${missing.length ? 'FAIL' : 'ok'}     after ${phase}, ${type}: ${wanted.length - missing.length}/${wanted.length} found`);
-    }
+    checkPresence(`after ${phase}`, expected, true, 'is not in its service listing');
     return expected;
   };
 
-  const initialStacks = assemblyStacks(initial);
-  const changedStacks = assemblyStacks(changed);
-  const initialPlan = rehearsalPlan(initialStacks);
-  const changedPlan = rehearsalPlan(changedStacks);
+  /** The stacks of one synthesis, the rehearsal's plan for them, and the stand-ins for the stubbed ones. */
+  const rehearsed = (assembly: cxapi.CloudAssembly): Rehearsed => {
+    const stacks = assemblyStacks(assembly);
+    const plan = rehearsalPlan(stacks);
+    return { stacks, plan, stubs: new Map(plan.stubbed.map((s) => [s.stack, stubbedOutputs(stacks.find((x) => x.id === s.stack)!, account)])) };
+  };
+
+  const before = rehearsed(initial);
+  const after = rehearsed(changed);
+  const changedPlan = after.plan;
   for (const s of changedPlan.stubbed) report(s.stack).create = report(s.stack).update = report(s.stack).delete = `stubbed: ${s.reason}`;
 
   try {
@@ -231,11 +247,11 @@ async function main(): Promise<number> {
     if (boot.status !== 0) throw new Error(`cdk bootstrap failed:\n${boot.stderr}`);
     console.log(`ok     bootstrap (${elapsed()})`);
 
-    const createdAll = initialPlan.deploy.every((id) => deploy('create', initial, initialStacks, id));
+    const createdAll = before.plan.deploy.every((id) => deploy('create', initial, before, id));
     if (createdAll) checkListings('create');
 
     if (createdAll) {
-      const updatedAll = changedPlan.deploy.every((id) => deploy(deployed.has(id) ? 'update' : 'create', changed, changedStacks, id));
+      const updatedAll = changedPlan.deploy.every((id) => deploy(deployed.has(id) ? 'update' : 'create', changed, after, id));
       if (updatedAll) {
         const expected = checkListings('update');
         if (!expected.some((e) => e.name?.includes(change.component))) failures.push(`after update: no key resource of the added component ${change.component} exists`);
@@ -265,21 +281,8 @@ async function main(): Promise<number> {
         console.log(`ok     delete ${id} (${elapsed()})`);
       }
     }
-    for (const [type, listing] of Object.entries(LISTINGS) as [KeyType, (typeof LISTINGS)[KeyType]][]) {
-      const wanted = kept.filter((e) => e.type === type);
-      if (wanted.length === 0) continue;
-      const existing = new Set(listing.ids(awsJson(listing.command)));
-      for (const m of wanted.filter((e) => !existing.has(e.name!))) failures.push(`after delete: retained ${m.stack}/${m.logicalId} (${type} ${m.name}) is gone`);
-      console.log(`ok     after delete, retained ${type}: ${wanted.filter((e) => existing.has(e.name!)).length}/${wanted.length} still there`);
-    }
-    for (const [type, listing] of Object.entries(LISTINGS) as [KeyType, (typeof LISTINGS)[KeyType]][]) {
-      const wanted = lastDeployed.filter((e) => e.type === type && !kept.includes(e));
-      if (wanted.length === 0) continue;
-      const existing = new Set(listing.ids(awsJson(listing.command)));
-      const left = wanted.filter((e) => existing.has(e.name!));
-      for (const m of left) failures.push(`after delete: ${m.stack}/${m.logicalId} (${type} ${m.name}) is still there, and nothing retains it`);
-      console.log(`${left.length ? 'FAIL' : 'ok'}     after delete, ${type}: ${wanted.length - left.length}/${wanted.length} gone`);
-    }
+    checkPresence('after delete, retained', kept, true, 'is gone although its template retains it');
+    checkPresence('after delete', lastDeployed.filter((e) => !kept.includes(e)), false, 'is still there, and nothing retains it');
   } catch (e) {
     failures.push(e instanceof Error ? e.message : String(e));
   } finally {
@@ -288,7 +291,7 @@ async function main(): Promise<number> {
   }
 
   console.log('\nper stack: create | update | delete');
-  for (const s of changedStacks) {
+  for (const s of after.stacks) {
     const r = report(s.id);
     console.log(`${s.id}: ${r.create ?? 'not reached'} | ${r.update ?? (r.create ? 'created by the update' : 'not reached')} | ${r.delete ?? 'not reached'}`);
     for (const n of r.notes) console.log(`    ${n}`);
