@@ -34,7 +34,7 @@ export type AgentTools = typeof AGENT_TOOLS;
  */
 export const GOLDEN_IMAGE_VERSIONS = {
   /** The agent AMIs: tools, hardening, version test, recipe. */
-  agent: '1.0.0',
+  agent: '1.0.1',
   /** The controller image: plugin closure, container recipe (parent image from ci.jenkins.image). */
   controller: '1.1.0',
 } as const;
@@ -47,6 +47,8 @@ interface ComponentDocument {
   readonly phases: readonly { readonly name: 'build' | 'validate' | 'test'; readonly steps: readonly Step[] }[];
 }
 
+// Under pipefail a reader that stops early (`head`, `grep -q`) can kill the writer with SIGPIPE and
+// fail the step (exit 141): the readers below read their whole input.
 const bash = (name: string, commands: readonly string[]): Step => ({ name, action: 'ExecuteBash', inputs: { commands: ['set -euo pipefail', ...commands] } });
 
 /** Release binaries' names for an image architecture. */
@@ -171,7 +173,7 @@ export function agentHardeningDocument(): string {
       },
       {
         name: 'validate',
-        steps: [bash('SshdEffective', ["sshd -T | grep -qx 'passwordauthentication no'", "sshd -T | grep -qx 'permitrootlogin no'"])],
+        steps: [bash('SshdEffective', ["sshd -T | grep -x 'passwordauthentication no' >/dev/null", "sshd -T | grep -x 'permitrootlogin no' >/dev/null"])],
       },
     ],
   };
@@ -189,14 +191,14 @@ export function agentTestDocument(tools: AgentTools = AGENT_TOOLS): string {
         name: 'test',
         steps: [
           bash('ToolVersions', [
-            expectVersion('java', 'java -version 2>&1 | head -n1', `"${tools.corretto}.`),
+            expectVersion('java', "java -version 2>&1 | awk 'NR == 1'", `"${tools.corretto}.`),
             expectVersion('git', 'git --version', 'git version '),
             expectVersion('buildx', 'docker buildx version', ` v${tools.buildx} `),
             // --short, not a Go template: AWSTOE reads {{ }} in a document as its own variables.
             expectVersion('helm', 'helm version --short', `v${tools.helm}+`),
             expectVersion('kubectl', 'kubectl version --client -o yaml | grep gitVersion', `v${tools.kubectl}`),
             expectVersion('aws', 'aws --version 2>&1', `aws-cli/${tools.awsCli} `),
-            "sshd -T | grep -qx 'passwordauthentication no'",
+            "sshd -T | grep -x 'passwordauthentication no' >/dev/null",
           ]),
         ],
       },

@@ -82,13 +82,15 @@ function stubs(versions: { java: string; buildx: string; helm: string; kubectl: 
     writeFileSync(join(bin, name), `#!/bin/bash\necho "${name} $*" >> ${bin}/calls.log\n${body}\n`);
     chmodSync(join(bin, name), 0o755);
   };
-  stub('java', `echo 'openjdk version "${versions.java}" 2025-10-21 LTS' >&2`);
+  // The real tools print more after the line that is read; more than a pipe holds here, so a reader
+  // that stops early would get the writer killed by SIGPIPE under pipefail.
+  stub('java', `{ echo 'openjdk version "${versions.java}" 2025-10-21 LTS'; seq 1 100000 | sed 's/^/OpenJDK Runtime Environment /'; } >&2`);
   stub('git', "echo 'git version 2.50.1'");
   stub('docker', `[ "$1 $2" = "buildx version" ] && echo "github.com/docker/buildx v${versions.buildx} 0123abc"`);
   stub('helm', `echo "v${versions.helm}+g4de9ff0"`);
   stub('kubectl', `printf 'clientVersion:\\n  gitVersion: v${versions.kubectl}\\n'`);
   stub('aws', `echo "aws-cli/${versions.aws} Python/3.13.7 Linux/6.1 exe/x86_64.amzn.2023"`);
-  stub('sshd', `printf 'passwordauthentication ${versions.sshdPassword}\\npermitrootlogin no\\n'`);
+  stub('sshd', `printf 'passwordauthentication ${versions.sshdPassword}\\npermitrootlogin no\\n'; seq 1 100000 | sed 's/^/x11displayoffset /'`);
   return bin;
 }
 const pinned = { java: `${AGENT_TOOLS.corretto}.0.9`, buildx: AGENT_TOOLS.buildx, helm: AGENT_TOOLS.helm, kubectl: AGENT_TOOLS.kubectl, aws: AGENT_TOOLS.awsCli, sshdPassword: 'no' };
