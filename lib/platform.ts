@@ -96,9 +96,6 @@ export function definePlatform(app: App, model: PlatformModel, published: Publis
     vpc: vpc.vpc,
     clusterSubnets: vpc.plane('cluster'),
     cdPlaneSecurityGroup: vpc.cdPlaneSecurityGroup,
-    // Deploy permission only where a component has CD (maturity level 3+): staging and production.
-    deliveringPilots: delivering,
-    platformName: platform.name,
   });
   // The charts after Istio and Argo CD (their CRDs and namespaces), through the cluster's one kubectl provider.
   const chartSets = definePlatformChartSets(new cdk8s.App(), model);
@@ -205,6 +202,8 @@ export function definePlatform(app: App, model: PlatformModel, published: Publis
         description: `IIoT pilot ${pilot.name} (${pilot.displayName}): its Jenkins folder's deploy keys and role ARNs`,
         pilot: pilot.name,
         components: pilot.components.filter((c) => hasCiJob(c, pilot)),
+        // Deploy permission only where a component has CD (maturity level 3+): staging and production.
+        delivery: delivering.includes(pilot.name) ? { cluster: cluster.platformCluster.cluster, platformName: platform.name } : undefined,
       });
       ci.addStackDependency(stack, 'the controller reads the pilot folder credentials at its start');
       return stack;

@@ -69,7 +69,7 @@ describe('control plane', () => {
     }
   });
 
-  test('access entries: operators are cluster admins; CD deployers administer only the namespaces CD delivers to', () => {
+  test('access entries: operators are cluster admins; CD deployers (in the pilots\' stacks) administer only the namespaces CD delivers to', () => {
     const entries = resourcesOf('AWS::EKS::AccessEntry').map(([, r]) => r.Properties);
     const entryOf = (principal: (arn: unknown) => boolean) => entries.filter((e) => principal(e.PrincipalArn));
     const policyName = (p: { PolicyArn: unknown }) => JSON.stringify(p.PolicyArn).match(/cluster-access-policy\/(\w+)/)![1];
@@ -77,15 +77,15 @@ describe('control plane', () => {
     expect(operators.AccessPolicies.map((p: { PolicyArn: unknown; AccessScope: unknown }) => [policyName(p), p.AccessScope])).toEqual([
       ['AmazonEKSClusterAdminPolicy', { Type: 'cluster' }],
     ]);
-    // One deployer per delivering pilot, each scoped to that pilot's namespaces (evaluated in test/ci/credential-isolation.test.ts).
+    // One deployer per delivering pilot, in its own stack, each scoped to that pilot's namespaces (evaluated in test/ci/credential-isolation.test.ts).
     for (const pilot of ['acme', 'bravo']) {
-      const [deployer] = entryOf((arn) => JSON.stringify(arn).includes(`PlatformDeployer${pilot}`));
-      expect(deployer.AccessPolicies.map((p: { PolicyArn: unknown; AccessScope: unknown }) => [policyName(p), p.AccessScope])).toEqual([
-        ['AmazonEKSAdminPolicy', { Type: 'namespace', Namespaces: [`pilot-${pilot}-staging`, `pilot-${pilot}`] }],
+      const deployers = Object.values(templates.get(`Pilot-${pilot}-Ci`)!.findResources('AWS::EKS::AccessEntry')).map((r) => r.Properties);
+      expect(deployers.map((d) => [d.PrincipalArn, d.AccessPolicies.map((p: { PolicyArn: unknown; AccessScope: unknown }) => [policyName(p), p.AccessScope])])).toEqual([
+        [{ 'Fn::GetAtt': [expect.stringMatching(/^DeployerRole/), 'Arn'] }, [['AmazonEKSAdminPolicy', { Type: 'namespace', Namespaces: [`pilot-${pilot}-staging`, `pilot-${pilot}`] }]]],
       ]);
     }
-    // Besides the kubectl handler (deploy-time, CD plane), no other identity has an entry.
-    expect(entries).toHaveLength(4);
+    // In the cluster stack, besides the operators only the kubectl handler (deploy-time, CD plane) has an entry.
+    expect(entries).toHaveLength(2);
   });
 });
 

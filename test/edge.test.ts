@@ -8,12 +8,14 @@ import { loadConfig } from '../lib/config/load-config';
 import { DeviceGenerationSpec } from '../lib/config/schema';
 import { readPublishedRecipes } from '../lib/config/published-recipes';
 import { EdgeNames } from '../lib/constructs/edge-names';
+import { fleetDirectoryFromEnv } from '../lib/functions/fleet-directory';
 import { GreengrassContainerComponent } from '../lib/constructs/greengrass-container-component';
 import { demoAssembly } from './demo-assembly';
+import { inTaskRoot } from './functions/bundle-file';
 import { DEMO_CONFIG, synthesizePlatform } from './fixtures/demo-platform';
 
 // Gates run on this same platform in gates.test.ts; here only the templates matter.
-const { templates } = demoAssembly();
+const { outdir, templates } = demoAssembly();
 const model = loadConfig(DEMO_CONFIG);
 const template = (id: string): Template => templates.get(id)!;
 const resources = (t: Template, type: string) => Object.entries(t.findResources(type));
@@ -290,12 +292,12 @@ describe('shared edge stack', () => {
     expect(body.Resources.policy.Properties).toEqual({ PolicyName: { Ref: 'DevicePolicy' } });
     expect(body.Resources.thing.Properties).toMatchObject({ ThingName: { Ref: 'ThingName' }, ThingGroups: [{ Ref: 'ThingGroup' }] });
     const hook = resources(shared, 'AWS::Lambda::Function').find(([id]) => id.startsWith('ProvisioningHook'))![1];
-    // The directory is a JSON string joined around the device policies' names.
-    const fleets = JSON.parse(hook.Properties.Environment.Variables.FLEETS['Fn::Join'][1].map((part: any) => (typeof part === 'string' ? part : part.Ref)).join(''));
+    // The directory is a file in the hook's bundle, read by the handler's own loader as Lambda would run it.
+    const fleets = inTaskRoot(outdir, hook, fleetDirectoryFromEnv);
     expect(fleets).toEqual({
       acme: {
-        devicePolicy: expect.stringMatching(/^CoreIdentityDevicePolicyacme/),
-        sensorPolicy: expect.stringMatching(/^CoreIdentitySensorPolicyacme/),
+        devicePolicy: 'demo_acme_device-policy',
+        sensorPolicy: 'demo_acme_sensor-policy',
         generations: {
           'press-gw-v1': { kind: 'gateway', group: 'acme_press-gw-v1', requiredTests: { 'supply-voltage': '2.1', 'rf-power': '1.0' } },
           'press-gw-v2': { kind: 'gateway', group: 'acme_press-gw-v2_stable:held', requiredTests: { 'supply-voltage': '2.1' } },
@@ -303,14 +305,37 @@ describe('shared edge stack', () => {
         },
       },
       bravo: {
-        devicePolicy: expect.stringMatching(/^CoreIdentityDevicePolicybravo/),
-        sensorPolicy: expect.stringMatching(/^CoreIdentitySensorPolicybravo/),
+        devicePolicy: 'demo_bravo_device-policy',
+        sensorPolicy: 'demo_bravo_sensor-policy',
         generations: {
           'cold-logger-v1': { kind: 'gateway', group: 'bravo_cold-logger-v1', requiredTests: { 'probe-calibration': '3.0' } },
           'vision-box-v2': { kind: 'gateway', group: 'bravo_vision-box-v2_stable:held', requiredTests: { 'camera-focus': '1.2' } },
         },
       },
     });
+  });
+  test('each pilot\'s fleet entry names only its own policies and groups, and the policies it names are its own', () => {
+    const hook = resources(shared, 'AWS::Lambda::Function').find(([id]) => id.startsWith('ProvisioningHook'))![1];
+    const fleets = inTaskRoot(outdir, hook, fleetDirectoryFromEnv);
+    const documents = new Map(resources(shared, 'AWS::IoT::Policy').map(([, r]) => [r.Properties.PolicyName, JSON.stringify(r.Properties.PolicyDocument)]));
+    expect(Object.keys(fleets).sort()).toEqual(model.pilots.filter((p) => p.edge).map((p) => p.name).sort());
+    for (const [pilot, fleet] of Object.entries(fleets)) {
+      for (const name of [fleet.devicePolicy, fleet.sensorPolicy]) {
+        // The named policy exists, and every thing and client it names is one of this pilot's.
+        const named = [...(documents.get(name) ?? '').matchAll(/:(?:thing|client)\/([^"*]*)\*/g)].map((m) => m[1]);
+        expect([pilot, name, named.length > 0]).toEqual([pilot, name, true]);
+        for (const prefix of named) expect([pilot, name, prefix.startsWith(EdgeNames.thingName(pilot, ''))]).toEqual([pilot, name, true]);
+      }
+      for (const g of Object.values(fleet.generations)) expect(g.group.startsWith(EdgeNames.thingName(pilot, ''))).toBe(true);
+    }
+  });
+
+  // AWS IoT API Reference, CreatePolicy: policyName, 1-128 characters, pattern [\w+=,.@-]+.
+  test('IoT policy names follow IoT\'s rules at the longest platform and pilot names the schema allows', () => {
+    const longest = (what: string) => 'a'.repeat(24 - what.length) + what;
+    for (const name of [EdgeNames.devicePolicy(longest('p'), longest('z')), EdgeNames.sensorPolicy(longest('p'), longest('z')), ...resources(shared, 'AWS::IoT::Policy').flatMap(([, r]) => r.Properties.PolicyName ?? [])]) {
+      expect(name).toMatch(/^[\w+=,.@-]{1,128}$/);
+    }
   });
 });
 

@@ -2,7 +2,7 @@ import { CfnOutput, Stack } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { FleetDirectory, FLEETS_ENV } from '../functions/fleet-directory';
+import { FleetDirectory, fleetDirectoryBundle } from '../functions/fleet-directory';
 import { grantScoped } from './artefact-access';
 import { EdgeNames } from './edge-names';
 import { FactoryTestRecords } from './factory-test-records';
@@ -35,7 +35,7 @@ export class DeviceRetirement extends Construct {
       logKey: props.logKey,
       module: 'device-retirement',
       description: 'Retires an edge device: certificates, groups, core device and thing; keeps test records',
-      environment: { TABLE_NAME: props.testRecords.table.tableName, [FLEETS_ENV]: stack.toJsonString(props.fleets) },
+      ...fleetDirectoryBundle(props.fleets, { TABLE_NAME: props.testRecords.table.tableName }),
       reservedConcurrency: 2,
     });
     // It reads the device's history and appends lifecycle events.

@@ -22,6 +22,14 @@ export const EdgeNames = {
   component: (pilot: string, component: string) => `${pilot}.${component}`,
   /** Local and cloud MQTT topics of a pilot's telemetry: `dt/acme/...`. */
   telemetryTopicPrefix: (pilot: string) => `dt/${pilot}/`,
+  /**
+   * `demo_acme_device-policy`: the IoT policy of a pilot's gateway certificates. IoT policy names
+   * are account- and region-wide, so the platform name is part of it; at most 24 + 24 + 16 of the
+   * 128 characters IoT allows (`[\w+=,.@-]+`).
+   */
+  devicePolicy: (platform: string, pilot: string) => `${platform}_${pilot}_device-policy`,
+  /** `demo_acme_sensor-policy`: the IoT policy of a pilot's sensor certificates. */
+  sensorPolicy: (platform: string, pilot: string) => `${platform}_${pilot}_sensor-policy`,
 };
 
 /** With optional updates: devices whose owner accepted non-critical updates, and the others. */

@@ -1,10 +1,10 @@
-import { CfnOutput, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { FleetDirectory, FLEETS_ENV } from '../functions/fleet-directory';
+import { FleetDirectory, fleetDirectoryBundle } from '../functions/fleet-directory';
 import { PlatformFunction } from './platform-function';
 import { PlatformKey } from './platform-key';
 
@@ -41,13 +41,14 @@ export class FactoryTestRecords extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
-    const environment = { TABLE_NAME: this.table.tableName, [FLEETS_ENV]: Stack.of(this).toJsonString(props.fleets) };
+    const { environment, files } = fleetDirectoryBundle(props.fleets, { TABLE_NAME: this.table.tableName });
     const ingest = new PlatformFunction(this, 'Ingest', {
       logKey: props.logKey,
       module: 'test-record-api',
       handler: 'ingest',
       description: 'Adds one factory test record; never overwrites a recorded run',
       environment,
+      files,
     });
     this.grantAdd(ingest);
     const query = new PlatformFunction(this, 'Query', {
@@ -56,6 +57,7 @@ export class FactoryTestRecords extends Construct {
       handler: 'query',
       description: 'Lists the factory test records, verdicts and lifecycle of one pilot device',
       environment,
+      files,
     });
     this.grantRead(query);
 

@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as iot from 'aws-cdk-lib/aws-iot';
 import { Construct } from 'constructs';
-import { FleetDirectory, FLEETS_ENV } from '../functions/fleet-directory';
+import { FleetDirectory, fleetDirectoryBundle } from '../functions/fleet-directory';
 import { ProvisioningParameters } from '../functions/provisioning-hook';
 import { grantScoped } from './artefact-access';
 import { EdgeNames } from './edge-names';
@@ -44,7 +44,7 @@ export class FleetProvisioning extends Construct {
       logKey: props.logKey,
       module: 'provisioning-hook',
       description: 'Admits only serials with a passing factory test record to fleet provisioning',
-      environment: { TABLE_NAME: props.testRecords.table.tableName, [FLEETS_ENV]: stack.toJsonString(props.fleets) },
+      ...fleetDirectoryBundle(props.fleets, { TABLE_NAME: props.testRecords.table.tableName }),
     });
     props.testRecords.grantRead(hook);
     // It records the identity it admits (a conditional put), so a serial provisions once.

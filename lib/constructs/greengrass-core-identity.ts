@@ -1,4 +1,4 @@
-import { CfnOutput, Stack } from 'aws-cdk-lib';
+import { CfnDeletionPolicy, CfnOutput, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as iot from 'aws-cdk-lib/aws-iot';
 import { Construct } from 'constructs';
@@ -15,7 +15,7 @@ export interface EdgeFleetImages {
 }
 
 export interface GreengrassCoreIdentityProps {
-  /** Prefix of the role alias name operators hand to the Greengrass installer. */
+  /** Prefix of the role alias name operators hand to the Greengrass installer, and of the pilots' IoT policy names (the platform name). */
   readonly namePrefix: string;
   /** Every pilot fleet and the images its devices pull. */
   readonly fleets: readonly EdgeFleetImages[];
@@ -65,20 +65,33 @@ export class GreengrassCoreIdentity extends Construct {
       credentialDurationSeconds: 3600,
     });
 
+    // Named from platform and pilot, so the functions that hand them out know them at synth (a file in
+    // their bundles, not a growing environment). A policy replaced under a new name keeps its old self
+    // in place: it may still be attached to device certificates, which IoT refuses to delete it for
+    // (docs/runbook.md, "IoT policy names").
+    const policy = (id: string, policyName: string, policyDocument: object) => {
+      const p = new iot.CfnPolicy(this, id, { policyName, policyDocument });
+      p.cfnOptions.updateReplacePolicy = CfnDeletionPolicy.RETAIN;
+      return p;
+    };
     this.devicePolicies = new Map(
       props.fleets.map((fleet) => [
         fleet.pilot,
-        new iot.CfnPolicy(this, `DevicePolicy-${fleet.pilot}`, {
-          policyDocument: devicePolicyDocument({ pilot: fleet.pilot, partition: stack.partition, region: stack.region, account: stack.account, roleAliasArn: this.roleAlias.attrRoleAliasArn }),
-        }),
+        policy(
+          `DevicePolicy-${fleet.pilot}`,
+          EdgeNames.devicePolicy(props.namePrefix, fleet.pilot),
+          devicePolicyDocument({ pilot: fleet.pilot, partition: stack.partition, region: stack.region, account: stack.account, roleAliasArn: this.roleAlias.attrRoleAliasArn }),
+        ),
       ]),
     );
     this.sensorPolicies = new Map(
       props.fleets.map((fleet) => [
         fleet.pilot,
-        new iot.CfnPolicy(this, `SensorPolicy-${fleet.pilot}`, {
-          policyDocument: sensorPolicyDocument({ pilot: fleet.pilot, partition: stack.partition, region: stack.region, account: stack.account }),
-        }),
+        policy(
+          `SensorPolicy-${fleet.pilot}`,
+          EdgeNames.sensorPolicy(props.namePrefix, fleet.pilot),
+          sensorPolicyDocument({ pilot: fleet.pilot, partition: stack.partition, region: stack.region, account: stack.account }),
+        ),
       ]),
     );
     new CfnOutput(this, 'RoleAliasName', { value: this.roleAlias.ref, description: 'Greengrass installer --tes-role-alias-name' });

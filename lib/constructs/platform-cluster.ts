@@ -36,23 +36,11 @@ export interface PlatformClusterProps {
    * @default - private endpoint only
    */
   readonly publicEndpointCidrs?: readonly string[];
-  /** One deployer role per delivering pilot, each admitted to that pilot's namespaces only. */
-  readonly deployers: readonly DeployerSpec[];
-  /** The only principal that may assume the deployers (the Jenkins controller, for one delivery job at a time). */
-  readonly deployersTrustedBy: iam.IPrincipal;
-  /** IAM path of the deployers (the roles the controller may assume: JenkinsControllerRole.bindablePath). */
-  readonly deployersPath: string;
   /**
    * Extra labels of the x86 nodes (the default pool).
    * @default - none
    */
   readonly x86NodeLabels?: Readonly<Record<string, string>>;
-}
-
-/** A pilot's deployer: the namespaces its delivery jobs deploy to. */
-export interface DeployerSpec {
-  readonly pilot: string;
-  readonly namespaces: readonly string[];
 }
 
 /** Node label and taint key by which workloads choose an architecture. */
@@ -63,12 +51,11 @@ const NODE_SYSCTLS = 'vm.max_map_count=262144';
 /**
  * The EKS cluster: native AWS::EKS::Cluster (aws-eks-v2), private API reachable only from the CD
  * plane, secrets envelope-encrypted with a platform key, all control-plane logs, x86 and Graviton
- * managed node groups, EBS CSI and CloudWatch observability add-ons through Pod Identity.
+ * managed node groups, EBS CSI and CloudWatch observability add-ons through Pod Identity. The
+ * delivering pilots' deployers and their access entries live in the pilots' stacks (PilotDeployer).
  */
 export class PlatformCluster extends Construct {
   public readonly cluster: eks.Cluster;
-  /** Per delivering pilot, the role its delivery jobs deploy with; the only CI/CD identities with cluster access. */
-  public readonly deployerRoles: ReadonlyMap<string, iam.Role>;
   public readonly nodeGroups: readonly eks.Nodegroup[];
 
   constructor(scope: Construct, id: string, props: PlatformClusterProps) {
@@ -115,22 +102,6 @@ export class PlatformCluster extends Construct {
       this.cluster.grantAccess(`Admin${i}`, arn, [
         eks.AccessPolicy.fromAccessPolicyName('AmazonEKSClusterAdminPolicy', { accessScopeType: eks.AccessScopeType.CLUSTER }),
       ]),
-    );
-
-    this.deployerRoles = new Map(
-      props.deployers.map(({ pilot, namespaces }) => {
-        const role = new iam.Role(this, `Deployer-${pilot}`, {
-          assumedBy: props.deployersTrustedBy,
-          path: props.deployersPath,
-          description: `Deploys pilot ${pilot}'s components to ${namespaces.join(', ')} (bound by the Jenkins controller to that pilot's delivery jobs only)`,
-        });
-        // Namespace-scoped: this role administers the pilot's namespaces and nothing else in the cluster.
-        this.cluster.grantAccess(`Deployer-${pilot}`, role.roleArn, [
-          eks.AccessPolicy.fromAccessPolicyName('AmazonEKSAdminPolicy', { accessScopeType: eks.AccessScopeType.NAMESPACE, namespaces: [...namespaces] }),
-        ]);
-        role.addToPolicy(new iam.PolicyStatement({ actions: ['eks:DescribeCluster'], resources: [this.cluster.clusterArn] }));
-        return [pilot, role] as const;
-      }),
     );
 
     this.nodeGroups = (['amd64', 'arm64'] as const).map((arch) =>

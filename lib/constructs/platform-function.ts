@@ -2,7 +2,7 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Duration, FileSystem, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, FileSystem, RemovalPolicy, Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -115,6 +115,8 @@ function withFiles(bundle: string, files: Readonly<Record<string, string>> | und
   fs.cpSync(bundle, dir, { recursive: true });
   for (const [name, content] of Object.entries(files)) {
     if (path.basename(name) !== name || fs.existsSync(path.join(dir, name))) throw new Error(`bundle file ${name}: a plain file name not already in the bundle`);
+    // A file is written at synth: a deploy-time value in it would stay an unresolved token.
+    if (Token.isUnresolved(content)) throw new Error(`bundle file ${name}: holds a deploy-time value (a token); only values known at synth can be bundled`);
     fs.writeFileSync(path.join(dir, name), content);
   }
   return dir;

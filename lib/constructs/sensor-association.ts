@@ -3,7 +3,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { FleetDirectory, FLEETS_ENV } from '../functions/fleet-directory';
+import { FleetDirectory, fleetDirectoryBundle } from '../functions/fleet-directory';
 import { grantScoped } from './artefact-access';
 import { EdgeNames } from './edge-names';
 import { PlatformFunction } from './platform-function';
@@ -37,7 +37,7 @@ export class SensorAssociation extends Construct {
       logKey: props.logKey,
       module: 'client-device-association',
       description: "Associates each pilot's sensors with its gateways (Greengrass client device auth)",
-      environment: { [FLEETS_ENV]: stack.toJsonString(props.fleets) },
+      ...fleetDirectoryBundle(props.fleets),
       timeout: Duration.minutes(2),
       reservedConcurrency: 1,
     });

@@ -1,9 +1,11 @@
+import { bundledJson } from './bundled-file';
 import { ownEntry } from './http';
 
 /**
  * Per pilot: the IoT policy its devices get, and per device generation the thing group a newly
  * provisioned device joins and the factory tests (with their current spec versions) it must have
- * passed. Synth writes it into the functions' environment from the validated config.
+ * passed. Synth writes it from the validated config into a file in each function's bundle: it grows
+ * with the pilots, and Lambda caps the whole environment at 4 KB.
  */
 export interface FleetGeneration {
   /** Gateways (Greengrass cores) or sensors (client devices): decides thing name and policy. */
@@ -24,13 +26,25 @@ export interface Fleet {
 
 export type FleetDirectory = Readonly<Record<string, Fleet>>;
 
-export const FLEETS_ENV = 'FLEETS';
+/** The variable naming the directory's file in the bundle. */
+export const FLEETS_FILE_ENV = 'FLEETS_FILE';
+const FLEETS_FILE = 'fleets.json';
 
-/** The directory from the environment; an absent or broken value is a deployment bug, so it throws. */
+/**
+ * What a function that reads the directory gets (PlatformFunction `environment`, with the
+ * function's other variables, and `files`). The directory holds plain names only (policies and
+ * groups are named from platform and pilot), so it is written at synth.
+ */
+export function fleetDirectoryBundle(
+  fleets: FleetDirectory,
+  environment: Readonly<Record<string, string>> = {},
+): { environment: Record<string, string>; files: Record<string, string> } {
+  return { environment: { ...environment, [FLEETS_FILE_ENV]: FLEETS_FILE }, files: { [FLEETS_FILE]: JSON.stringify(fleets) } };
+}
+
+/** The directory from the bundle file the environment names; an absent or broken file is a deployment bug, so it throws. */
 export function fleetDirectoryFromEnv(env: NodeJS.ProcessEnv): FleetDirectory {
-  const text = env[FLEETS_ENV];
-  if (!text) throw new Error(`${FLEETS_ENV} is not set`);
-  return JSON.parse(text) as FleetDirectory;
+  return bundledJson<FleetDirectory>(FLEETS_FILE_ENV, env[FLEETS_FILE_ENV]);
 }
 
 /** The pilot's fleet, or undefined when the pilot has none. */

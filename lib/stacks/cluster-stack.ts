@@ -3,13 +3,7 @@ import { Construct } from 'constructs';
 import { PlatformSpec } from '../config/schema';
 import { ArgoCd } from '../constructs/argo-cd';
 import { IstioMesh } from '../constructs/istio-mesh';
-import { grantArtefactRead } from '../constructs/artefact-access';
-import { JenkinsControllerRole } from '../constructs/controller-identity';
-import { controllerParameter } from '../constructs/controller-variables';
-import { CascVariables } from '../ci/jenkins-casc';
 import { PlatformCluster } from '../constructs/platform-cluster';
-import { productionNamespace, stagingNamespace } from '../lifecycle/delivery-namespaces';
-import { REGISTRY_TIERS } from '../constructs/registry-names';
 import { CLUSTER_REQUIREMENTS } from '../../k8s/cluster-requirements';
 import { PlatformStack, PlatformStackProps } from './platform-stack';
 
@@ -22,15 +16,12 @@ export interface ClusterStackProps extends PlatformStackProps {
   readonly vpc: ec2.IVpc;
   readonly clusterSubnets: ec2.SubnetSelection;
   readonly cdPlaneSecurityGroup: ec2.ISecurityGroup;
-  /** Pilots with CD: each gets a deployer for its staging and production namespaces, pulling its own charts. */
-  readonly deliveringPilots: readonly string[];
-  /** Name of the platform, whose Jenkins controller alone assumes the deployers. */
-  readonly platformName: string;
 }
 
 /**
  * The EKS cluster with Istio and Argo CD bootstrapped. The charts are applied by their own stacks
- * (ChartsStack) through this cluster's kubectl provider, so this template does not grow with the pilots.
+ * (ChartsStack) through this cluster's kubectl provider, and each delivering pilot's deployer (its
+ * role and access entry) by that pilot's Pilot-<pilot>-Ci stack, so this template does not grow with the pilots.
  */
 export class ClusterStack extends PlatformStack {
   public readonly platformCluster: PlatformCluster;
@@ -51,19 +42,10 @@ export class ClusterStack extends PlatformStack {
       nodeGroups: { amd64: sizing(nodeGroups.amd64), arm64: sizing(nodeGroups.arm64) },
       adminRoleArns: props.cluster.adminRoles,
       publicEndpointCidrs: props.cluster.publicEndpointCidrs,
-      deployers: props.deliveringPilots.map((pilot) => ({ pilot, namespaces: [stagingNamespace(pilot), productionNamespace(pilot)] })),
-      deployersTrustedBy: JenkinsControllerRole.principal(this, props.platformName),
-      deployersPath: JenkinsControllerRole.bindablePath(props.platformName),
       // CrateDB schedules only where the node provides its kernel setting (set at boot on every node).
       x86NodeLabels: CLUSTER_REQUIREMENTS.crateNodes.labels,
     });
     const cluster = this.platformCluster.cluster;
-    // Helm pulls the charts it deploys, and staging pins digests, with the pilot's own deployer (by name: no stack reference).
-    for (const [pilot, deployer] of this.platformCluster.deployerRoles) {
-      for (const tier of REGISTRY_TIERS) grantArtefactRead(this, deployer, { owner: pilot, tier });
-      // Where the Jenkins controller finds it at start (the pilot folder's aws-deploy credential).
-      controllerParameter(this, `DeployerRoleParameter-${pilot}`, props.platformName, CascVariables.deployerRole(pilot), deployer.roleArn);
-    }
 
     this.mesh = new IstioMesh(this, 'Mesh', {
       cluster,

@@ -38,7 +38,7 @@ export class EdgeStack extends PlatformStack {
       namePrefix: props.namePrefix,
       fleets: props.fleets.map(({ pilot, edge }) => ({ pilot, components: edge.components.map((c) => c.component) })),
     });
-    const fleets = fleetDirectory(props.fleets, this.identity);
+    const fleets = fleetDirectory(props.namePrefix, props.fleets);
     this.testRecords = new FactoryTestRecords(this, 'TestRecords', { fleets, logKey });
     const devicePolicies = [...this.identity.devicePolicies.values(), ...this.identity.sensorPolicies.values()];
     new FleetProvisioning(this, 'Provisioning', { namePrefix: props.namePrefix, fleets, testRecords: this.testRecords, devicePolicies, logKey });
@@ -66,14 +66,14 @@ export class EdgeStack extends PlatformStack {
   }
 }
 
-/** Per pilot its device policy; per generation the group a new device joins and the tests it must pass. */
-function fleetDirectory(fleets: EdgeStackProps['fleets'], identity: GreengrassCoreIdentity): FleetDirectory {
+/** Per pilot its device policies; per generation the group a new device joins and the tests it must pass. */
+function fleetDirectory(platform: string, fleets: EdgeStackProps['fleets']): FleetDirectory {
   return Object.fromEntries(
     fleets.map(({ pilot, edge }) => [
       pilot,
       {
-        devicePolicy: identity.devicePolicies.get(pilot)!.ref,
-        sensorPolicy: identity.sensorPolicies.get(pilot)!.ref,
+        devicePolicy: EdgeNames.devicePolicy(platform, pilot),
+        sensorPolicy: EdgeNames.sensorPolicy(platform, pilot),
         generations: Object.fromEntries(
           edge.generations.map((g) => [
             g.name,

@@ -43,7 +43,7 @@ const role = (stack: string, idPattern: RegExp): ModelRole => {
 };
 const publisher = (owner: string) => role(registryStack(owner), /^RolesPublisher/);
 const promoter = (owner: string) => role(registryStack(owner), /^RolesPromoter/);
-const deployer = (pilot: string) => role('Platform-Cluster', new RegExp(`^PlatformDeployer${pilot}`));
+const deployer = (pilot: string) => role(`Pilot-${pilot}-Ci`, /^DeployerRole/);
 const builders = () => [role('Platform-Ci', /^Fleetlinuxx64Role/), role('Platform-Ci', /^Fleetlinuxarm64Role/)];
 const cdAgents = () => role('Platform-Ci', /^FleetcdRole/);
 const controller = () => role('Platform-Ci', /^ControllerTaskRole/);
@@ -141,10 +141,13 @@ test('each pilot\'s deployer pulls that pilot\'s charts only', async () => {
 });
 
 test('each deployer is admitted to its own pilot\'s namespaces and nothing else in the cluster', () => {
-  const entries = Object.values(templates.get('Platform-Cluster')!.findResources('AWS::EKS::AccessEntry')).map((r) => iam.resolve('Platform-Cluster', r.Properties) as {
+  // Every stack's entries: each pilot's deployer is admitted by its own Pilot-<pilot>-Ci stack.
+  const entries = [...templates].flatMap(([stack, t]) => Object.values(t.findResources('AWS::EKS::AccessEntry')).map((r) => iam.resolve(stack, r.Properties) as {
+    ClusterName: string;
     PrincipalArn: string;
     AccessPolicies: { PolicyArn: string; AccessScope: { Type: string; Namespaces?: string[] } }[];
-  });
+  }));
+  const clusters = new Set(entries.map((e) => e.ClusterName));
   for (const pilot of delivering) {
     const own = entries.filter((e) => e.PrincipalArn === deployer(pilot).arn);
     expect(own).toHaveLength(1);
@@ -153,6 +156,8 @@ test('each deployer is admitted to its own pilot\'s namespaces and nothing else 
     const reaching = entries.filter((e) => e.AccessPolicies.some((p) => p.AccessScope.Namespaces?.some((n) => n.startsWith(productionNamespace(pilot)))));
     expect(reaching.map((e) => e.PrincipalArn)).toEqual([deployer(pilot).arn]);
   }
+  // All of them to the one platform cluster (a pilot stack's entry names it through the cluster stack's output).
+  expect(clusters).toEqual(new Set([iam.resolve('Platform-Cluster', { Ref: Object.keys(templates.get('Platform-Cluster')!.findResources('AWS::EKS::Cluster'))[0] })]));
   expect(delivering.length).toBeGreaterThanOrEqual(2);
 });
 

@@ -8,3 +8,18 @@ export function bundleFile(name: string, content: unknown): string {
   fs.writeFileSync(path.join(dir, name), JSON.stringify(content));
   return path.join(dir, name);
 }
+
+/**
+ * Runs `read` as in a synthesized function's Lambda task root: its unpacked code asset (cdk.out
+ * keeps it as `asset.<hash>`), with the environment the template gives it.
+ */
+export function inTaskRoot<T>(outdir: string, fn: { Properties: any }, read: (env: Record<string, string>) => T): T {
+  const saved = process.env.LAMBDA_TASK_ROOT;
+  process.env.LAMBDA_TASK_ROOT = path.join(outdir, `asset.${String(fn.Properties.Code.S3Key).replace(/\.zip$/, '')}`);
+  try {
+    return read(fn.Properties.Environment?.Variables ?? {});
+  } finally {
+    if (saved === undefined) delete process.env.LAMBDA_TASK_ROOT;
+    else process.env.LAMBDA_TASK_ROOT = saved;
+  }
+}

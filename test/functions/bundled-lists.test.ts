@@ -1,33 +1,22 @@
 /**
- * The lists that grow with the platform reach the CI functions through files in their bundles, not
+ * The lists that grow with the platform reach the CI and edge functions through files in their bundles, not
  * the 4 KB environment: for each function the synthesized code asset is opened as Lambda would
  * (task root = the unpacked asset, the environment from the template) and read by the handler's
  * own loader; a function without its file fails, naming the variable.
  */
-import * as path from 'path';
 import { bundledJson } from '../../lib/functions/bundled-file';
+import { fleetDirectoryFromEnv } from '../../lib/functions/fleet-directory';
 import { awsRelayDependencies, RelayEnvironment } from '../../lib/functions/webhook-relay-handler';
 import { loadConfig } from '../../lib/config/load-config';
 import { hasCiJob } from '../../lib/lifecycle/maturity';
 import { demoAssembly } from '../demo-assembly';
 import { DEMO_CONFIG } from '../fixtures/demo-platform';
+import { inTaskRoot } from './bundle-file';
 
 const { outdir, templates } = demoAssembly();
 const functions = Object.values(templates.get('Platform-Ci')!.findResources('AWS::Lambda::Function')) as { Properties: any }[];
 const fn = (variable: string, description: RegExp) => functions.find((f) => f.Properties.Environment?.Variables?.[variable] && description.test(f.Properties.Description))!;
-/** The unpacked code asset of a function (cdk.out keeps it as `asset.<hash>`). */
-const taskRoot = (f: { Properties: any }) => path.join(outdir, `asset.${String(f.Properties.Code.S3Key).replace(/\.zip$/, '')}`);
-
-function asLambda<T>(f: { Properties: any }, read: (env: Record<string, string>) => T): T {
-  const saved = process.env.LAMBDA_TASK_ROOT;
-  process.env.LAMBDA_TASK_ROOT = taskRoot(f);
-  try {
-    return read(f.Properties.Environment.Variables);
-  } finally {
-    if (saved === undefined) delete process.env.LAMBDA_TASK_ROOT;
-    else process.env.LAMBDA_TASK_ROOT = saved;
-  }
-}
+const asLambda = <T>(f: { Properties: any }, read: (env: Record<string, string>) => T): T => inTaskRoot(outdir, f, read);
 
 const model = loadConfig(DEMO_CONFIG);
 const owners = [
@@ -51,6 +40,16 @@ test('the build statistics ingest and status board read the component list from 
     Object.fromEntries(ciComponents.map(({ key, c }) => [key, c.repository])),
   );
   expect(asLambda(board, (env) => bundledJson<{ key: string }[]>('COMPONENTS_FILE', env.COMPONENTS_FILE)).map((c) => c.key)).toEqual(ciComponents.map(({ key }) => key));
+});
+
+test('every edge function reads the same fleet directory, every edge pilot\'s, from its bundle', () => {
+  const edge = Object.entries(templates.get('Platform-Edge')!.findResources('AWS::Lambda::Function')).filter(([, f]) => f.Properties.Environment?.Variables?.FLEETS_FILE);
+  // Test record ingest and query, provisioning hook, retirement, sensor association.
+  expect(edge.map(([id]) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual(['ProvisioningHook', 'RetirementFunction', 'SensorAssociationFunction', 'TestRecordsIngest', 'TestRecordsQuery']);
+  const directories = edge.map(([, f]) => inTaskRoot(outdir, f, fleetDirectoryFromEnv));
+  expect(Object.keys(directories[0]).sort()).toEqual(model.pilots.filter((p) => p.edge).map((p) => p.name).sort());
+  for (const d of directories) expect(d).toEqual(directories[0]);
+  for (const [, f] of edge) expect(f.Properties.Environment.Variables.FLEETS).toBeUndefined();
 });
 
 test('a function whose file variable is missing fails, naming it', () => {
