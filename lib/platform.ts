@@ -224,7 +224,7 @@ export function definePlatform(app: App, model: PlatformModel, published: Publis
     storeCopies: {
       bucketName: storeCopiesBucketName(platform.name, platform.environment),
       retention: Duration.days(platform.operations.backups.retentionDays),
-      restoreNamespaces: delivering.map(stagingNamespace),
+      restoreNamespaces: delivering.map((pilot) => ({ namespace: stagingNamespace(pilot), scope: pilotStacks.get(pilot)!.namespaces })),
     },
   });
   return { operations, network, cluster, charts, ci, images, registries, edge, pilots: pilotStacks };

@@ -1,6 +1,6 @@
 /**
  * Limits that grow with the pilot count, checked fast: the demo (2 pilots) and 12 pilots with CI
- * components are synthesized, each use of a limit is extrapolated linearly to 200 pilots, and must
+ * components, CD and edge fleets are synthesized, each use of a limit is extrapolated linearly to 200 pilots, and must
  * stay within what the platform allows itself (60% of the template quotas, all of every other
  * limit). `npm run bench:synth` synthesizes 200 pilots for real; this keeps the check in `npm test`.
  */
@@ -11,6 +11,7 @@ import { assemblyStacks } from '../tools/ops/src/assembly-stacks';
 import { platformWithPilots } from '../tools/ops/src/generated-pilots';
 import { allowedShare, IOT_POLICY_CHARACTERS, LimitUse, limitUses } from '../tools/ops/src/template-limits';
 import { AWS_REGIONS } from '../lib/config/regions';
+import { loadConfig } from '../lib/config/load-config';
 import { demoAssembly } from './demo-assembly';
 import { DEMO_CONFIG, synthesizePlatform } from './fixtures/demo-platform';
 
@@ -22,6 +23,7 @@ function uses(configDir: string): Map<string, LimitUse> {
   const { outdir } = configDir === DEMO_CONFIG ? demoAssembly() : synthesizePlatform(configDir, { gates: false });
   const stacks = assemblyStacks(new cxapi.CloudAssembly(outdir));
   if (configDir === DEMO_CONFIG) demoStacks = stacks;
+  clusterTemplates.push(stacks.find((s) => s.id === 'Platform-Cluster')!.template);
   // One key per kind of stack and use: a pilot's stacks by their shape, not their pilot's name.
   const pilots = new Set(stacks.flatMap((s) => (s.pilot ? [s.pilot] : [])));
   const shape = (id: string) => [...pilots].reduce((x, p) => x.replace(`Pilot-${p}-`, 'Pilot-<pilot>-'), id);
@@ -35,8 +37,10 @@ function uses(configDir: string): Map<string, LimitUse> {
 }
 
 let demoStacks: ReturnType<typeof assemblyStacks> = [];
+/** Platform-Cluster's template, of the small and the large config. */
+const clusterTemplates: unknown[] = [];
 const small = uses(DEMO_CONFIG);
-const largeDir = platformWithPilots(DEMO_CONFIG, 12);
+const largeDir = platformWithPilots(DEMO_CONFIG, 12, { delivery: true, edge: true });
 fs.writeFileSync(path.join(largeDir, 'pilots', `${LONGEST}.yaml`), fs.readFileSync(path.join(largeDir, 'pilots', 'pilot-012.yaml'), 'utf8').replace(/pilot-012/g, LONGEST));
 fs.rmSync(path.join(largeDir, 'pilots', 'pilot-012.yaml'));
 const large = uses(largeDir);
@@ -57,13 +61,15 @@ const projected = [...large].map(([key, u]) => {
  * pilot's deploy keys, role ARNs and build graphs are in its Pilot-<pilot>-Ci stack; each pilot's
  * Kubernetes objects are in its Pilot-<pilot>-Namespaces stack.
  */
-const KNOWN_OVER = [/^Platform-Charts-(Identity|Fiware) largest Kubernetes object$/];
+const KNOWN_OVER = [/^Platform-Charts-(Identity|Fiware) largest Kubernetes object$/, /^Platform-Edge (template body|resources)$/];
 
 describe(`every limit use, extrapolated to ${TARGET} pilots`, () => {
-  // The pilots' Kubernetes objects are applied by their own stacks (Pilot-<name>-Namespaces).
-  test('the cluster stack does not grow with the pilots', () => {
-    const body = (m: Map<string, LimitUse>) => m.get('Platform-Cluster template body')!.value;
-    expect(Math.abs(body(large) - body(small))).toBeLessThan(1024);
+  // The pilots' Kubernetes objects are applied by their own stacks (Pilot-<name>-Namespaces), their
+  // deployers (role, access entry, controller parameter) are in their Pilot-<name>-Ci stacks.
+  test('the cluster stack does not change with the pilots, delivering (2 in the demo, 12 here) or not', () => {
+    expect(loadConfig(largeDir).pilots.filter((p) => p.components.some((c) => c.cd))).toHaveLength(12);
+    expect(clusterTemplates).toHaveLength(2);
+    expect(clusterTemplates[1]).toEqual(clusterTemplates[0]);
   });
 
   test.each(projected.filter((p) => !KNOWN_OVER.some((k) => k.test(p.key))).map((p) => [p.key, p]))('%s', (_, p) => {
@@ -80,6 +86,11 @@ describe(`every limit use, extrapolated to ${TARGET} pilots`, () => {
       expect(keys.some((key) => key.startsWith(k))).toBe(true);
     }
     expect(keys.some((k) => /^Platform-Ci Lambda environment Webhooks/.test(k))).toBe(true);
+    // Every edge function that reads the fleet directory, at 12 edge pilots.
+    for (const fn of ['TestRecordsIngest', 'TestRecordsQuery', 'ProvisioningHook', 'RetirementFunction', 'SensorAssociationFunction']) {
+      expect([fn, keys.some((k) => k.startsWith(`Platform-Edge Lambda environment ${fn}`))]).toEqual([fn, true]);
+    }
+    expect(loadConfig(largeDir).pilots.filter((p) => p.edge)).toHaveLength(12);
   });
 });
 

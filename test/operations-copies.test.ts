@@ -166,8 +166,12 @@ describe('Pod Identity roles and the bucket', () => {
     return `unresolved-${id}`;
   }
   function rolePolicy(serviceAccount: string): Json {
-    const association = Object.values(resources).find((r: Json) => r.Type === 'AWS::EKS::PodIdentityAssociation' && r.Properties.ServiceAccount === serviceAccount) as Json;
-    const roleId = association.Properties.RoleArn['Fn::GetAtt'][0];
+    const association = [...platform.templates.values()]
+      .flatMap((t) => Object.values(t.findResources('AWS::EKS::PodIdentityAssociation')) as Json[])
+      .find((r) => r.Properties.ServiceAccount === serviceAccount)!;
+    // A pilot stack's association names the role through the cluster stack's output.
+    const output = association.Properties.RoleArn['Fn::GetStackOutput'];
+    const roleId = (output ? cluster.Outputs[output.OutputName].Value : association.Properties.RoleArn)['Fn::GetAtt'][0];
     const policy = Object.values(resources).find((r: Json) => r.Type === 'AWS::IAM::Policy' && (r.Properties.Roles as Json[]).some((x) => x.Ref === roleId)) as Json;
     return resolve(policy.Properties.PolicyDocument);
   }
@@ -222,7 +226,10 @@ describe('Pod Identity roles and the bucket', () => {
   });
 
   test("each role is bound to its job's ServiceAccount where the job runs; restores only in staging namespaces", () => {
-    const associations = (Object.values(resources) as Json[]).filter((r) => r.Type === 'AWS::EKS::PodIdentityAssociation').map((r) => `${r.Properties.Namespace}/${r.Properties.ServiceAccount}`);
+    // The restores' associations are in the pilots' Pilot-<pilot>-Namespaces stacks.
+    const associations = [...platform.templates.values()]
+      .flatMap((t) => Object.values(t.findResources('AWS::EKS::PodIdentityAssociation')) as Json[])
+      .map((r) => `${r.Properties.Namespace}/${r.Properties.ServiceAccount}`);
     for (const name of [STORE_COPY_ACCOUNTS.mongo, STORE_COPY_ACCOUNTS.crate]) {
       expect(cronJob(name).spec.jobTemplate.spec.template.spec.serviceAccountName).toBe(name);
       expect(fiware).toContainEqual(expect.objectContaining({ kind: 'ServiceAccount', metadata: expect.objectContaining({ name }) }));
@@ -231,6 +238,8 @@ describe('Pod Identity roles and the bucket', () => {
     const restores = associations.filter((a) => a.endsWith(`/${STORE_COPY_ACCOUNTS.restore}`));
     expect(restores.length).toBeGreaterThan(0);
     expect(restores.every((a) => /^pilot-[a-z0-9-]+-staging\//.test(a))).toBe(true);
+    const restoring = Object.values(platform.templates.get('Pilot-acme-Namespaces')!.findResources('AWS::EKS::PodIdentityAssociation')) as Json[];
+    expect(restoring.map((r) => `${r.Properties.Namespace}/${r.Properties.ServiceAccount}`)).toEqual([`pilot-acme-staging/${STORE_COPY_ACCOUNTS.restore}`]);
   });
 
   test('the bucket is retained, versioned, KMS-encrypted, logged, and keeps copies as long as config says', () => {

@@ -14,8 +14,11 @@ export interface StoreCopiesProps {
   readonly clusterName: string;
   /** Namespace of the stores and their copy jobs. */
   readonly copyNamespace: string;
-  /** Namespaces where a restore may read the copies (staging, for rehearsals). */
-  readonly restoreNamespaces: readonly string[];
+  /**
+   * Namespaces where a restore may read the copies (staging, for rehearsals), each with the
+   * pilot's stack that holds its Pod Identity association, so this stack does not grow with the pilots.
+   */
+  readonly restoreNamespaces: readonly { readonly namespace: string; readonly scope: Construct }[];
   /** How long a copy is kept. */
   readonly retention: Duration;
 }
@@ -110,10 +113,10 @@ export class StoreCopies extends Construct {
     restore.addToPolicy(new iam.PolicyStatement({ actions: ['kms:Decrypt'], resources: [key.keyArn], conditions: viaS3 }));
     this.roles = { mongo, crate, restore };
 
-    const associate = (id: string, namespace: string, serviceAccount: string, target: iam.Role) =>
-      new eks.CfnPodIdentityAssociation(this, id, { clusterName: props.clusterName, namespace, serviceAccount, roleArn: target.roleArn });
-    associate('MongoDumpIdentity', props.copyNamespace, STORE_COPY_ACCOUNTS.mongo, mongo);
-    associate('CrateSnapshotIdentity', props.copyNamespace, STORE_COPY_ACCOUNTS.crate, crate);
-    props.restoreNamespaces.forEach((namespace, i) => associate(`RestoreIdentity${i}`, namespace, STORE_COPY_ACCOUNTS.restore, restore));
+    const associate = (scope: Construct, id: string, namespace: string, serviceAccount: string, target: iam.Role) =>
+      new eks.CfnPodIdentityAssociation(scope, id, { clusterName: props.clusterName, namespace, serviceAccount, roleArn: target.roleArn });
+    associate(this, 'MongoDumpIdentity', props.copyNamespace, STORE_COPY_ACCOUNTS.mongo, mongo);
+    associate(this, 'CrateSnapshotIdentity', props.copyNamespace, STORE_COPY_ACCOUNTS.crate, crate);
+    for (const { scope, namespace } of props.restoreNamespaces) associate(scope, 'StoreRestoreIdentity', namespace, STORE_COPY_ACCOUNTS.restore, restore);
   }
 }

@@ -13,7 +13,7 @@ export function bundleFile(name: string, content: unknown): string {
  * Runs `read` as in a synthesized function's Lambda task root: its unpacked code asset (cdk.out
  * keeps it as `asset.<hash>`), with the environment the template gives it.
  */
-export function inTaskRoot<T>(outdir: string, fn: { Properties: any }, read: (env: Record<string, string>) => T): T {
+export function inTaskRoot<T>(outdir: string, fn: Record<string, any>, read: (env: Record<string, string>) => T): T {
   const saved = process.env.LAMBDA_TASK_ROOT;
   process.env.LAMBDA_TASK_ROOT = path.join(outdir, `asset.${String(fn.Properties.Code.S3Key).replace(/\.zip$/, '')}`);
   try {
