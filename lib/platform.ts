@@ -145,6 +145,7 @@ export function definePlatform(app: App, model: PlatformModel, published: Publis
               tags: { ...common.tags, 'iiot-pilot': pilot.name },
               description: `IIoT pilot ${pilot.name} (${pilot.displayName}): edge fleet (device generations, components, staged rollouts)`,
               pilot: pilot.name,
+              platformName: platform.name,
               components: pilot.components,
               edge: pilot.edge,
               greengrass: platform.edge.greengrass,

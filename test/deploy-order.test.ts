@@ -190,6 +190,22 @@ export function deployOrderViolations(stacks: readonly AssemblyStack[], builtIn:
   return violations;
 }
 
+/** What EKS admits to a cluster (access entries, Pod Identity associations): each needs its cluster to exist first. */
+const CLUSTER_GRANTS = ['AWS::EKS::AccessEntry', 'AWS::EKS::PodIdentityAssociation'];
+
+/** Every access entry or Pod Identity association, in any stack, that is not created after an EKS cluster. */
+export function clusterGrantViolations(stacks: readonly AssemblyStack[]): string[] {
+  const clusters = stacks.flatMap((s) => Object.entries(s.template.Resources ?? {}).filter(([, r]) => r.Type === 'AWS::EKS::Cluster').map(([id]) => `${s.id}/${id}`));
+  const ancestors = ancestry(stacks);
+  return stacks.flatMap((s) =>
+    Object.entries(s.template.Resources ?? {})
+      .filter(([, r]) => CLUSTER_GRANTS.includes(r.Type))
+      .map(([id, r]) => ({ node: `${s.id}/${id}`, type: r.Type }))
+      .filter(({ node }) => !clusters.some((c) => ancestors(node).has(c)))
+      .map(({ node, type }) => `${node}: ${type} is not created after the cluster`),
+  );
+}
+
 /**
  * Built-in kinds: every model of the kubernetes-models package (4.x, generated from the Kubernetes
  * OpenAPI specification), i.e. what an API server serves without any CRD.
@@ -216,6 +232,12 @@ test('every Kubernetes object is applied after whatever creates its kind and its
   expect(deployOrderViolations(stacks, builtIn)).toEqual([]);
 });
 
+test('every access entry and Pod Identity association, the pilots\' deployers and restore identities among them, comes after the cluster', () => {
+  const grants = stacks.flatMap((st) => Object.values(st.template.Resources ?? {}).filter((r) => CLUSTER_GRANTS.includes(r.Type)).map(() => st.id));
+  expect(grants).toEqual(expect.arrayContaining(['Pilot-acme-Ci', 'Pilot-bravo-Ci', 'Pilot-acme-Namespaces', 'Platform-Cluster']));
+  expect(clusterGrantViolations(stacks)).toEqual([]);
+});
+
 describe('the check fails on a wrong order', () => {
   const withResource = (stackId: string, id: string, change: (r: CfnResource) => CfnResource, stackDependencies?: string[]) =>
     stacks.map((s) =>
@@ -236,6 +258,13 @@ describe('the check fails on a wrong order', () => {
       expect.stringMatching(/AppProject argocd\/pilot-pilot-003 needs the CRD of argoproj.io\/AppProject from Platform-Cluster\/ArgoCd.*, which it is not created after$/),
       expect.stringMatching(/AppProject argocd\/pilot-pilot-003 needs namespace argocd from Platform-Cluster\/ArgoCd.*, which it is not created after$/),
     ]);
+  });
+
+  test('a deployer\'s access entry that names the cluster by a literal name, in a stack that does not depend on the cluster stack', () => {
+    const ci = stacks.find((st) => st.id === 'Pilot-acme-Ci')!;
+    const [id] = Object.entries(ci.template.Resources!).find(([, r]) => r.Type === 'AWS::EKS::AccessEntry')!;
+    const cut = withResource('Pilot-acme-Ci', id, (r) => ({ ...r, Properties: { ...r.Properties, ClusterName: 'demo-cluster' } }), []);
+    expect(clusterGrantViolations(cut)).toEqual([`Pilot-acme-Ci/${id}: AWS::EKS::AccessEntry is not created after the cluster`]);
   });
 
   test('an object of a kind no resource creates, in a namespace nothing creates', () => {

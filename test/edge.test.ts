@@ -317,7 +317,8 @@ describe('shared edge stack', () => {
   test('each pilot\'s fleet entry names only its own policies and groups, and the policies it names are its own', () => {
     const hook = resources(shared, 'AWS::Lambda::Function').find(([id]) => id.startsWith('ProvisioningHook'))![1];
     const fleets = inTaskRoot(outdir, hook, fleetDirectoryFromEnv);
-    const documents = new Map(resources(shared, 'AWS::IoT::Policy').map(([, r]) => [r.Properties.PolicyName, JSON.stringify(r.Properties.PolicyDocument)]));
+    // Every IoT policy of the app, by name (the pilots' are in their Pilot-<pilot>-Edge stacks).
+    const documents = new Map([...templates.values()].flatMap((t) => resources(t, 'AWS::IoT::Policy')).map(([, r]) => [r.Properties.PolicyName, JSON.stringify(r.Properties.PolicyDocument)]));
     expect(Object.keys(fleets).sort()).toEqual(model.pilots.filter((p) => p.edge).map((p) => p.name).sort());
     for (const [pilot, fleet] of Object.entries(fleets)) {
       for (const name of [fleet.devicePolicy, fleet.sensorPolicy]) {
@@ -333,7 +334,7 @@ describe('shared edge stack', () => {
   // AWS IoT API Reference, CreatePolicy: policyName, 1-128 characters, pattern [\w+=,.@-]+.
   test('IoT policy names follow IoT\'s rules at the longest platform and pilot names the schema allows', () => {
     const longest = (what: string) => 'a'.repeat(24 - what.length) + what;
-    for (const name of [EdgeNames.devicePolicy(longest('p'), longest('z')), EdgeNames.sensorPolicy(longest('p'), longest('z')), ...resources(shared, 'AWS::IoT::Policy').flatMap(([, r]) => r.Properties.PolicyName ?? [])]) {
+    for (const name of [EdgeNames.devicePolicy(longest('p'), longest('z')), EdgeNames.sensorPolicy(longest('p'), longest('z')), ...[...templates.values()].flatMap((t) => resources(t, 'AWS::IoT::Policy')).flatMap(([, r]) => r.Properties.PolicyName ?? [])]) {
       expect(name).toMatch(/^[\w+=,.@-]{1,128}$/);
     }
   });

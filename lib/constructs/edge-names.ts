@@ -22,6 +22,8 @@ export const EdgeNames = {
   component: (pilot: string, component: string) => `${pilot}.${component}`,
   /** Local and cloud MQTT topics of a pilot's telemetry: `dt/acme/...`. */
   telemetryTopicPrefix: (pilot: string) => `dt/${pilot}/`,
+  /** `demo-GreengrassCoreTokenExchange`: the role alias operators hand to the Greengrass installer. */
+  roleAlias: (platform: string) => `${platform}-GreengrassCoreTokenExchange`,
   /**
    * `demo_acme_device-policy`: the IoT policy of a pilot's gateway certificates. IoT policy names
    * are account- and region-wide, so the platform name is part of it; at most 24 + 24 + 16 of the

@@ -13,12 +13,13 @@ import { PlatformFunction } from './platform-function';
 export interface FleetProvisioningProps {
   /** Template name prefix; the Greengrass fleet provisioning plugin is configured with the name. */
   readonly namePrefix: string;
-  /** Per pilot and generation, the group a new device joins; the hook refuses anything else. */
+  /**
+   * Per pilot and generation, the group a new device joins, and the pilot's device policies
+   * (which the certificates get); the hook refuses anything else.
+   */
   readonly fleets: FleetDirectory;
   /** Test records the hook checks. */
   readonly testRecords: FactoryTestRecords;
-  /** The IoT policies provisioned device certificates get (the hook picks the device's pilot's). */
-  readonly devicePolicies: readonly iot.CfnPolicy[];
   /** Key of the functions' log groups. */
   readonly logKey: kms.IKey;
 }
@@ -84,7 +85,9 @@ export class FleetProvisioning extends Construct {
       { actions: ['iot:DescribeCertificate', 'iot:UpdateCertificate', 'iot:AttachPolicy', 'iot:AttachThingPrincipal'], resources: [arn('cert/*')] },
       'certificate ids are generated per device at provisioning time',
     );
-    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['iot:GetPolicy'], resources: props.devicePolicies.map((p) => p.attrArn) }));
+    // The pilots' policies are in their own stacks: named, never referenced.
+    const policies = Object.values(props.fleets).flatMap((f) => [f.devicePolicy, f.sensorPolicy]);
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['iot:GetPolicy'], resources: policies.map((p) => arn(`policy/${p}`)) }));
 
     const parameter = { Type: 'String' };
     this.template = new iot.CfnProvisioningTemplate(this, 'Template', {

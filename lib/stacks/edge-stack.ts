@@ -22,9 +22,10 @@ export interface EdgeStackProps extends PlatformStackProps {
 }
 
 /**
- * The edge core every pilot's devices share: device identity (token exchange role, role alias,
- * core IoT policy), fleet provisioning gated on factory test records, the test record store and
- * API, and device retirement. Pilot stacks name these things by convention, never import them.
+ * The edge core every pilot's devices share: device identity (token exchange role, role alias),
+ * fleet provisioning gated on factory test records, the test record store and API, and device
+ * retirement. Pilot stacks name these things by convention, never import them; this stack names
+ * the pilots' device policies (in their Pilot-<pilot>-Edge stacks) the same way.
  */
 export class EdgeStack extends PlatformStack {
   public readonly testRecords: FactoryTestRecords;
@@ -40,8 +41,7 @@ export class EdgeStack extends PlatformStack {
     });
     const fleets = fleetDirectory(props.namePrefix, props.fleets);
     this.testRecords = new FactoryTestRecords(this, 'TestRecords', { fleets, logKey });
-    const devicePolicies = [...this.identity.devicePolicies.values(), ...this.identity.sensorPolicies.values()];
-    new FleetProvisioning(this, 'Provisioning', { namePrefix: props.namePrefix, fleets, testRecords: this.testRecords, devicePolicies, logKey });
+    new FleetProvisioning(this, 'Provisioning', { namePrefix: props.namePrefix, fleets, testRecords: this.testRecords, logKey });
     const retirement = new DeviceRetirement(this, 'Retirement', { fleets, testRecords: this.testRecords, logKey });
     // Sensors reach AWS through their pilot's gateways only once associated with them.
     if (props.fleets.some(({ edge }) => edge.generations.some((g) => g.kind === 'sensor'))) new SensorAssociation(this, 'SensorAssociation', { fleets, logKey });

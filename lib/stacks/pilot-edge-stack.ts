@@ -6,6 +6,7 @@ import { DeviceGeneration, GenerationDeployment } from '../constructs/device-gen
 import { EdgeNames } from '../constructs/edge-names';
 import { FirmwareJobTemplate } from '../constructs/firmware-job-template';
 import { GreengrassContainerComponent } from '../constructs/greengrass-container-component';
+import { PilotDevicePolicies } from '../constructs/pilot-device-policies';
 import { PlatformKey } from '../constructs/platform-key';
 import { RegistryNames } from '../constructs/registry-names';
 import { RolloutRollback } from '../constructs/rollout-rollback';
@@ -16,6 +17,8 @@ import { PlatformStack, PlatformStackProps } from './platform-stack';
 export interface PilotEdgeStackProps extends PlatformStackProps {
   /** Pilot name: the stack is `Pilot-<name>-Edge`. */
   readonly pilot: string;
+  /** Platform name: its device policies' names start with it. */
+  readonly platformName: string;
   /** The pilot's components (edge components refer to them by name). */
   readonly components: readonly ComponentSpec[];
   /** The pilot's edge section: generations, channels, edge components, rollouts. */
@@ -31,9 +34,10 @@ export interface PilotEdgeStackProps extends PlatformStackProps {
 }
 
 /**
- * One pilot's edge fleet: Greengrass component versions of its edge components (prod images), per
- * device generation its thing groups, staged deployments and firmware job templates, and the
- * rollback of the devices that updated before a rollout was cancelled.
+ * One pilot's edge fleet: the IoT policies of its device certificates, Greengrass component
+ * versions of its edge components (prod images), per device generation its thing groups, staged
+ * deployments and firmware job templates, and the rollback of the devices that updated before a
+ * rollout was cancelled.
  */
 export class PilotEdgeStack extends PlatformStack {
   public readonly generations: ReadonlyMap<string, DeviceGeneration>;
@@ -42,6 +46,7 @@ export class PilotEdgeStack extends PlatformStack {
   constructor(scope: Construct, id: string, props: PilotEdgeStackProps) {
     super(scope, id, props);
     const { pilot, edge } = props;
+    new PilotDevicePolicies(this, 'DevicePolicies', { platformName: props.platformName, pilot });
     const components = new Map(props.components.map((c) => [c.name, c]));
     this.components = edge.components.map((ec) => {
       const pinned = edge.generations.flatMap((g) => g.channels.flatMap((ch) => ch.versions[ec.component] ?? []));

@@ -22,7 +22,14 @@ const iot = (resource: string) => `arn:aws:iot:${REGION}:${ACCOUNT}:${resource}`
 const role = (prefix: string, t: Template = shared) => logicalId(t, 'AWS::IAM::Role', prefix);
 const tableArn = iot('').replace(/iot:.*/, '') + `dynamodb:${REGION}:${ACCOUNT}:table/${logicalId(shared, 'AWS::DynamoDB::Table', 'TestRecordsTable')}`;
 const tableKey = `arn:aws:kms:${REGION}:${ACCOUNT}:key/${logicalId(shared, 'AWS::KMS::Key', 'TestRecordsKey')}`;
-const devicePolicy = (pilot: string) => logicalId(shared, 'AWS::IoT::Policy', `CoreIdentityDevicePolicy${pilot}`);
+/** A pilot's IoT policy (`DevicePolicy` or `SensorPolicy`), in its own Pilot-<pilot>-Edge stack: its name and its document as deployed. */
+function pilotPolicy(pilot: string, which: 'DevicePolicy' | 'SensorPolicy'): { name: string; document: any } {
+  const t = templates.get(`Pilot-${pilot}-Edge`)!;
+  const own = t.toJSON().Resources;
+  const { PolicyName, PolicyDocument } = own[logicalId(t, 'AWS::IoT::Policy', `DevicePolicies${which}`)].Properties;
+  return { name: PolicyName, document: resolve(PolicyDocument, own) };
+}
+const devicePolicy = (pilot: string) => pilotPolicy(pilot, 'DevicePolicy').name;
 const cert = iot('cert/0a1b2c3d4e5f');
 const tableKeyPolicy = resolve(resources[logicalId(shared, 'AWS::KMS::Key', 'TestRecordsKey')].Properties.KeyPolicy, resources);
 const kms = (action: string): Call => ({ action, resource: tableKey, resourcePolicy: tableKeyPolicy });
@@ -53,7 +60,7 @@ describe('IAM, by policy evaluation', () => {
       { action: 'iot:GetPolicy', resource: iot(`policy/${policy}`) },
     ];
     const allowed = [...calls('acme_SN-0001', 'acme_press-gw-v2_stable:held', devicePolicy('acme')), ...calls('bravo_SN-0001', 'bravo_cold-logger-v1', devicePolicy('bravo'))];
-    const denied = calls('zulu_SN-0001', 'zulu_gw', 'SomeOtherPolicy').filter((c) => !c.resource.includes(':cert/'));
+    const denied = [...calls('zulu_SN-0001', 'zulu_gw', 'SomeOtherPolicy'), ...calls('zulu_SN-0001', 'zulu_gw', 'other-platform_acme_device-policy')].filter((c) => !c.resource.includes(':cert/'));
     await expectDecisions(role('ProvisioningProvisioningRole'), allowed, denied);
   });
 
@@ -194,7 +201,7 @@ describe('IAM, by policy evaluation', () => {
 });
 
 describe('IoT policies of core devices, by evaluation against the documented rules', () => {
-  const policyOf = (pilot: string) => resolve(resources[devicePolicy(pilot)].Properties.PolicyDocument, resources);
+  const policyOf = (pilot: string) => pilotPolicy(pilot, 'DevicePolicy').document;
   const roleAlias = resolve({ 'Fn::GetAtt': [logicalId(shared, 'AWS::IoT::RoleAlias', 'CoreIdentityRoleAlias'), 'Arn'] }, resources);
   const arnOf = (resource: string, thing: string, sensor: string) => {
     const filled = resource.replace('{thing}', thing).replace('{sensor}', sensor).replace('{account}', ACCOUNT).replace('{roleAlias}', roleAlias);
@@ -245,7 +252,7 @@ describe('IoT policies of core devices, by evaluation against the documented rul
   });
 
   test.each(pairs)('%s sensors discover and use only their own pilot\'s things, not %s\'s', (own, other) => {
-    const sensorPolicy = resolve(resources[logicalId(shared, 'AWS::IoT::Policy', `CoreIdentitySensorPolicy${own}`)].Properties.PolicyDocument, resources);
+    const sensorPolicy = pilotPolicy(own, 'SensorPolicy').document;
     const as = { thingName: `${own}_sensor-0001` };
     const discover = (pilot: string) => ({ ...as, action: 'greengrass:Discover', resource: iot(`thing/${pilot}_sensor-0001`), protocol: 'https' as const });
     expect(iotDecision(sensorPolicy, discover(own))).toBe('Allow');
