@@ -1,4 +1,4 @@
-import { CfnDeletionPolicy, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as iot from 'aws-cdk-lib/aws-iot';
 import { Construct } from 'constructs';
 import { EdgeNames } from './edge-names';
@@ -28,17 +28,18 @@ export class PilotDevicePolicies extends Construct {
     const stack = Stack.of(this);
     const where = { pilot: props.pilot, partition: stack.partition, region: stack.region, account: stack.account };
     // Named, so the shared functions that hand them out know them at synth (a file in their bundles)
-    // and the provisioning template attaches them by name. A policy replaced under a new name keeps
-    // its old self: it may still be attached to device certificates, for which IoT refuses to delete
-    // it (docs/runbook.md, "IoT policy names").
-    const policy = (policyId: string, policyName: string, policyDocument: object) => {
-      const p = new iot.CfnPolicy(this, policyId, { policyName, policyDocument });
-      p.cfnOptions.updateReplacePolicy = CfnDeletionPolicy.RETAIN;
-      return p;
-    };
+    // and the provisioning template attaches them by name. A name never changes: IoT refuses to
+    // delete a policy attached to certificates, so a renamed one would stay behind on the devices
+    // (docs/runbook.md, "IoT policy names", for the one rename so far).
     const roleAliasArn = stack.formatArn({ service: 'iot', resource: 'rolealias', resourceName: EdgeNames.roleAlias(props.platformName) });
-    this.devicePolicy = policy('DevicePolicy', EdgeNames.devicePolicy(props.platformName, props.pilot), devicePolicyDocument({ ...where, roleAliasArn }));
-    this.sensorPolicy = policy('SensorPolicy', EdgeNames.sensorPolicy(props.platformName, props.pilot), sensorPolicyDocument(where));
+    this.devicePolicy = new iot.CfnPolicy(this, 'DevicePolicy', {
+      policyName: EdgeNames.devicePolicy(props.platformName, props.pilot),
+      policyDocument: devicePolicyDocument({ ...where, roleAliasArn }),
+    });
+    this.sensorPolicy = new iot.CfnPolicy(this, 'SensorPolicy', {
+      policyName: EdgeNames.sensorPolicy(props.platformName, props.pilot),
+      policyDocument: sensorPolicyDocument(where),
+    });
   }
 }
 
