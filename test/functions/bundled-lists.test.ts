@@ -4,6 +4,9 @@
  * (task root = the unpacked asset, the environment from the template) and read by the handler's
  * own loader; a function without its file fails, naming the variable.
  */
+import { App, Aws, Stack } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { PlatformFunction } from '../../lib/constructs/platform-function';
 import { bundledJson } from '../../lib/functions/bundled-file';
 import { fleetDirectoryFromEnv } from '../../lib/functions/fleet-directory';
 import { awsRelayDependencies, RelayEnvironment } from '../../lib/functions/webhook-relay-handler';
@@ -54,4 +57,12 @@ test('every edge function reads the same fleet directory, every edge pilot\'s, f
 
 test('a function whose file variable is missing fails, naming it', () => {
   expect(() => bundledJson('COMPONENTS_FILE', undefined)).toThrow(/COMPONENTS_FILE is not set/);
+});
+
+test('a bundle file cannot carry a deploy-time value: synth refuses it instead of shipping the unresolved token', () => {
+  const stack = new Stack(new App(), 'S');
+  const logKey = new kms.Key(stack, 'Key');
+  const fn = (content: string) => () => new PlatformFunction(stack, `F${content.length}`, { module: 'device-retirement', description: 'd', logKey, files: { 'fleets.json': content } });
+  expect(fn(stack.toJsonString({ policy: Aws.ACCOUNT_ID }))).toThrow(/bundle file fleets\.json: holds a deploy-time value/);
+  expect(fn(JSON.stringify({ policy: 'demo_acme_device-policy' }))).not.toThrow();
 });
