@@ -106,7 +106,8 @@ export class PilotRealmChart extends Chart {
         metadata: { name: `realm-${realm}-${hash}`, namespace, labels: { app: importer.peer.podLabels.app } },
         spec: {
           backoffLimit: 2,
-          activeDeadlineSeconds: 3600,
+          // On a first deploy the pod waits for the keycloak-admin Secret an operator creates (runbook, section 5).
+          activeDeadlineSeconds: 24 * 3600,
           // A failed import alerts until its Job is gone (JobFailed).
           ttlSecondsAfterFinished: 20 * 3600,
           template: {
