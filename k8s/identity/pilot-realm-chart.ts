@@ -57,10 +57,13 @@ if ! realms=$(kcadm get realms --fields realm --format csv --noquotes); then
   echo "realm-import: could not list the realms" >&2
   exit 1
 fi
-if grep -qxF -- "$${REALM_IMPORT_ENV.realm}" <<<"$realms"; then
-  echo "realm-import: realm $${REALM_IMPORT_ENV.realm} exists; left as it is"
-  exit 0
-fi
+# Whole names only, with bash's builtins: the server image (ubi9-micro and a JVM) is sure to have only bash and coreutils.
+while IFS= read -r name; do
+  if [ "$name" = "$${REALM_IMPORT_ENV.realm}" ]; then
+    echo "realm-import: realm $${REALM_IMPORT_ENV.realm} exists; left as it is"
+    exit 0
+  fi
+done <<<"$realms"
 if ! kcadm create realms -f "$${REALM_IMPORT_ENV.realmFile}"; then
   echo "realm-import: could not create realm $${REALM_IMPORT_ENV.realm}" >&2
   exit 1

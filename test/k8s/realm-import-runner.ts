@@ -3,7 +3,8 @@
  * a fake Keycloak admin CLI that behaves as KCADM_24 documents it: each command is checked against the
  * documented options, a session needs the admin's password, `get realms` prints one name a line,
  * `create realms -f` adds the file's realm and fails with 409 Conflict for an existing one. Keycloak can
- * be down for the first sessions, or fail to list.
+ * be down for the first sessions, or fail to list. The script finds only the commands the server image
+ * is sure to have on its PATH.
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -75,6 +76,8 @@ if (command === 'config credentials') {
 }
 `;
 
+const which = (command: string) => spawnSync('sh', ['-c', `command -v ${command}`], { encoding: 'utf8' }).stdout.trim();
+
 /** The Job's container and the ConfigMap it mounts, from a pilot's rendered realm chart. */
 export function realmImportOf(objects: readonly KubeJson[]) {
   const job = objects.find((o) => o.kind === 'Job')!;
@@ -99,11 +102,15 @@ export function runRealmImport(
   fs.mkdirSync(realmDir);
   for (const [file, content] of Object.entries(configMap.data as Record<string, string>)) fs.writeFileSync(path.join(realmDir, file), content);
   const kcadm = path.join(dir, 'kcadm.sh');
-  fs.writeFileSync(kcadm, `#!/usr/bin/env node\n${FAKE_KCADM}`, { mode: 0o755 });
+  fs.writeFileSync(kcadm, `#!${process.execPath}\n${FAKE_KCADM}`, { mode: 0o755 });
+  // Only the commands the server image is sure to have besides the admin CLI (KCADM_24.imageCommands).
+  const bin = path.join(dir, 'bin');
+  fs.mkdirSync(bin);
+  for (const command of KCADM_24.imageCommands) fs.symlinkSync(which(command), path.join(bin, command));
   fs.writeFileSync(path.join(dir, 'db.json'), JSON.stringify({ admin: { ...admin, password: keycloak.adminPassword ?? admin.password }, downFor: keycloak.downFor ?? 0, listFails: keycloak.listFails ?? false, realms: [{ realm: 'master' }, ...(keycloak.realms ?? [])] }));
   // The container's environment with its paths moved under the temporary directory and the Secret resolved.
   const moved = (value: string) => (value === KCADM_24.path ? kcadm : value.replace(/^\/(realm|tmp)\//, (_m, mount) => `${mount === 'realm' ? realmDir : dir}/`));
-  const env: Record<string, string> = { PATH: process.env.PATH!, FAKE_KEYCLOAK: dir, FAKE_KCADM_COMMANDS: JSON.stringify(KCADM_24) };
+  const env: Record<string, string> = { PATH: bin, FAKE_KEYCLOAK: dir, FAKE_KCADM_COMMANDS: JSON.stringify(KCADM_24) };
   for (const e of container.env as { name: string; value?: string; valueFrom?: { secretKeyRef: { key: string } } }[]) {
     env[e.name] = e.value !== undefined ? moved(e.value) : e.valueFrom!.secretKeyRef.key === 'username' ? admin.user : admin.password;
   }

@@ -146,6 +146,11 @@ export const KEYCLOAK_24_IMPORT_AT_START = { version: '24.0', readsAt: 'start', 
  */
 export const KCADM_24 = {
   path: '/opt/keycloak/bin/kcadm.sh',
+  /**
+   * What else the image holds (keycloak/keycloak quarkus/container/Dockerfile, 24.x: ubi9-micro plus
+   * java-17-openjdk-headless and glibc-langpack-en): bash and coreutils, no grep, curl or package manager.
+   */
+  imageCommands: ['bash', 'sleep'],
   commands: {
     'config credentials': { options: ['--server', '--realm', '--user', '--password'], request: { method: 'POST', path: '/realms/master/protocol/openid-connect/token' } },
     'get realms': { options: ['--fields', '--format', '--noquotes'], request: { method: 'GET', path: '/admin/realms' } },
