@@ -11,6 +11,7 @@ import { Orion } from './fiware/orion';
 import { QuantumLeap } from './fiware/quantumleap';
 import { GitOpsChart } from './gitops/gitops-chart';
 import { IDENTITY_NAMESPACE, IdentityChart } from './identity/identity-chart';
+import { PilotRealmChart } from './identity/pilot-realm-chart';
 import { KEYCLOAK_PATH, KEYCLOAK_PORT } from './identity/realm-urls';
 import { ApiRoute, publicPaths } from './mesh/api-routes';
 import { INGRESS_GATEWAY } from './mesh/ingress-gateway';
@@ -45,8 +46,8 @@ export interface PlatformChartSets {
   /** The shared services' charts, in apply order: each set may depend on the ones before it. */
   readonly platform: readonly ChartSet[];
   /**
-   * Per pilot, its own objects: its namespaces with their guard rails, then its Argo CD delivery if
-   * Argo CD syncs it. A pilot's stack applies them, so the shared stacks do not grow with the pilots.
+   * Per pilot, its own objects: its namespaces with their guard rails, its Keycloak realm, then its
+   * Argo CD delivery if Argo CD syncs it. A pilot's stack applies them, so the shared stacks do not grow with the pilots.
    */
   readonly pilots: ReadonlyMap<string, readonly Chart[]>;
 }
@@ -64,7 +65,7 @@ export function definePlatformChartSets(app: App, model: PlatformModel): Platfor
   const { environment } = model.platform;
   const telemetry = new TelemetryChart(app, 'telemetry', { alerts: { topicArn: alertTopicArn(model.platform.name, environment), region: environment.region } });
   const mesh = { metricsScraper: telemetry.prometheus.endpoint, traceCollector: { ...telemetry.jaeger.endpoint, ports: [Jaeger.ZIPKIN_PORT] } };
-  // One Keycloak realm per pilot, named after it; its tokens carry the pilot's FIWARE tenant.
+  // Keycloak; each pilot's realm (named after it, its tokens carrying the pilot's FIWARE tenant) is the pilot's own chart.
   const identity = new IdentityChart(app, 'identity', {
     pilots: model.pilots,
     keyReaders: [platformPeer(OPA_NAMESPACE, OPA_SERVICE.name)],
@@ -72,7 +73,6 @@ export function definePlatformChartSets(app: App, model: PlatformModel): Platfor
     publicUrl: hostname ? `https://${hostname}${KEYCLOAK_PATH}` : undefined,
   });
   const fiware = new FiwareChart(app, 'fiware', {
-    tenants: model.pilots.map((p) => p.fiwareService),
     mesh,
     copies: { bucket: storeCopiesBucketName(model.platform.name, environment), region: environment.region, retentionDays: model.platform.operations.backups.retentionDays },
   });
@@ -114,7 +114,7 @@ export function definePlatformChartSets(app: App, model: PlatformModel): Platfor
       ...mesh,
     });
   const pilots = new Map(
-    model.pilots.map(({ name }) => {
+    model.pilots.map(({ name, displayName, fiwareService }) => {
       const production = productionNamespace(name);
       const charts: Chart[] = [guarded(name, production, 'pilot')];
       if (delivering.includes(name)) charts.push(guarded(name, stagingNamespace(name), 'staging'));
@@ -123,6 +123,8 @@ export function definePlatformChartSets(app: App, model: PlatformModel): Platfor
       else if (model.platform.gitops) {
         charts.push(new GitOpsChart(app, `gitops-${name}`, { source: model.platform.gitops, pilotNamespaces: new Map([[name, production]]) }));
       }
+      // Its realm, in the identity namespace: created through Keycloak's admin API, which no pilot workload reaches.
+      charts.push(new PilotRealmChart(app, `realm-${name}`, { realm: { realm: name, displayName, tenant: fiwareService }, importer: identity.realmImporter }));
       return [name, charts] as const;
     }),
   );

@@ -134,10 +134,11 @@ export function definePlatform(app: App, model: PlatformModel, published: Publis
         namespaces: new ChartsStack(app, StackIds.pilotNamespaces(pilot.name), {
           ...common,
           tags: { ...common.tags, 'iiot-pilot': pilot.name },
-          description: `IIoT pilot ${pilot.name} (${pilot.displayName}): its Kubernetes namespaces, their guard rails and its Argo CD delivery`,
+          description: `IIoT pilot ${pilot.name} (${pilot.displayName}): its Kubernetes namespaces, their guard rails, its Keycloak realm and its Argo CD delivery`,
           cluster: cluster.platformCluster.cluster,
           charts: chartSets.pilots.get(pilot.name)!,
-          after: bootstrapped,
+          // After the shared charts: its realm import runs in their identity namespace, as their ServiceAccount.
+          after: [charts[charts.length - 1].applied],
         }),
         edge: pilot.edge
           ? new PilotEdgeStack(app, StackIds.pilotEdge(pilot.name), {

@@ -53,7 +53,7 @@ describe('stack set', () => {
     }
   });
 
-  test('a pilot\'s namespace stack applies only that pilot\'s objects: its namespaces, what lives in them, its Argo CD project and application', () => {
+  test('a pilot\'s namespace stack applies only that pilot\'s objects: its namespaces, what lives in them, its Argo CD project and application, its realm', () => {
     for (const pilot of ['acme', 'bravo']) {
       const own = [`pilot-${pilot}`, `pilot-${pilot}-staging`];
       const manifests = Object.values(template(`Pilot-${pilot}-Namespaces`).findResources('Custom::AWSCDK-EKS-KubernetesResource'));
@@ -62,7 +62,8 @@ describe('stack set', () => {
       const foreign = objects.filter((o) =>
         o.kind === 'Namespace' ? !own.includes(o.metadata.name)
           : o.metadata.namespace === 'argocd' ? o.metadata.name !== `pilot-${pilot}`
-            : !own.includes(o.metadata.namespace ?? ''));
+            : o.metadata.namespace === 'identity' ? !new RegExp(`^realm-${pilot}(-[0-9a-f]{8})?$`).test(o.metadata.name)
+              : !own.includes(o.metadata.namespace ?? ''));
       expect(foreign).toEqual([]);
     }
   });

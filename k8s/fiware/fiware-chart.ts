@@ -18,8 +18,6 @@ import { tenantDashboard } from './tenant-dashboard';
 export const FIWARE_NAMESPACE = 'fiware';
 
 export interface FiwareChartProps extends ChartProps {
-  /** FIWARE tenants (`fiware-service` names), one Grafana dashboard each. */
-  readonly tenants: readonly string[];
   /** The telemetry every sidecar reaches. */
   readonly mesh: Omit<MeshNetworkBaselineProps, 'namespace'>;
   /** Where the daily MongoDB and CrateDB copies go and how long CrateDB snapshots are kept. */
@@ -82,7 +80,8 @@ export class FiwareChart extends Chart {
         },
       ],
       datasourceEnv: { CRATE_PASSWORD: kplus.EnvValue.fromSecretValue({ secret: grafanaLogin.secret, key: CRATE_PASSWORD_KEY }) },
-      dashboards: Object.fromEntries(props.tenants.map((t) => [`tenant-${t}.json`, tenantDashboard(t, CRATE_DATASOURCE_UID)])),
+      // One dashboard for every tenant: this chart does not grow with the pilots.
+      dashboards: { 'fiware-tenants.json': tenantDashboard(CRATE_DATASOURCE_UID) },
     });
     const copies = new StoreCopyJobs(this, 'Copies', {
       ...props.copies,

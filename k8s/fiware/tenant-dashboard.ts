@@ -1,27 +1,32 @@
+/** QuantumLeap writes a tenant's entities to schema `mt<fiware-service>`, one table `et<entity type>` per entity type. */
+export const QUANTUMLEAP_SCHEMA_PREFIX = 'mt';
+
 /**
- * A tenant's Grafana dashboard over the time series QuantumLeap keeps in CrateDB. QuantumLeap writes a
- * tenant's entities to schema `mt<fiware-service>`, one table `et<entity type>` per entity type.
+ * One Grafana dashboard over every tenant's time series in CrateDB, the tenant picked by a variable
+ * listing the schemas QuantumLeap has created: nothing in it names a tenant, so a pilot added later
+ * needs no change here. Grafana serves operators only (it is not routed at the gateway), with one
+ * read-only login over all schemas, so a dashboard per tenant would separate nothing.
  */
-export function tenantDashboard(tenant: string, datasourceUid: string): object {
-  const schema = `mt${tenant}`;
+export function tenantDashboard(datasourceUid: string): object {
   const datasource = { type: 'postgres', uid: datasourceUid };
+  // A single-value variable (not multi-value, no "All") is interpolated as it is, without quotes.
+  const variable = (name: string, label: string, query: string) => ({ name, label, type: 'query', datasource, query, refresh: 2, multi: false, includeAll: false });
+  const schema = `${QUANTUMLEAP_SCHEMA_PREFIX}$tenant`;
   return {
-    uid: `tenant-${tenant}`.replace(/_/g, '-'),
-    title: `Tenant ${tenant}: time series`,
-    tags: ['fiware', 'quantumleap', `tenant:${tenant}`],
+    uid: 'fiware-tenants',
+    title: 'FIWARE tenants: time series',
+    tags: ['fiware', 'quantumleap'],
     timezone: 'browser',
     schemaVersion: 39,
     time: { from: 'now-6h', to: 'now' },
     templating: {
       list: [
-        {
-          name: 'entity_table',
-          label: 'Entity type',
-          type: 'query',
-          datasource,
-          query: `SELECT table_name FROM information_schema.tables WHERE table_schema = '${schema}' ORDER BY 1`,
-          refresh: 2,
-        },
+        variable(
+          'tenant',
+          'Tenant',
+          `SELECT substr(schema_name, ${QUANTUMLEAP_SCHEMA_PREFIX.length + 1}) FROM information_schema.schemata WHERE schema_name LIKE '${QUANTUMLEAP_SCHEMA_PREFIX}%' ORDER BY 1`,
+        ),
+        variable('entity_table', 'Entity type', `SELECT table_name FROM information_schema.tables WHERE table_schema = '${schema}' ORDER BY 1`),
       ],
     },
     panels: [

@@ -14,21 +14,18 @@ export interface KeycloakProps {
   readonly databaseCredentials: kplus.ISecret;
   /** Existing Secret with the bootstrap admin's `username` and `password`. */
   readonly adminCredentials: kplus.ISecret;
-  /** Realm import files (`<realm>.json`), imported at start when the realm does not exist yet. */
-  readonly realms: Readonly<Record<string, object>>;
   /** The URL Keycloak presents itself under (including /auth); the `iss` of every token derives from it. */
   readonly publicUrl: string;
 }
 
-/** Keycloak on PostgreSQL, serving under /auth, with one realm per pilot imported from code. */
+/**
+ * Keycloak on PostgreSQL, serving under /auth. It names no realm: each pilot's stack creates its realm
+ * through the admin API (PilotRealmChart), so this Deployment is the same for any number of pilots.
+ */
 export class Keycloak extends PlatformService {
   constructor(scope: Construct, id: string, props: KeycloakProps) {
     const value = kplus.EnvValue.fromValue;
     const secret = (s: kplus.ISecret, key: string) => kplus.EnvValue.fromSecretValue({ secret: s, key });
-    const realms = new kplus.ConfigMap(scope, `${id}Realms`, {
-      metadata: { name: 'keycloak-realms' },
-      data: Object.fromEntries(Object.entries(props.realms).map(([file, realm]) => [file, JSON.stringify(realm, null, 2)])),
-    });
     const health = (check: string, options?: kplus.ProbeOptions) => httpProbe(`${KEYCLOAK_PATH}/health/${check}`, KEYCLOAK_PORT, options);
     super(scope, id, {
       name: 'keycloak',
@@ -37,7 +34,7 @@ export class Keycloak extends PlatformService {
         user: 1000, // `keycloak` in the image
         ports: [{ number: KEYCLOAK_PORT, name: 'http' }],
         resources: resources({ request: 500, limit: 2000 }, { request: 1024, limit: 2048 }),
-        args: ['start', '--import-realm'],
+        args: ['start'],
         envVariables: {
           KC_DB: value('postgres'),
           KC_DB_URL: value(props.databaseUrl),
@@ -60,7 +57,6 @@ export class Keycloak extends PlatformService {
         startup: health('started', { failureThreshold: 60, periodSeconds: Duration.seconds(10) }),
         writableRootFilesystem: WRITABLE_ROOT_FILESYSTEM.keycloak,
       },
-      configMounts: [{ path: '/opt/keycloak/data/import', configMap: realms }],
     });
   }
 }

@@ -15,7 +15,10 @@ export function realmIssuer(baseUrl: string, realm: string): string {
   return `${baseUrl}/realms/${realm}`;
 }
 
+/** The end of every realm's key URL. */
+export const REALM_JWKS_SUFFIX = '/protocol/openid-connect/certs';
+
 /** Where a realm publishes its signing keys. */
 export function realmJwksUri(baseUrl: string, realm: string): string {
-  return `${realmIssuer(baseUrl, realm)}/protocol/openid-connect/certs`;
+  return `${realmIssuer(baseUrl, realm)}${REALM_JWKS_SUFFIX}`;
 }

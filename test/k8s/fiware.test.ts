@@ -1,7 +1,8 @@
 import { synthDemoCharts } from '../fixtures/demo-charts';
-import { IOTAGENT_UL_2_4_TRANSPORT_SWITCHES } from './upstream-facts';
+import { GRAFANA_10_SQL_VARIABLES, IOTAGENT_UL_2_4_TRANSPORT_SWITCHES } from './upstream-facts';
 
-const fiware = synthDemoCharts().objects('fiware');
+const demo = synthDemoCharts();
+const fiware = demo.objects('fiware');
 const named = (kind: string, name: string) => {
   const found = fiware.find((o) => o.kind === kind && o.metadata.name === name);
   if (!found) throw new Error(`no ${kind} ${name}`);
@@ -77,10 +78,38 @@ describe('Grafana', () => {
     expect(configMap('grafana-datasources')['datasources.yaml']).toMatch(/type: postgres\n\s+url: crate\.fiware\.svc\.cluster\.local:5432/);
   });
 
-  test('has one dashboard per tenant over its QuantumLeap schema', () => {
+  describe('one dashboard over every tenant, the tenant picked from the schemas QuantumLeap created', () => {
     const dashboards = configMap('grafana-dashboards');
-    expect(Object.keys(dashboards).sort()).toEqual(['tenant-acme.json', 'tenant-bravo.json']);
-    expect(JSON.parse(dashboards['tenant-bravo.json']).templating.list[0].query).toContain("table_schema = 'mtbravo'");
+    const model = JSON.parse(dashboards['fiware-tenants.json']);
+    const variables = Object.fromEntries(model.templating.list.map((v: { name: string }) => [v.name, v]));
+    // Grafana's interpolation of single-value variables (GRAFANA_10_SQL_VARIABLES): the value as it is.
+    const interpolate = (sql: string, values: Record<string, string>) => sql.replace(/\$(\w+)/g, (m, name) => (name in values ? values[name] : m));
+
+    test('the chart names no tenant: it renders the same with one pilot as with two', () => {
+      expect(Object.keys(dashboards)).toEqual(['fiware-tenants.json']);
+      const one = synthDemoCharts({ ...demo.model, pilots: demo.model.pilots.slice(0, 1) });
+      expect(one.objects('fiware')).toEqual(fiware);
+    });
+
+    test('its variables are single-valued, so Grafana puts the chosen value into the SQL as it is', () => {
+      expect(GRAFANA_10_SQL_VARIABLES.singleValue).toBe('as is');
+      for (const v of Object.values(variables) as { multi: boolean; includeAll: boolean }[]) expect(v).toMatchObject({ multi: false, includeAll: false });
+    });
+
+    test.each(demo.model.pilots.map((p) => p.fiwareService))('tenant %s: the options come from its QuantumLeap schema and its panels read only that schema', (tenant) => {
+      // CrateDB answers the tenant query with one row per schema; substr(name, n) is 1-based.
+      const tenantQuery = /^SELECT substr\(schema_name, (\d+)\) FROM information_schema\.schemata WHERE schema_name LIKE '(\w+)%' ORDER BY 1$/.exec(variables.tenant.query)!;
+      expect(tenantQuery).not.toBeNull();
+      const [, from, prefix] = tenantQuery;
+      const schema = `mt${tenant}`; // QuantumLeap's schema of a tenant
+      expect(schema.startsWith(prefix)).toBe(true);
+      expect(schema.slice(Number(from) - 1)).toBe(tenant);
+      const values = { tenant, entity_table: 'etdevice' };
+      expect(interpolate(variables.entity_table.query, values)).toContain(`table_schema = '${schema}'`);
+      for (const panel of model.panels) {
+        for (const target of panel.targets) expect(interpolate(target.rawSql, values)).toMatch(new RegExp(`FROM "${schema}"\\."etdevice"`));
+      }
+    });
   });
 
   test('takes its admin credentials from a Secret that is not rendered', () => {

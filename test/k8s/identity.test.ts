@@ -1,4 +1,7 @@
+import { IMAGES } from '../../k8s/images';
 import { synthDemoCharts } from '../fixtures/demo-charts';
+import { realmImportOf, runRealmImport } from './realm-import-runner';
+import { KCADM_24, KEYCLOAK_24_IMPORT_AT_START } from './upstream-facts';
 
 const demo = synthDemoCharts();
 const identity = demo.objects('identity');
@@ -28,27 +31,85 @@ test('credentials come from Secrets that are referenced, never rendered', () => 
   expect(demo.all.filter((o) => o.kind === 'Secret')).toEqual([]);
 });
 
-describe('one realm per pilot, imported at start', () => {
-  const realms = named('ConfigMap', 'keycloak-realms').data;
-
-  test('mounted where Keycloak imports from', () => {
-    expect(Object.keys(realms)).toEqual(['acme.json', 'bravo.json']);
-    expect(keycloak.containers[0].args).toEqual(['start', '--import-realm']);
-    expect(keycloak.containers[0].volumeMounts).toContainEqual(expect.objectContaining({ mountPath: '/opt/keycloak/data/import', readOnly: true }));
+describe('Keycloak names no realm: the identity chart is the same for any number of pilots', () => {
+  test('no import at start, no realm files', () => {
+    expect(keycloak.containers[0].args).toEqual(['start']);
+    expect(keycloak.volumes ?? []).not.toContainEqual(expect.objectContaining({ configMap: expect.anything() }));
   });
 
-  test.each(demo.model.pilots.map((p) => [p.name, p.fiwareService]))('realm %s issues tokens with tenant %s and the fiware audience', (realm, tenant) => {
-    const json = JSON.parse(realms[`${realm}.json`]);
-    expect(json.realm).toBe(realm);
+  test('with one pilot the identity chart renders exactly as with two', () => {
+    const one = synthDemoCharts({ ...demo.model, pilots: demo.model.pilots.slice(0, 1) });
+    expect(one.objects('identity')).toEqual(identity);
+  });
+});
+
+describe.each(demo.model.pilots.map((p) => [p.name, p.fiwareService, p.displayName]))('pilot %s: its realm, in its own chart', (realm, tenant, displayName) => {
+  const objects = demo.objects(`realm-${realm}`);
+  const { job, pod, container, configMap } = realmImportOf(objects);
+  const json = JSON.parse(configMap.data['realm.json']);
+
+  test(`issues tokens with tenant ${tenant} and the fiware audience`, () => {
+    expect(json).toMatchObject({ realm, displayName, enabled: true });
     const [client] = json.clients;
     expect(client).toMatchObject({ clientId: 'fiware-api', publicClient: false, serviceAccountsEnabled: true, standardFlowEnabled: false });
     const mapper = (type: string) => client.protocolMappers.find((m: { protocolMapper: string }) => m.protocolMapper === type).config;
     expect(mapper('oidc-hardcoded-claim-mapper')).toMatchObject({ 'claim.name': 'tenant', 'claim.value': tenant, 'access.token.claim': 'true' });
     expect(mapper('oidc-audience-mapper')).toMatchObject({ 'included.custom.audience': 'fiware', 'access.token.claim': 'true' });
   });
+
+  test('its Job runs the admin CLI of the server\'s own image, as the realm importer, in the identity namespace', () => {
+    expect(objects.every((o) => o.metadata.namespace === 'identity')).toBe(true);
+    expect(container.image).toBe(IMAGES.keycloak);
+    expect(container.env).toContainEqual({ name: 'KCADM', value: KCADM_24.path });
+    expect(container.env).toContainEqual({ name: 'KEYCLOAK_URL', value: 'http://keycloak.identity.svc.cluster.local:8080/auth' });
+    expect(pod).toMatchObject({ serviceAccountName: 'keycloak-realm-import', automountServiceAccountToken: false, restartPolicy: 'Never' });
+    expect(identity.find((o) => o.kind === 'ServiceAccount' && o.metadata.name === pod.serviceAccountName)).toBeDefined();
+    // Its name carries its content: a changed realm is a new Job, not a rejected update of an immutable one.
+    expect(job.metadata.name).toMatch(new RegExp(`^realm-${realm}-[0-9a-f]{8}$`));
+  });
+
+  test('on a Keycloak still starting, it waits, then creates the realm from its file', () => {
+    const run = runRealmImport(objects, { downFor: 3 });
+    expect(run.status).toBe(0);
+    expect(run.calls.map((c) => c.slice(0, 2).join(' '))).toEqual(['config credentials', 'config credentials', 'config credentials', 'config credentials', 'get realms', 'create realms']);
+    expect(run.realms.get(realm)).toEqual(json);
+  });
+
+  test('an existing realm is left as it is, as `--import-realm` does at start', () => {
+    expect(KEYCLOAK_24_IMPORT_AT_START.existingRealm).toBe('skipped');
+    const existing = { ...json, displayName: 'changed by an operator' };
+    const run = runRealmImport(objects, { realms: [existing] });
+    expect(run.status).toBe(0);
+    expect(run.calls.map((c) => c[0])).not.toContain('create');
+    expect(run.realms.get(realm)).toEqual(existing);
+  });
+
+  test('a realm whose name merely starts with it is not taken for it', () => {
+    const run = runRealmImport(objects, { realms: [{ realm: `${realm}-old` }, { realm: `x${realm}` }] });
+    expect(run.status).toBe(0);
+    expect(run.realms.get(realm)).toEqual(json);
+  });
+
+  test('fails, creating nothing, when Keycloak stays down, refuses the admin or cannot list', () => {
+    for (const run of [
+      runRealmImport(objects, { downFor: 99 }, { attempts: 3 }),
+      runRealmImport(objects, { adminPassword: 'rotated in Keycloak, not in the Secret' }, { attempts: 2 }),
+      runRealmImport(objects, { listFails: true }),
+    ]) {
+      expect(run.status).toBe(1);
+      expect(run.calls.map((c) => c[0])).not.toContain('create');
+      expect([...run.realms.keys()]).toEqual(['master']);
+    }
+  });
+
+  test('uses only documented commands and options of the pinned admin CLI', () => {
+    const run = runRealmImport(objects, {});
+    expect(run.stderr).not.toMatch(/Unknown command|Invalid option|expected --config/);
+    expect(run.calls).toContainEqual(['config', 'credentials', '--server', 'http://keycloak.identity.svc.cluster.local:8080/auth', '--realm', 'master', '--user', 'admin', '--password']);
+  });
 });
 
-test('the tenant policy trusts exactly the realms Keycloak imports', () => {
+test('the tenant policy trusts exactly the pilots\' realms', () => {
   const data = JSON.parse(demo.objects('tenant-policy').find((o) => o.metadata.name === 'opa-policy')!.data['data.json']);
   const issuers = Object.values(data.tenant_policy.tenants).map((t) => (t as { issuer: string }).issuer);
   expect(issuers).toEqual(demo.model.pilots.map((p) => `${env.KC_HOSTNAME_URL.value}/realms/${p.name}`));

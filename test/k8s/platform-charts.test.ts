@@ -103,10 +103,10 @@ describe('k8s/README.md', () => {
   });
 
   test('lists the charts in the order definePlatformCharts returns them', () => {
-    const listed = [...readme.matchAll(/^\| \d \| `([\w<>-]+)`/gm)].map((m) => m[1]);
+    const listed = [...readme.matchAll(/^\| \d+ \| `([\w<>-]+)`/gm)].map((m) => m[1]);
     // With a pilot that Argo CD syncs (no CD components), so the gitops chart exists too.
     const model = loadConfig(configWith({ 'pilots/acme.yaml': (d) => d.deleteIn(['components', 0, 'cd']) }));
-    const ids = synthDemoCharts(model).charts.map((c) => c.node.id.replace(/^pilot-.*/, 'pilot-<name>').replace(/^gitops-.*/, 'gitops-<name>'));
+    const ids = synthDemoCharts(model).charts.map((c) => c.node.id.replace(/^pilot-.*/, 'pilot-<name>').replace(/^gitops-.*/, 'gitops-<name>').replace(/^realm-.*/, 'realm-<name>'));
     expect(listed).toEqual([...new Set(ids)]);
   });
 });
@@ -114,10 +114,10 @@ describe('k8s/README.md', () => {
 describe('the cluster requirements', () => {
   test('list exactly the Secrets the manifests reference, with their keys', () => {
     const referenced = new Map<string, Set<string>>();
-    // The CronJobs' containers (the store copies) as well as the workloads'.
+    // The CronJobs' and Jobs' containers (the store copies, the realm imports) as well as the workloads'.
     const jobContainers = demo.all
-      .filter((o) => o.kind === 'CronJob')
-      .flatMap((o) => o.spec.jobTemplate.spec.template.spec.containers.map((c: any) => ({ workload: `${o.metadata.namespace}/${o.metadata.name}`, c })));
+      .flatMap((o) => (o.kind === 'CronJob' ? [[o, o.spec.jobTemplate.spec]] : o.kind === 'Job' ? [[o, o.spec]] : []))
+      .flatMap(([o, job]) => job.template.spec.containers.map((c: any) => ({ workload: `${o.metadata.namespace}/${o.metadata.name}`, c })));
     for (const { workload, c } of [...containers, ...jobContainers]) {
       for (const e of c.env ?? []) {
         const ref = e.valueFrom?.secretKeyRef;

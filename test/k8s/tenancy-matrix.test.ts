@@ -31,9 +31,9 @@ const pairs = pilots.flatMap((a) => pilots.filter((b) => b !== a).map((b) => [a,
 const namespaces = Object.fromEntries(demo.all.filter((o) => o.kind === 'Namespace').map((o) => [o.metadata.name, o.metadata.labels ?? {}]));
 const inMeshNamespace = (ns: string) => namespaces[ns]?.['istio-injection'] === 'enabled' || ns === INGRESS_GATEWAY.namespace;
 
-/** The pods the charts run, as rendered. */
+/** The pods the charts run, as rendered (the pilots' realm import Jobs too). */
 const rendered: Pod[] = demo.all
-  .filter((o) => ['Deployment', 'StatefulSet'].includes(o.kind))
+  .filter((o) => ['Deployment', 'StatefulSet', 'Job'].includes(o.kind))
   .map((o: KubeJson) => {
     const labels = o.spec.template.metadata.labels as Record<string, string>;
     return {
@@ -85,6 +85,9 @@ const [orion, iotAgent, quantumLeap, mongo, crate, grafana] = ['orion', 'iotagen
 const keycloak = pod('identity', 'keycloak');
 const keycloakDb = pod('identity', 'keycloak-db');
 const opa = pod('authz', OPA_SERVICE.name);
+/** The pilots' realm import Jobs' pods: one identity for all of them. */
+const realmImports = rendered.filter((p) => p.labels.app === 'keycloak-realm-import');
+const realmImport = realmImports[0];
 
 describe('legitimate flows are allowed', () => {
   const certs = (realm: string) => ({ method: 'GET', path: `/auth/realms/${realm}/protocol/openid-connect/certs` });
@@ -98,6 +101,9 @@ describe('legitimate flows are allowed', () => {
     ['QuantumLeap -> Orion', { from: quantumLeap, to: orion, port: Orion.PORT, http: { method: 'POST', path: '/v2/subscriptions' } }],
     ...pilots.map((p): [string, Flow] => [`OPA -> Keycloak keys of realm ${p}`, { from: opa, to: keycloak, port: 8080, http: certs(p) }]),
     ['Keycloak -> its database', { from: keycloak, to: keycloakDb, port: 5432 }],
+    ['realm import -> Keycloak: an admin session', { from: realmImport, to: keycloak, port: 8080, http: { method: 'POST', path: '/auth/realms/master/protocol/openid-connect/token' } }],
+    ['realm import -> Keycloak: list the realms', { from: realmImport, to: keycloak, port: 8080, http: { method: 'GET', path: '/auth/admin/realms' } }],
+    ['realm import -> Keycloak: create a realm', { from: realmImport, to: keycloak, port: 8080, http: { method: 'POST', path: '/auth/admin/realms' } }],
     ['gateway -> Orion', { from: gateway, to: orion, port: Orion.PORT, http: { method: 'GET', path: '/v2/entities' } }],
     ['gateway -> IoT Agent north', { from: gateway, to: iotAgent, port: IotAgentUl.NORTH_PORT, http: { method: 'POST', path: '/iot/services' } }],
     ['gateway -> IoT Agent south', { from: gateway, to: iotAgent, port: IotAgentUl.SOUTH_PORT, http: { method: 'POST', path: '/iot/d' } }],
@@ -126,6 +132,20 @@ describe.each(pairs)('pilot %s against pilot %s', (a, b) => {
     [`${from.name} -> Keycloak directly (admin API)`, { from, to: keycloak, port: 8080, http: { method: 'GET', path: '/auth/admin/realms' } }],
     [`${from.name} -> Keycloak's database`, { from, to: keycloakDb, port: 5432 }],
   ]);
+  // A pilot's workload dressed as the realm import (its labels, its ServiceAccount's name).
+  const importImpostor: Pod = { ...realmImport, name: 'import-impostor', namespace: `pilot-${a}` };
+  attempts.push(
+    [`realm import impostor in pilot ${a} -> Keycloak: an admin session`, { from: importImpostor, to: keycloak, port: 8080, http: { method: 'POST', path: '/auth/realms/master/protocol/openid-connect/token' } }],
+    [`realm import impostor in pilot ${a} -> Keycloak: create a realm`, { from: importImpostor, to: keycloak, port: 8080, http: { method: 'POST', path: '/auth/admin/realms' } }],
+    // Pilot a's own realm import, against pilot b's realm: it may create, never read, change or delete.
+    [`pilot ${a}'s realm import -> pilot ${b}'s realm: change it`, { from: realmImport, to: keycloak, port: 8080, http: { method: 'PUT', path: `/auth/admin/realms/${b}` } }],
+    [`pilot ${a}'s realm import -> pilot ${b}'s realm: delete it`, { from: realmImport, to: keycloak, port: 8080, http: { method: 'DELETE', path: `/auth/admin/realms/${b}` } }],
+    [`pilot ${a}'s realm import -> pilot ${b}'s realm: read its clients and their secrets`, { from: realmImport, to: keycloak, port: 8080, http: { method: 'GET', path: `/auth/admin/realms/${b}/clients` } }],
+    [`pilot ${a}'s realm import -> pilot ${b}'s realm: a token of its client`, { from: realmImport, to: keycloak, port: 8080, http: { method: 'POST', path: `/auth/realms/${b}/protocol/openid-connect/token` } }],
+    [`pilot ${a}'s realm import -> Keycloak's database`, { from: realmImport, to: keycloakDb, port: 5432 }],
+    [`pilot ${a}'s realm import -> Orion`, { from: realmImport, to: orion, port: Orion.PORT, http: { method: 'GET', path: '/v2/entities' } }],
+    [`pilot ${a}'s realm import -> pilot ${b}'s workload`, { from: realmImport, to: pilotPods(b)[0], port: 8080 }],
+  );
   // A subscription of pilot a chooses URL, method, headers and body of Orion's notification, so these
   // are Orion calling on a's behalf with b's Fiware-Service: only QuantumLeap's notify endpoint answers.
   const viaSubscription: [string, Flow][] = [
@@ -154,6 +174,12 @@ describe.each(pairs)('pilot %s against pilot %s', (a, b) => {
     [`Orion -> pilot ${b}'s workload`]: { egress: true, ingress: true },
     'Orion -> an unguarded pod elsewhere': { egress: true },
     'Orion -> QuantumLeap, other than notify': { authz: true },
+    // Keycloak's port is open to the import; its AuthorizationPolicy admits only listing and creating realms.
+    [`pilot ${a}'s realm import -> pilot ${b}'s realm: change it`]: { authz: true },
+    [`pilot ${a}'s realm import -> pilot ${b}'s realm: delete it`]: { authz: true },
+    [`pilot ${a}'s realm import -> pilot ${b}'s realm: read its clients and their secrets`]: { authz: true },
+    [`pilot ${a}'s realm import -> pilot ${b}'s realm: a token of its client`]: { authz: true },
+    [`pilot ${a}'s realm import -> pilot ${b}'s workload`]: { egress: true, ingress: true },
   };
   test.each([...attempts, ...viaSubscription])('denied: %s', (name, flow) => {
     const refusedBy = { egress: !network.egress(flow.from, flow.to, flow.port), ingress: !network.ingress(flow.from, flow.to, flow.port), authz: !mesh.decide(flow).allowed };
@@ -192,6 +218,22 @@ describe('CrateDB logins', () => {
   test.each(pilots.flatMap((p) => tries.map(([n, login]): [string, string, CrateLogin] => [p, n, login])))('pilot %s, if it reached CrateDB: %s is refused', (_p, _n, login) => {
     expect(hba.login(login)).toMatchObject({ allowed: false });
   });
+});
+
+// OPA reads every realm's keys by their path's end (a list of realms would grow with the pilots): nothing else of Keycloak.
+test.each([
+  ['GET', '/auth/admin/realms'],
+  ['GET', '/auth/admin/realms/acme/clients'],
+  ['POST', '/auth/realms/master/protocol/openid-connect/token'],
+  ['POST', '/auth/realms/acme/protocol/openid-connect/token'],
+  ['DELETE', '/auth/realms/acme/protocol/openid-connect/certs'],
+])('OPA -> Keycloak %s %s is denied', (method, path) => {
+  expect(mesh.decide({ from: opa, to: keycloak, port: 8080, http: { method, path } }).allowed).toBe(false);
+});
+
+test('every pilot has its realm import, all of them one mesh identity of the identity namespace', () => {
+  expect(realmImports.map((p) => p.name.replace(/-[0-9a-f]{8}$/, '')).sort()).toEqual(pilots.map((p) => `realm-${p}`).sort());
+  expect(new Set(realmImports.map((p) => principalOf(p)))).toEqual(new Set(['cluster.local/ns/identity/sa/keycloak-realm-import']));
 });
 
 describe('the impostor pod is still a pilot pod', () => {

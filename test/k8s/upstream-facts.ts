@@ -124,3 +124,45 @@ export const IOTAGENT_UL_2_4_TRANSPORT_SWITCHES = {
   variables: { mqtt: 'IOTA_MQTT_DISABLED', amqp: 'IOTA_AMQP_DISABLED' },
   disables: (value: string | undefined) => value !== undefined && value.trim().toLowerCase() === 'true',
 } as const;
+
+/**
+ * Keycloak 24.0 imports realm files at start (`start --import-realm`, from /opt/keycloak/data/import)
+ * only then, and skips a realm that exists ("If a realm already exists in the server, the import
+ * operation is skipped", Red Hat build of Keycloak 24.0 Server Guide, "Importing a realm during
+ * startup", https://docs.redhat.com/en/documentation/red_hat_build_of_keycloak/24.0/html/server_guide/importexport-importing-a-realm-during-startup).
+ * So a realm added after Keycloak started needs either a restart or the admin API; the pilots' realm
+ * imports use the admin API and keep the skip rule.
+ */
+export const KEYCLOAK_24_IMPORT_AT_START = { version: '24.0', readsAt: 'start', existingRealm: 'skipped' } as const;
+
+/**
+ * Keycloak 24.0's admin CLI, shipped in the server image as /opt/keycloak/bin/kcadm.sh: a session with
+ * `config credentials --server <url> --realm master --user <user> --password <password>`; `--config
+ * <file>` instead of ~/.keycloak/kcadm.config; `get realms --fields realm --format csv --noquotes`
+ * lists the realms the user may see, one name a line; `create realms -f <file>` POSTs a realm
+ * representation (Red Hat build of Keycloak 24.0 Server Administration Guide, "Admin CLI" and "Realm
+ * operations", https://docs.redhat.com/en/documentation/red_hat_build_of_keycloak/24.0/html/server_administration_guide/admin_cli).
+ * The requests: POST <server>/realms/<realm>/protocol/openid-connect/token, GET and POST <server>/admin/realms.
+ */
+export const KCADM_24 = {
+  path: '/opt/keycloak/bin/kcadm.sh',
+  /**
+   * What else the image holds (keycloak/keycloak quarkus/container/Dockerfile, 24.x: ubi9-micro plus
+   * java-17-openjdk-headless and glibc-langpack-en): bash and coreutils, no grep, curl or package manager.
+   */
+  imageCommands: ['bash', 'sleep'],
+  commands: {
+    'config credentials': { options: ['--server', '--realm', '--user', '--password'], request: { method: 'POST', path: '/realms/master/protocol/openid-connect/token' } },
+    'get realms': { options: ['--fields', '--format', '--noquotes'], request: { method: 'GET', path: '/admin/realms' } },
+    'create realms': { options: ['-f'], request: { method: 'POST', path: '/admin/realms' } },
+  },
+  globalOptions: ['--config'],
+} as const;
+
+/**
+ * Grafana 10.4's SQL datasources interpolate a variable into the query text as its value when it is
+ * single-valued; a multi-value (or "Include All") variable becomes a quoted, comma-separated list
+ * (https://grafana.com/docs/grafana/v10.4/datasources/postgres/template-variables/, "Disabling quoting
+ * for multi-value variables"). A query variable's options are the first column of its query's rows.
+ */
+export const GRAFANA_10_SQL_VARIABLES = { singleValue: 'as is', multiValue: 'quoted, comma-separated' } as const;
