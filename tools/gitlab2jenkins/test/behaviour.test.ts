@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { parse as load } from 'yaml';
 import { runDeclarative, stageStatuses, type RunResult, type Scenario } from './groovy/declarative-run';
 import { groovyTest } from './groovy/parse-check';
-import { CORPUS, GOLDEN, samples, translateSample } from './samples';
+import { committedSample, CORPUS, GOLDEN, samples, translateSample } from './samples';
 
 // The golden fixtures of each difference GitLab -> Jenkins the translator removes, run as Jenkins
 // runs them (test/groovy/DeclarativeRunner.groovy: the declarative interpreter's order and the
@@ -212,13 +212,13 @@ describeRun('generated Jenkinsfiles behave as the GitLab pipeline', () => {
   });
 });
 
-// Every generated Jenkinsfile of the corpus (real pipelines included) runs to its end in the
-// interpreter: its Groovy (helpers, conditions, environment, matrix, artifact loops) executes;
-// shell steps are recorded, not run, as they need the projects' tools.
+// Every generated Jenkinsfile of the corpus (real pipelines included; as committed, see above) runs
+// to its end in the interpreter: its Groovy (helpers, conditions, environment, matrix, artifact
+// loops) executes; shell steps are recorded, not run, as they need the projects' tools.
 describeRun('the whole corpus runs in the interpreter', () => {
   // Found by it: a variable named URL made `environment {}` assign to java.net.URL (no compile).
   test('on main, every stage ends with a status', () => {
-    const corpus = samples(CORPUS).map((s) => translateSample(s).jenkinsfile);
+    const corpus = samples(CORPUS).map((s) => committedSample(s).jenkinsfile);
     const scenario: Scenario = { dryRun: true, env: { BRANCH_NAME: 'main', GIT_COMMIT: '0123456789abcdef', GIT_URL: 'https://example.com/group/project.git' } };
     const results = runDeclarative(corpus.map((jenkinsfile) => ({ jenkinsfile, scenario })));
     expect(results).toHaveLength(corpus.length);
