@@ -2,8 +2,8 @@
  * Starts the tests' Groovy programs. Each program is compiled once into a class folder under
  * node_modules/.cache/groovy-classes, keyed by a hash of its source, the Groovy jars and its
  * classpath; later runs start the compiled class directly, so no JVM compiles the harness again.
- * The JVM runs with the client compiler only and the serial collector: for these short,
- * single-threaded runs that halves the CPU time (the server compiler's work never pays off).
+ * The JVM runs with the client compiler only and the serial collector: for these short runs that
+ * cuts the CPU time by a third (a start) to a half (the corpus run); C2's compiling never pays off.
  */
 import { spawnSync, SpawnSyncReturns } from 'node:child_process';
 import { createHash } from 'node:crypto';
