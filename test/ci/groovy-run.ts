@@ -1,9 +1,8 @@
 /** Runs one of this folder's Groovy programs over many inputs in one JVM (its start-up dominates). */
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { groovyEnvironment } from './jvm';
+import { runGroovyScript } from '../../tools/gitlab2jenkins/test/groovy/groovy-jvm';
 
 /** Writes each input to a file, runs `program` on them all and returns its JSON answer per input, in order. */
 export function runGroovyProgram<T>(program: string, inputs: readonly string[]): T[] {
@@ -13,11 +12,7 @@ export function runGroovyProgram<T>(program: string, inputs: readonly string[]):
     fs.writeFileSync(file, text);
     return file;
   });
-  const run = spawnSync('groovy', [path.join(__dirname, program), ...files], {
-    encoding: 'utf8',
-    maxBuffer: 256 * 1024 * 1024,
-    env: groovyEnvironment(),
-  });
+  const run = runGroovyScript(path.join(__dirname, program), files, { maxBuffer: 256 * 1024 * 1024 });
   if ((run.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') throw new Error('groovy is not installed (apt-get install -y groovy)');
   if (run.error) throw run.error;
   let answer: Record<string, T>;

@@ -33,6 +33,9 @@ const owners = [{ name: 'platform', components: model.platform.components }, ...
 /** What the task provides JCasC: plain variables as their (token) value, secrets as a marker. */
 const secretMarker = (name: string) => `<secret ${name}>`;
 const env = cascVariables(inputs, secretMarker);
+/** The document as JCasC resolves it (one JVM, shared by the tests that read it). */
+let resolvedOnce: typeof raw | undefined;
+const resolved = () => (resolvedOnce ??= resolvedDocument(raw, env));
 
 describe('the JCasC document the controller receives', () => {
   test('uses only attributes the pinned configurators accept, recursively', () => {
@@ -47,17 +50,17 @@ describe('the JCasC document the controller receives', () => {
   });
 
   groovyTest()('resolved by JCasC, secrets land only where they are meant to', () => {
-    const resolved = resolvedDocument(raw, env);
+    const { jenkins, credentials, jobs } = resolved();
     const text = (node: unknown) => JSON.stringify(node);
-    const users = resolved.jenkins.securityRealm.local.users as { id: string; password: string }[];
+    const users = jenkins.securityRealm.local.users as { id: string; password: string }[];
     expect(users.find((u) => u.id === 'admin')!.password).toBe(secretMarker('JENKINS_ADMIN_PASSWORD'));
-    expect(resolved.credentials.system.domainCredentials[0].credentials[0].basicSSHUserPrivateKey.privateKeySource.directEntry.privateKey).toBe(secretMarker('AGENT_SSH_PRIVATE_KEY'));
+    expect(credentials.system.domainCredentials[0].credentials[0].basicSSHUserPrivateKey.privateKeySource.directEntry.privateKey).toBe(secretMarker('AGENT_SSH_PRIVATE_KEY'));
     // Outside those two places neither secret appears, and job scripts get only their folder's keys.
-    const { securityRealm, ...jenkinsRest } = resolved.jenkins;
+    const { securityRealm, ...jenkinsRest } = jenkins;
     expect(text(jenkinsRest)).not.toMatch(/<secret /);
     expect(text(securityRealm.local.users.map((u: { id: string }) => u.id))).not.toMatch(/<secret /);
-    expect(text(resolved.jobs)).not.toContain(secretMarker('JENKINS_ADMIN_PASSWORD'));
-    expect(text(resolved.jobs)).not.toContain(secretMarker('AGENT_SSH_PRIVATE_KEY'));
+    expect(text(jobs)).not.toContain(secretMarker('JENKINS_ADMIN_PASSWORD'));
+    expect(text(jobs)).not.toContain(secretMarker('AGENT_SSH_PRIVATE_KEY'));
   });
 });
 
@@ -86,8 +89,7 @@ describe('Git host key verification', () => {
 });
 
 groovyTest()('owner folders, as the seed runs their Job DSL: only known DSL, and each owner sees only its own credentials and approvers', () => {
-  const resolved = resolvedDocument(raw, env);
-  const scripts: string[] = resolved.jobs.map((j: { script: string }) => j.script);
+  const scripts: string[] = resolved().jobs.map((j: { script: string }) => j.script);
   const results = runJobDsl(scripts);
   const folders = new Map<string, DslCall>();
   for (const calls of results) for (const call of calls.filter((c) => c.method === 'folder')) folders.set(call.args[0] as string, call);
@@ -134,7 +136,7 @@ groovyTest()('owner folders, as the seed runs their Job DSL: only known DSL, and
     }
   }
   // Globally, approvers may only log in.
-  for (const entry of resolved.jenkins.authorizationStrategy.globalMatrix.entries.filter((e: { user: { name: string } }) => e.user.name !== 'admin')) {
+  for (const entry of resolved().jenkins.authorizationStrategy.globalMatrix.entries.filter((e: { user: { name: string } }) => e.user.name !== 'admin')) {
     expect(entry.user.permissions).toEqual(['Overall/Read']);
   }
 });

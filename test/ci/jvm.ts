@@ -1,10 +1,8 @@
 /** Running Groovy scripts of the tests, with jars found on this machine (Debian packages or ~/.m2). */
-import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-
-const DEBIAN_JAVA_HOME = '/usr/lib/jvm/java-17-openjdk-amd64';
+import { runGroovyScript } from '../../tools/gitlab2jenkins/test/groovy/groovy-jvm';
 
 /** A jar by Debian name (`/usr/share/java/<name>.jar`) or the newest one under ~/.m2 (`group/artifact`). */
 export function findJar(debianName: string, mavenPath: string): string | undefined {
@@ -20,19 +18,9 @@ export function findJar(debianName: string, mavenPath: string): string | undefin
   return undefined;
 }
 
-/** The environment Groovy runs in: Debian's JDK 17 unless JAVA_HOME says otherwise. */
-export function groovyEnvironment(): NodeJS.ProcessEnv {
-  const javaHome = process.env.JAVA_HOME ?? (existsSync(DEBIAN_JAVA_HOME) ? DEBIAN_JAVA_HOME : undefined);
-  return { ...process.env, ...(javaHome ? { JAVA_HOME: javaHome } : {}) };
-}
-
 /** Runs `groovy <script> <args>` with the classpath; throws with stderr when it fails. */
 export function runGroovy(script: string, args: readonly string[], classpath: readonly string[] = []): string {
-  const run = spawnSync('groovy', [...(classpath.length ? ['-cp', classpath.join(':')] : []), script, ...args], {
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-    env: groovyEnvironment(),
-  });
+  const run = runGroovyScript(script, args, { classpath });
   if (run.error) throw run.error;
   if (run.status !== 0) throw new Error(`groovy ${script} exited ${run.status}: ${run.stderr}`);
   return run.stdout;

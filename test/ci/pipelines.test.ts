@@ -36,6 +36,20 @@ let jobs: Map<string, Job>;
 let folders: string[];
 let globalNodeEnv: Record<string, string>;
 
+/** acme/press-firmware with blobs built outside out/<generation>/<arch>/. */
+const misplacedBlobs: ComponentSpec = (() => {
+  const spec = componentOf('acme', 'press-firmware');
+  return { ...spec, blobs: { ...spec.blobs!, command: 'make firmware OUT=out' } };
+})();
+/** Jenkinsfiles with one defect each, for the tests that prove a check bites; parsed with the jobs' ones. */
+const DEFECTIVE = {
+  misplacedBlobs: () =>
+    componentPipeline({ owner: 'acme', component: misplacedBlobs, maturity: maturityOf(misplacedBlobs, model.pilots[0]), registry: REGISTRY, account: '111111111111', region: 'eu-central-1', buildStatsVariable: 'IIOT_BUILD_STATS_FUNCTION' }),
+  unexportedTag: () => jobs.get('acme/line-monitor')!.jenkinsfile.replace(/\nexport TAG\n/g, '\n'),
+  agentlessDeliver: () => jobs.get('acme/line-monitor')!.jenkinsfile.replace(/(stage\('Deliver'\) \{\n\s*)agent \{\n\s*label 'linux-x64'\n\s*\}\n/, '$1'),
+};
+let defective: Record<keyof typeof DEFECTIVE, Pipeline>;
+
 /** One synthesis and two JVM runs for the whole file: Job DSL, then every Jenkinsfile at once. */
 function extractJobs(): void {
   const { outdir, templates } = demoAssembly();
@@ -60,7 +74,10 @@ function extractJobs(): void {
     jobs.set(job.args[0] as string, { name: job.args[0] as string, definition: job, jenkinsfile: script });
   }
   const all = [...jobs.values()];
-  parseJenkinsfiles(all.map((j) => j.jenkinsfile)).forEach((p, i) => (all[i].pipeline = p));
+  const names = Object.keys(DEFECTIVE) as (keyof typeof DEFECTIVE)[];
+  const parsed = parseJenkinsfiles([...all.map((j) => j.jenkinsfile), ...names.map((n) => DEFECTIVE[n]())]);
+  all.forEach((j, i) => (j.pipeline = parsed[i]));
+  defective = Object.fromEntries(names.map((n, i) => [n, parsed[all.length + i]])) as typeof defective;
 }
 
 const job = (name: string) => {
@@ -244,12 +261,7 @@ describeGroovy('pipelines as Jenkins receives them', () => {
   });
 
   test('blobs outside <generation>/<arch>/ fail the build before anything is published', () => {
-    const spec = componentOf('acme', 'press-firmware');
-    const component: ComponentSpec = { ...spec, blobs: { ...spec.blobs!, command: 'make firmware OUT=out' } };
-    const [pipeline] = parseJenkinsfiles([
-      componentPipeline({ owner: 'acme', component, maturity: maturityOf(component, model.pilots[0]), registry: REGISTRY, account: '111111111111', region: 'eu-central-1', buildStatsVariable: 'IIOT_BUILD_STATS_FUNCTION' }),
-    ]);
-    const run = runPipeline(pipeline, { jenkinsEnv: { ...globalNodeEnv, ...jenkinsBuildEnvironment({ multibranch: true, branch: 'main', commit: COMMIT }) }, repository: repositoryOf(component), multibranch: true });
+    const run = runPipeline(defective.misplacedBlobs, { jenkinsEnv: { ...globalNodeEnv, ...jenkinsBuildEnvironment({ multibranch: true, branch: 'main', commit: COMMIT }) }, repository: repositoryOf(misplacedBlobs), multibranch: true });
     expect(run.result).toBe('FAILURE');
     expect(run.stderr).toMatch(/blobs must be out\/<generation>\/arm64\/<file>; not: \.\/firmware\.bin/);
     expect(run.calls.filter((c) => c.includes('s3 cp'))).toEqual([]);
@@ -343,11 +355,9 @@ describeGroovy('pipelines as Jenkins receives them', () => {
   });
 
   test('the checks bite: an unexported TAG fails the chart push, a Deliver stage without an agent fails at its first sh', () => {
-    const original = job('acme/line-monitor').jenkinsfile;
-    const [unexported, agentless] = parseJenkinsfiles([
-      original.replace(/\nexport TAG\n/g, '\n'),
-      original.replace(/(stage\('Deliver'\) \{\n\s*)agent \{\n\s*label 'linux-x64'\n\s*\}\n/, '$1'),
-    ]);
+    const { unexportedTag: unexported, agentlessDeliver: agentless } = defective;
+    // Each defect is really there: the variant differs from the generated Jenkinsfile.
+    expect([DEFECTIVE.unexportedTag(), DEFECTIVE.agentlessDeliver()]).not.toContain(job('acme/line-monitor').jenkinsfile);
     const env = { ...globalNodeEnv, ...jenkinsBuildEnvironment({ multibranch: true, branch: 'main', commit: COMMIT }) };
     const options = { jenkinsEnv: env, repository: repositoryOf(componentOf('acme', 'line-monitor')), multibranch: true };
     const noTag = runPipeline(unexported, options);

@@ -24,7 +24,8 @@ const DOC_V1 = 'name: t\nschemaVersion: 1.0\nphases:\n  - name: build\n    steps
 const DOC_V2 = DOC_V1.replace('echo 1', 'echo 2');
 
 function pipeline(document: string, version: string, published?: Record<string, string>) {
-  const stack = new Stack(new App(), 'S', { env: { account: '111111111111', region: 'eu-central-1' } });
+  // As bin/app.ts: without CDK's built-in template validation (cfn-lint runs in the gates suite).
+  const stack = new Stack(new App({ builtinCloudFormationValidation: false }), 'S', { env: { account: '111111111111', region: 'eu-central-1' } });
   const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0 });
   const infrastructure = new ImageBuildInfrastructure(stack, 'Infra', { vpc, subnet: vpc.publicSubnets[0], instanceTypes: [new ec2.InstanceType('m7i.large')] });
   const distribution = new imagebuilder.CfnDistributionConfiguration(stack, 'Dist', { name: 'iiot-test-distribution', distributions: [{ region: 'eu-central-1' }] });
@@ -75,7 +76,7 @@ test('npm run images:lock adds first-time versions and keeps recorded ones', () 
   const current = `iiot-jenkins-controller@${GOLDEN_IMAGE_VERSIONS.controller}`;
   const { [current]: missing, ...rest } = full;
   fs.writeFileSync(file, JSON.stringify({ ...rest, ...older }));
-  const run = spawnSync('npx', ['tsx', 'scripts/lock-published.ts', 'images', '--config', dir], { cwd: REPO_ROOT, encoding: 'utf8' });
+  const run = spawnSync(path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx'), ['scripts/lock-published.ts', 'images', '--config', dir], { cwd: REPO_ROOT, encoding: 'utf8' });
   expect(run.stderr).toBe('');
   expect(run.stdout.trim()).toBe(`recorded ${current}`);
   expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toEqual({ ...full, ...older });

@@ -10,9 +10,10 @@ import { GOLDEN_IMAGE_VERSIONS } from '../../lib/constructs/image-components';
 import { imageRollout } from '../../lib/functions/image-rollout';
 import { ImageParameters } from '../../lib/stacks/images-stack';
 import { configWith, problemsOf } from '../fixtures/config-edit';
-import { synthesizePlatform } from '../fixtures/demo-platform';
+import * as cxapi from 'aws-cdk-lib/cx-api';
+import { demoAssembly } from '../demo-assembly';
 
-const { templates, stacks } = synthesizePlatform(undefined, { gates: false });
+const { templates, outdir } = demoAssembly();
 const ci = templates.get('Platform-Ci')!;
 const images = templates.get('Platform-Images')!;
 const PLATFORM = 'demo';
@@ -108,7 +109,8 @@ test('the first deploy waits for every first image, and only after its build sta
 });
 
 test('Platform-Ci deploys after Platform-Images, so its controller digest and fleet AMI parameters exist', () => {
-  expect(stacks.ci.dependencies.map((d) => d.stackName)).toContain(stacks.images.stackName);
+  // The order the CDK CLI deploys in: the stack artifact's dependencies in the assembly manifest.
+  expect(new cxapi.CloudAssembly(outdir).getStackArtifact('Platform-Ci').dependencies.map((d) => d.id)).toContain('Platform-Images');
 });
 
 /**

@@ -1,10 +1,8 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { runGroovyScript } from './groovy-jvm';
 
-/** Debian's groovy needs JAVA_HOME; this is where its default JDK lives. */
-const DEBIAN_JAVA_HOME = '/usr/lib/jvm/java-17-openjdk-amd64';
 const RUNNER = join(__dirname, 'DeclarativeRunner.groovy');
 
 /** How Jenkins starts the build: its environment, causes, changed files and input answers. */
@@ -59,8 +57,7 @@ export function runDeclarative(runs: readonly { readonly jenkinsfile: string; re
   });
   const spec = join(dir, 'runs.json');
   writeFileSync(spec, JSON.stringify(input));
-  const javaHome = process.env.JAVA_HOME ?? (existsSync(DEBIAN_JAVA_HOME) ? DEBIAN_JAVA_HOME : undefined);
-  const run = spawnSync('groovy', [RUNNER, spec], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, ...(javaHome ? { JAVA_HOME: javaHome } : {}) } });
+  const run = runGroovyScript(RUNNER, [spec]);
   if (run.error) throw run.error;
   if (run.status !== 0) throw new Error(`declarative runner failed (${run.status}): ${run.stderr}`);
   return JSON.parse(run.stdout) as RunResult[];

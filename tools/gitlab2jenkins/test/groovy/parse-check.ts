@@ -1,9 +1,7 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { runGroovyScript } from './groovy-jvm';
 
-/** Debian's groovy needs JAVA_HOME; this is where its default JDK lives. */
-const DEBIAN_JAVA_HOME = '/usr/lib/jvm/java-17-openjdk-amd64';
 const SCRIPT = join(__dirname, 'parse-check.groovy');
 
 /** True if `groovy` is on PATH; looked up without starting a JVM. */
@@ -26,11 +24,7 @@ export function groovyTest(): jest.It {
  * returns the first error line, with line and column, of each file that does not parse.
  */
 export function groovyParse(files: readonly string[]): ReadonlyMap<string, string> {
-  const javaHome = process.env.JAVA_HOME ?? (existsSync(DEBIAN_JAVA_HOME) ? DEBIAN_JAVA_HOME : undefined);
-  const run = spawnSync('groovy', [SCRIPT, ...files], {
-    encoding: 'utf8',
-    env: { ...process.env, ...(javaHome ? { JAVA_HOME: javaHome } : {}) },
-  });
+  const run = runGroovyScript(SCRIPT, files);
   if ((run.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') {
     throw new Error('groovy is not installed but CI=true requires the Groovy parse check (apt-get install -y groovy)');
   }
