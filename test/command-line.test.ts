@@ -9,7 +9,7 @@ import * as path from 'path';
 import { parseFlags, UsageError } from '../lib/command-line';
 import { clearFailedAssembly, renderFolder } from '../lib/synth-output';
 import { configWith } from './fixtures/config-edit';
-import { REPO_ROOT } from './fixtures/demo-platform';
+import { REPO_ROOT } from './fixtures/demo-paths';
 
 const TSX = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
 

@@ -7,13 +7,13 @@
  * on. One worker synthesizes while the others wait on its lock file; the rename into place is
  * atomic, so a reader sees a whole assembly or none.
  */
-import { spawnSync } from 'child_process';
+import { spawnSync, SpawnSyncReturns } from 'child_process';
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cxapi from 'aws-cdk-lib/cx-api';
-import { CDK_CONTEXT, DEMO_CONFIG, REPO_ROOT } from './fixtures/demo-platform';
+import { CDK_CONTEXT, DEMO_CONFIG, REPO_ROOT } from './fixtures/demo-paths';
 
 const INPUTS = ['bin', 'lib', 'k8s', 'config', 'cdk.json', 'package-lock.json'];
 const CACHE = path.join(REPO_ROOT, 'node_modules', '.cache', 'iiot-demo-assembly');
@@ -54,17 +54,23 @@ export function demoAssembly(): DemoAssembly {
   return loaded;
 }
 
-/** Runs the app as cdk.json says, into a staging folder that is renamed to `outdir` when whole. */
-function synthesizeInto(outdir: string): void {
-  const staging = `${outdir}.${process.pid}`;
+/** What the CLI hands the app for the shared assembly; stack traces in metadata are off, as the CLI has them unless --debug. */
+export const DEMO_CONTEXT = { ...CDK_CONTEXT, config: DEMO_CONFIG, gates: 'true', [cxapi.DISABLE_METADATA_STACK_TRACE]: true };
+
+/** Runs the app as cdk.json says and as the CLI starts it: output folder and context in its environment. */
+export function runCdkApp(outdir: string, context: Record<string, unknown>): SpawnSyncReturns<string> {
   const [command, ...args] = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'cdk.json'), 'utf8')).app.split(' ');
-  // What the CLI hands the app; stack traces in metadata are off, as the CLI has them unless --debug.
-  const context = { ...CDK_CONTEXT, config: DEMO_CONFIG, gates: 'true', [cxapi.DISABLE_METADATA_STACK_TRACE]: true };
-  const run = spawnSync(command, args, {
+  return spawnSync(command, args, {
     cwd: REPO_ROOT,
     encoding: 'utf8',
-    env: { ...process.env, CDK_OUTDIR: staging, CDK_CONTEXT_JSON: JSON.stringify(context) },
+    env: { ...process.env, CDK_OUTDIR: outdir, CDK_CONTEXT_JSON: JSON.stringify(context) },
   });
+}
+
+/** Synthesizes the shared assembly into a staging folder that is renamed to `outdir` when whole. */
+function synthesizeInto(outdir: string): void {
+  const staging = `${outdir}.${process.pid}`;
+  const run = runCdkApp(staging, DEMO_CONTEXT);
   if (run.status !== 0) {
     fs.rmSync(staging, { recursive: true, force: true });
     throw new Error(`demo synth exited ${run.status}: ${run.error ?? ''}${run.stderr}`);

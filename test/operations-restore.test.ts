@@ -13,7 +13,7 @@ import { parseAllDocuments } from 'yaml';
 import { loadConfig } from '../lib/config/load-config';
 import { STORE_COPY_PREFIXES, storeCopiesBucketName } from '../lib/store-copies-address';
 import { runCopyPod } from './fixtures/copy-pod';
-import { DEMO_CONFIG, REPO_ROOT } from './fixtures/demo-platform';
+import { DEMO_CONFIG, REPO_ROOT } from './fixtures/demo-paths';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
