@@ -8,12 +8,13 @@
  * that needs it synthesizes it. Others wait on its lock file; the rename into place is atomic, so a
  * reader sees a whole assembly or none.
  */
-import { spawn, spawnSync, SpawnSyncReturns } from 'child_process';
+import { spawn } from 'child_process';
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cxapi from 'aws-cdk-lib/cx-api';
+import { appInvocation, runCdkApp } from './fixtures/cdk-app';
 import { CDK_CONTEXT, DEMO_CONFIG, REPO_ROOT } from './fixtures/demo-paths';
 
 const INPUTS = ['bin', 'lib', 'k8s', 'config', 'cdk.json', 'package-lock.json'];
@@ -43,8 +44,14 @@ export function demoAssembly(): DemoAssembly {
     settle(outdir, staging, run.status === 0);
     if (run.status !== 0) throw new Error(`demo synth exited ${run.status}: ${run.error ?? ''}${run.stderr}`);
   }
-  const assembly = new cxapi.CloudAssembly(outdir);
-  loaded = { outdir, templates: new Map(assembly.stacks.map((s) => [s.id, Template.fromJSON(s.template)])) };
+  // Read on first use: a Template checks its template for cycles, and some suites need only the folder.
+  let templates: Map<string, Template> | undefined;
+  loaded = {
+    outdir,
+    get templates() {
+      return (templates ??= new Map(new cxapi.CloudAssembly(outdir).stacks.map((s) => [s.id, Template.fromJSON(s.template)])));
+    },
+  };
   return loaded;
 }
 
@@ -66,17 +73,6 @@ export function startDemoAssembly(): void {
 
 /** What the CLI hands the app for the shared assembly; stack traces in metadata are off, as the CLI has them unless --debug. */
 export const DEMO_CONTEXT = { ...CDK_CONTEXT, config: DEMO_CONFIG, gates: 'true', [cxapi.DISABLE_METADATA_STACK_TRACE]: true };
-
-/** Runs the app as cdk.json says and as the CLI starts it: output folder and context in its environment. */
-export function runCdkApp(outdir: string, context: Record<string, unknown>): SpawnSyncReturns<string> {
-  const { command, args, options } = appInvocation(outdir, context);
-  return spawnSync(command, args, { ...options, encoding: 'utf8' });
-}
-
-function appInvocation(outdir: string, context: Record<string, unknown>) {
-  const [command, ...args] = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'cdk.json'), 'utf8')).app.split(' ');
-  return { command, args, options: { cwd: REPO_ROOT, env: { ...process.env, CDK_OUTDIR: outdir, CDK_CONTEXT_JSON: JSON.stringify(context) } } };
-}
 
 /** The folder of the assembly for the current sources. */
 function assemblyFolder(): string {

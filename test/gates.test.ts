@@ -3,7 +3,8 @@ import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { demoAssembly, DEMO_CONTEXT, runCdkApp } from './demo-assembly';
+import { demoAssembly, DEMO_CONTEXT } from './demo-assembly';
+import { runCdkApp } from './fixtures/cdk-app';
 import { REPO_ROOT } from './fixtures/demo-paths';
 
 // The shared demo assembly is synthesized with cdk-nag (AwsSolutions) and cfn-guard (Control Tower

@@ -3,10 +3,10 @@
  * (test/edge/synthesized-policies.ts): the trigger may start exactly the platform's pipelines; the
  * gate may read and (un)tag builds of the platform's images only, never another image.
  */
-import { synthesizePlatform } from '../fixtures/demo-platform';
+import { demoAssembly } from '../demo-assembly';
 import { ACCOUNT, decide, REGION } from '../edge/synthesized-policies';
 
-const images = synthesizePlatform(undefined, { gates: false }).templates.get('Platform-Images')!;
+const images = demoAssembly().templates.get('Platform-Images')!;
 const resources = images.toJSON().Resources as Record<string, { Type: string; Properties: Record<string, any> }>;
 const roleOf = (envKey: string | undefined, module: string) => {
   const fn = Object.values(resources).find((r) => r.Type === 'AWS::Lambda::Function' && (envKey ? envKey in (r.Properties.Environment?.Variables ?? {}) : /Starts a golden image pipeline/.test(r.Properties.Description)));
