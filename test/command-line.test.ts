@@ -3,7 +3,6 @@
  * Each CLI is started as its npm script starts it (tsx), the CDK app as cdk.json does, with bad flags
  * and a bad config folder.
  */
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -11,12 +10,11 @@ import { parseFlags, UsageError } from '../lib/command-line';
 import { clearFailedAssembly, renderFolder } from '../lib/synth-output';
 import { runCdkApp } from './fixtures/cdk-app';
 import { configWith } from './fixtures/config-edit';
+import { runScript } from './fixtures/run-script';
 import { REPO_ROOT } from './fixtures/demo-paths';
 
-const TSX = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
-
 function run(script: string, args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(TSX, [script, ...args], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, ...env }, timeout: 120_000 });
+  const r = runScript(script, args, { ...process.env, ...env });
   return { code: r.status, stderr: r.stderr, stdout: r.stdout };
 }
 

@@ -15,11 +15,11 @@ import { loadConfig } from '../lib/config/load-config';
 import { STORE_COPY_PREFIXES, storeCopiesBucketName } from '../lib/store-copies-address';
 import { rehearsalFlags, rehearseRestore } from '../tools/ops/src/restore-rehearsal';
 import { runCopyPod } from './fixtures/copy-pod';
-import { DEMO_CONFIG, REPO_ROOT } from './fixtures/demo-paths';
+import { runScript } from './fixtures/run-script';
+import { DEMO_CONFIG } from './fixtures/demo-paths';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const TSX = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
 const model = loadConfig(DEMO_CONFIG);
 const BUCKET = storeCopiesBucketName(model.platform.name, model.platform.environment);
 const ACME = model.pilots.find((p) => p.name === 'acme')!;
@@ -58,7 +58,7 @@ if (args[0] === 'exec' && args.includes('quantumleap')) process.stdout.write('[{
 /** The command as the operator runs it (tsx), with the stubs first on the PATH. */
 function rehearse(args: string[], answers: Answers = {}) {
   const tools = stubTools(answers);
-  const r = spawnSync(TSX, ['scripts/restore-rehearsal.ts', ...args], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, PATH: `${tools.dir}:${process.env.PATH}` }, timeout: 120_000 });
+  const r = runScript('scripts/restore-rehearsal.ts', args, { ...process.env, PATH: `${tools.dir}:${process.env.PATH}` });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr, calls: tools.calls(), objects: tools.objects() };
 }
 
