@@ -5,18 +5,17 @@
  * and `aws` as the operator is logged in.
  */
 import { spawnSync } from 'child_process';
-import { parseFlags, runCommand } from '../lib/command-line';
+import { runCommand } from '../lib/command-line';
 import { loadConfig } from '../lib/config/load-config';
-import { rehearseRestore } from '../tools/ops/src/restore-rehearsal';
+import { rehearsalFlags, rehearseRestore } from '../tools/ops/src/restore-rehearsal';
 
 const USAGE = 'usage: npm run restore:rehearse -- --pilot <pilot> [--namespace <staging namespace>] [--mongo-dump <key>] [--crate-snapshot <name>] [--config <dir>]';
 
 runCommand('restore:rehearse', USAGE, () => {
-  const flags = parseFlags(process.argv.slice(2), ['pilot', 'namespace', 'mongo-dump', 'crate-snapshot', 'config']);
-  const model = loadConfig(flags.config ?? 'config');
+  const { options, config } = rehearsalFlags(process.argv.slice(2));
   return rehearseRestore(
-    model,
-    { pilot: flags.pilot, namespace: flags.namespace, mongoDump: flags['mongo-dump'], crateSnapshot: flags['crate-snapshot'] },
+    loadConfig(config),
+    options,
     (command, args, input) => {
       const r = spawnSync(command, args, { input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
       return { status: r.error ? 127 : r.status, stdout: r.stdout ?? '', stderr: r.error ? String(r.error.message) : (r.stderr ?? '') };

@@ -8,7 +8,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { REPO_ROOT } from './fixtures/demo-platform';
+import { REPO_ROOT } from './fixtures/demo-paths';
 
 const checkout = fs.mkdtempSync(path.join(os.tmpdir(), 'iiot-launcher-'));
 const cache = path.join(REPO_ROOT, 'node_modules', '.cache', 'iiot-app', createHash('sha256').update(checkout).digest('hex').slice(0, 8));

@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { architectureMarkdown } from '../tools/ops/src/architecture-diagram';
 import { assemblyStacks, synthesizeAssembly } from '../tools/ops/src/assembly-stacks';
-import { DEMO_CONFIG, REPO_ROOT } from './fixtures/demo-platform';
+import { DEMO_CONFIG, REPO_ROOT } from './fixtures/demo-paths';
 
 test('the committed architecture diagram is up to date', () => {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'iiot-diagram-test-'));

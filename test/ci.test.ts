@@ -6,7 +6,7 @@ import { loadConfig } from '../lib/config/load-config';
 import { ComponentSpec } from '../lib/config/schema';
 import { maturityOf } from '../lib/lifecycle/maturity';
 import { demoAssembly } from './demo-assembly';
-import { DEMO_CONFIG } from './fixtures/demo-platform';
+import { DEMO_CONFIG } from './fixtures/demo-paths';
 import { controllerInputs } from './ci/controller-inputs';
 import * as fs from 'fs';
 import * as os from 'os';

@@ -6,7 +6,7 @@ import { KUBERNETES_VERSIONS } from '../lib/config/schema';
 import { MANIFEST_BUDGET_BYTES, manifestBatches } from '../lib/stacks/charts-stack';
 import { ARGO_CD_CHART_VERSION, ISTIO_VERSION } from '../lib/stacks/cluster-stack';
 import { demoAssembly } from './demo-assembly';
-import { REPO_ROOT } from './fixtures/demo-platform';
+import { REPO_ROOT } from './fixtures/demo-paths';
 
 const { templates } = demoAssembly();
 const cluster = templates.get('Platform-Cluster')!;

@@ -1,20 +1,20 @@
 /**
  * Entry points as an operator runs them: flags, exit codes and what a failed run leaves behind.
- * Each CLI is started as its npm script starts it (tsx), with bad flags and a bad config folder.
+ * Each CLI is started as its npm script starts it (tsx), the CDK app as cdk.json does, with bad flags
+ * and a bad config folder.
  */
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parseFlags, UsageError } from '../lib/command-line';
 import { clearFailedAssembly, renderFolder } from '../lib/synth-output';
+import { runCdkApp } from './fixtures/cdk-app';
 import { configWith } from './fixtures/config-edit';
-import { REPO_ROOT } from './fixtures/demo-platform';
-
-const TSX = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
+import { runScript } from './fixtures/run-script';
+import { REPO_ROOT } from './fixtures/demo-paths';
 
 function run(script: string, args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(TSX, [script, ...args], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, ...env }, timeout: 120_000 });
+  const r = runScript(script, args, { ...process.env, ...env });
   return { code: r.status, stderr: r.stderr, stdout: r.stdout };
 }
 
@@ -92,8 +92,8 @@ describe('a failed synth leaves nothing that looks current', () => {
     fs.mkdirSync(path.join(outdir, 'asset.0123abcd'));
     fs.writeFileSync(path.join(outdir, 'asset.0123abcd', 'index.js'), '');
     const bad = configWith({ 'platform.yaml': (d) => d.setIn(['network', 'cidr'], '8.8.0.0/16') });
-    const r = run('bin/app.ts', [], { CDK_OUTDIR: outdir, CDK_CONTEXT_JSON: JSON.stringify({ config: bad }) });
-    expect(r.code).toBe(1);
+    const r = runCdkApp(outdir, { config: bad });
+    expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/platform\.yaml:\d+:\d+ network\.cidr = "8\.8\.0\.0\/16": must lie inside private address space/);
     expect(r.stderr).not.toMatch(STACK_LINE);
     expect(fs.readdirSync(outdir)).toEqual(['synth.lock']);

@@ -4,6 +4,8 @@
  * against moto's EC2 zone table (the installed moto_server's data).
  */
 import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
 import { Document } from 'yaml';
 import { acmCertificateArnProblem, iamArnProblem } from '../lib/config/arn';
 import { availabilityZonesOf } from '../lib/config/availability-zones';
@@ -14,6 +16,7 @@ import { fileNameProblem, repoPathProblem } from '../lib/config/repo-path';
 import { publicSourceCidrProblem, vpcCidrProblem } from '../lib/config/vpc-ranges';
 import { loadConfig } from '../lib/config/load-config';
 import { configWith, problemsOf } from './fixtures/config-edit';
+import { REPO_ROOT } from './fixtures/demo-paths';
 
 /** A deterministic pseudo-random generator (mulberry32), so generated inputs are the same every run. */
 function random(seed: number): () => number {
@@ -152,15 +155,30 @@ describe('CIDRs a VPC and the public endpoint may use', () => {
   );
 });
 
+/**
+ * moto's EC2 zone table, from the installed moto; importing its EC2 models takes seconds, so the
+ * table is kept under node_modules/.cache by moto's version and read again while that is installed.
+ */
+function motoZones(): Record<string, string[]> {
+  const python = (script: string) => {
+    const run = spawnSync('python3', ['-c', script], { encoding: 'utf8' });
+    if (run.status !== 0) throw new Error(`python3 exited ${run.status}: ${run.error ?? ''}${run.stderr}`);
+    return run.stdout;
+  };
+  const version = python("import importlib.metadata as m; print(m.version('moto'))").trim();
+  const cached = path.join(REPO_ROOT, 'node_modules', '.cache', 'iiot-moto-zones', `${version}.json`);
+  if (fs.existsSync(cached)) return JSON.parse(fs.readFileSync(cached, 'utf8'));
+  const table = python(
+    ['import json', 'from moto.ec2.models.availability_zones_and_regions import RegionsAndZonesBackend as R', 'print(json.dumps({r: sorted(z.name for z in zs) for r, zs in R.zones.items()}))'].join('\n'),
+  );
+  const zones = JSON.parse(table) as Record<string, string[]>;
+  fs.mkdirSync(path.dirname(cached), { recursive: true });
+  fs.writeFileSync(cached, table);
+  return zones;
+}
+
 test('the zone table holds every zone of moto 5.2.1 for the allowed regions', () => {
-  const script = [
-    'import json',
-    'from moto.ec2.models.availability_zones_and_regions import RegionsAndZonesBackend as R',
-    'print(json.dumps({r: sorted(z.name for z in zs) for r, zs in R.zones.items()}))',
-  ].join('\n');
-  const run = spawnSync('python3', ['-c', script], { encoding: 'utf8' });
-  expect(run.status).toBe(0);
-  const moto = JSON.parse(run.stdout) as Record<string, string[]>;
+  const moto = motoZones();
   const missing = AWS_REGIONS.flatMap((r) => (moto[r] ?? []).filter((z) => !availabilityZonesOf(r).includes(z)));
   expect(missing).toEqual([]);
   expect(AWS_REGIONS.filter((r) => !moto[r])).toEqual([]);

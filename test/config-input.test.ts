@@ -9,7 +9,7 @@ import * as path from 'path';
 import { ConfigError } from '../lib/config/config-error';
 import { loadConfig } from '../lib/config/load-config';
 import { configWith, problemsOf } from './fixtures/config-edit';
-import { DEMO_CONFIG } from './fixtures/demo-platform';
+import { DEMO_CONFIG } from './fixtures/demo-paths';
 
 const ACME = fs.readFileSync(path.join(DEMO_CONFIG, 'pilots', 'acme.yaml'), 'utf8');
 const BRAVO = fs.readFileSync(path.join(DEMO_CONFIG, 'pilots', 'bravo.yaml'), 'utf8');

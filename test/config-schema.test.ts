@@ -6,7 +6,7 @@ import { AWS_REGIONS } from '../lib/config/regions';
 import { InstanceArchitecture, InstanceType } from 'aws-cdk-lib/aws-ec2';
 import { instanceArchitecture } from '../lib/config/schema';
 import { formatCidr, parseCidr, splitCidr } from '../lib/config/cidr';
-import { REPO_ROOT } from './fixtures/demo-platform';
+import { REPO_ROOT } from './fixtures/demo-paths';
 
 test.each(Object.entries(JSON_SCHEMA_FILES))('committed schema/%s is current (run `npm run schema`)', (file, schema) => {
   const committed = fs.readFileSync(path.join(REPO_ROOT, 'schema', file), 'utf8');

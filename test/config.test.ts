@@ -1,7 +1,7 @@
 import { Document } from 'yaml';
 import { loadConfig } from '../lib/config/load-config';
 import { configWith, problemsOf } from './fixtures/config-edit';
-import { DEMO_CONFIG } from './fixtures/demo-platform';
+import { DEMO_CONFIG } from './fixtures/demo-paths';
 
 describe('the demo config', () => {
   const model = loadConfig(DEMO_CONFIG);

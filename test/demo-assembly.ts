@@ -4,16 +4,18 @@
  * lib, k8s, config, cdk.json, package-lock.json), so a second suite, or a second `npm test` with no
  * source change, reuses it instead of synthesizing again. It is made by the app as `cdk synth` runs
  * it (cdk.json's command, outside jest's module loader), with the fixture's context and the gates
- * on. One worker synthesizes while the others wait on its lock file; the rename into place is
- * atomic, so a reader sees a whole assembly or none.
+ * on. A full jest run starts it in its globalSetup (test/global-setup.ts); otherwise the first worker
+ * that needs it synthesizes it. Others wait on its lock file; the rename into place is atomic, so a
+ * reader sees a whole assembly or none.
  */
-import { spawnSync } from 'child_process';
+import { spawn } from 'child_process';
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cxapi from 'aws-cdk-lib/cx-api';
-import { CDK_CONTEXT, DEMO_CONFIG, REPO_ROOT } from './fixtures/demo-platform';
+import { appInvocation, runCdkApp } from './fixtures/cdk-app';
+import { CDK_CONTEXT, DEMO_CONFIG, REPO_ROOT } from './fixtures/demo-paths';
 
 const INPUTS = ['bin', 'lib', 'k8s', 'config', 'cdk.json', 'package-lock.json'];
 const CACHE = path.join(REPO_ROOT, 'node_modules', '.cache', 'iiot-demo-assembly');
@@ -29,47 +31,73 @@ let loaded: DemoAssembly | undefined;
 
 export function demoAssembly(): DemoAssembly {
   if (loaded) return loaded;
-  const outdir = path.join(CACHE, inputsHash());
-  fs.mkdirSync(CACHE, { recursive: true });
+  const outdir = assemblyFolder();
   const lock = `${outdir}.lock`;
   while (!fs.existsSync(path.join(outdir, 'manifest.json'))) {
-    let fd: number;
-    try {
-      fd = fs.openSync(lock, 'wx');
-    } catch {
+    if (!takeLock(lock)) {
       if (lockHolderGone(lock)) fs.rmSync(lock, { force: true });
       else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 250);
       continue;
     }
-    try {
-      fs.writeSync(fd, String(process.pid));
-      synthesizeInto(outdir);
-    } finally {
-      fs.closeSync(fd);
-      fs.rmSync(lock, { force: true });
-    }
+    const staging = `${outdir}.${process.pid}`;
+    const run = runCdkApp(staging, DEMO_CONTEXT);
+    settle(outdir, staging, run.status === 0);
+    if (run.status !== 0) throw new Error(`demo synth exited ${run.status}: ${run.error ?? ''}${run.stderr}`);
   }
-  const assembly = new cxapi.CloudAssembly(outdir);
-  loaded = { outdir, templates: new Map(assembly.stacks.map((s) => [s.id, Template.fromJSON(s.template)])) };
+  // Read on first use: a Template checks its template for cycles, and some suites need only the folder.
+  let templates: Map<string, Template> | undefined;
+  loaded = {
+    outdir,
+    get templates() {
+      return (templates ??= new Map(new cxapi.CloudAssembly(outdir).stacks.map((s) => [s.id, Template.fromJSON(s.template)])));
+    },
+  };
   return loaded;
 }
 
-/** Runs the app as cdk.json says, into a staging folder that is renamed to `outdir` when whole. */
-function synthesizeInto(outdir: string): void {
+/**
+ * Starts the shared assembly's synth in the background of this process (jest's globalSetup), holding
+ * the lock under this process's id: the workers run other suites meanwhile, and only those that read
+ * the assembly wait for it. Nothing happens when it is cached or being made. A failed synth only
+ * leaves the lock free: the first suite that needs the assembly synthesizes it and reports why.
+ */
+export function startDemoAssembly(): void {
+  const outdir = assemblyFolder();
+  if (fs.existsSync(path.join(outdir, 'manifest.json')) || !takeLock(`${outdir}.lock`)) return;
   const staging = `${outdir}.${process.pid}`;
-  const [command, ...args] = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'cdk.json'), 'utf8')).app.split(' ');
-  // What the CLI hands the app; stack traces in metadata are off, as the CLI has them unless --debug.
-  const context = { ...CDK_CONTEXT, config: DEMO_CONFIG, gates: 'true', [cxapi.DISABLE_METADATA_STACK_TRACE]: true };
-  const run = spawnSync(command, args, {
-    cwd: REPO_ROOT,
-    encoding: 'utf8',
-    env: { ...process.env, CDK_OUTDIR: staging, CDK_CONTEXT_JSON: JSON.stringify(context) },
-  });
-  if (run.status !== 0) {
-    fs.rmSync(staging, { recursive: true, force: true });
-    throw new Error(`demo synth exited ${run.status}: ${run.error ?? ''}${run.stderr}`);
+  const { command, args, options } = appInvocation(staging, DEMO_CONTEXT);
+  const child = spawn(command, args, { ...options, stdio: 'ignore' });
+  child.on('error', () => settle(outdir, staging, false));
+  child.on('exit', (code) => settle(outdir, staging, code === 0));
+}
+
+/** What the CLI hands the app for the shared assembly; stack traces in metadata are off, as the CLI has them unless --debug. */
+export const DEMO_CONTEXT = { ...CDK_CONTEXT, config: DEMO_CONFIG, gates: 'true', [cxapi.DISABLE_METADATA_STACK_TRACE]: true };
+
+/** The folder of the assembly for the current sources. */
+function assemblyFolder(): string {
+  fs.mkdirSync(CACHE, { recursive: true });
+  return path.join(CACHE, inputsHash());
+}
+
+/** Creates the lock file with this process's id; false when it exists. */
+function takeLock(lock: string): boolean {
+  let fd: number;
+  try {
+    fd = fs.openSync(lock, 'wx');
+  } catch {
+    return false;
   }
-  fs.renameSync(staging, outdir);
+  fs.writeSync(fd, String(process.pid));
+  fs.closeSync(fd);
+  return true;
+}
+
+/** A whole synth in `staging` becomes the assembly (the rename is atomic); a failed one goes. Then the lock goes. */
+function settle(outdir: string, staging: string, succeeded: boolean): void {
+  if (succeeded) fs.renameSync(staging, outdir);
+  else fs.rmSync(staging, { recursive: true, force: true });
+  fs.rmSync(`${outdir}.lock`, { force: true });
 }
 
 /** True when the worker that holds the lock has ended without removing it. */

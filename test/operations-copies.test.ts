@@ -10,8 +10,8 @@ import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { IMAGES } from '../k8s/images';
 import { STORE_COPY_ACCOUNTS, STORE_COPY_PREFIXES, storeCopiesBucketName } from '../lib/store-copies-address';
 import { runCopyPod } from './fixtures/copy-pod';
+import { demoAssembly } from './demo-assembly';
 import { KubeJson, synthDemoCharts } from './fixtures/demo-charts';
-import { synthesizePlatform } from './fixtures/demo-platform';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -138,8 +138,7 @@ test('the copy jobs may call only their store, and only they may', () => {
 });
 
 describe('Pod Identity roles and the bucket', () => {
-  const platform = synthesizePlatform(undefined, { gates: false });
-  const cluster = platform.templates.get('Platform-Cluster')!.toJSON() as Json;
+  const cluster = demoAssembly().templates.get('Platform-Cluster')!.toJSON() as Json;
   const resources = cluster.Resources as Json;
   const ACCOUNT = model.platform.environment.account;
   const REGION = model.platform.environment.region;

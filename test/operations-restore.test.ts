@@ -10,14 +10,16 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
+import { InputError, UsageError } from '../lib/command-line';
 import { loadConfig } from '../lib/config/load-config';
 import { STORE_COPY_PREFIXES, storeCopiesBucketName } from '../lib/store-copies-address';
+import { rehearsalFlags, rehearseRestore } from '../tools/ops/src/restore-rehearsal';
 import { runCopyPod } from './fixtures/copy-pod';
-import { DEMO_CONFIG, REPO_ROOT } from './fixtures/demo-platform';
+import { runScript } from './fixtures/run-script';
+import { DEMO_CONFIG } from './fixtures/demo-paths';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const TSX = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
 const model = loadConfig(DEMO_CONFIG);
 const BUCKET = storeCopiesBucketName(model.platform.name, model.platform.environment);
 const ACME = model.pilots.find((p) => p.name === 'acme')!;
@@ -31,7 +33,8 @@ interface Answers {
   readonly failing?: string;
 }
 
-function rehearse(args: string[], answers: Answers = {}) {
+/** Stub `kubectl` and `aws` in a fresh folder, logging every call; what they answer is set by `answers`. */
+function stubTools(answers: Answers) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rehearsal-'));
   const log = path.join(dir, 'calls.log');
   const applied = path.join(dir, 'applied.yaml');
@@ -45,10 +48,37 @@ if (args[0] === 'exec' && args.includes('orion')) process.stdout.write(${JSON.st
 if (args[0] === 'exec' && args.includes('quantumleap')) process.stdout.write('[{"id":"urn:ngsi-ld:Press:1","type":"Press","index":["2026-12-01T10:00:00Z"]}]');`,
   );
   stub('aws', `process.stdout.write(${JSON.stringify(answers.dumps ?? 'mongo/2026-11-30T01-15-00Z.archive.gz\tmongo/2026-12-01T01-15-00Z.archive.gz\tmongo/2026-11-29T01-15-00Z.archive.gz')});`);
-  const r = spawnSync(TSX, ['scripts/restore-rehearsal.ts', ...args], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, PATH: `${dir}:${process.env.PATH}` }, timeout: 120_000 });
-  const calls = fs.existsSync(log) ? (fs.readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l)) as string[][]) : [];
-  const objects = fs.existsSync(applied) ? (parseAllDocuments(fs.readFileSync(applied, 'utf8')).map((d) => d.toJSON()).filter(Boolean) as Json[]) : [];
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr, calls, objects };
+  return {
+    dir,
+    calls: () => (fs.existsSync(log) ? (fs.readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l)) as string[][]) : []),
+    objects: () => (fs.existsSync(applied) ? (parseAllDocuments(fs.readFileSync(applied, 'utf8')).map((d) => d.toJSON()).filter(Boolean) as Json[]) : []),
+  };
+}
+
+/** The command as the operator runs it (tsx), with the stubs first on the PATH. */
+function rehearse(args: string[], answers: Answers = {}) {
+  const tools = stubTools(answers);
+  const r = runScript('scripts/restore-rehearsal.ts', args, { ...process.env, PATH: `${tools.dir}:${process.env.PATH}` });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr, calls: tools.calls(), objects: tools.objects() };
+}
+
+/**
+ * The command's flag parsing and rehearsal in-process, running the same stubs as separate processes
+ * (a node start each, not a TypeScript loader's); what it throws is returned (the command prints its message).
+ */
+function rehearseInProcess(args: string[], answers: Answers = {}) {
+  const tools = stubTools(answers);
+  let error: unknown;
+  try {
+    const { options, config } = rehearsalFlags(args);
+    rehearseRestore(loadConfig(config), options, (command, argv, input) => {
+      const r = spawnSync(path.join(tools.dir, command), argv, { input, encoding: 'utf8' });
+      return { status: r.error ? 127 : r.status, stdout: r.stdout ?? '', stderr: r.error ? String(r.error.message) : (r.stderr ?? '') };
+    }, () => undefined);
+  } catch (e) {
+    error = e;
+  }
+  return { error: error as Error | undefined, calls: tools.calls(), objects: tools.objects() };
 }
 
 describe('a rehearsal in the staging namespace', () => {
@@ -109,43 +139,54 @@ describe('a rehearsal in the staging namespace', () => {
   });
 
   test('a chosen dump and snapshot are restored instead of the latest', () => {
-    const chosen = rehearse(['--pilot', ACME.name, '--config', DEMO_CONFIG, '--mongo-dump', 'mongo/2026-11-29T01-15-00Z.archive.gz', '--crate-snapshot', 'copy_20261129014500']);
-    expect(chosen.code).toBe(0);
+    const chosen = rehearseInProcess(['--pilot', ACME.name, '--config', DEMO_CONFIG, '--mongo-dump', 'mongo/2026-11-29T01-15-00Z.archive.gz', '--crate-snapshot', 'copy_20261129014500']);
+    expect(chosen.error).toBeUndefined();
     expect(chosen.calls.filter((c) => c[0] === 'aws')).toEqual([]);
-    const env = chosen.objects.find((o) => o.kind === 'Job')!.spec.template.spec.containers.find((c: Json) => c.name === 'crate-restore').env as Json[];
-    expect(env).toContainEqual({ name: 'CRATE_SNAPSHOT', value: 'copy_20261129014500' });
+    const job = chosen.objects.find((o) => o.kind === 'Job')!.spec.template.spec;
+    expect((job.initContainers[0].env as Json[]).find((e) => e.name === 'MONGO_DUMP_KEY')!.value).toBe('mongo/2026-11-29T01-15-00Z.archive.gz');
+    expect(job.containers.find((c: Json) => c.name === 'crate-restore').env as Json[]).toContainEqual({ name: 'CRATE_SNAPSHOT', value: 'copy_20261129014500' });
   });
 
   test('a failed step or an empty answer fails the rehearsal with the step named', () => {
+    // Through the command: a failed kubectl is exit 1 with the step on stderr.
     const waitFails = rehearse(['--pilot', ACME.name, '--config', DEMO_CONFIG], { failing: 'wait' });
     expect(waitFails.code).toBe(1);
     expect(waitFails.stderr).toMatch(/restore finished failed \(kubectl exited 1\)/);
     expect(waitFails.calls.filter((c) => c[1] === 'exec')).toEqual([]);
-    const empty = rehearse(['--pilot', ACME.name, '--config', DEMO_CONFIG], { orion: '[]' });
-    expect(empty.code).toBe(1);
-    expect(empty.stderr).toMatch(/Orion on the restored copy answers no entity for tenant acme/);
-    const noDump = rehearse(['--pilot', ACME.name, '--config', DEMO_CONFIG], { dumps: 'None' });
-    expect(noDump.code).toBe(1);
-    expect(noDump.stderr).toMatch(/no MongoDB dump under/);
+    const empty = rehearseInProcess(['--pilot', ACME.name, '--config', DEMO_CONFIG], { orion: '[]' });
+    expect(empty.error).toBeInstanceOf(InputError);
+    expect(empty.error!.message).toMatch(/Orion on the restored copy answers no entity for tenant acme/);
+    const noDump = rehearseInProcess(['--pilot', ACME.name, '--config', DEMO_CONFIG], { dumps: 'None' });
+    expect(noDump.error).toBeInstanceOf(InputError);
+    expect(noDump.error!.message).toMatch(/no MongoDB dump under/);
     expect(noDump.calls.filter((c) => c[1] === 'apply')).toEqual([]);
   });
 });
 
 describe('refusals and usage', () => {
   const cases: [string[], RegExp][] = [
-    [['--pilot', 'acme', '--namespace', 'pilot-acme'], /^restore:rehearse: --namespace pilot-acme is not acme's staging namespace \(pilot-acme-staging\)/],
-    [['--pilot', 'acme', '--namespace', 'fiware'], /^restore:rehearse: --namespace fiware is not acme's staging namespace/],
-    [['--pilot', 'acme', '--namespace', 'pilot-bravo-staging'], /^restore:rehearse: --namespace pilot-bravo-staging is not acme's staging namespace/],
-    [['--pilot', 'nobody'], /^restore:rehearse: --pilot nobody is not a pilot of this config/],
-    [[], /^restore:rehearse: --pilot is required/],
-    [['--pilot'], /^restore:rehearse: --pilot needs a value/],
-    [['--pilot', 'acme', '--mongo-dump', 'crate/index-5'], /^restore:rehearse: --mongo-dump crate\/index-5 is not a dump key/],
-    [['--pilot', 'acme', '--crate-snapshot', 'latest'], /^restore:rehearse: --crate-snapshot latest is not a snapshot name/],
-    [['--pilot', 'acme', '--bogus', 'x'], /^restore:rehearse: unknown flag --bogus/],
+    [['--pilot', 'acme', '--namespace', 'pilot-acme'], /^--namespace pilot-acme is not acme's staging namespace \(pilot-acme-staging\)/],
+    [['--pilot', 'acme', '--namespace', 'fiware'], /^--namespace fiware is not acme's staging namespace/],
+    [['--pilot', 'acme', '--namespace', 'pilot-bravo-staging'], /^--namespace pilot-bravo-staging is not acme's staging namespace/],
+    [['--pilot', 'nobody'], /^--pilot nobody is not a pilot of this config/],
+    [[], /^--pilot is required/],
+    [['--pilot'], /^--pilot needs a value/],
+    [['--pilot', 'acme', '--mongo-dump', 'crate/index-5'], /^--mongo-dump crate\/index-5 is not a dump key/],
+    [['--pilot', 'acme', '--crate-snapshot', 'latest'], /^--crate-snapshot latest is not a snapshot name/],
+    [['--pilot', 'acme', '--bogus', 'x'], /^unknown flag --bogus/],
   ];
-  test.each(cases)('%j exits 2 naming the flag, before any kubectl or aws call', (args, message) => {
+  // Each rule in-process, through the command's own flag parsing and rehearsal.
+  test.each(cases)('%j is a usage error naming the flag, before any kubectl or aws call', (args, message) => {
+    const r = rehearseInProcess([...args, '--config', DEMO_CONFIG]);
+    expect(r.error).toBeInstanceOf(UsageError);
+    expect(r.error!.message).toMatch(message);
+    expect(r.calls).toEqual([]);
+  });
+
+  // As the operator meets them: a bad flag and a refused namespace, through the command (tsx).
+  test.each([cases[8], cases[0]])('%j through the command exits 2 with the message and the usage, before any kubectl or aws call', (args, message) => {
     const r = rehearse([...args, '--config', DEMO_CONFIG]);
-    expect(r.stderr).toMatch(message);
+    expect(r.stderr).toMatch(new RegExp(`^restore:rehearse: ${message.source.slice(1)}`));
     expect(r.stderr).toMatch(/usage: npm run restore:rehearse/);
     expect(r.code).toBe(2);
     expect(r.calls).toEqual([]);

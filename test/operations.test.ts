@@ -12,7 +12,7 @@ import { loadPriceTable } from '../tools/ops/src/price-table';
 import { BACKUP_TAG } from '../lib/constructs/backup-tag';
 import { synthDemoCharts } from './fixtures/demo-charts';
 import { demoAssembly } from './demo-assembly';
-import { DEMO_CONFIG } from './fixtures/demo-platform';
+import { DEMO_CONFIG } from './fixtures/demo-paths';
 import { loadConfig } from '../lib/config/load-config';
 import { provisioningHook } from '../lib/functions/provisioning-hook';
 import { REFUSAL_PATTERN } from '../lib/platform-operations';

@@ -6,7 +6,7 @@ import { loadConfig } from '../lib/config/load-config';
 import { concurrencyProblems, firmwareArtefacts, firmwareProblems, preflightProblems, reservedConcurrency } from '../lib/preflight';
 import { MotoServer, startMotoServer } from '../tools/ops/src/moto-server';
 import { demoAssembly } from './demo-assembly';
-import { DEMO_CONFIG } from './fixtures/demo-platform';
+import { DEMO_CONFIG } from './fixtures/demo-paths';
 
 const target = { account: '111111111111', region: 'eu-central-1' };
 

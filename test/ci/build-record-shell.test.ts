@@ -11,7 +11,7 @@ import { componentPipeline } from '../../lib/ci/component-pipeline';
 import { loadConfig } from '../../lib/config/load-config';
 import { maturityOf } from '../../lib/lifecycle/maturity';
 import { createIngest } from '../../lib/functions/build-stats';
-import { DEMO_CONFIG } from '../fixtures/demo-platform';
+import { DEMO_CONFIG } from '../fixtures/demo-paths';
 
 const component = loadConfig(DEMO_CONFIG).pilots.find((p) => p.name === 'acme')!.components.find((c) => c.name === 'line-monitor')!;
 const jenkinsfile = componentPipeline({

@@ -10,7 +10,7 @@ import { loadConfig } from '../../lib/config/load-config';
 import { productionNamespace, stagingNamespace, deliveringPilots } from '../../lib/lifecycle/delivery-namespaces';
 import { RegistryNames } from '../../lib/constructs/registry-names';
 import { demoAssembly } from '../demo-assembly';
-import { DEMO_CONFIG } from '../fixtures/demo-platform';
+import { DEMO_CONFIG } from '../fixtures/demo-paths';
 import { iamModel, IamModel, ModelRole } from './iam-model';
 import { AWS_CREDENTIALS_BINDING } from './upstream-facts';
 

@@ -11,7 +11,7 @@ import { componentPipeline } from '../../lib/ci/component-pipeline';
 import { CascVariables, CiOwner, jenkinsCascYaml } from '../../lib/ci/jenkins-casc';
 import { shellQuote } from '../../lib/ci/pipeline-shell';
 import { loadConfig } from '../../lib/config/load-config';
-import { DEMO_CONFIG } from '../fixtures/demo-platform';
+import { DEMO_CONFIG } from '../fixtures/demo-paths';
 import { groovyTest } from '../../tools/gitlab2jenkins/test/groovy/parse-check';
 import { resolvedDocument } from './casc-resolver';
 import { argOf, childrenNamed, runJobDsl } from './job-dsl-harness';

@@ -8,7 +8,7 @@ import manifests from '../fixtures/jenkins/plugin-manifests.json';
 import { JENKINS_CORE, JENKINS_PLUGINS } from '../../lib/ci/jenkins-plugins';
 import { loadConfig } from '../../lib/config/load-config';
 import { configWith, problemsOf } from '../fixtures/config-edit';
-import { DEMO_CONFIG } from '../fixtures/demo-platform';
+import { DEMO_CONFIG } from '../fixtures/demo-paths';
 
 interface Manifest {
   readonly version: string;

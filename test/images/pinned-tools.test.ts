@@ -16,7 +16,7 @@ import manifests from '../fixtures/jenkins/plugin-manifests.json';
 import { JENKINS_CORE } from '../../lib/ci/jenkins-plugins';
 import { loadConfig } from '../../lib/config/load-config';
 import { AGENT_TOOLS } from '../../lib/constructs/image-components';
-import { DEMO_CONFIG, REPO_ROOT } from '../fixtures/demo-platform';
+import { DEMO_CONFIG, REPO_ROOT } from '../fixtures/demo-paths';
 
 const config = loadConfig(DEMO_CONFIG).platform;
 

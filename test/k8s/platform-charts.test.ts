@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { CLUSTER_REQUIREMENTS } from '../../k8s/cluster-requirements';
 import { WRITABLE_ROOT_FILESYSTEM } from '../../k8s/security/exceptions';
-import { REPO_ROOT } from '../fixtures/demo-platform';
+import { REPO_ROOT } from '../fixtures/demo-paths';
 import { configWith } from '../fixtures/config-edit';
 import { loadConfig } from '../../lib/config/load-config';
 

@@ -127,7 +127,7 @@ const hasOpa = (() => {
 
 const policyModule = (source: string): RegoModuleText => ({ file: 'tenant.rego', source });
 const testModule: RegoModuleText = { file: 'tenant_test.rego', source: fs.readFileSync(path.join(POLICY_DIR, 'tenant_test.rego'), 'utf8') };
-const runWith = (policy: string) => runRegoTests([policyModule(policy), testModule]);
+const runWith = (policy: string, only?: readonly string[]) => runRegoTests([policyModule(policy), testModule], only);
 afterAll(stopOpaEngine);
 
 // The policy's own tests, run on OPA ${ENGINE_OPA_VERSION} in-process (test/k8s/opa-engine.ts says how and
@@ -250,9 +250,9 @@ describe('each check, removed from the policy, fails the tests that cover it', (
   test.each(MUTATIONS)('without $removed', async ({ from, to, failing }) => {
     const mutated = policy.replace(from, to);
     expect(mutated).not.toBe(policy);
-    const outcomes = await runWith(mutated);
-    const failed = Object.keys(outcomes).filter((t) => outcomes[t] === 'fail');
-    expect(failed).toEqual(expect.arrayContaining(failing));
+    // Only the tests that must now fail are evaluated (the RS256 checks make each one costly).
+    const outcomes = await runWith(mutated, failing);
+    expect(outcomes).toEqual(Object.fromEntries(failing.map((t) => [t, 'fail'])));
   });
 });
 

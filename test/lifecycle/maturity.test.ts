@@ -2,7 +2,7 @@ import { loadConfig } from '../../lib/config/load-config';
 import { ComponentSpec } from '../../lib/config/schema';
 import { maturityOf } from '../../lib/lifecycle/maturity';
 import { maturityTable } from '../../lib/lifecycle/maturity-table';
-import { DEMO_CONFIG } from '../fixtures/demo-platform';
+import { DEMO_CONFIG } from '../fixtures/demo-paths';
 import { problemsOf, configWith } from '../fixtures/config-edit';
 
 const bare: ComponentSpec = {

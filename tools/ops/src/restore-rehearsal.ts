@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'crypto';
 import { App } from 'cdk8s';
-import { InputError, UsageError } from '../../../lib/command-line';
+import { InputError, parseFlags, UsageError } from '../../../lib/command-line';
 import { PlatformModel } from '../../../lib/config/load-config';
 import { deliveringPilots, stagingNamespace } from '../../../lib/lifecycle/delivery-namespaces';
 import { STORE_COPY_PREFIXES, storeCopiesBucketName } from '../../../lib/store-copies-address';
@@ -24,6 +24,12 @@ export interface RehearsalOptions {
   readonly mongoDump?: string;
   /** @default the latest snapshot */
   readonly crateSnapshot?: string;
+}
+
+/** The command line of `npm run restore:rehearse`: the rehearsal's options and the config folder. */
+export function rehearsalFlags(argv: readonly string[]): { readonly options: RehearsalOptions; readonly config: string } {
+  const flags = parseFlags(argv, ['pilot', 'namespace', 'mongo-dump', 'crate-snapshot', 'config']);
+  return { config: flags.config ?? 'config', options: { pilot: flags.pilot, namespace: flags.namespace, mongoDump: flags['mongo-dump'], crateSnapshot: flags['crate-snapshot'] } };
 }
 
 /** Runs a command (`kubectl`, `aws`), optionally with standard input. */
