@@ -165,7 +165,7 @@ describe('Pod Identity roles and the bucket', () => {
     return `unresolved-${id}`;
   }
   function rolePolicy(serviceAccount: string): Json {
-    const association = [...platform.templates.values()]
+    const association = [...demoAssembly().templates.values()]
       .flatMap((t) => Object.values(t.findResources('AWS::EKS::PodIdentityAssociation')) as Json[])
       .find((r) => r.Properties.ServiceAccount === serviceAccount)!;
     // A pilot stack's association names the role through the cluster stack's output.
@@ -226,7 +226,7 @@ describe('Pod Identity roles and the bucket', () => {
 
   test("each role is bound to its job's ServiceAccount where the job runs; restores only in staging namespaces", () => {
     // The restores' associations are in the pilots' Pilot-<pilot>-Namespaces stacks.
-    const associations = [...platform.templates.values()]
+    const associations = [...demoAssembly().templates.values()]
       .flatMap((t) => Object.values(t.findResources('AWS::EKS::PodIdentityAssociation')) as Json[])
       .map((r) => `${r.Properties.Namespace}/${r.Properties.ServiceAccount}`);
     for (const name of [STORE_COPY_ACCOUNTS.mongo, STORE_COPY_ACCOUNTS.crate]) {
@@ -237,7 +237,7 @@ describe('Pod Identity roles and the bucket', () => {
     const restores = associations.filter((a) => a.endsWith(`/${STORE_COPY_ACCOUNTS.restore}`));
     expect(restores.length).toBeGreaterThan(0);
     expect(restores.every((a) => /^pilot-[a-z0-9-]+-staging\//.test(a))).toBe(true);
-    const restoring = Object.values(platform.templates.get('Pilot-acme-Namespaces')!.findResources('AWS::EKS::PodIdentityAssociation')) as Json[];
+    const restoring = Object.values(demoAssembly().templates.get('Pilot-acme-Namespaces')!.findResources('AWS::EKS::PodIdentityAssociation')) as Json[];
     expect(restoring.map((r) => `${r.Properties.Namespace}/${r.Properties.ServiceAccount}`)).toEqual([`pilot-acme-staging/${STORE_COPY_ACCOUNTS.restore}`]);
   });
 

@@ -16,7 +16,7 @@ import { AwsCredentialIds } from '../../lib/ci/pipeline-credentials';
 import { loadConfig } from '../../lib/config/load-config';
 import { sshGitHost } from '../../lib/config/schema';
 import { demoAssembly } from '../demo-assembly';
-import { DEMO_CONFIG } from '../fixtures/demo-platform';
+import { DEMO_CONFIG } from '../fixtures/demo-paths';
 import { groovyTest } from '../../tools/gitlab2jenkins/test/groovy/parse-check';
 import { resolvedDocument } from './casc-resolver';
 import { cascVariables, controllerInputs } from './controller-inputs';

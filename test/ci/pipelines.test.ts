@@ -11,7 +11,7 @@ import { loadConfig } from '../../lib/config/load-config';
 import { ComponentSpec } from '../../lib/config/schema';
 import { hasCiJob, maturityOf } from '../../lib/lifecycle/maturity';
 import { demoAssembly } from '../demo-assembly';
-import { DEMO_CONFIG } from '../fixtures/demo-platform';
+import { DEMO_CONFIG } from '../fixtures/demo-paths';
 import { cascVariables, controllerInputs } from './controller-inputs';
 import { groovyTest } from '../../tools/gitlab2jenkins/test/groovy/parse-check';
 import { cascResolved, DslCall, findCalls, onlyCall, runJobDsl } from './job-dsl-harness';

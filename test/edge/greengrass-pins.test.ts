@@ -5,7 +5,7 @@
  * requires (a violated one fails every deployment on every core).
  */
 import { loadConfig } from '../../lib/config/load-config';
-import { DEMO_CONFIG } from '../fixtures/demo-platform';
+import { DEMO_CONFIG } from '../fixtures/demo-paths';
 import facts from './greengrass-components.json';
 
 type Facts = Record<string, { pin: string; unconfirmed?: string; versions: Record<string, { dependencies?: Record<string, string>; source?: string }> }>;

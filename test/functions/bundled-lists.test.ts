@@ -13,7 +13,7 @@ import { awsRelayDependencies, RelayEnvironment } from '../../lib/functions/webh
 import { loadConfig } from '../../lib/config/load-config';
 import { hasCiJob } from '../../lib/lifecycle/maturity';
 import { demoAssembly } from '../demo-assembly';
-import { DEMO_CONFIG } from '../fixtures/demo-platform';
+import { DEMO_CONFIG } from '../fixtures/demo-paths';
 import { inTaskRoot } from './bundle-file';
 
 const { outdir, templates } = demoAssembly();

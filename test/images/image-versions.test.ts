@@ -18,7 +18,7 @@ import { ImageBuildTrigger } from '../../lib/constructs/image-build-trigger';
 import { ImageBuildInfrastructure } from '../../lib/constructs/image-build-infrastructure';
 import { GOLDEN_IMAGE_VERSIONS } from '../../lib/constructs/image-components';
 import { configWith } from '../fixtures/config-edit';
-import { REPO_ROOT } from '../fixtures/demo-platform';
+import { REPO_ROOT } from '../fixtures/demo-paths';
 
 const DOC_V1 = 'name: t\nschemaVersion: 1.0\nphases:\n  - name: build\n    steps:\n      - name: A\n        action: ExecuteBash\n        inputs:\n          commands: [echo 1]\n';
 const DOC_V2 = DOC_V1.replace('echo 1', 'echo 2');
