@@ -45,6 +45,9 @@ async function build() {
     format: 'cjs',
     packages: 'external',
     sourcemap: 'linked',
+    // The bundle's first statement: packages it loads compile with cached bytecode. It runs there,
+    // not here, so no frame of the cache's loader lies under the app's code in construct stack traces.
+    banner: { js: `require(${JSON.stringify(path.join(__dirname, 'compile-cache.js'))}).enableCompileCache(${JSON.stringify(path.join(CACHE, 'v8-code-cache.bin'))});` },
     sourcesContent: false,
     metafile: true,
     logLevel: 'warning',

@@ -16,9 +16,10 @@ const cache = path.join(REPO_ROOT, 'node_modules', '.cache', 'iiot-app', createH
 beforeAll(() => {
   fs.mkdirSync(path.join(checkout, 'bin'));
   fs.mkdirSync(path.join(checkout, 'lib'));
-  fs.copyFileSync(path.join(REPO_ROOT, 'bin', 'run-app.js'), path.join(checkout, 'bin', 'run-app.js'));
+  for (const file of ['run-app.js', 'compile-cache.js']) fs.copyFileSync(path.join(REPO_ROOT, 'bin', file), path.join(checkout, 'bin', file));
   fs.symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(checkout, 'node_modules'));
-  fs.writeFileSync(path.join(checkout, 'bin', 'app.ts'), "import { HERE, VALUE } from '../lib/where';\nconsole.log(JSON.stringify({ HERE, VALUE }));\n");
+  // A package import, so that the bundle loads a module through the compile cache.
+  fs.writeFileSync(path.join(checkout, 'bin', 'app.ts'), "import { parse } from 'yaml';\nimport { HERE, VALUE } from '../lib/where';\nconsole.log(JSON.stringify({ HERE, VALUE: parse(VALUE) }));\n");
 });
 
 afterAll(() => {
@@ -51,4 +52,5 @@ test('a changed source is rebuilt, an unchanged one reused, and __dirname names 
   expect(changed.output).toEqual({ HERE: path.join(checkout, 'lib'), VALUE: 'two' });
   expect(changed.bundle).not.toBe(first.bundle);
   expect(fs.existsSync(first.bundle)).toBe(false);
+  expect(fs.statSync(path.join(cache, 'v8-code-cache.bin')).size).toBeGreaterThan(0);
 });
