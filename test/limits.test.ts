@@ -62,20 +62,20 @@ const projected = [...large].map(([key, u]) => {
  * Pilot-<pilot>-Ci stack; each pilot's Kubernetes objects and restore identity are in its
  * Pilot-<pilot>-Namespaces stack, its device policies in its Pilot-<pilot>-Edge stack.
  *
- * Platform-Edge's shared edge roles name every pilot's resources (about 150 to 300 characters per
- * pilot), so their inline policies pass IAM's 10,240 characters near 30 to 60 pilots. A wildcard
- * would not do: thing, group and core device names carry the pilot (`acme_*`) but not the platform,
- * so `*_*` would also admit things of pilots that are not configured (test/edge/policies.test.ts
- * denies them), and the token exchange role's per-pilot conditions are the pilots' isolation. CDK's
- * overflow split (role.js `splitLargePolicy`, only for a role's default policy) would attach up to 6
- * managed policies of 6,000 characters each at 200 pilots, over the count this file allows. What
- * lifts them: the token exchange role and its role alias per pilot in Pilot-<pilot>-Edge (the device
- * policy already is; the nucleus' `iotRoleAlias` moves with a deployment), and the per-pilot grants
- * of the provisioning and retirement roles and of sensor association in per-pilot roles.
+ * Platform-Edge's shared provisioning, retirement and sensor association roles name every pilot's
+ * things, groups and core devices (about 150 to 280 characters per pilot), so their inline policies
+ * pass IAM's 10,240 characters near 40 to 70 pilots. A wildcard would not do: those names carry the
+ * pilot (`acme_*`) but not the platform, so `*_*` would also admit things of pilots that are not
+ * configured (test/edge/policies.test.ts denies them). CDK's overflow split (role.js
+ * `splitLargePolicy`, only for a role's default policy) would attach up to 8 managed policies of
+ * 6,000 characters each at 200 pilots, over the count this file allows. What lifts them: the
+ * per-pilot grants in per-pilot roles (in Pilot-<pilot>-Edge) that the shared functions and the
+ * provisioning template use for the pilot at hand. Lifted: each pilot's token exchange role and role
+ * alias are in its Pilot-<pilot>-Edge stack.
  */
 const KNOWN_OVER = [
   /^Platform-Charts-(Identity|Fiware) largest Kubernetes object$/,
-  /^Platform-Edge IAM inline policies (CoreIdentityTokenExchangeRole|ProvisioningProvisioningRole|RetirementFunctionRole|SensorAssociationFunctionRole)/,
+  /^Platform-Edge IAM inline policies (ProvisioningProvisioningRole|RetirementFunctionRole|SensorAssociationFunctionRole)/,
 ];
 
 describe(`every limit use, extrapolated to ${TARGET} pilots`, () => {
@@ -102,7 +102,7 @@ describe(`every limit use, extrapolated to ${TARGET} pilots`, () => {
     }
     expect(keys.some((k) => /^Platform-Ci Lambda environment Webhooks/.test(k))).toBe(true);
     // Each role's inline aggregate, trust policy and managed policy count, in shared and pilot stacks.
-    for (const k of ['Platform-Edge IAM inline policies CoreIdentityTokenExchangeRole', 'Platform-Edge IAM inline policies ProvisioningProvisioningRole', 'Platform-Ci IAM inline policies ControllerTaskRole', 'Platform-Cluster IAM managed policies of PlatformClusterKubectlProviderHandlerServiceRole', 'Pilot-<pilot>-Ci IAM trust policy', 'Pilot-<pilot>-Edge IAM inline policies']) {
+    for (const k of ['Pilot-<pilot>-Edge IAM inline policies CoreIdentityTokenExchangeRole', 'Platform-Edge IAM inline policies ProvisioningProvisioningRole', 'Platform-Ci IAM inline policies ControllerTaskRole', 'Platform-Cluster IAM managed policies of PlatformClusterKubectlProviderHandlerServiceRole', 'Pilot-<pilot>-Ci IAM trust policy', 'Pilot-<pilot>-Edge IAM inline policies']) {
       expect([k, keys.some((key) => key.startsWith(k))]).toEqual([k, true]);
     }
     // Every edge function that reads the fleet directory, at 12 edge pilots.
