@@ -64,7 +64,7 @@ const projected = [...large].map(([key, u]) => {
  *
  * Platform-Edge's shared provisioning, retirement and sensor association roles name every pilot's
  * things, groups and core devices (about 150 to 280 characters per pilot), so their inline policies
- * pass IAM's 10,240 characters near 40 to 70 pilots. A wildcard would not do: those names carry the
+ * pass IAM's 10,240 characters near 35 to 70 pilots. A wildcard would not do: those names carry the
  * pilot (`acme_*`) but not the platform, so `*_*` would also admit things of pilots that are not
  * configured (test/edge/policies.test.ts denies them). CDK's overflow split (role.js
  * `splitLargePolicy`, only for a role's default policy) would attach up to 8 managed policies of

@@ -145,7 +145,8 @@ function microcloudComponents(
     'aws.greengrass.Nucleus': {
       componentVersion: versions.nucleus,
       configurationUpdate: merge({
-        // The pilot's own role alias (the installer sets it on a new device; this moves existing ones).
+        // The pilot's own role alias (the installer sets it on a new device; this moves existing ones:
+        // the token exchange service follows the nucleus' `iotRoleAlias`, aws-greengrass-nucleus DeviceConfiguration).
         iotRoleAlias: EdgeNames.roleAlias(platformName, pilot),
         mqtt: { spooler: { storageType: 'Disk', pluginName: 'aws.greengrass.DiskSpooler', maxSizeInBytes: offline.spoolMebibytes * 1024 * 1024, keepQos0WhenOffline: true } },
       }),
