@@ -63,11 +63,11 @@ const projected = [...large].map(([key, u]) => {
  * Pilot-<pilot>-Namespaces stack, its device policies in its Pilot-<pilot>-Edge stack.
  *
  * Platform-Edge's shared provisioning, retirement and sensor association roles name every pilot's
- * things, groups and core devices (about 150 to 280 characters per pilot), so their inline policies
- * pass IAM's 10,240 characters near 35 to 70 pilots. A wildcard would not do: those names carry the
+ * things, groups and core devices (about 120 to 200 characters per pilot), so their inline policies
+ * pass IAM's 10,240 characters near 40 to 80 pilots. A wildcard would not do: those names carry the
  * pilot (`acme_*`) but not the platform, so `*_*` would also admit things of pilots that are not
  * configured (test/edge/policies.test.ts denies them). CDK's overflow split (role.js
- * `splitLargePolicy`, only for a role's default policy) would attach up to 8 managed policies of
+ * `splitLargePolicy`, only for a role's default policy) would attach up to 5 managed policies of
  * 6,000 characters each at 200 pilots, over the count this file allows. What lifts them: the
  * per-pilot grants in per-pilot roles (in Pilot-<pilot>-Edge) that the shared functions and the
  * provisioning template use for the pilot at hand. Lifted: each pilot's token exchange role and role

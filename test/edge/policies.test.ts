@@ -60,7 +60,12 @@ describe('IAM, by policy evaluation', () => {
       { action: 'iot:GetPolicy', resource: iot(`policy/${policy}`) },
     ];
     const allowed = [...calls('acme_SN-0001', 'acme_press-gw-v2_stable:held', devicePolicy('acme')), ...calls('bravo_SN-0001', 'bravo_cold-logger-v1', devicePolicy('bravo'))];
-    const denied = [...calls('zulu_SN-0001', 'zulu_gw', 'SomeOtherPolicy'), ...calls('zulu_SN-0001', 'zulu_gw', 'other-platform_acme_device-policy')].filter((c) => !c.resource.includes(':cert/'));
+    const denied = [
+      ...calls('zulu_SN-0001', 'zulu_gw', 'SomeOtherPolicy'),
+      ...calls('zulu_SN-0001', 'zulu_gw', 'other-platform_acme_device-policy'),
+      // The policy pattern is the platform's device and sensor policies, no other of its names.
+      ...calls('zulu_SN-0001', 'zulu_gw', 'demo_acme_claim-policy'),
+    ].filter((c) => !c.resource.includes(':cert/'));
     await expectDecisions(role('ProvisioningProvisioningRole'), allowed, denied);
   });
 
