@@ -102,6 +102,23 @@ describe('per-pilot edge fleets', () => {
     expect(lineMonitor('acme_press-gw-v1')).toEqual({ ComponentVersion: '1.4.0' });
   });
 
+  test('every gateway deployment points the nucleus at its pilot\'s own role alias, the one its stack creates and its device policy allows', () => {
+    for (const pilot of model.pilots.filter((p) => p.edge)) {
+      const t = template(`Pilot-${pilot.name}-Edge`);
+      const [[, alias]] = resources(t, 'AWS::IoT::RoleAlias');
+      const aliasName = alias.Properties.RoleAlias;
+      const [[, devicePolicy]] = resources(t, 'AWS::IoT::Policy').filter(([id]) => id.startsWith('DevicePoliciesDevicePolicy'));
+      const assume = devicePolicy.Properties.PolicyDocument.Statement.find((s: { Action: string }) => s.Action === 'iot:AssumeRoleWithCertificate');
+      expect(JSON.stringify(assume.Resource)).toContain(`:rolealias/${aliasName}"`);
+      const deployments = deploymentsByGroup(t);
+      for (const g of pilot.edge!.generations.filter((x) => x.kind === 'gateway')) {
+        for (const group of leafGroups(pilot.name, g)) {
+          expect(JSON.parse(deployments.get(group)!.Components['aws.greengrass.Nucleus'].ConfigurationUpdate.Merge).iotRoleAlias).toBe(aliasName);
+        }
+      }
+    }
+  });
+
   test('offline operation: sensors stay trusted for the configured hours, uplink spools to disk at the configured size, telemetry also goes to local pub/sub', () => {
     for (const pilot of model.pilots) {
       const deployments = deploymentsByGroup(template(`Pilot-${pilot.name}-Edge`));
@@ -353,11 +370,14 @@ describe('least privilege', () => {
 
 
 
-  test('the shared token exchange role lets a pilot\'s devices pull only that pilot\'s prod images', () => {
-    const [, policy] = resources(shared, 'AWS::IAM::Policy').find(([, p]) => JSON.stringify(p.Properties.Roles).includes('TokenExchangeRole'))!;
-    const pulls = policy.Properties.PolicyDocument.Statement.filter((s: { Action: string[] }) => [s.Action].flat().includes('ecr:BatchGetImage'));
-    expect(pulls.map((s: { Condition: unknown; Resource: unknown }) => [s.Condition, s.Resource])).toEqual([
-      [{ StringLike: { 'credentials-iot:ThingName': 'acme_*' } }, 'arn:aws:ecr:eu-central-1:111111111111:repository/acme/prod/line-monitor'],
+  test('each pilot\'s token exchange role (in its own stack) pulls only that pilot\'s prod images; the shared stack has none', () => {
+    expect(resources(shared, 'AWS::IoT::RoleAlias')).toEqual([]);
+    const pulls = (pilot: string) => {
+      const [, policy] = resources(templates.get(`Pilot-${pilot}-Edge`)!, 'AWS::IAM::Policy').find(([, p]) => JSON.stringify(p.Properties.Roles).includes('TokenExchangeRole'))!;
+      return policy.Properties.PolicyDocument.Statement.filter((s: { Action: string[] }) => [s.Action].flat().includes('ecr:BatchGetImage')).map((s: { Condition: unknown; Resource: unknown }) => [s.Condition, s.Resource]);
+    };
+    expect(pulls('acme')).toEqual([[{ StringLike: { 'credentials-iot:ThingName': 'acme_*' } }, 'arn:aws:ecr:eu-central-1:111111111111:repository/acme/prod/line-monitor']]);
+    expect(pulls('bravo')).toEqual([
       [
         { StringLike: { 'credentials-iot:ThingName': 'bravo_*' } },
         ['arn:aws:ecr:eu-central-1:111111111111:repository/bravo/prod/cold-chain', 'arn:aws:ecr:eu-central-1:111111111111:repository/bravo/prod/quality-model'],

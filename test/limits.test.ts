@@ -1,15 +1,15 @@
 /**
  * Limits that grow with the pilot count, checked fast: the demo (2 pilots) and 12 pilots with CI
  * components, CD and edge fleets are synthesized, each use of a limit is extrapolated linearly to 200 pilots, and must
- * stay within what the platform allows itself (60% of the template quotas, all of every other
- * limit). `npm run bench:synth` synthesizes 200 pilots for real; this keeps the check in `npm test`.
+ * stay within what the platform allows itself (60% of the template and IAM quotas, all of every
+ * other limit). `npm run bench:synth` synthesizes 200 pilots for real; this keeps the check in `npm test`.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { assemblyStacks } from '../tools/ops/src/assembly-stacks';
 import { platformWithPilots } from '../tools/ops/src/generated-pilots';
-import { allowedShare, IOT_POLICY_CHARACTERS, LimitUse, limitUses } from '../tools/ops/src/template-limits';
+import { allowedShare, IAM_LIMITS, IOT_POLICY_CHARACTERS, LimitUse, limitUses } from '../tools/ops/src/template-limits';
 import { AWS_REGIONS } from '../lib/config/regions';
 import { loadConfig } from '../lib/config/load-config';
 import { demoAssembly } from './demo-assembly';
@@ -58,9 +58,21 @@ const projected = [...large].map(([key, u]) => {
  * (PlatformFunction `files`); the JCasC is an S3 object, and each pilot's deploy keys, role ARNs,
  * build graphs and deployer are in its Pilot-<pilot>-Ci stack; each pilot's Kubernetes objects, its
  * Keycloak realm and restore identity included, are in its Pilot-<pilot>-Namespaces stack, its device
- * policies in its Pilot-<pilot>-Edge stack; Grafana has one dashboard for every tenant.
+ * policies, token exchange role and role alias in its Pilot-<pilot>-Edge stack; Grafana has one
+ * dashboard for every tenant.
+ *
+ * Known walls, not lifted yet: Platform-Edge's shared provisioning, retirement and sensor association
+ * roles name every pilot's things, groups and core devices (about 120 to 200 characters per pilot),
+ * so their inline policies pass IAM's 10,240 characters near 40 to 80 pilots. A wildcard would not
+ * do: those names carry the pilot (`acme_*`) but not the platform, so `*_*` would also admit things of
+ * pilots that are not configured (test/edge/policies.test.ts denies them). CDK's overflow split
+ * (role.js `splitLargePolicy`, only for a role's default policy) would attach up to 5 managed policies
+ * of 6,000 characters each at 200 pilots, over the count this file allows. What lifts them: the
+ * per-pilot grants in per-pilot roles (in Pilot-<pilot>-Edge) that the shared functions and the
+ * provisioning template use for the pilot at hand.
  */
 const KEYCLOAK_AND_GRAFANA = ['Platform-Charts-Identity', 'Platform-Charts-Fiware'];
+const KNOWN_OVER = [/^Platform-Edge IAM inline policies (ProvisioningProvisioningRole|RetirementFunctionRole|SensorAssociationFunctionRole)/];
 
 describe(`every limit use, extrapolated to ${TARGET} pilots`, () => {
   // The pilots' Kubernetes objects are applied by their own stacks (Pilot-<name>-Namespaces), their
@@ -71,7 +83,11 @@ describe(`every limit use, extrapolated to ${TARGET} pilots`, () => {
     expect(clusterTemplates[1]).toEqual(clusterTemplates[0]);
   });
 
-  test.each(projected.map((p) => [p.key, p]))('%s', (_, p) => {
+  test.each(projected.filter((p) => !KNOWN_OVER.some((k) => k.test(p.key))).map((p) => [p.key, p]))('%s', (_, p) => {
+    expect(p.at200).toBeLessThanOrEqual(p.use.limit * allowedShare(p.use));
+  });
+
+  test.failing.each(projected.filter((p) => KNOWN_OVER.some((k) => k.test(p.key))).map((p) => [p.key, p]))('known wall, to be lifted: %s', (_, p) => {
     expect(p.at200).toBeLessThanOrEqual(p.use.limit * allowedShare(p.use));
   });
 
@@ -87,6 +103,10 @@ describe(`every limit use, extrapolated to ${TARGET} pilots`, () => {
       expect(keys.some((key) => key.startsWith(k))).toBe(true);
     }
     expect(keys.some((k) => /^Platform-Ci Lambda environment Webhooks/.test(k))).toBe(true);
+    // Each role's inline aggregate, trust policy and managed policy count, in shared and pilot stacks.
+    for (const k of ['Pilot-<pilot>-Edge IAM inline policies CoreIdentityTokenExchangeRole', 'Platform-Edge IAM inline policies ProvisioningProvisioningRole', 'Platform-Ci IAM inline policies ControllerTaskRole', 'Platform-Cluster IAM managed policies of PlatformClusterKubectlProviderHandlerServiceRole', 'Pilot-<pilot>-Ci IAM trust policy', 'Pilot-<pilot>-Edge IAM inline policies']) {
+      expect([k, keys.some((key) => key.startsWith(k))]).toEqual([k, true]);
+    }
     // Every edge function that reads the fleet directory, at 12 edge pilots.
     for (const fn of ['TestRecordsIngest', 'TestRecordsQuery', 'ProvisioningHook', 'RetirementFunction', 'SensorAssociationFunction']) {
       expect([fn, keys.some((k) => k.startsWith(`Platform-Edge Lambda environment ${fn}`))]).toEqual([fn, true]);
@@ -119,5 +139,54 @@ describe('IoT policies (2,048 characters without white space; references counted
     const doc = JSON.stringify(demoStacks.find((s) => s.id === u.stack)!.template.Resources![id].Properties!.PolicyDocument);
     const regions = doc.split(demoRegion).length - 1;
     expect(u.value + regions * (longestRegion - demoRegion.length)).toBeLessThanOrEqual(IOT_POLICY_CHARACTERS);
+  });
+});
+
+const loadCdkContext = () => JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'cdk.json'), 'utf8')).context as Record<string, unknown>;
+
+describe('IAM uses, measured as IAM counts them', () => {
+  const role = (policies: object[] = [], managed: unknown[] = []) => ({ Type: 'AWS::IAM::Role', Properties: { AssumeRolePolicyDocument: { Statement: [] }, Policies: policies, ManagedPolicyArns: managed } });
+  const doc = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::a bucket/*' }] };
+  const size = JSON.stringify(doc).replace(/\s/g, '').length;
+  const measured = (resources: Record<string, unknown>) =>
+    Object.fromEntries(limitUses([{ id: 'S', region: 'eu-central-1', dependencies: [], template: { Resources: resources } as never }], () => 0).filter((u) => u.what.startsWith('IAM ')).map((u) => [u.what, u.value]));
+
+  test('a role\'s inline aggregate adds its own policies and every policy resource attached to it (white space not counted), each managed policy counts once per role', () => {
+    const uses = measured({
+      A: role([{ PolicyName: 'own', PolicyDocument: doc }], ['arn:aws:iam::aws:policy/ReadOnlyAccess']),
+      B: role(),
+      Both: { Type: 'AWS::IAM::Policy', Properties: { PolicyName: 'both', PolicyDocument: doc, Roles: [{ Ref: 'A' }, { Ref: 'B' }] } },
+      Managed: { Type: 'AWS::IAM::ManagedPolicy', Properties: { PolicyDocument: { ...doc, Statement: [{ ...doc.Statement[0], Resource: { 'Fn::GetAtt': ['Bucket', 'Arn'] } }] }, Roles: [{ Ref: 'B' }] } },
+    });
+    expect(uses['IAM inline policies A']).toBe(2 * size);
+    expect(uses['IAM inline policies B']).toBe(size);
+    expect([uses['IAM managed policies of A'], uses['IAM managed policies of B']]).toEqual([1, 1]);
+    // A reference counts at 128 characters, whatever it resolves to.
+    expect(uses['IAM managed policy Managed']).toBe(size - '"arn:aws:s3:::abucket/*"'.length + 130);
+    expect(uses['IAM trust policy A']).toBe('{"Statement":[]}'.length);
+  });
+
+  test('a policy attached to a role of another stack fails the measurement (its aggregate would be incomplete)', () => {
+    expect(() => measured({ P: { Type: 'AWS::IAM::Policy', Properties: { PolicyDocument: doc, Roles: ['platform-shared-role'] } } })).toThrow(/not a role of its stack/);
+  });
+
+  test('the quotas are the defaults of a new account (IAM and AWS STS quotas)', () => {
+    expect(IAM_LIMITS).toEqual({ inlineCharacters: 10_240, managedPolicyCharacters: 6_144, trustPolicyCharacters: 2_048, managedPoliciesPerRole: 10 });
+  });
+
+  // aws-cdk-lib's Role splits an oversized default policy into `OverflowPolicy<n>` managed policies
+  // at estimated sizes (each reference at 150 characters) below IAM's: what the known walls above
+  // say about it holds for the installed version.
+  test('aws-cdk-lib splits a role\'s default policy at 10,000 inline and 6,000 managed characters (estimated), warning past 10 managed policies', () => {
+    const cdk = path.dirname(require.resolve('aws-cdk-lib'));
+    // Source: aws-cdk-lib 2.276 (package.json pins ~2.276.0), aws-iam/lib/role.js and policy-statement.js.
+    expect(JSON.parse(fs.readFileSync(path.join(cdk, 'package.json'), 'utf8')).version).toMatch(/^2\.276\./);
+    const source = fs.readFileSync(path.join(cdk, 'aws-iam', 'lib', 'role.js'), 'utf8');
+    expect(source).toMatch(/MAX_INLINE_SIZE=1e4,MAX_MANAGEDPOL_SIZE=6e3/);
+    expect(source).toMatch(/splitLargePolicy\(\)\{if\(!this\.defaultPolicy/);
+    expect(source).toMatch(/exceeds 10 managed policies attached to a Role/);
+    expect(fs.readFileSync(path.join(cdk, 'aws-iam', 'lib', 'policy-statement.js'), 'utf8')).toMatch(/DEFAULT_ARN_SIZE_ESTIMATE=150/);
+    // Statements are merged before the split (the synthesized sizes above are after merging).
+    expect(loadCdkContext()['@aws-cdk/aws-iam:minimizePolicies']).toBe(true);
   });
 });

@@ -22,8 +22,12 @@ export const EdgeNames = {
   component: (pilot: string, component: string) => `${pilot}.${component}`,
   /** Local and cloud MQTT topics of a pilot's telemetry: `dt/acme/...`. */
   telemetryTopicPrefix: (pilot: string) => `dt/${pilot}/`,
-  /** `demo-GreengrassCoreTokenExchange`: the role alias operators hand to the Greengrass installer. */
-  roleAlias: (platform: string) => `${platform}-GreengrassCoreTokenExchange`,
+  /**
+   * `demo_acme_token-exchange`: the role alias of a pilot's core devices, which operators hand to
+   * the Greengrass installer and the pilot's deployments set (nucleus `iotRoleAlias`). Role
+   * aliases are account- and region-wide: at most 24 + 24 + 16 of the 128 characters IoT allows.
+   */
+  roleAlias: (platform: string, pilot: string) => `${platform}_${pilot}_token-exchange`,
   /**
    * `demo_acme_device-policy`: the IoT policy of a pilot's gateway certificates. IoT policy names
    * are account- and region-wide, so the platform name is part of it; at most 24 + 24 + 16 of the

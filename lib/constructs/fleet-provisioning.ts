@@ -11,7 +11,10 @@ import { FactoryTestRecords } from './factory-test-records';
 import { PlatformFunction } from './platform-function';
 
 export interface FleetProvisioningProps {
-  /** Template name prefix; the Greengrass fleet provisioning plugin is configured with the name. */
+  /**
+   * Platform name: the template's name starts with it (the Greengrass fleet provisioning plugin
+   * is configured with the name), and so do the pilots' device policies' names (EdgeNames).
+   */
   readonly namePrefix: string;
   /**
    * Per pilot and generation, the group a new device joins, and the pilot's device policies
@@ -85,9 +88,14 @@ export class FleetProvisioning extends Construct {
       { actions: ['iot:DescribeCertificate', 'iot:UpdateCertificate', 'iot:AttachPolicy', 'iot:AttachThingPrincipal'], resources: [arn('cert/*')] },
       'certificate ids are generated per device at provisioning time',
     );
-    // The pilots' policies are in their own stacks: named, never referenced.
-    const policies = Object.values(props.fleets).flatMap((f) => [f.devicePolicy, f.sensorPolicy]);
-    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['iot:GetPolicy'], resources: policies.map((p) => arn(`policy/${p}`)) }));
+    // The pilots' policies are in their own stacks: named, never referenced. One pattern per kind,
+    // not one ARN per pilot (IAM's 10,240 characters per role, test/limits.test.ts); GetPolicy only
+    // reads, and which policy a certificate gets is the hook's answer from the fleet directory.
+    grantScoped(
+      role,
+      { actions: ['iot:GetPolicy'], resources: [EdgeNames.devicePolicy(props.namePrefix, '*'), EdgeNames.sensorPolicy(props.namePrefix, '*')].map((p) => arn(`policy/${p}`)) },
+      "the platform's device and sensor policies, by their naming convention",
+    );
 
     const parameter = { Type: 'String' };
     this.template = new iot.CfnProvisioningTemplate(this, 'Template', {

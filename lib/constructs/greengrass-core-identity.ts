@@ -6,27 +6,21 @@ import { ECR_PULL_ACTIONS, grantRegistryLogin } from './artefact-access';
 import { EdgeNames } from './edge-names';
 import { RegistryNames, repositoryArn } from './registry-names';
 
-/** A pilot's edge fleet as far as device identity cares: which prod images its devices pull. */
-export interface EdgeFleetImages {
+export interface GreengrassCoreIdentityProps {
+  /** Platform name: the role alias is named from it and the pilot (EdgeNames.roleAlias). */
+  readonly platformName: string;
   /** Pilot name: its devices' things are `<pilot>_<serial>`. */
   readonly pilot: string;
-  /** Components whose prod images the pilot's devices run. */
+  /** Components whose prod images the pilot's devices pull. */
   readonly components: readonly string[];
 }
 
-export interface GreengrassCoreIdentityProps {
-  /** Prefix of the role alias name operators hand to the Greengrass installer (the platform name). */
-  readonly namePrefix: string;
-  /** Every pilot fleet and the images its devices pull. */
-  readonly fleets: readonly EdgeFleetImages[];
-}
-
 /**
- * What a Greengrass core device is allowed to be in AWS: the token exchange role (and its IoT role
- * alias, named by convention) that gives device software AWS credentials. Devices of one pilot pull
- * only that pilot's prod images (the role is shared; each grant is conditioned on the thing-name
- * prefix the provisioning hook assigns). The IoT policies of the pilots' device certificates are in
- * the pilots' stacks (PilotDevicePolicies).
+ * What one pilot's Greengrass core devices are allowed to be in AWS: the token exchange role (and
+ * its IoT role alias, named by convention, which only the pilot's device policy may assume) that
+ * gives device software AWS credentials to pull the pilot's prod images. One per pilot, in the
+ * pilot's stack: a shared role would name every pilot's repositories and pass IAM's 10,240
+ * characters of inline policy near 30 pilots (test/limits.test.ts).
  */
 export class GreengrassCoreIdentity extends Construct {
   public readonly tokenExchangeRole: iam.Role;
@@ -36,22 +30,21 @@ export class GreengrassCoreIdentity extends Construct {
     super(scope, id);
     this.tokenExchangeRole = new iam.Role(this, 'TokenExchangeRole', {
       assumedBy: new iam.ServicePrincipal('credentials.iot.amazonaws.com'),
-      description: 'Greengrass token exchange: AWS credentials for core-device software (image pulls)',
+      description: `Greengrass token exchange of ${props.pilot}'s core devices: AWS credentials for their software (image pulls)`,
     });
-    if (props.fleets.some((f) => f.components.length > 0)) grantRegistryLogin(this.tokenExchangeRole);
-    for (const fleet of props.fleets) {
-      if (fleet.components.length === 0) continue;
+    if (props.components.length > 0) {
+      grantRegistryLogin(this.tokenExchangeRole);
       this.tokenExchangeRole.addToPrincipalPolicy(
         new iam.PolicyStatement({
           actions: ECR_PULL_ACTIONS,
-          resources: fleet.components.map((c) => repositoryArn(this, RegistryNames.imageRepository(fleet.pilot, 'prod', c))),
-          // The IoT credentials provider passes the calling thing's name: a pilot's devices get its images only.
-          conditions: { StringLike: { 'credentials-iot:ThingName': EdgeNames.thingName(fleet.pilot, '*') } },
+          resources: props.components.map((c) => repositoryArn(this, RegistryNames.imageRepository(props.pilot, 'prod', c))),
+          // The IoT credentials provider passes the calling thing's name: only the pilot's own things, should another policy name this alias.
+          conditions: { StringLike: { 'credentials-iot:ThingName': EdgeNames.thingName(props.pilot, '*') } },
         }),
       );
     }
     this.roleAlias = new iot.CfnRoleAlias(this, 'RoleAlias', {
-      roleAlias: EdgeNames.roleAlias(props.namePrefix),
+      roleAlias: EdgeNames.roleAlias(props.platformName, props.pilot),
       roleArn: this.tokenExchangeRole.roleArn,
       credentialDurationSeconds: 3600,
     });

@@ -31,7 +31,7 @@ export class PilotDevicePolicies extends Construct {
     // and the provisioning template attaches them by name. A name never changes: IoT refuses to
     // delete a policy attached to certificates, so a renamed one would stay behind on the devices
     // (docs/runbook.md, "IoT policy names", for the one rename so far).
-    const roleAliasArn = stack.formatArn({ service: 'iot', resource: 'rolealias', resourceName: EdgeNames.roleAlias(props.platformName) });
+    const roleAliasArn = stack.formatArn({ service: 'iot', resource: 'rolealias', resourceName: EdgeNames.roleAlias(props.platformName, props.pilot) });
     this.devicePolicy = new iot.CfnPolicy(this, 'DevicePolicy', {
       policyName: EdgeNames.devicePolicy(props.platformName, props.pilot),
       policyDocument: devicePolicyDocument({ ...where, roleAliasArn }),

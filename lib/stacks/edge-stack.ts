@@ -6,14 +6,13 @@ import { DeviceRetirement } from '../constructs/device-retirement';
 import { EdgeNames } from '../constructs/edge-names';
 import { FactoryTestRecords } from '../constructs/factory-test-records';
 import { FleetProvisioning } from '../constructs/fleet-provisioning';
-import { GreengrassCoreIdentity } from '../constructs/greengrass-core-identity';
 import { PlatformKey } from '../constructs/platform-key';
 import { SensorAssociation } from '../constructs/sensor-association';
 import { FleetDirectory } from '../functions/fleet-directory';
 import { PlatformStack, PlatformStackProps } from './platform-stack';
 
 export interface EdgeStackProps extends PlatformStackProps {
-  /** Prefix of the names operators type (role alias, provisioning template). */
+  /** Prefix of the names operators type (provisioning template). */
   readonly namePrefix: string;
   /** Who may post test records and who operates the fleets. */
   readonly settings: PlatformEdgeSpec;
@@ -22,23 +21,18 @@ export interface EdgeStackProps extends PlatformStackProps {
 }
 
 /**
- * The edge core every pilot's devices share: device identity (token exchange role, role alias),
- * fleet provisioning gated on factory test records, the test record store and API, and device
- * retirement. Pilot stacks name these things by convention, never import them; this stack names
- * the pilots' device policies (in their Pilot-<pilot>-Edge stacks) the same way.
+ * The edge core every pilot's devices share: fleet provisioning gated on factory test records, the
+ * test record store and API, and device retirement. Pilot stacks name these things by convention,
+ * never import them; this stack names the pilots' device policies (in their Pilot-<pilot>-Edge
+ * stacks, with each pilot's token exchange role and role alias) the same way.
  */
 export class EdgeStack extends PlatformStack {
   public readonly testRecords: FactoryTestRecords;
-  public readonly identity: GreengrassCoreIdentity;
 
   constructor(scope: Construct, id: string, props: EdgeStackProps) {
     super(scope, id, props);
     const logKey = new PlatformKey(this, 'FunctionLogKey', { description: 'Encrypts the edge functions\' logs' });
     logKey.allowCloudWatchLogs();
-    this.identity = new GreengrassCoreIdentity(this, 'CoreIdentity', {
-      namePrefix: props.namePrefix,
-      fleets: props.fleets.map(({ pilot, edge }) => ({ pilot, components: edge.components.map((c) => c.component) })),
-    });
     const fleets = fleetDirectory(props.namePrefix, props.fleets);
     this.testRecords = new FactoryTestRecords(this, 'TestRecords', { fleets, logKey });
     new FleetProvisioning(this, 'Provisioning', { namePrefix: props.namePrefix, fleets, testRecords: this.testRecords, logKey });

@@ -5,6 +5,7 @@ import { ComponentSpec, DeviceGenerationSpec, PilotEdgeSpec, PlatformEdgeSpec } 
 import { DeviceGeneration, GenerationDeployment } from '../constructs/device-generation';
 import { EdgeNames } from '../constructs/edge-names';
 import { FirmwareJobTemplate } from '../constructs/firmware-job-template';
+import { GreengrassCoreIdentity } from '../constructs/greengrass-core-identity';
 import { GreengrassContainerComponent } from '../constructs/greengrass-container-component';
 import { PilotDevicePolicies } from '../constructs/pilot-device-policies';
 import { PlatformKey } from '../constructs/platform-key';
@@ -34,10 +35,10 @@ export interface PilotEdgeStackProps extends PlatformStackProps {
 }
 
 /**
- * One pilot's edge fleet: the IoT policies of its device certificates, Greengrass component
- * versions of its edge components (prod images), per device generation its thing groups, staged
- * deployments and firmware job templates, and the rollback of the devices that updated before a
- * rollout was cancelled.
+ * One pilot's edge fleet: the IoT policies of its device certificates, its core devices' token
+ * exchange role and role alias, Greengrass component versions of its edge components (prod
+ * images), per device generation its thing groups, staged deployments and firmware job templates,
+ * and the rollback of the devices that updated before a rollout was cancelled.
  */
 export class PilotEdgeStack extends PlatformStack {
   public readonly generations: ReadonlyMap<string, DeviceGeneration>;
@@ -47,6 +48,7 @@ export class PilotEdgeStack extends PlatformStack {
     super(scope, id, props);
     const { pilot, edge } = props;
     new PilotDevicePolicies(this, 'DevicePolicies', { platformName: props.platformName, pilot });
+    new GreengrassCoreIdentity(this, 'CoreIdentity', { platformName: props.platformName, pilot, components: edge.components.map((c) => c.component) });
     const components = new Map(props.components.map((c) => [c.name, c]));
     this.components = edge.components.map((ec) => {
       const pinned = edge.generations.flatMap((g) => g.channels.flatMap((ch) => ch.versions[ec.component] ?? []));
@@ -71,7 +73,7 @@ export class PilotEdgeStack extends PlatformStack {
           pilot,
           generation: g.name,
           deployments: deploymentsOf(pilot, edge, g),
-          baseComponents: g.kind === 'gateway' ? microcloudComponents(pilot, props.greengrass, g.offline) : undefined,
+          baseComponents: g.kind === 'gateway' ? microcloudComponents(props.platformName, pilot, props.greengrass, g.offline) : undefined,
           rollout,
           updatePolicy: g.updatePolicy,
           updateNotice: Duration.seconds(g.updateNoticeSeconds),
@@ -131,6 +133,7 @@ function stagedRollout(generation: DeviceGenerationSpec): StagedRollout {
  * the sensors' job topics both ways), and shadows synced when a connection exists.
  */
 function microcloudComponents(
+  platformName: string,
   pilot: string,
   versions: PlatformEdgeSpec['greengrass'],
   offline: DeviceGenerationSpec['offline'],
@@ -142,6 +145,9 @@ function microcloudComponents(
     'aws.greengrass.Nucleus': {
       componentVersion: versions.nucleus,
       configurationUpdate: merge({
+        // The pilot's own role alias (the installer sets it on a new device; this moves existing ones:
+        // the token exchange service follows the nucleus' `iotRoleAlias`, aws-greengrass-nucleus DeviceConfiguration).
+        iotRoleAlias: EdgeNames.roleAlias(platformName, pilot),
         mqtt: { spooler: { storageType: 'Disk', pluginName: 'aws.greengrass.DiskSpooler', maxSizeInBytes: offline.spoolMebibytes * 1024 * 1024, keepQos0WhenOffline: true } },
       }),
     },

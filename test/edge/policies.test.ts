@@ -60,7 +60,12 @@ describe('IAM, by policy evaluation', () => {
       { action: 'iot:GetPolicy', resource: iot(`policy/${policy}`) },
     ];
     const allowed = [...calls('acme_SN-0001', 'acme_press-gw-v2_stable:held', devicePolicy('acme')), ...calls('bravo_SN-0001', 'bravo_cold-logger-v1', devicePolicy('bravo'))];
-    const denied = [...calls('zulu_SN-0001', 'zulu_gw', 'SomeOtherPolicy'), ...calls('zulu_SN-0001', 'zulu_gw', 'other-platform_acme_device-policy')].filter((c) => !c.resource.includes(':cert/'));
+    const denied = [
+      ...calls('zulu_SN-0001', 'zulu_gw', 'SomeOtherPolicy'),
+      ...calls('zulu_SN-0001', 'zulu_gw', 'other-platform_acme_device-policy'),
+      // The policy pattern is the platform's device and sensor policies, no other of its names.
+      ...calls('zulu_SN-0001', 'zulu_gw', 'demo_acme_claim-policy'),
+    ].filter((c) => !c.resource.includes(':cert/'));
     await expectDecisions(role('ProvisioningProvisioningRole'), allowed, denied);
   });
 
@@ -126,11 +131,12 @@ describe('IAM, by policy evaluation', () => {
     await expectDecisions(role('TestRecordsQueryRole'), [{ action: 'dynamodb:Query', resource: tableArn }], [{ action: 'dynamodb:PutItem', resource: tableArn }]);
   });
 
-  test.each(pairs)('token exchange: %s devices pull their pilot\'s prod images, not %s\'s', async (own, other) => {
+  test.each(pairs)('token exchange: %s devices pull their pilot\'s prod images through its own role, not %s\'s, not with another pilot\'s thing name', async (own, other) => {
+    const t = templates.get(`Pilot-${own}-Edge`)!;
     const repo = (pilot: string) => `arn:aws:ecr:${REGION}:${ACCOUNT}:repository/${pilot}/prod/${pilot === 'acme' ? 'line-monitor' : 'cold-chain'}`;
     const as = (pilot: string) => ({ 'credentials-iot:ThingName': `${pilot}_SN-0001` });
     await expectDecisions(
-      role('CoreIdentityTokenExchangeRole'),
+      role('CoreIdentityTokenExchangeRole', t),
       [
         { action: 'ecr:GetAuthorizationToken', resource: '*' },
         { action: 'ecr:BatchGetImage', resource: repo(own), context: as(own) },
@@ -139,7 +145,11 @@ describe('IAM, by policy evaluation', () => {
       [
         { action: 'ecr:BatchGetImage', resource: repo(other), context: as(own) },
         { action: 'ecr:GetDownloadUrlForLayer', resource: repo(other), context: as(own) },
+        { action: 'ecr:BatchGetImage', resource: repo(other), context: as(other) },
+        // Another pilot's thing that obtained this role's credentials still gets nothing.
+        { action: 'ecr:BatchGetImage', resource: repo(own), context: as(other) },
       ],
+      t,
     );
   });
 
@@ -202,9 +212,13 @@ describe('IAM, by policy evaluation', () => {
 
 describe('IoT policies of core devices, by evaluation against the documented rules', () => {
   const policyOf = (pilot: string) => pilotPolicy(pilot, 'DevicePolicy').document;
-  const roleAlias = resolve({ 'Fn::GetAtt': [logicalId(shared, 'AWS::IoT::RoleAlias', 'CoreIdentityRoleAlias'), 'Arn'] }, resources);
+  /** The pilot's own role alias, as its stack deploys it. */
+  const roleAliasOf = (pilot: string) => {
+    const t = templates.get(`Pilot-${pilot}-Edge`)!;
+    return resolve({ 'Fn::GetAtt': [logicalId(t, 'AWS::IoT::RoleAlias', 'CoreIdentityRoleAlias'), 'Arn'] }, t.toJSON().Resources);
+  };
   const arnOf = (resource: string, thing: string, sensor: string) => {
-    const filled = resource.replace('{thing}', thing).replace('{sensor}', sensor).replace('{account}', ACCOUNT).replace('{roleAlias}', roleAlias);
+    const filled = resource.replace('{thing}', thing).replace('{sensor}', sensor).replace('{account}', ACCOUNT).replace('{roleAlias}', roleAliasOf(thing.split('_')[0]));
     if (filled === '*' || filled.startsWith('arn:')) return filled;
     if (filled.startsWith('greengrass:')) return `arn:aws:greengrass:${REGION}:${filled.slice('greengrass:'.length)}`;
     return iot(filled);
@@ -233,6 +247,10 @@ describe('IoT policies of core devices, by evaluation against the documented rul
     const artefact = (component: string) => ({ action: 'greengrass:GetComponentVersionArtifact', resource: `arn:aws:greengrass:${REGION}:${ACCOUNT}:components:${component}:versions:1.0.0`, protocol: 'https' as const, thingName: `${own}_SN-0001` });
     expect(iotDecision(policyOf(own), artefact(`${own}.some-component`))).toBe('Allow');
     expect(iotDecision(policyOf(own), artefact(`${other}.some-component`))).toBe('Deny');
+    // Credentials only through its own pilot's role alias (each pilot's token exchange role pulls only its images).
+    const assume = (pilot: string) => ({ action: 'iot:AssumeRoleWithCertificate', resource: roleAliasOf(pilot), protocol: 'https' as const, thingName: `${own}_SN-0001` });
+    expect(iotDecision(policyOf(own), assume(own))).toBe('Allow');
+    expect(iotDecision(policyOf(own), assume(other))).toBe('Deny');
   });
 
   test.each(pairs)('the MQTT bridge of a %s gateway: its subscriptions are allowed, and IoT Core delivers its sensors\' job answers but not %s\'s', (own, other) => {

@@ -2,8 +2,8 @@
  * What a synthesized app uses of the AWS limits that grow with the platform: per template the body
  * size, resources, outputs and parameters (CloudFormation quotas), every literal physical name
  * against its service's length limit, each Lambda function's environment (4 KB), each ECS task
- * definition (64 KiB), each IoT policy document (2,048 characters) and each manifest's largest
- * Kubernetes object.
+ * definition (64 KiB), each IoT policy document (2,048 characters), each IAM role's policies
+ * (IAM_LIMITS) and each manifest's largest Kubernetes object.
  * Sources: CloudFormation quotas (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html),
  * Lambda quotas (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html), ECS
  * service quotas ("task definition size", 64 KiB), AWS IoT Core quotas ("policy document size",
@@ -43,6 +43,16 @@ export const LAMBDA_ENVIRONMENT_BYTES = 4096;
 export const TASK_DEFINITION_BYTES = 64 * 1024;
 export const IOT_POLICY_CHARACTERS = 2048;
 
+/**
+ * IAM's quotas on a role's policies, in characters without white space (IAM does not count it).
+ * Source: IAM and AWS STS quotas, https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
+ * ("Role policy size cannot exceed 10,240 characters" for the aggregate of a role's inline
+ * policies; "Managed policy size" 6,144; "Role trust policy length" 2,048, raisable to 4,096;
+ * "Managed policies attached to an IAM role" 10, raisable to 20). The defaults count: a new
+ * account has them.
+ */
+export const IAM_LIMITS = { inlineCharacters: 10_240, managedPolicyCharacters: 6_144, trustPolicyCharacters: 2_048, managedPoliciesPerRole: 10 } as const;
+
 /** How long a deploy-time value can get, where a template holds a reference instead of a string. */
 const TOKEN_LENGTH: Readonly<Record<string, number>> = { 'AWS::AccountId': 12, 'AWS::Region': 14, 'AWS::Partition': 10, 'AWS::URLSuffix': 16 };
 /** Anything else a reference stands for (an ARN, an id) is counted as this long. */
@@ -59,8 +69,11 @@ export interface LimitUse {
 
 export const ratio = (u: LimitUse) => u.value / u.limit;
 
-/** Share of a limit the platform allows itself: 60% of the template quotas (room to grow), all of the rest. */
-export const allowedShare = (u: LimitUse) => (TEMPLATE_QUOTA_USES.includes(u.what) ? 0.6 : 1);
+/**
+ * Share of a limit the platform allows itself: 60% of the template and IAM quotas (room to grow: a
+ * role's policies grow with every grant a change adds), all of the rest.
+ */
+export const allowedShare = (u: LimitUse) => (TEMPLATE_QUOTA_USES.includes(u.what) || u.what.startsWith('IAM ') ? 0.6 : 1);
 const TEMPLATE_QUOTA_USES = ['template body', 'resources', 'outputs', 'parameters'];
 
 /** Every limit use of the app's stacks. */
@@ -76,9 +89,44 @@ export function limitUses(stacks: readonly AssemblyStack[], templateBytes: (stac
       { stack: s.id, what: 'stack name', value: s.id.length, limit: STACK_NAME_MAX },
     ];
     for (const [id, r] of resources) uses.push(...resourceUses(s.id, id, r));
+    uses.push(...iamUses(s.id, resources));
     return uses;
   });
 }
+
+/**
+ * Per role: its inline policies' aggregate (its `Policies` and every `AWS::IAM::Policy` attached to
+ * it), its trust policy and how many managed policies it has; per managed policy its size. A policy
+ * attached to a role of another stack would make that role's aggregate unmeasurable here: an error.
+ */
+function iamUses(stack: string, resources: readonly (readonly [string, CfnResource])[]): LimitUse[] {
+  const roles = new Map(resources.filter(([, r]) => r.Type === 'AWS::IAM::Role'));
+  const inline = new Map<string, number>([...roles].map(([id, r]) => [id, ((r.Properties?.Policies ?? []) as { PolicyDocument: unknown }[]).reduce((n, p) => n + policyCharacters(p.PolicyDocument), 0)]));
+  const managed = new Map<string, number>([...roles].map(([id, r]) => [id, ((r.Properties?.ManagedPolicyArns ?? []) as unknown[]).length]));
+  const uses: LimitUse[] = [];
+  for (const [id, r] of resources.filter(([, x]) => x.Type === 'AWS::IAM::Policy' || x.Type === 'AWS::IAM::ManagedPolicy')) {
+    const size = policyCharacters(r.Properties!.PolicyDocument);
+    const attached = ((r.Properties!.Roles ?? []) as unknown[]).map((role) => {
+      const ref = (role as { Ref?: string }).Ref;
+      if (!ref || !roles.has(ref)) throw new Error(`${stack}: ${id} attaches to ${JSON.stringify(role)}, not a role of its stack, so that role's policy size is not measured`);
+      return ref;
+    });
+    const counts = r.Type === 'AWS::IAM::Policy' ? inline : managed;
+    for (const role of attached) counts.set(role, counts.get(role)! + (r.Type === 'AWS::IAM::Policy' ? size : 1));
+    if (r.Type === 'AWS::IAM::ManagedPolicy') uses.push({ stack, what: `IAM managed policy ${id}`, value: size, limit: IAM_LIMITS.managedPolicyCharacters });
+  }
+  for (const [id, r] of roles) {
+    uses.push(
+      { stack, what: `IAM inline policies ${id}`, value: inline.get(id)!, limit: IAM_LIMITS.inlineCharacters },
+      { stack, what: `IAM managed policies of ${id}`, value: managed.get(id)!, limit: IAM_LIMITS.managedPoliciesPerRole },
+      { stack, what: `IAM trust policy ${id}`, value: policyCharacters(r.Properties!.AssumeRolePolicyDocument), limit: IAM_LIMITS.trustPolicyCharacters },
+    );
+  }
+  return uses;
+}
+
+/** A policy document's characters as IAM and IoT count them: without white space, references at their longest. */
+const policyCharacters = (doc: unknown) => JSON.stringify(withTokensMeasured(doc)).replace(/\s/g, '').length;
 
 function resourceUses(stack: string, id: string, r: CfnResource): LimitUse[] {
   const p = (r.Properties ?? {}) as Record<string, unknown>;
@@ -98,8 +146,7 @@ function resourceUses(stack: string, id: string, r: CfnResource): LimitUse[] {
     uses.push({ stack, what: 'largest Kubernetes object', value: largest, limit: MANIFEST_BUDGET_BYTES });
   }
   if (r.Type === 'AWS::IoT::Policy') {
-    const doc = JSON.stringify(withTokensMeasured(p.PolicyDocument)).replace(/\s/g, '');
-    uses.push({ stack, what: `IoT policy ${id}`, value: doc.length, limit: IOT_POLICY_CHARACTERS });
+    uses.push({ stack, what: `IoT policy ${id}`, value: policyCharacters(p.PolicyDocument), limit: IOT_POLICY_CHARACTERS });
   }
   return uses;
 }
