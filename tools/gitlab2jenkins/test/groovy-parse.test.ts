@@ -7,10 +7,13 @@ import { CORPUS, GOLDEN, samples, translateSample } from './samples';
 // One JVM for everything: every generated Jenkinsfile plus a broken file proving the check is live.
 groovyTest()('every generated Jenkinsfile parses as Groovy; a broken one does not', () => {
   const out = mkdtempSync(join(tmpdir(), 'g2j-groovy-'));
-  const generated = [...samples(GOLDEN), ...samples(CORPUS)].map((s, i) => {
-    const path = join(out, `${i}-${s.name}.Jenkinsfile`);
-    writeFileSync(path, translateSample(s).jenkinsfile);
-    return path;
+  const generated = [...samples(GOLDEN), ...samples(CORPUS)].flatMap((s, i) => {
+    const { jenkinsfile, children } = translateSample(s);
+    return Object.entries({ Jenkinsfile: jenkinsfile, ...children }).map(([file, text]) => {
+      const path = join(out, `${i}-${s.name}.${file}`);
+      writeFileSync(path, text);
+      return path;
+    });
   });
   const broken = join(out, 'broken.Jenkinsfile');
   writeFileSync(broken, "pipeline {\n    stages {\n        stage('x') { steps { sh 'it\\'s' } }\n}\n");
