@@ -318,10 +318,9 @@ function jobStage(x: Planned, diags: Diagnostics, placement: StepsPlacement): st
   const manual = x.when === 'manual';
   const vars = jobVariables(x, diags);
   const env = environment(vars.filter((v) => !isClassName(v.name)), defined(x));
-  if (x.downstream !== undefined) return block(`stage(${str(x.stageName)})`, [...env, ...when(x), ...input(x), ...block('steps', triggerSteps(x))]);
   const reserved = vars.filter((v) => isClassName(v.name));
   const options = [
-    ...(job.retry && !catches(x) ? [`retry(${job.retry + 1})`] : []),
+    ...(job.retry && !catches(x) && x.downstream === undefined ? [`retry(${job.retry + 1})`] : []),
     ...(job.timeoutSeconds !== undefined ? [timeoutStep(job.timeoutSeconds)] : []),
     ...(job.resourceGroup !== undefined ? [`lock(${expanded(job.resourceGroup, jenkinsTextWith(defined(x)))})`] : []),
   ];
@@ -329,15 +328,18 @@ function jobStage(x: Planned, diags: Diagnostics, placement: StepsPlacement): st
   // group do not), so they wrap its steps instead.
   const stageOptions = manual ? [] : options;
   const head = [...(stageOptions.length ? block('options', stageOptions) : []), ...when(x, stageOptions.length > 0), ...input(x)];
-  const jobSteps = steps(x, diags, placement.functions !== undefined);
+  // A trigger job runs on no agent: `build` needs none.
+  const started = x.downstream !== undefined;
+  const jobSteps = started ? triggerSteps(x) : steps(x, diags, placement.functions !== undefined);
+  const jobAgent = started ? [] : agent(job, x.scope, x.axes, diags);
   const inner = reserved.length ? block(`withEnv([${reserved.map((v) => envEntry(v, defined(x))).join(', ')}])`, jobSteps) : jobSteps;
   const wrapped = manual ? options.reduceRight((lines, o) => block(o, lines), inner) : inner;
   // One step is one line either way: it stays in the stage.
   const moved = placement.functions && wrapped.length > 1;
   const body = [...block('steps', moved ? [`${helperFunction(placement.functions!, wrapped)}()`] : wrapped), ...stagePost(job)];
-  if (job.parallel === undefined) return block(`stage(${str(x.stageName)})`, [...agent(job, x.scope, x.axes, diags), ...env, ...head, ...body]);
+  if (job.parallel === undefined) return block(`stage(${str(x.stageName)})`, [...jobAgent, ...env, ...head, ...body]);
   const matrix = [
-    ...agent(job, x.scope, x.axes, diags),
+    ...jobAgent,
     ...matrixAxes(job, diags),
     ...block('stages', block(`stage(${str(`${x.stageName} (cell)`)})`, [...env, ...body])),
   ];
