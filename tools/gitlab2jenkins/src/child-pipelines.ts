@@ -3,7 +3,7 @@ import { buildPipeline } from './build-model';
 import { Diagnostics, PipelineError, type Warning } from './diagnostics';
 import { emitJenkinsfile, type Downstream } from './emitter';
 import { resolveExtends } from './extends';
-import { loadChildConfig, type LoadedConfig, type RepoFiles } from './includes';
+import { loadChildConfig, type LoadedConfig, type ParsedFiles, type RepoFiles } from './includes';
 import { isIdentifier } from '../../../lib/groovy/groovy';
 import type { Job, Pipeline, Trigger, Variable } from './model';
 import { resolveReferences } from './reference-tag';
@@ -56,7 +56,7 @@ interface Child {
  * repository (one uploaded file) the trigger jobs still start the child's job, whose Jenkinsfile
  * the CLI writes.
  */
-export function emitWithChildren(root: Pipeline, repo: RepoFiles | undefined, diags: Diagnostics): EmittedPipelines {
+export function emitWithChildren(root: Pipeline, repo: RepoFiles | undefined, diags: Diagnostics, parsed: ParsedFiles): EmittedPipelines {
   const children = new Map<string, Child>();
   const names = new Set<string>();
   const starts = new Map<Pipeline, Map<string, { job: string } | { error: string }>>();
@@ -76,7 +76,7 @@ export function emitWithChildren(root: Pipeline, repo: RepoFiles | undefined, di
       const key = JSON.stringify(sources);
       let child = children.get(key);
       if (!child) {
-        child = newChild(uniqueName(sources, names), sources, trigger.include, repo);
+        child = newChild(uniqueName(sources, names), sources, trigger.include, repo, parsed);
         children.set(key, child);
         if (child.pipeline && !('error' in child.pipeline)) {
           queue.push(child.pipeline);
@@ -114,13 +114,13 @@ function key(w: Warning): string {
   return JSON.stringify([w.file, w.line, w.job, w.key, w.message]);
 }
 
-function newChild(name: string, sources: readonly string[], include: YNode, repo: RepoFiles | undefined): Child {
+function newChild(name: string, sources: readonly string[], include: YNode, repo: RepoFiles | undefined, parsed: ParsedFiles): Child {
   const diags = new Diagnostics();
   const common = { name, sources, parameters: new Set<string>(), diags };
   // No repository: the files are not here to read; the job is started all the same (see above).
   if (!repo) return { ...common, pipeline: undefined };
   try {
-    return { ...common, pipeline: pipelineModel(loadChildConfig(include, repo, diags), sources.join(', '), diags) };
+    return { ...common, pipeline: pipelineModel(loadChildConfig(include, repo, diags, parsed), sources.join(', '), diags) };
   } catch (e) {
     if (!(e instanceof PipelineError)) throw e;
     return { ...common, pipeline: { error: e.message } };

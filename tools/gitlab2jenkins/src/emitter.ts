@@ -76,6 +76,12 @@ export function emitJenkinsfile(p: Pipeline, diags: Diagnostics, downstream: Dow
   const flow = artifactFlow(live, p.stages);
   const keepGoing = live.some((j) => variants.get(j.name)!.some((v) => v.when === 'always' || v.when === 'on_failure'));
   const jobNames = new Set(p.jobs.map((j) => j.name));
+  // Jobs overriding the same names re-evaluate the same globals; a large pipeline has few such sets.
+  const dependents = new Map<string, Variable[]>();
+  const dependentOf = (overridden: ReadonlySet<string>): Variable[] => {
+    const key = [...overridden].sort().join(' ');
+    return dependents.get(key) ?? dependents.set(key, dependentGlobals(globals, overridden)).get(key)!;
+  };
   const planned = live.flatMap((base) =>
     variants.get(base.name)!.map((v, i): Planned => {
       const job: Job = { ...base, allowFailure: v.allowFailure ?? base.allowFailure, variables: overlay(base.variables, v.variables) };
@@ -83,7 +89,7 @@ export function emitJenkinsfile(p: Pipeline, diags: Diagnostics, downstream: Dow
       if (i === 0) jobWarnings(job, diags);
       const axes = new Set(job.parallel?.kind === 'matrix' ? job.parallel.entries.flatMap((e) => e.map((a) => a.name)) : []);
       const overridden = new Set([...job.variables.map((x) => x.name), ...axes]);
-      const stageGlobals = [...new Set([...agentBound, ...dependentGlobals(globals, overridden)])].filter((g) => !overridden.has(g.name));
+      const stageGlobals = [...new Set([...agentBound, ...dependentOf(overridden)])].filter((g) => !overridden.has(g.name));
       const serviceVariables = [...new Set([...p.variables, ...job.variables].map((x) => x.name).filter(isIdentifier))];
       const stageName = i === 0 ? job.name : `${job.name} (rule ${i + 1})`;
       const scope = overlay(globals, job.variables);

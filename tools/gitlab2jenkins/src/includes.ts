@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { Diagnostics, PipelineError, type SourcePos } from './diagnostics';
+import { Diagnostics, PipelineError, type SourcePos, type Warning } from './diagnostics';
 import { isGlob } from './glob';
 import { parseYamlFile } from './parse-yaml';
 import { deepMerge, describe, withEntries, type YMap, type YNode } from './yaml-tree';
@@ -31,6 +31,12 @@ export interface LoadedConfig {
 
 const REMOTE_TYPES = ['remote', 'template', 'project', 'component'] as const;
 
+/**
+ * Files parsed during one translation, by path: a child pipeline often includes what its parent
+ * did (or is the entry file itself), and parsing is most of the cost. The trees are immutable.
+ */
+export type ParsedFiles = Map<string, { readonly text: string; readonly root: YMap; readonly warnings: readonly Warning[] }>;
+
 /** GitLab's limit on included files per pipeline; it also bounds a file included many times over. */
 const MAX_INCLUDES = 150;
 
@@ -40,8 +46,8 @@ const MAX_INCLUDES = 150;
  * the including file overrides what it includes. A file including itself, directly or not, is an
  * error. Without `repo` (a single uploaded file) local includes become placeholders too.
  */
-export function loadWithIncludes(entry: string, entryText: string, repo: RepoFiles | undefined, diags: Diagnostics): LoadedConfig {
-  const loader = includeLoader(repo, diags);
+export function loadWithIncludes(entry: string, entryText: string, repo: RepoFiles | undefined, diags: Diagnostics, parsed: ParsedFiles = new Map()): LoadedConfig {
+  const loader = includeLoader(repo, diags, parsed);
   return { root: loader.file(entry, [], undefined, entryText), unresolved: loader.unresolved };
 }
 
@@ -50,13 +56,23 @@ export function loadWithIncludes(entry: string, entryText: string, repo: RepoFil
  * `include:`, plus `artifact:`, which is generated at run time), merged in order, each with its
  * own includes, as GitLab creates the child pipeline.
  */
-export function loadChildConfig(include: YNode, repo: RepoFiles, diags: Diagnostics): LoadedConfig {
-  const loader = includeLoader(repo, diags);
+export function loadChildConfig(include: YNode, repo: RepoFiles, diags: Diagnostics, parsed: ParsedFiles): LoadedConfig {
+  const loader = includeLoader(repo, diags, parsed);
   const empty: YMap = { kind: 'map', entries: new Map(), pos: include.pos };
   return { root: loader.merge(include, [], empty), unresolved: loader.unresolved };
 }
 
-function includeLoader(repo: RepoFiles | undefined, diags: Diagnostics) {
+function includeLoader(repo: RepoFiles | undefined, diags: Diagnostics, parsed: ParsedFiles) {
+  const parse = (text: string, rel: string): YMap => {
+    let hit = parsed.get(rel);
+    if (hit?.text !== text) {
+      const own = new Diagnostics();
+      hit = { text, root: parseYamlFile(text, rel, own), warnings: own.warnings };
+      parsed.set(rel, hit);
+    }
+    for (const w of hit.warnings) diags.warn(w.job, w.key, { file: w.file, line: w.line, col: 1 }, w.message);
+    return hit.root;
+  };
   const unresolved: UnresolvedInclude[] = [];
   let included = 0;
   /** `own` with the files `inc` names merged under it (the including file overrides). */
@@ -77,7 +93,7 @@ function includeLoader(repo: RepoFiles | undefined, diags: Diagnostics) {
     }
     const text = from === undefined ? entryText : repo?.read(rel);
     if (text === undefined) throw new PipelineError(`included file "${rel}" does not exist`, from ?? { file: rel, line: 1, col: 1 });
-    const root = parseYamlFile(text, rel, diags);
+    const root = parse(text, rel);
     const inc = root.entries.get('include');
     if (!inc) return root;
     const rest = new Map(root.entries);

@@ -1,7 +1,7 @@
 import { relative, resolve, sep } from 'node:path';
 import { emitWithChildren, pipelineModel, type ChildJenkinsfile } from './child-pipelines';
 import { Diagnostics, PipelineError, type Warning } from './diagnostics';
-import { loadWithIncludes, type RepoFiles } from './includes';
+import { loadWithIncludes, type ParsedFiles, type RepoFiles } from './includes';
 import { repoOnDisk } from './repo-on-disk';
 
 export { type ChildJenkinsfile } from './child-pipelines';
@@ -54,6 +54,7 @@ export function translateText(yaml: string, options: TranslateTextOptions = {}):
 
 function translate(entry: string, text: string, repo: RepoFiles | undefined): Translation {
   const diags = new Diagnostics();
-  const { jenkinsfile, children } = emitWithChildren(pipelineModel(loadWithIncludes(entry, text, repo, diags), entry, diags), repo, diags);
+  const parsed: ParsedFiles = new Map();
+  const { jenkinsfile, children } = emitWithChildren(pipelineModel(loadWithIncludes(entry, text, repo, diags, parsed), entry, diags), repo, diags, parsed);
   return { jenkinsfile, children, warnings: diags.warnings };
 }

@@ -20,7 +20,7 @@ export function parseYamlFile(raw: string, file: string, diags: Diagnostics): YM
   if (docs.length > 1 && !header) throw new PipelineError('a pipeline file holds one YAML document, or a spec: header and the configuration', at(docs[1].range[0]));
   const doc = docs[header ? 1 : 0] ?? docs[0];
   if (doc === undefined) throw new PipelineError('the pipeline configuration must be a YAML mapping', at(0));
-  const root = doc.contents === null ? null : convert({ doc, at, targets: new Map(), left: MAX_NODES, diags, duplicates: new Set() }, doc.contents);
+  const root = doc.contents === null ? null : convert({ doc, at, targets: new Map(), anchored: new Map(), left: MAX_NODES, diags, duplicates: new Set() }, doc.contents);
   if (root === null || root.kind !== 'map') {
     throw new PipelineError('the pipeline configuration must be a YAML mapping', root?.pos ?? at(0));
   }
@@ -58,6 +58,8 @@ interface Conversion {
   readonly at: (offset: number) => SourcePos;
   /** Alias targets, cached: the yaml library searches the whole document for each lookup. */
   readonly targets: Map<Alias, YamlNode | undefined>;
+  /** Anchored nodes already converted, with their node count: an alias reuses the (immutable) tree. */
+  readonly anchored: Map<YamlNode, { readonly tree: YNode; readonly size: number }>;
   /** Nodes left before the file counts as an alias bomb. */
   left: number;
   readonly diags: Diagnostics;
@@ -72,7 +74,17 @@ function convert(c: Conversion, node: YamlNode): YNode {
     if (!c.targets.has(node)) c.targets.set(node, node.resolve(c.doc));
     const target = c.targets.get(node);
     if (!target) throw new PipelineError(`unknown alias *${node.source}`, pos);
-    return convert(c, target);
+    // Each use still counts all its nodes, so an alias bomb is refused as before.
+    const done = c.anchored.get(target);
+    if (done) {
+      c.left -= done.size;
+      if (c.left < 0) throw new PipelineError(`the file expands to more than ${MAX_NODES} YAML nodes (nested aliases?)`, pos);
+      return done.tree;
+    }
+    const before = c.left;
+    const tree = convert(c, target);
+    c.anchored.set(target, { tree, size: before - c.left });
+    return tree;
   }
   if (isScalar(node)) {
     const v = node.value;
