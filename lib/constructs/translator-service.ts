@@ -8,8 +8,9 @@ import { PlatformFunction } from './platform-function';
 /**
  * The function's memory. Lambda gives CPU in proportion to memory, one vCPU at 1,769 MB
  * (tools/gitlab2jenkins/test/lambda-facts.json), and translating is CPU-bound: the largest
- * uploads (1 MiB) take up to about 4.7 s of CPU, about 16 s of the 20 s timeout at 512 MB, 4.7 s
- * here. A request costs about the same either way, as its duration shrinks with the memory.
+ * uploads (1 MiB) took up to 5.2 s of CPU here, about 18 s of the 20 s timeout at 512 MB, 5.2 s
+ * at this size. A large request costs about the same either way, as its duration shrinks with
+ * the memory.
  */
 export const TRANSLATOR_MEMORY_MB = 1769;
 /** Lambda's limit per translation. */
