@@ -94,13 +94,13 @@ export function emitWithChildren(root: Pipeline, repo: RepoFiles | undefined, di
       d.warn(job.name, 'trigger', trigger.pos, startWarning(child, trigger, child.pipeline !== undefined));
     }
   }
-  const emit = (p: Pipeline, d: Diagnostics, own: Downstream['parameters']): string => emitJenkinsfile(p, d, { parameters: own, children: starts.get(p) });
+  const emit = (p: Pipeline, d: Diagnostics, own: Downstream['parameters']): string => emitJenkinsfile(own?.length ? withoutYamlValues(p, new Set(own)) : p, d, { parameters: own, children: starts.get(p) });
   const jenkinsfile = emit(root, diags, []);
   const out: ChildJenkinsfile[] = [];
   for (const child of children.values()) {
     if (!child.pipeline || 'error' in child.pipeline) continue;
     const own = [...child.parameters];
-    out.push({ name: child.name, sources: child.sources, jenkinsfile: emit(withoutYamlValues(child.pipeline, new Set(own)), child.diags, own) });
+    out.push({ name: child.name, sources: child.sources, jenkinsfile: emit(child.pipeline, child.diags, own) });
   }
   // A child's warnings name its own files; the same file read for two children warns once.
   const seen = new Set(diags.warnings.map(key));
@@ -149,7 +149,6 @@ function forwarded(p: Pipeline, job: Job, trigger: ChildTrigger, own: readonly s
  * are pipeline variables there): the child's definitions of them go, so the parameter is seen.
  */
 function withoutYamlValues(p: Pipeline, names: ReadonlySet<string>): Pipeline {
-  if (names.size === 0) return p;
   const keep = (vars: readonly Variable[]): Variable[] => vars.filter((v) => !names.has(v.name));
   return {
     ...p,

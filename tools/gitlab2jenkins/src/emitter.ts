@@ -94,8 +94,8 @@ export function emitJenkinsfile(p: Pipeline, diags: Diagnostics, downstream: Dow
       const stageName = i === 0 ? job.name : `${job.name} (rule ${i + 1})`;
       const scope = overlay(globals, job.variables);
       const child = downstream.children?.get(job.name);
-      const failure = child && 'error' in child ? child.error : placeholderError(job);
-      const started = child && 'job' in child && failure === undefined ? child.job : undefined;
+      const failure = child ? ('error' in child ? child.error : undefined) : placeholderError(job);
+      const started = child && 'job' in child ? child.job : undefined;
       // Parameters, like matrix axes, are only known when the build runs.
       const runtime = new Set([...axes, ...parameters]);
       const unstash = started === undefined ? flow.sources(base) : [];
@@ -402,6 +402,8 @@ const PIPELINE_VARIABLES_HELPER = [
 /** Why a job's stage can only fail at run time, or undefined for a translated job. */
 function placeholderError(job: Job): string | undefined {
   if (job.trigger?.kind === 'other') return `GitLab trigger job "${job.name}" (${job.trigger.target}) has no Jenkins translation yet`;
+  // Child pipelines are planned by emitWithChildren; without its plan there is no job to start.
+  if (job.trigger?.kind === 'child') return `GitLab trigger job "${job.name}": its child pipeline was not planned`;
   if (job.incomplete) return `GitLab job "${job.name}" is defined by an include that was not resolved; inline it into the repository`;
   return undefined;
 }

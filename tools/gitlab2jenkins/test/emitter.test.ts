@@ -179,6 +179,14 @@ describe('other mappings', () => {
     ]);
   });
 
+  test("a child pipeline's own child pipeline is translated and started from the child", () => {
+    const t = translateYaml('a:\n  trigger: {include: ci/c.yml, strategy: depend}\n', { 'ci/c.yml': 'b:\n  trigger: {include: ci/d.yml}\n', 'ci/d.yml': 'd:\n  script: echo deep\n' });
+    expect(t.children.map((c) => c.name)).toEqual(['ci-c', 'ci-d']);
+    expect(t.children[0].jenkinsfile).toContain('build(job: "../ci-d/${env.JOB_BASE_NAME}", parameters: [], wait: false, propagate: false)');
+    expect(t.children[1].jenkinsfile).toContain("gitlabSh('echo deep')");
+    expect(t.lines.filter((l) => l.includes('key "trigger"')).map((l) => l.split(':')[0])).toEqual(['.gitlab-ci.yml', 'ci/c.yml']);
+  });
+
   test('local child pipelines: one Jenkinsfile per set of files, however many jobs trigger it; the forwarded variables are its parameters', () => {
     const t = translateYaml(
       'variables: {V: "1"}\na:\n  variables: {X: a}\n  trigger: {include: [{local: /ci/c.yml}], strategy: depend}\nb:\n  trigger: {include: ci/c.yml, forward: {pipeline_variables: true}}\n',
