@@ -274,7 +274,11 @@ describeRun('generated Jenkinsfiles behave as the GitLab pipeline', () => {
 describeRun('the whole corpus runs in the interpreter', () => {
   // Found by it: a variable named URL made `environment {}` assign to java.net.URL (no compile).
   test('on main, every stage ends with a status', () => {
-    const corpus = samples(CORPUS).map((s) => translateSample(s).jenkinsfile);
+    // Child pipelines' Jenkinsfiles too (their parameters declared, their downstream jobs absent).
+    const corpus = samples(CORPUS).flatMap((s) => {
+      const { jenkinsfile, children } = translateSample(s);
+      return [jenkinsfile, ...Object.values(children)];
+    });
     const scenario: Scenario = { dryRun: true, env: { BRANCH_NAME: 'main', GIT_COMMIT: '0123456789abcdef', GIT_URL: 'https://example.com/group/project.git' } };
     const results = runDeclarative(corpus.map((jenkinsfile) => ({ jenkinsfile, scenario })));
     expect(results).toHaveLength(corpus.length);
