@@ -1,7 +1,7 @@
 /**
  * The demo platform synthesized once (gates on) and shared by every suite that only reads templates:
  * the assembly is kept under node_modules/.cache, keyed by a hash of everything synth reads (bin,
- * lib, k8s, config, cdk.json, package-lock.json), so a second suite, or a second `npm test` with no
+ * lib, k8s, config, cdk.json, package-lock.json, the translator's source), so a second suite, or a second `npm test` with no
  * source change, reuses it instead of synthesizing again. It is made by the app as `cdk synth` runs
  * it (cdk.json's command, outside jest's module loader), with the fixture's context and the gates
  * on. A full jest run starts it in its globalSetup (test/global-setup.ts); otherwise the first worker
@@ -17,7 +17,8 @@ import * as cxapi from 'aws-cdk-lib/cx-api';
 import { appInvocation, runCdkApp } from './fixtures/cdk-app';
 import { CDK_CONTEXT, DEMO_CONFIG, REPO_ROOT } from './fixtures/demo-paths';
 
-const INPUTS = ['bin', 'lib', 'k8s', 'config', 'cdk.json', 'package-lock.json'];
+// tools/gitlab2jenkins/src: the translator service's Lambda bundles it (lib/functions/gitlab2jenkins-service.ts).
+const INPUTS = ['bin', 'lib', 'k8s', 'config', 'cdk.json', 'package-lock.json', 'tools/gitlab2jenkins/src'];
 const CACHE = path.join(REPO_ROOT, 'node_modules', '.cache', 'iiot-demo-assembly');
 
 export interface DemoAssembly {

@@ -5,6 +5,17 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { PlatformFunction } from './platform-function';
 
+/**
+ * The function's memory. Lambda gives CPU in proportion to memory, one vCPU at 1,769 MB
+ * (tools/gitlab2jenkins/test/lambda-facts.json), and translating is CPU-bound: the largest
+ * uploads (1 MiB) took up to 5.2 s of CPU here, about 18 s of the 20 s timeout at 512 MB, 5.2 s
+ * at this size. A large request costs about the same either way, as its duration shrinks with
+ * the memory.
+ */
+export const TRANSLATOR_MEMORY_MB = 1769;
+/** Lambda's limit per translation. */
+export const TRANSLATOR_TIMEOUT = Duration.seconds(20);
+
 export interface TranslatorServiceProps {
   /** Key for the function's logs. */
   readonly logKey: kms.IKey;
@@ -25,8 +36,8 @@ export class TranslatorService extends Construct {
       module: 'gitlab2jenkins-service',
       description: 'Translates a .gitlab-ci.yml into a Jenkinsfile',
       logKey: props.logKey,
-      memorySize: 512,
-      timeout: Duration.seconds(20),
+      memorySize: TRANSLATOR_MEMORY_MB,
+      timeout: TRANSLATOR_TIMEOUT,
     });
     this.url = this.function.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.AWS_IAM });
     // Principals of this account, as far as their own IAM policies allow; nobody anonymous.

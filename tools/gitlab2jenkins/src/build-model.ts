@@ -1,7 +1,7 @@
 import { Diagnostics, FROM_INCLUDE, PipelineError, type SourcePos } from './diagnostics';
 import { parseDurationSeconds } from './duration';
 import type { UnresolvedInclude } from './includes';
-import type { Artifacts, Axis, Image, Job, JobWhen, Need, Parallel, Pipeline, RefFilter, Rule, Service, Variable } from './model';
+import type { Artifacts, Axis, Image, Job, JobWhen, Need, Parallel, Pipeline, RefFilter, Rule, Service, Trigger, Variable } from './model';
 import { describe, get, type YMap, type YNode } from './yaml-tree';
 
 const DEFAULT_STAGES = ['build', 'test', 'deploy'];
@@ -94,13 +94,13 @@ function buildJob(name: string, pos: SourcePos, own: YMap, { defaults, stages, s
     const n = get(m, key);
     return n === undefined || (n.kind === 'scalar' && n.value === null) ? undefined : f(n);
   };
-  const trigger = opt('trigger', triggerTarget);
+  const trigger = opt('trigger', (n) => triggerOf(n, keyPos.get('trigger')!));
   const script = opt('script', (n) => scriptLines(n, 'script')) ?? [];
   const incomplete = script.length === 0 && trigger === undefined;
   if (incomplete && !partial) throw new PipelineError(`job "${name}" has no script (GitLab requires script, run or trigger)`, pos);
   if (incomplete) diags.warn(name, 'script', pos, `no script here; the job is ${FROM_INCLUDE}, so its stage fails at run time`);
-  if (trigger !== undefined) {
-    diags.warn(name, 'trigger', keyPos.get('trigger')!, `downstream pipeline (${trigger}) is not translated; the stage fails at run time (port it to build job: ...)`);
+  if (trigger?.kind === 'other') {
+    diags.warn(name, 'trigger', trigger.pos, `downstream pipeline (${trigger.target}) is not translated; the stage fails at run time (port it to build job: ...)`);
   }
   if (get(m, 'rules') && (get(m, 'only') || get(m, 'except'))) {
     throw new PipelineError(`job "${name}" may not use rules together with only/except`, keyPos.get('rules')!);
@@ -357,11 +357,33 @@ function need(job: string, n: YNode, diags: Diagnostics): Need[] {
   return [{ job: scalar(target, 'needs:job'), artifacts: !(art?.kind === 'scalar' && art.value === false), pos: n.pos }];
 }
 
-/** The downstream project of a trigger job, or 'child pipeline' for `trigger: include`. */
-function triggerTarget(n: YNode): string {
-  if (n.kind !== 'map') return scalar(n, 'trigger');
+/**
+ * A trigger job's downstream pipeline: a child pipeline when `trigger:include` names at least one
+ * file of this repository (a path, or `local:`), else what it names (a project, generated or
+ * remote files), which Jenkins cannot start.
+ */
+function triggerOf(n: YNode, pos: SourcePos): Trigger {
+  if (n.kind !== 'map') return { kind: 'other', target: scalar(n, 'trigger'), pos };
   const project = get(n, 'project');
-  return project ? scalar(project, 'trigger:project') : 'child pipeline';
+  const include = get(n, 'include');
+  if (project || !include) return { kind: 'other', target: project ? scalar(project, 'trigger:project') : 'trigger without project or include', pos };
+  const items = include.kind === 'seq' ? include.items : [include];
+  const isLocal = (i: YNode): boolean => (i.kind === 'scalar' ? typeof i.value === 'string' && !/^https?:\/\//.test(i.value) : i.kind === 'map' && i.entries.has('local'));
+  if (!items.some(isLocal)) {
+    const kinds = items.map((i) => (i.kind === 'map' ? [...i.entries.keys()].find((k) => ['artifact', 'project', 'template', 'remote', 'component'].includes(k)) ?? 'include' : 'remote'));
+    return { kind: 'other', target: `child pipeline from include:${[...new Set(kinds)].join('/')}`, pos };
+  }
+  const strategy = get(n, 'strategy');
+  const forward = get(n, 'forward');
+  const flag = (key: string, fallback: boolean): boolean => {
+    const v = forward?.kind === 'map' ? get(forward, key) : undefined;
+    if (v === undefined) return fallback;
+    if (v.kind !== 'scalar' || typeof v.value !== 'boolean') throw new PipelineError(`trigger:forward:${key} must be true or false`, v.pos);
+    return v.value;
+  };
+  const how = strategy ? scalar(strategy, 'trigger:strategy') : undefined;
+  if (how !== undefined && how !== 'depend' && how !== 'mirror') throw new PipelineError('trigger:strategy must be depend or mirror', strategy!.pos);
+  return { kind: 'child', include, depend: how !== undefined, forwardYaml: flag('yaml_variables', true), forwardPipeline: flag('pipeline_variables', false), pos };
 }
 
 function parallel(n: YNode): Parallel {

@@ -1,10 +1,13 @@
 /**
  * `$CI_PIPELINE_SOURCE` derived from how Jenkins started the build, so the common
- * `== "merge_request_event"` / `"schedule"` / `"push"` rules keep their meaning. Sources Jenkins
- * cannot tell apart (api, trigger, pipeline, ...) never occur.
+ * `== "merge_request_event"` / `"schedule"` / `"push"` / `"parent_pipeline"` rules keep their
+ * meaning. A build started by another build is a child pipeline: the only downstream jobs the
+ * translator starts are those (`build job:`). Sources Jenkins cannot tell apart (api, trigger,
+ * pipeline, ...) never occur.
  */
 const PIPELINE_SOURCE =
-  "(env.CHANGE_ID ? 'merge_request_event' : " +
+  "(!currentBuild.getBuildCauses('hudson.model.Cause$UpstreamCause').isEmpty() ? 'parent_pipeline' : " +
+  "env.CHANGE_ID ? 'merge_request_event' : " +
   "!currentBuild.getBuildCauses('hudson.triggers.TimerTrigger$TimerTriggerCause').isEmpty() ? 'schedule' : " +
   "!currentBuild.getBuildCauses('hudson.model.Cause$UserIdCause').isEmpty() ? 'web' : 'push')";
 

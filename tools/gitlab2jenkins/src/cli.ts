@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { formatWarning, PipelineError, translateFile } from './index';
 
 /** Exit codes, as documented in the README. */
@@ -9,7 +10,9 @@ const USAGE = `Usage: gitlab2jenkins <path/to/.gitlab-ci.yml> [--repo-root DIR] 
 Translates a GitLab CI configuration into a declarative Jenkinsfile.
 
   --repo-root DIR   directory that include:local paths are relative to (default: .)
-  -o, --output FILE write the Jenkinsfile to FILE instead of stdout
+  -o, --output FILE write the Jenkinsfile to FILE instead of stdout, and each
+                    child pipeline (trigger:include) to Jenkinsfile.<name> next to it
+                    (required when there are child pipelines)
   -h, --help        show this help
 
 Warnings go to stderr as file:line: job "x" key "y": message.
@@ -45,10 +48,16 @@ export function main(argv: readonly string[], io: CliIo = processIo): number {
   }
   if (input === undefined) return usageError(io, 'missing the .gitlab-ci.yml path');
   try {
-    const { jenkinsfile, warnings } = translateFile(input, { repoRoot });
+    const { jenkinsfile, children, warnings } = translateFile(input, { repoRoot });
+    if (output === undefined && children.length > 0) {
+      return usageError(io, `the pipeline has child pipelines (${children.map((c) => `Jenkinsfile.${c.name}`).join(', ')}); give -o FILE, they are written next to it`);
+    }
     for (const w of warnings) io.stderr(`${formatWarning(w)}\n`);
     if (output === undefined) io.stdout(jenkinsfile);
-    else writeFileSync(output, jenkinsfile);
+    else {
+      writeFileSync(output, jenkinsfile);
+      for (const c of children) writeFileSync(join(dirname(output), `Jenkinsfile.${c.name}`), c.jenkinsfile);
+    }
     return EXIT.ok;
   } catch (e) {
     // A file that cannot be read or written is the caller's to fix: one line, no stack.

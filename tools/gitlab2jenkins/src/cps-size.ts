@@ -14,7 +14,8 @@ export function cpsLines(lines: readonly string[]): number {
   let inLiteral = false;
   for (const line of lines) {
     // A line inside a ''' literal is text, not code; an odd number of ''' toggles.
-    const quotes = line.split("'''").length - 1;
+    let quotes = 0;
+    for (let i = line.indexOf("'''"); i >= 0; i = line.indexOf("'''", i + 3)) quotes++;
     if (!inLiteral && line.trim() !== '') count++;
     if (quotes % 2 === 1) inLiteral = !inLiteral;
   }

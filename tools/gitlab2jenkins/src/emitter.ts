@@ -8,7 +8,7 @@ import { byReferences, dependentGlobals, overlay } from './job-variables';
 import { matrixAxes, matrixCellCount } from './matrix';
 import { needsOrderWarnings } from './needs-order';
 import { cpsLines, CPS_LINE_BUDGET } from './cps-size';
-import type { Job, JobWhen, Pipeline, Variable } from './model';
+import type { Job, JobWhen, Pipeline, Trigger, Variable } from './model';
 import { installsPackages } from '../../../lib/groovy/script-needs';
 import { all, jobVariants, needsWorkspace, renderCondition, type Condition } from './when';
 
@@ -39,6 +39,18 @@ interface Planned {
    * failure is caught (the build still fails) and later jobs check the build result instead.
    */
   readonly keepGoing: boolean;
+  /** Why the job can only fail at run time (an unread include, an untranslatable trigger). */
+  readonly failure?: string;
+  /** The Jenkins job a child-pipeline trigger job starts. */
+  readonly downstream?: string;
+}
+
+/** What a pipeline started by another one, or starting others, needs to know. */
+export interface Downstream {
+  /** Variables the build's parameters carry (what the parent pipeline forwards). */
+  readonly parameters?: readonly string[];
+  /** The Jenkins job each child-pipeline trigger job starts, or why it cannot start one. */
+  readonly children?: ReadonlyMap<string, { readonly job: string } | { readonly error: string }>;
 }
 
 const ALLOW_FAILURE = "catchError(buildResult: 'SUCCESS', stageResult: 'UNSTABLE')";
@@ -54,8 +66,9 @@ const RESULT: Readonly<Record<JobWhen, Condition>> = {
 };
 
 /** Renders the pipeline as a declarative Jenkinsfile; the same pipeline always gives the same text. */
-export function emitJenkinsfile(p: Pipeline, diags: Diagnostics): string {
+export function emitJenkinsfile(p: Pipeline, diags: Diagnostics, downstream: Downstream = {}): string {
   const globals = checkedValues('', p.variables, diags);
+  const parameters = downstream.parameters ?? [];
   // Globals that need a workspace, or whose name Groovy reserves, are set in each stage instead.
   const agentBound = [...new Set([...agentBoundVariables(globals), ...globals.filter((g) => isClassName(g.name))])];
   const variants = new Map(p.jobs.map((j) => [j.name, jobVariants(j, diags).filter((v) => v.when !== 'never')]));
@@ -63,6 +76,12 @@ export function emitJenkinsfile(p: Pipeline, diags: Diagnostics): string {
   const flow = artifactFlow(live, p.stages);
   const keepGoing = live.some((j) => variants.get(j.name)!.some((v) => v.when === 'always' || v.when === 'on_failure'));
   const jobNames = new Set(p.jobs.map((j) => j.name));
+  // Jobs overriding the same names re-evaluate the same globals; a large pipeline has few such sets.
+  const dependents = new Map<string, Variable[]>();
+  const dependentOf = (overridden: ReadonlySet<string>): Variable[] => {
+    const key = [...overridden].sort().join(' ');
+    return dependents.get(key) ?? dependents.set(key, dependentGlobals(globals, overridden)).get(key)!;
+  };
   const planned = live.flatMap((base) =>
     variants.get(base.name)!.map((v, i): Planned => {
       const job: Job = { ...base, allowFailure: v.allowFailure ?? base.allowFailure, variables: overlay(base.variables, v.variables) };
@@ -70,11 +89,17 @@ export function emitJenkinsfile(p: Pipeline, diags: Diagnostics): string {
       if (i === 0) jobWarnings(job, diags);
       const axes = new Set(job.parallel?.kind === 'matrix' ? job.parallel.entries.flatMap((e) => e.map((a) => a.name)) : []);
       const overridden = new Set([...job.variables.map((x) => x.name), ...axes]);
-      const stageGlobals = [...new Set([...agentBound, ...dependentGlobals(globals, overridden)])].filter((g) => !overridden.has(g.name));
+      const stageGlobals = [...new Set([...agentBound, ...dependentOf(overridden)])].filter((g) => !overridden.has(g.name));
       const serviceVariables = [...new Set([...p.variables, ...job.variables].map((x) => x.name).filter(isIdentifier))];
       const stageName = i === 0 ? job.name : `${job.name} (rule ${i + 1})`;
       const scope = overlay(globals, job.variables);
-      return { job, stageName, condition: v.condition, when: v.when, unstash: flow.sources(base), stageIndex: flow.stageIndex(base.stage), stash: flow.consumed(base), serviceVariables, stageGlobals, scope, axes, keepGoing };
+      const child = downstream.children?.get(job.name);
+      const failure = child ? ('error' in child ? child.error : undefined) : placeholderError(job);
+      const started = child && 'job' in child ? child.job : undefined;
+      // Parameters, like matrix axes, are only known when the build runs.
+      const runtime = new Set([...axes, ...parameters]);
+      const unstash = started === undefined ? flow.sources(base) : [];
+      return { job, stageName, condition: v.condition, when: v.when, unstash, stageIndex: flow.stageIndex(base.stage), stash: flow.consumed(base), serviceVariables, stageGlobals, scope, axes: runtime, keepGoing, failure, downstream: started };
     }),
   );
   if (planned.some((x) => usesDefaultBranch(x.job))) {
@@ -87,7 +112,12 @@ export function emitJenkinsfile(p: Pipeline, diags: Diagnostics): string {
   const byStage = new Map<string, Planned[]>();
   for (const x of planned) (byStage.get(x.job.stage) ?? byStage.set(x.job.stage, []).get(x.job.stage)!).push(x);
   const pipelineBlock = (stageLines: readonly string[]): string[] =>
-    block('pipeline', ['agent none', ...environment(byReferences(globals.filter((v) => !agentBound.includes(v))), new Set(globals.map((g) => g.name))), ...block('stages', [...stages, ...stageLines])]);
+    block('pipeline', [
+      'agent none',
+      ...parametersBlock(parameters),
+      ...environment(byReferences(globals.filter((v) => !agentBound.includes(v))), new Set([...globals.map((g) => g.name), ...parameters])),
+      ...block('stages', [...stages, ...stageLines]),
+    ]);
   // Too large for one method: the steps go to functions. Each stage takes at least this many
   // lines either way, so a pipeline with more stages goes straight to functions.
   const functions = { lines: [] as string[], count: 0 };
@@ -101,7 +131,8 @@ export function emitJenkinsfile(p: Pipeline, diags: Diagnostics): string {
     // A line break in an uploaded file's name would end the comment and inject Groovy.
     `// Generated by gitlab2jenkins from ${p.file.replace(/[\r\n\u2028\u2029]/g, ' ')}. Edit the GitLab file and re-generate rather than editing this.`,
     ...pipeline,
-    ...(planned.some((x) => placeholderError(x.job) === undefined) ? SHELL_HELPERS : []),
+    ...(planned.some((x) => x.failure === undefined && x.downstream === undefined) ? SHELL_HELPERS : []),
+    ...(planned.some((x) => x.downstream !== undefined && x.job.trigger?.kind === 'child' && x.job.trigger.forwardPipeline) ? PIPELINE_VARIABLES_HELPER : []),
     ...(planned.some((x) => x.unstash.length > 0) ? UNSTASH_HELPER : []),
     ...artifactsBeforeHelper(planned, flow),
     ...(planned.some((x) => x.job.artifacts?.dotenv.length) ? DOTENV_HELPER : []),
@@ -286,8 +317,7 @@ interface StepsPlacement {
 }
 
 function jobStage(x: Planned, diags: Diagnostics, placement: StepsPlacement): string[] {
-  const { job } = x;
-  const failure = placeholderError(job);
+  const { job, failure } = x;
   // In a pipeline that keeps going, the placeholder's failure must not skip the on_failure jobs.
   const fail = `error(${str(failure ?? '')})`;
   if (failure !== undefined) return block(`stage(${str(x.stageName)})`, [...when(x), ...block('steps', x.keepGoing ? block(FAIL_AND_CONTINUE, [fail]) : [fail])]);
@@ -296,7 +326,7 @@ function jobStage(x: Planned, diags: Diagnostics, placement: StepsPlacement): st
   const env = environment(vars.filter((v) => !isClassName(v.name)), defined(x));
   const reserved = vars.filter((v) => isClassName(v.name));
   const options = [
-    ...(job.retry && !catches(x) ? [`retry(${job.retry + 1})`] : []),
+    ...(job.retry && !catches(x) && x.downstream === undefined ? [`retry(${job.retry + 1})`] : []),
     ...(job.timeoutSeconds !== undefined ? [timeoutStep(job.timeoutSeconds)] : []),
     ...(job.resourceGroup !== undefined ? [`lock(${expanded(job.resourceGroup, jenkinsTextWith(defined(x)))})`] : []),
   ];
@@ -304,15 +334,18 @@ function jobStage(x: Planned, diags: Diagnostics, placement: StepsPlacement): st
   // group do not), so they wrap its steps instead.
   const stageOptions = manual ? [] : options;
   const head = [...(stageOptions.length ? block('options', stageOptions) : []), ...when(x, stageOptions.length > 0), ...input(x)];
-  const jobSteps = steps(x, diags, placement.functions !== undefined);
+  // A trigger job runs on no agent: `build` needs none.
+  const started = x.downstream !== undefined;
+  const jobSteps = started ? triggerSteps(x) : steps(x, diags, placement.functions !== undefined);
+  const jobAgent = started ? [] : agent(job, x.scope, x.axes, diags);
   const inner = reserved.length ? block(`withEnv([${reserved.map((v) => envEntry(v, defined(x))).join(', ')}])`, jobSteps) : jobSteps;
   const wrapped = manual ? options.reduceRight((lines, o) => block(o, lines), inner) : inner;
   // One step is one line either way: it stays in the stage.
   const moved = placement.functions && wrapped.length > 1;
   const body = [...block('steps', moved ? [`${helperFunction(placement.functions!, wrapped)}()`] : wrapped), ...stagePost(job)];
-  if (job.parallel === undefined) return block(`stage(${str(x.stageName)})`, [...agent(job, x.scope, x.axes, diags), ...env, ...head, ...body]);
+  if (job.parallel === undefined) return block(`stage(${str(x.stageName)})`, [...jobAgent, ...env, ...head, ...body]);
   const matrix = [
-    ...agent(job, x.scope, x.axes, diags),
+    ...jobAgent,
     ...matrixAxes(job, diags),
     ...block('stages', block(`stage(${str(`${x.stageName} (cell)`)})`, [...env, ...body])),
   ];
@@ -331,9 +364,46 @@ function timeoutStep(seconds: number): string {
   return seconds % 60 === 0 ? `timeout(time: ${seconds / 60}, unit: 'MINUTES')` : `timeout(time: ${seconds}, unit: 'SECONDS')`;
 }
 
+/**
+ * A child-pipeline trigger job starts the child's Jenkins job (`build`, pipeline-build-step) with
+ * the variables GitLab forwards as parameters: the job's own and the global ones
+ * (`forward:yaml_variables`, the default), and this build's parameters
+ * (`forward:pipeline_variables`). `strategy: depend` waits for it and takes its result
+ * (`propagate`); without it the job succeeds once the child is started, as in GitLab.
+ */
+function triggerSteps(x: Planned): string[] {
+  const trigger = x.job.trigger as Extract<Trigger, { kind: 'child' }>;
+  // The YAML variables only: the child has predefined variables of its own.
+  const names = trigger.forwardYaml ? x.scope.map((v) => v.name).filter(isIdentifier) : [];
+  const listed = listLiteral(names.map((n) => `string(name: ${str(n)}, value: env.${n} ?: '')`));
+  const parameters = trigger.forwardPipeline ? `${listed} + gitlabPipelineVariables()` : listed;
+  const start = `build(job: "../${x.downstream}/\${env.JOB_BASE_NAME}", parameters: ${parameters}, wait: ${trigger.depend}, propagate: ${trigger.depend})`;
+  const wrapper = x.job.allowFailure ? ALLOW_FAILURE : x.keepGoing ? FAIL_AND_CONTINUE : undefined;
+  return wrapper ? block(wrapper, [start]) : [start];
+}
+
+/** `parameters {}`: the variables a parent pipeline forwards, in `params` and `env`. */
+function parametersBlock(names: readonly string[]): string[] {
+  if (names.length === 0) return [];
+  return block('parameters', names.map((n) => `string(name: ${str(n)}, defaultValue: '', description: 'Forwarded by the parent pipeline')`));
+}
+
+/** `forward:pipeline_variables`: GitLab's pipeline variables are this build's parameters. */
+const PIPELINE_VARIABLES_HELPER = [
+  '',
+  "// trigger:forward:pipeline_variables: this build's own parameters go to the child pipeline too.",
+  ...block('List gitlabPipelineVariables()', [
+    'List forwarded = []',
+    ...block('for (String name : params.keySet())', ['forwarded.add(string(name: name, value: "${params[name]}"))']),
+    'return forwarded',
+  ]),
+];
+
 /** Why a job's stage can only fail at run time, or undefined for a translated job. */
 function placeholderError(job: Job): string | undefined {
-  if (job.trigger !== undefined) return `GitLab trigger job "${job.name}" (${job.trigger}) has no Jenkins translation yet`;
+  if (job.trigger?.kind === 'other') return `GitLab trigger job "${job.name}" (${job.trigger.target}) has no Jenkins translation yet`;
+  // Child pipelines are planned by emitWithChildren; without its plan there is no job to start.
+  if (job.trigger?.kind === 'child') return `GitLab trigger job "${job.name}": its child pipeline was not planned`;
   if (job.incomplete) return `GitLab job "${job.name}" is defined by an include that was not resolved; inline it into the repository`;
   return undefined;
 }
@@ -342,7 +412,7 @@ function placeholderError(job: Job): string | undefined {
 function when(x: Planned, hasOptions = false): string[] {
   const condition = x.keepGoing ? all([x.condition, RESULT[x.when]]) : x.condition;
   if (condition.k === 'true') return [];
-  const hasAgent = placeholderError(x.job) === undefined;
+  const hasAgent = x.failure === undefined && x.downstream === undefined;
   return block('when', [
     ...(hasAgent && !needsWorkspace(condition) ? ['beforeAgent true'] : []),
     ...(hasOptions ? ['beforeOptions true'] : []),

@@ -1,12 +1,12 @@
 import { posix } from 'node:path';
-import { Diagnostics, PipelineError, type SourcePos } from './diagnostics';
+import { Diagnostics, PipelineError, type SourcePos, type Warning } from './diagnostics';
 import { isGlob } from './glob';
 import { parseYamlFile } from './parse-yaml';
 import { deepMerge, describe, withEntries, type YMap, type YNode } from './yaml-tree';
 
 /** An include that cannot be read here; it becomes a failing placeholder stage. */
 export interface UnresolvedInclude {
-  /** 'remote', 'template', 'project', 'component', or 'local' when there is no repository. */
+  /** 'remote', 'template', 'project', 'component', 'artifact' (child pipelines), or 'local' when there is no repository. */
   readonly type: string;
   /** What was included (URL, template name, `project:file`, component path, local path). */
   readonly target: string;
@@ -31,6 +31,12 @@ export interface LoadedConfig {
 
 const REMOTE_TYPES = ['remote', 'template', 'project', 'component'] as const;
 
+/**
+ * Files parsed during one translation, by path: a child pipeline often includes what its parent
+ * did (or is the entry file itself), and parsing is most of the cost. The trees are immutable.
+ */
+export type ParsedFiles = Map<string, { readonly text: string; readonly root: YMap; readonly warnings: readonly Warning[] }>;
+
 /** GitLab's limit on included files per pipeline; it also bounds a file included many times over. */
 const MAX_INCLUDES = 150;
 
@@ -40,32 +46,61 @@ const MAX_INCLUDES = 150;
  * the including file overrides what it includes. A file including itself, directly or not, is an
  * error. Without `repo` (a single uploaded file) local includes become placeholders too.
  */
-export function loadWithIncludes(entry: string, entryText: string, repo: RepoFiles | undefined, diags: Diagnostics): LoadedConfig {
+export function loadWithIncludes(entry: string, entryText: string, repo: RepoFiles | undefined, diags: Diagnostics, parsed: ParsedFiles = new Map()): LoadedConfig {
+  const loader = includeLoader(repo, diags, parsed);
+  return { root: loader.file(entry, [], undefined, entryText), unresolved: loader.unresolved };
+}
+
+/**
+ * A child pipeline's configuration: the files its `trigger:include` names (the same forms as
+ * `include:`, plus `artifact:`, which is generated at run time), merged in order, each with its
+ * own includes, as GitLab creates the child pipeline.
+ */
+export function loadChildConfig(include: YNode, repo: RepoFiles, diags: Diagnostics, parsed: ParsedFiles): LoadedConfig {
+  const loader = includeLoader(repo, diags, parsed);
+  const empty: YMap = { kind: 'map', entries: new Map(), pos: include.pos };
+  return { root: loader.merge(include, [], empty), unresolved: loader.unresolved };
+}
+
+function includeLoader(repo: RepoFiles | undefined, diags: Diagnostics, parsed: ParsedFiles) {
+  const parse = (text: string, rel: string): YMap => {
+    let hit = parsed.get(rel);
+    if (hit?.text !== text) {
+      const own = new Diagnostics();
+      hit = { text, root: parseYamlFile(text, rel, own), warnings: own.warnings };
+      parsed.set(rel, hit);
+    }
+    for (const w of hit.warnings) diags.warn(w.job, w.key, { file: w.file, line: w.line, col: 1 }, w.message);
+    return hit.root;
+  };
   const unresolved: UnresolvedInclude[] = [];
   let included = 0;
-  const load = (rel: string, chain: readonly string[], from: SourcePos | undefined): YMap => {
+  /** `own` with the files `inc` names merged under it (the including file overrides). */
+  const merge = (inc: YNode, chain: readonly string[], own: YMap): YMap => {
+    let merged: YMap | undefined;
+    for (const item of inc.kind === 'seq' ? inc.items : [inc]) {
+      for (const local of localPaths(item, repo, unresolved, diags)) {
+        const sub = file(local, chain, item.pos);
+        merged = merged ? deepMerge(merged, sub) : sub;
+      }
+    }
+    return merged ? deepMerge(merged, own) : own;
+  };
+  const file = (rel: string, chain: readonly string[], from: SourcePos | undefined, entryText?: string): YMap => {
     if (from !== undefined && ++included > MAX_INCLUDES) throw new PipelineError(`more than ${MAX_INCLUDES} includes (GitLab's limit)`, from);
     if (chain.includes(rel)) {
       throw new PipelineError(`include cycle: ${[...chain, rel].join(' -> ')}`, from ?? { file: rel, line: 1, col: 1 });
     }
     const text = from === undefined ? entryText : repo?.read(rel);
     if (text === undefined) throw new PipelineError(`included file "${rel}" does not exist`, from ?? { file: rel, line: 1, col: 1 });
-    const root = parseYamlFile(text, rel, diags);
+    const root = parse(text, rel);
     const inc = root.entries.get('include');
     if (!inc) return root;
     const rest = new Map(root.entries);
     rest.delete('include');
-    let merged: YMap | undefined;
-    for (const item of inc.value.kind === 'seq' ? inc.value.items : [inc.value]) {
-      for (const local of localPaths(item, repo, unresolved, diags)) {
-        const sub = load(local, [...chain, rel], item.pos);
-        merged = merged ? deepMerge(merged, sub) : sub;
-      }
-    }
-    const own = withEntries(root, rest);
-    return merged ? deepMerge(merged, own) : own;
+    return merge(inc.value, [...chain, rel], withEntries(root, rest));
   };
-  return { root: load(entry, [], undefined), unresolved };
+  return { file, merge, unresolved };
 }
 
 /** The local files one `include:` item names; remote kinds are recorded and warned about instead. */
@@ -75,7 +110,7 @@ function localPaths(item: YNode, repo: RepoFiles | undefined, unresolved: Unreso
   }
   if (item.kind !== 'map') throw new PipelineError(`include entries must be strings or mappings, not ${describe(item)}`, item.pos);
   for (const key of item.entries.keys()) {
-    if (!['local', ...REMOTE_TYPES, 'file', 'ref', 'rules', 'inputs', 'cache', 'integrity'].includes(key)) {
+    if (!['local', ...REMOTE_TYPES, 'artifact', 'job', 'file', 'ref', 'rules', 'inputs', 'cache', 'integrity'].includes(key)) {
       throw new PipelineError(`unknown include key "${key}"`, item.entries.get(key)!.keyPos);
     }
   }
@@ -88,6 +123,11 @@ function localPaths(item: YNode, repo: RepoFiles | undefined, unresolved: Unreso
     const v = localEntry.value;
     if (v.kind !== 'scalar' || typeof v.value !== 'string') throw new PipelineError('include:local must be a string', v.pos);
     return local(v.value, v.pos);
+  }
+  const artifact = item.entries.get('artifact');
+  if (artifact) {
+    const job = item.entries.get('job')?.value;
+    return remote('artifact', `${scalarText(artifact.value)} of job ${job ? scalarText(job) : '?'}`, artifact.keyPos, 'is generated at run time');
   }
   for (const type of REMOTE_TYPES) {
     const e = item.entries.get(type);

@@ -1,12 +1,10 @@
 import { relative, resolve, sep } from 'node:path';
-import { buildPipeline } from './build-model';
+import { emitWithChildren, pipelineModel, type ChildJenkinsfile } from './child-pipelines';
 import { Diagnostics, PipelineError, type Warning } from './diagnostics';
-import { emitJenkinsfile } from './emitter';
-import { resolveExtends } from './extends';
-import { loadWithIncludes, type RepoFiles } from './includes';
-import { resolveReferences } from './reference-tag';
+import { loadWithIncludes, type ParsedFiles, type RepoFiles } from './includes';
 import { repoOnDisk } from './repo-on-disk';
 
+export { type ChildJenkinsfile } from './child-pipelines';
 export { formatWarning, PipelineError, type SourcePos, type Warning } from './diagnostics';
 
 /** Options of {@link translateFile}. */
@@ -21,9 +19,12 @@ export interface TranslateTextOptions {
   readonly filename?: string;
 }
 
-/** A generated Jenkinsfile and what could not be mapped faithfully. */
+/** The generated Jenkinsfiles and what could not be mapped faithfully. */
 export interface Translation {
   readonly jenkinsfile: string;
+  /** One Jenkinsfile per local child pipeline (`trigger:include`), for the jobs the trigger jobs start. */
+  readonly children: readonly ChildJenkinsfile[];
+  /** Warnings of the pipeline and of its children, sorted by file and line. */
   readonly warnings: readonly Warning[];
 }
 
@@ -44,7 +45,8 @@ export function translateFile(gitlabCiPath: string, options: TranslateOptions = 
 /**
  * Translates one uploaded `.gitlab-ci.yml` without touching the filesystem (for the HTTP
  * service). There is no repository, so `include: local` becomes a warning and a failing
- * placeholder stage, like remote includes. Throws PipelineError like {@link translateFile}.
+ * placeholder stage, like remote includes, and child pipelines are started but not translated
+ * (no `children`). Throws PipelineError like {@link translateFile}.
  */
 export function translateText(yaml: string, options: TranslateTextOptions = {}): Translation {
   return translate(options.filename ?? '.gitlab-ci.yml', yaml, undefined);
@@ -52,10 +54,7 @@ export function translateText(yaml: string, options: TranslateTextOptions = {}):
 
 function translate(entry: string, text: string, repo: RepoFiles | undefined): Translation {
   const diags = new Diagnostics();
-  const { root, unresolved } = loadWithIncludes(entry, text, repo, diags);
-  // Order matters: GitLab merges includes, then extends, and resolves !reference last.
-  const partial = unresolved.length > 0;
-  const resolved = resolveReferences(resolveExtends(root, partial, diags), partial, diags);
-  const pipeline = buildPipeline(resolved, entry, unresolved, diags);
-  return { jenkinsfile: emitJenkinsfile(pipeline, diags), warnings: diags.warnings };
+  const parsed: ParsedFiles = new Map();
+  const { jenkinsfile, children } = emitWithChildren(pipelineModel(loadWithIncludes(entry, text, repo, diags, parsed), entry, diags), repo, diags, parsed);
+  return { jenkinsfile, children, warnings: diags.warnings };
 }

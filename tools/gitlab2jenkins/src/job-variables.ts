@@ -24,6 +24,7 @@ export function overlay(...layers: readonly (readonly Variable[])[]): Variable[]
  * other names stay, for Jenkins to resolve. Names in `open` (matrix axes) are left as references.
  */
 export function substitute(text: string, vars: readonly Variable[], open: ReadonlySet<string> = new Set()): string {
+  if (!text.includes('$')) return text;
   const byName = new Map(vars.filter((v) => !open.has(v.name)).map((v) => [v.name, v]));
   const expand = (t: string, depth: number): string =>
     t.replace(REFERENCE, (ref, braced?: string, bare?: string) => {
@@ -32,7 +33,7 @@ export function substitute(text: string, vars: readonly Variable[], open: Readon
       // A value that is not expanded keeps its dollars literal.
       return v.expand ? expand(v.value, depth + 1) : v.value.replace(/\$/g, '$$$$');
     });
-  return text.includes('$') ? expand(text, 0) : text;
+  return expand(text, 0);
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { SourcePos } from './diagnostics';
 import type { UnresolvedInclude } from './includes';
+import type { YNode } from './yaml-tree';
 
 /** GitLab's `when:` values. */
 export type JobWhen = 'on_success' | 'on_failure' | 'always' | 'manual' | 'delayed' | 'never';
@@ -77,6 +78,26 @@ export type Parallel =
   | { readonly kind: 'count'; readonly count: number }
   | { readonly kind: 'matrix'; readonly entries: readonly (readonly Axis[])[] };
 
+/**
+ * A `trigger:` job. `child`: `trigger:include` names files of this repository (a child pipeline,
+ * run as a downstream Jenkins job); `other`: a multi-project pipeline or a child made only of
+ * generated or remote files, which has no Jenkins translation.
+ */
+export type Trigger =
+  | {
+      readonly kind: 'child';
+      /** The `trigger:include` value, read like `include:`. */
+      readonly include: YNode;
+      /** `strategy: depend` (or `mirror`): the job waits for the child and takes its result. */
+      readonly depend: boolean;
+      /** `forward:yaml_variables` (default true): the job's variables, globals included, go downstream. */
+      readonly forwardYaml: boolean;
+      /** `forward:pipeline_variables` (default false): this pipeline's own variables go downstream too. */
+      readonly forwardPipeline: boolean;
+      readonly pos: SourcePos;
+    }
+  | { readonly kind: 'other'; readonly target: string; readonly pos: SourcePos };
+
 /** A visible job after include, extends, default and !reference resolution. */
 export interface Job {
   readonly name: string;
@@ -110,8 +131,8 @@ export interface Job {
   readonly resourceGroup?: string;
   /** `manual_confirmation` text, used as the input prompt. */
   readonly confirmation?: string;
-  /** A `trigger:` job (downstream pipeline); emitted as a failing placeholder. */
-  readonly trigger?: string;
+  /** A `trigger:` job (downstream pipeline). */
+  readonly trigger?: Trigger;
   /** No script here, but an unresolved include may define it; emitted as a failing placeholder. */
   readonly incomplete: boolean;
 }

@@ -1,4 +1,4 @@
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Alias, type Document, type Node as YamlNode } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Alias, type Document, type Node as YamlNode } from 'yaml';
 import { Diagnostics, PipelineError, type SourcePos } from './diagnostics';
 import { referenceTag, REFERENCE_TAG } from './reference-tag';
 import { MAX_NODES, type YEntry, type YMap, type YNode } from './yaml-tree';
@@ -20,7 +20,7 @@ export function parseYamlFile(raw: string, file: string, diags: Diagnostics): YM
   if (docs.length > 1 && !header) throw new PipelineError('a pipeline file holds one YAML document, or a spec: header and the configuration', at(docs[1].range[0]));
   const doc = docs[header ? 1 : 0] ?? docs[0];
   if (doc === undefined) throw new PipelineError('the pipeline configuration must be a YAML mapping', at(0));
-  const root = doc.contents === null ? null : convert({ doc, at, targets: new Map(), left: MAX_NODES, diags, duplicates: new Set() }, doc.contents);
+  const root = doc.contents === null ? null : convert({ doc, at, targets: aliasTargets(doc), anchored: new Map(), left: MAX_NODES, diags, duplicates: new Set() }, doc.contents);
   if (root === null || root.kind !== 'map') {
     throw new PipelineError('the pipeline configuration must be a YAML mapping', root?.pos ?? at(0));
   }
@@ -56,8 +56,10 @@ function interpolateInputs(text: string, file: string, diags: Diagnostics): stri
 interface Conversion {
   readonly doc: Document;
   readonly at: (offset: number) => SourcePos;
-  /** Alias targets, cached: the yaml library searches the whole document for each lookup. */
+  /** What each alias names (see aliasTargets). */
   readonly targets: Map<Alias, YamlNode | undefined>;
+  /** Anchored nodes already converted, with their node count: an alias reuses the (immutable) tree. */
+  readonly anchored: Map<YamlNode, { readonly tree: YNode; readonly size: number }>;
   /** Nodes left before the file counts as an alias bomb. */
   left: number;
   readonly diags: Diagnostics;
@@ -65,14 +67,39 @@ interface Conversion {
   readonly duplicates: Set<number>;
 }
 
+/**
+ * What each alias of the document names: the last node with that anchor before it, as
+ * `Alias.resolve` finds it, in one walk (that method walks the whole document per alias).
+ */
+function aliasTargets(doc: Document): Map<Alias, YamlNode | undefined> {
+  const targets = new Map<Alias, YamlNode | undefined>();
+  const anchors = new Map<string, YamlNode>();
+  visit(doc, {
+    Node: (_key, node) => {
+      if (isAlias(node)) targets.set(node, anchors.get(node.source));
+      else if (node.anchor) anchors.set(node.anchor, node);
+    },
+  });
+  return targets;
+}
+
 function convert(c: Conversion, node: YamlNode): YNode {
   const pos = c.at(node.range?.[0] ?? 0);
   if (--c.left < 0) throw new PipelineError(`the file expands to more than ${MAX_NODES} YAML nodes (nested aliases?)`, pos);
   if (isAlias(node)) {
-    if (!c.targets.has(node)) c.targets.set(node, node.resolve(c.doc));
     const target = c.targets.get(node);
     if (!target) throw new PipelineError(`unknown alias *${node.source}`, pos);
-    return convert(c, target);
+    // Each use still counts all its nodes, so an alias bomb is refused as before.
+    const done = c.anchored.get(target);
+    if (done) {
+      c.left -= done.size;
+      if (c.left < 0) throw new PipelineError(`the file expands to more than ${MAX_NODES} YAML nodes (nested aliases?)`, pos);
+      return done.tree;
+    }
+    const before = c.left;
+    const tree = convert(c, target);
+    c.anchored.set(target, { tree, size: before - c.left });
+    return tree;
   }
   if (isScalar(node)) {
     const v = node.value;

@@ -35,21 +35,25 @@ export function resolveReferences(root: YMap, partial: boolean, diags: Diagnosti
         if (target === undefined) diags.warn('', '!reference', node.pos, `!reference [${node.path.join(', ')}] is not defined here, ${FROM_INCLUDE}; left out`);
         return target === undefined ? undefined : visit(target, depth + 1);
       }
-      case 'seq':
-        return {
-          ...node,
-          items: node.items.flatMap((item) => {
-            const v = visit(item, depth);
-            return v === undefined ? [] : item.kind === 'ref' && v.kind === 'seq' ? v.items : [v];
-          }),
-        };
+      // A subtree without references is returned as it is: most of a configuration has none.
+      case 'seq': {
+        let changed = false;
+        const items = node.items.flatMap((item) => {
+          const v = visit(item, depth);
+          if (v !== item) changed = true;
+          return v === undefined ? [] : item.kind === 'ref' && v.kind === 'seq' ? v.items : [v];
+        });
+        return changed ? { ...node, items } : node;
+      }
       case 'map': {
+        let changed = false;
         const entries = new Map<string, YEntry>();
         for (const [k, e] of node.entries) {
           const v = visit(e.value, depth);
-          if (v !== undefined) entries.set(k, { keyPos: e.keyPos, value: v });
+          if (v !== e.value) changed = true;
+          if (v !== undefined) entries.set(k, v === e.value ? e : { keyPos: e.keyPos, value: v });
         }
-        return withEntries(node, entries);
+        return changed ? withEntries(node, entries) : node;
       }
       default:
         return node;

@@ -1,7 +1,7 @@
 /**
  * The translation service: an AWS Lambda behind an HTTP API or a Lambda Function URL (payload
- * format 2.0). `POST /translate` with a `.gitlab-ci.yml` as body answers the Jenkinsfile and the
- * warnings as JSON.
+ * format 2.0). `POST /translate` with a `.gitlab-ci.yml` as body answers the Jenkinsfile, the
+ * Jenkinsfiles of its child pipelines and the warnings as JSON.
  *
  * Authentication is not checked here: the Function URL has AuthType AWS_IAM, so AWS rejects
  * unsigned or unauthorised requests before they reach this code.
@@ -30,6 +30,16 @@ export interface ServiceWarning {
   readonly file: string;
   readonly line: number;
   readonly message: string;
+}
+
+/** A child pipeline's Jenkinsfile as the service reports it. */
+export interface ServiceChild {
+  /** The Jenkins job the parent's trigger stage starts (`../<name>/<branch>`). */
+  readonly name: string;
+  /** `Jenkinsfile.<name>`, to be committed next to the parent's Jenkinsfile. */
+  readonly file: string;
+  readonly sources: readonly string[];
+  readonly jenkinsfile: string;
 }
 
 /** Largest accepted `.gitlab-ci.yml`, in bytes; real ones are a few kilobytes. */
@@ -65,9 +75,12 @@ function handle(event: HttpRequestEvent, translate: typeof translateText): HttpR
   }
   if (yaml.trim() === '') return error(400, 'the body is empty; send the .gitlab-ci.yml as the request body');
   try {
-    const { jenkinsfile, warnings } = translate(yaml);
+    const { jenkinsfile, children, warnings } = translate(yaml);
     const reported: ServiceWarning[] = warnings.map(({ job, key, file, line, message }) => ({ job, key, file, line, message }));
-    return json(200, { jenkinsfile, warnings: reported });
+    // One uploaded file has no child files to read, so `children` is empty unless a translator
+    // given a repository is injected; the trigger jobs still start the child jobs.
+    const childFiles: ServiceChild[] = children.map(({ name, sources, jenkinsfile: text }) => ({ name, file: `Jenkinsfile.${name}`, sources, jenkinsfile: text }));
+    return json(200, { jenkinsfile, children: childFiles, warnings: reported });
   } catch (e) {
     if (e instanceof PipelineError) return json(400, { error: { message: e.detail, line: e.pos.line, column: e.pos.col } });
     // A translator bug: logged for the operators, not echoed to the caller.

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as load } from 'yaml';
@@ -11,6 +11,18 @@ import { committedSample, CORPUS, GOLDEN, samples, translateSample } from './sam
 // runs them (test/groovy/DeclarativeRunner.groovy: the declarative interpreter's order and the
 // steps' semantics, shell steps for real with /bin/sh), in one JVM. The committed Jenkinsfile is
 // run; samples.test.ts proves it is what the translator generates.
+/** A golden fixture's child Jenkinsfiles as the jobs `build job: "../<name>/<branch>"` starts. */
+const childJobs = (fixture: string, branch: string): Record<string, string> =>
+  Object.fromEntries(readdirSync(join(GOLDEN, fixture)).filter((f) => f.startsWith('Jenkinsfile.')).map((f) => [`../${f.slice('Jenkinsfile.'.length)}/${branch}`, readFileSync(join(GOLDEN, fixture, f), 'utf8')]));
+const onMain = (fixture: string, env: Record<string, string> = {}): Scenario => ({ env: { BRANCH_NAME: 'main', JOB_BASE_NAME: 'main', ...env }, jobs: childJobs(fixture, 'main') });
+/** Logging stand-ins for the commands of gitlab-ci-local's trigger case (apk in alpine, envsubst). */
+const stubs = ((): string => {
+  const dir = mkdtempSync(join(tmpdir(), 'g2j-stubs-'));
+  writeFileSync(join(dir, 'apk'), '#!/bin/sh\necho "apk $*"\n', { mode: 0o755 });
+  writeFileSync(join(dir, 'envsubst'), '#!/bin/sh\ncat\n', { mode: 0o755 });
+  return dir;
+})();
+
 const RUNS: Readonly<Record<string, readonly [string, Scenario]>> = {
   pipefail: ['shell-pipefail', { files: { 'run-tests.sh': '#!/bin/sh\necho "1 test failed"\nexit 1\n' } }],
   variables: ['variables-precedence', {}],
@@ -35,6 +47,11 @@ const RUNS: Readonly<Record<string, readonly [string, Scenario]>> = {
   mergeRequest: ['predefined-variables', { env: { BRANCH_NAME: 'PR-7', CHANGE_ID: '7', CHANGE_BRANCH: 'feat', CHANGE_TARGET: 'main' } }],
   accept: ['accept-gitlab', {}],
   oversized: ['oversized-pipeline', {}],
+  child: ['child-pipeline-depend', onMain('child-pipeline-depend')],
+  childFails: ['child-pipeline-depend', onMain('child-pipeline-depend', { BREAK_DEPLOY: '1' })],
+  childNoWait: ['child-pipeline-depend', onMain('child-pipeline-depend', { BREAK_DOCS: '1' })],
+  childMissing: ['child-pipeline-depend', { env: { BRANCH_NAME: 'main', JOB_BASE_NAME: 'main' } }],
+  childReal: ['child-pipeline-local', { ...onMain('child-pipeline-local', { BASE_VALUE: 'hello', PATH: `${stubs}:${process.env.PATH}` }), files: { '.gitlab-ci.tmpl': 'child: {script: [echo]}\n' } }],
 };
 
 /** How the corpus runs below are started: a push to main. */
@@ -45,7 +62,10 @@ function allRuns(): NonNullable<typeof runs> {
   if (runs) return runs;
   const names = Object.keys(RUNS);
   const golden = names.map((n) => ({ jenkinsfile: readFileSync(join(GOLDEN, RUNS[n][0], 'Jenkinsfile'), 'utf8'), scenario: RUNS[n][1] }));
-  const corpus = samples(CORPUS).map((s) => ({ jenkinsfile: committedSample(s).jenkinsfile, scenario: CORPUS_SCENARIO }));
+  const corpus = samples(CORPUS).flatMap((s) => {
+    const { jenkinsfile, children } = committedSample(s);
+    return [jenkinsfile, ...Object.values(children)].map((text) => ({ jenkinsfile: text, scenario: CORPUS_SCENARIO }));
+  });
   const out = runDeclarative([...golden, ...corpus]);
   runs = { golden: new Map(names.map((n, i) => [n, out[i]])), corpus: out.slice(names.length) };
   return runs;
@@ -204,6 +224,45 @@ describeRun('generated Jenkinsfiles behave as the GitLab pipeline', () => {
     expect(r.result).toBe('SUCCESS');
   });
 
+  test('a local child pipeline runs as a downstream job: forwarded variables win over its own, strategy: depend takes its result', () => {
+    const downstream = (r: RunResult, job: string): RunResult => {
+      const d = r.events.find((e) => e.type === 'downstream' && e.job === job);
+      return { events: (d?.events ?? []) as RunResult['events'], result: String(d?.result), log: '' };
+    };
+    const ok = run('child');
+    const deploy = downstream(ok, '../ci-deploy/main');
+    // The child's jobs really run, see CI_PIPELINE_SOURCE=parent_pipeline and the parent's values.
+    expect(outputs(deploy, 'check')[0]).toContain('\nchecking staging-1.4 from parent_pipeline\n');
+    expect(outputs(deploy, 'deploy')[0]).toContain('\ndeploying 1.4 to staging\n');
+    // forward:yaml_variables: false passes nothing.
+    expect(outputs(downstream(ok, '../ci-docs/main'), 'docs')[0]).toContain('\ndocs for []\n');
+    expect(stageStatuses(ok)).toMatchObject({ 'deploy-staging': 'SUCCESS', docs: 'SUCCESS', verify: 'SUCCESS' });
+    expect(ok.result).toBe('SUCCESS');
+
+    // strategy: depend: the child's failure is the trigger job's, so the next stage is skipped.
+    const failed = run('childFails');
+    expect(downstream(failed, '../ci-deploy/main').result).toBe('FAILURE');
+    expect(ran(downstream(failed, '../ci-deploy/main'), 'deploy')).toBe(false);
+    expect(stageStatuses(failed)['deploy-staging']).toBe('FAILURE');
+    expect(ran(failed, 'verify')).toBe(false);
+    expect(failed.result).toBe('FAILURE');
+
+    // Without depend the parent does not follow the child.
+    const noWait = run('childNoWait');
+    expect(downstream(noWait, '../ci-docs/main').result).toBe('FAILURE');
+    expect(stageStatuses(noWait)).toMatchObject({ docs: 'SUCCESS', verify: 'SUCCESS' });
+    expect(noWait.result).toBe('SUCCESS');
+
+    // The downstream job must exist in Jenkins (the warning says how to create it).
+    expect(stageStatuses(run('childMissing'))['deploy-staging']).toBe('FAILURE');
+
+    // The public pipeline (gitlab-ci-local's trigger case): the job's variable, built from a
+    // variable of the parent's environment, reaches the child expanded.
+    const real = run('childReal');
+    expect(outputs(downstream(real, '../gitlab-ci-variable-expand-child/main'), 'print-derived-value')[0]).toContain('\nDERIVED_VALUE=hello-world\n');
+    expect(stageStatuses(real)).toMatchObject({ 'variable-expand-trigger': 'SUCCESS', 'include-trigger': 'FAILURE', 'remote-trigger': 'FAILURE' });
+  });
+
   test('a pipeline too large for one method runs the same with its steps in functions', () => {
     const r = run('oversized');
     const jenkinsfile = readFileSync(join(GOLDEN, 'oversized-pipeline', 'Jenkinsfile'), 'utf8');
@@ -226,8 +285,9 @@ describeRun('generated Jenkinsfiles behave as the GitLab pipeline', () => {
 describeRun('the whole corpus runs in the interpreter', () => {
   // Found by it: a variable named URL made `environment {}` assign to java.net.URL (no compile).
   test('on main, every stage ends with a status', () => {
+    // Child pipelines' Jenkinsfiles too (their parameters declared, their downstream jobs absent).
     const results = allRuns().corpus;
-    expect(results).toHaveLength(samples(CORPUS).length);
+    expect(results).toHaveLength(samples(CORPUS).reduce((n, s) => n + 1 + Object.keys(committedSample(s).children).length, 0));
     for (const r of results) expect(r.events.filter((e) => e.type === 'stage').length).toBeGreaterThan(0);
     // Placeholders for unread includes fail; translated jobs run somewhere in the corpus.
     expect(results.some((r) => r.result === 'SUCCESS')).toBe(true);

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../src/cli';
@@ -51,16 +51,21 @@ describe('cli', () => {
     expect(existsSync(out)).toBe(false);
   });
 
-  test('translates every corpus pipeline to its committed Jenkinsfile, warnings on stderr', () => {
+  test('translates every corpus pipeline to its committed Jenkinsfiles (children next to -o), warnings on stderr', () => {
     for (const s of samples(CORPUS)) {
-      const r = run([join(s.dir, '.gitlab-ci.yml'), '--repo-root', s.dir]);
-      expect({ name: s.name, code: r.code, out: r.out, err: r.err }).toEqual({
-        name: s.name,
-        code: 0,
-        out: readFileSync(join(s.dir, 'Jenkinsfile'), 'utf8'),
-        err: readFileSync(join(s.dir, 'warnings.txt'), 'utf8'),
-      });
+      const out = mkdtempSync(join(tmpdir(), 'g2j-cli-'));
+      const r = run([join(s.dir, '.gitlab-ci.yml'), '--repo-root', s.dir, '-o', join(out, 'Jenkinsfile')]);
+      const files = (dir: string): Record<string, string> => Object.fromEntries(readdirSync(dir).filter((f) => f.startsWith('Jenkinsfile')).map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
+      expect({ name: s.name, code: r.code, files: files(out), err: r.err }).toEqual({ name: s.name, code: 0, files: files(s.dir), err: readFileSync(join(s.dir, 'warnings.txt'), 'utf8') });
     }
+  });
+
+  test('child pipelines need -o: without it nothing is written and the usage error names them', () => {
+    const s = samples(CORPUS).find((c) => c.name === 'real-omnibus-gitlab')!;
+    const r = run([join(s.dir, '.gitlab-ci.yml'), '--repo-root', s.dir]);
+    expect(r.code).toBe(2);
+    expect(r.out).toBe('');
+    expect(r.err).toContain('the pipeline has child pipelines (Jenkinsfile.gitlab-ci, Jenkinsfile.gitlab-ci-config-check-packages); give -o FILE');
   });
 
   test('a missing input file exits 1', () => {

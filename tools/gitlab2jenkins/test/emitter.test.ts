@@ -167,12 +167,41 @@ describe('other mappings', () => {
     expect(t.jenkinsfile).toContain("stage('test') {\n            parallel {");
   });
 
-  test('trigger jobs warn and fail loudly', () => {
-    const t = translateYaml('a:\n  script: x\nchild:\n  trigger: {include: child.yml}\n');
-    expect(t.jenkinsfile).toContain("error('GitLab trigger job \"child\" (child pipeline) has no Jenkins translation yet')");
+  test('a trigger job whose child pipeline GitLab cannot create, or from a generated file or another project, fails loudly', () => {
+    const t = translateYaml('a:\n  script: x\nchild:\n  trigger: {include: child.yml}\ngen:\n  trigger: {include: [{artifact: c.yml, job: a}]}\nother: {trigger: group/p}\n');
+    expect(t.jenkinsfile).toContain('error(\'GitLab cannot create the child pipeline of trigger job "child": .gitlab-ci.yml:4:22: error: included file "child.yml" does not exist\')');
+    expect(t.jenkinsfile).toContain('error(\'GitLab trigger job "gen" (child pipeline from include:artifact) has no Jenkins translation yet\')');
+    expect(t.children).toEqual([]);
     expect(t.lines).toEqual([
-      '.gitlab-ci.yml:4: job "child" key "trigger": downstream pipeline (child pipeline) is not translated; the stage fails at run time (port it to build job: ...)',
+      '.gitlab-ci.yml:4: job "child" key "trigger": the child pipeline (child.yml) cannot be created: .gitlab-ci.yml:4:22: error: included file "child.yml" does not exist; the stage fails at run time, as the trigger job does in GitLab',
+      '.gitlab-ci.yml:6: job "gen" key "trigger": downstream pipeline (child pipeline from include:artifact) is not translated; the stage fails at run time (port it to build job: ...)',
+      '.gitlab-ci.yml:7: job "other" key "trigger": downstream pipeline (group/p) is not translated; the stage fails at run time (port it to build job: ...)',
     ]);
+  });
+
+  test("a child pipeline's own child pipeline is translated and started from the child", () => {
+    const t = translateYaml('a:\n  trigger: {include: ci/c.yml, strategy: depend}\n', { 'ci/c.yml': 'b:\n  trigger: {include: ci/d.yml}\n', 'ci/d.yml': 'd:\n  script: echo deep\n' });
+    expect(t.children.map((c) => c.name)).toEqual(['ci-c', 'ci-d']);
+    expect(t.children[0].jenkinsfile).toContain('build(job: "../ci-d/${env.JOB_BASE_NAME}", parameters: [], wait: false, propagate: false)');
+    expect(t.children[1].jenkinsfile).toContain("gitlabSh('echo deep')");
+    expect(t.lines.filter((l) => l.includes('key "trigger"')).map((l) => l.split(':')[0])).toEqual(['.gitlab-ci.yml', 'ci/c.yml']);
+  });
+
+  test('local child pipelines: one Jenkinsfile per set of files, however many jobs trigger it; the forwarded variables are its parameters', () => {
+    const t = translateYaml(
+      'variables: {V: "1"}\na:\n  variables: {X: a}\n  trigger: {include: [{local: /ci/c.yml}], strategy: depend}\nb:\n  trigger: {include: ci/c.yml, forward: {pipeline_variables: true}}\n',
+      { 'ci/c.yml': 'variables: {X: own, Y: own}\nc:\n  script: echo $X $Y $V\n' },
+    );
+    expect(t.children.map((c) => [c.name, c.sources])).toEqual([['ci-c', ['ci/c.yml']]]);
+    const child = t.children[0].jenkinsfile;
+    expect(child).toContain("string(name: 'V', defaultValue: ''");
+    expect(child).toContain("string(name: 'X', defaultValue: ''");
+    // X is forwarded, so the child's own value yields (pipeline variables win); Y stays.
+    expect(child).not.toContain("X = 'own'");
+    expect(child).toContain("Y = 'own'");
+    expect(t.jenkinsfile).toContain('build(job: "../ci-c/${env.JOB_BASE_NAME}", parameters: [string(name: \'V\', value: env.V ?: \'\'), string(name: \'X\', value: env.X ?: \'\')], wait: true, propagate: true)');
+    expect(t.jenkinsfile).toContain("parameters: [string(name: 'V', value: env.V ?: '')] + gitlabPipelineVariables(), wait: false, propagate: false)");
+    expect(t.jenkinsfile).toContain('List gitlabPipelineVariables()');
   });
 
   test('delayed jobs sleep first', () => {

@@ -2,13 +2,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { groovyInstalled, groovyParse, groovyTest } from './groovy/parse-check';
-import { CORPUS, GOLDEN, samples } from './samples';
+import { committedSample, CORPUS, GOLDEN, samples } from './samples';
 
 // One JVM for everything: every generated Jenkinsfile (as committed: samples.test.ts proves it is
 // what the translator generates) plus a broken file proving the check is live.
 groovyTest()('every generated Jenkinsfile parses as Groovy; a broken one does not', () => {
   const out = mkdtempSync(join(tmpdir(), 'g2j-groovy-'));
-  const generated = [...samples(GOLDEN), ...samples(CORPUS)].map((s) => join(s.dir, 'Jenkinsfile'));
+  const generated = [...samples(GOLDEN), ...samples(CORPUS)].flatMap((s) => [join(s.dir, 'Jenkinsfile'), ...Object.keys(committedSample(s).children).map((f) => join(s.dir, f))]);
   const broken = join(out, 'broken.Jenkinsfile');
   writeFileSync(broken, "pipeline {\n    stages {\n        stage('x') { steps { sh 'it\\'s' } }\n}\n");
   const failures = groovyParse([...generated, broken]);

@@ -18,6 +18,8 @@ export interface SampleOutput {
   readonly jenkinsfile: string;
   /** `warnings.txt`: one formatted warning per line, empty when there are none. */
   readonly warnings: string;
+  /** `Jenkinsfile.<name>` of each child pipeline, by file name. */
+  readonly children: Readonly<Record<string, string>>;
 }
 
 /** The samples under `root`, sorted by name so runs are reproducible. */
@@ -29,8 +31,8 @@ export function samples(root: string): Sample[] {
 }
 
 export function translateSample(s: Sample): SampleOutput {
-  const { jenkinsfile, warnings } = translateFile(join(s.dir, '.gitlab-ci.yml'), { repoRoot: s.dir });
-  return { jenkinsfile, warnings: warnings.map((w) => `${formatWarning(w)}\n`).join('') };
+  const { jenkinsfile, warnings, children } = translateFile(join(s.dir, '.gitlab-ci.yml'), { repoRoot: s.dir });
+  return { jenkinsfile, warnings: warnings.map((w) => `${formatWarning(w)}\n`).join(''), children: Object.fromEntries(children.map((c) => [`Jenkinsfile.${c.name}`, c.jenkinsfile])) };
 }
 
 /**
@@ -39,12 +41,16 @@ export function translateSample(s: Sample): SampleOutput {
  */
 export function committedSample(s: Sample): SampleOutput {
   const read = (file: string) => readFileSync(join(s.dir, file), 'utf8');
-  return { jenkinsfile: read('Jenkinsfile'), warnings: read('warnings.txt') };
+  const children = readdirSync(s.dir).filter((f) => f.startsWith('Jenkinsfile.'));
+  return { jenkinsfile: read('Jenkinsfile'), warnings: read('warnings.txt'), children: Object.fromEntries(children.map((f) => [f, read(f)])) };
 }
 
 /** Expects the committed files to match; UPDATE_GOLDEN=1 rewrites them instead (review the diff). */
 export function expectCommitted(s: Sample, out: SampleOutput): void {
-  for (const [file, actual] of [['Jenkinsfile', out.jenkinsfile], ['warnings.txt', out.warnings]] as const) {
+  // A committed child Jenkinsfile the translation no longer writes is stale.
+  const stale = readdirSync(s.dir).filter((f) => f.startsWith('Jenkinsfile.') && !(f in out.children));
+  if (process.env.UPDATE_GOLDEN !== '1') expect(stale).toEqual([]);
+  for (const [file, actual] of [['Jenkinsfile', out.jenkinsfile], ['warnings.txt', out.warnings], ...Object.entries(out.children)] as const) {
     const path = join(s.dir, file);
     if (process.env.UPDATE_GOLDEN === '1') writeFileSync(path, actual);
     else expect(actual).toBe(existsSync(path) ? readFileSync(path, 'utf8') : `<${path} missing: run with UPDATE_GOLDEN=1>`);

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { translateFile } from '../src/index';
 import { createHandler, handler, MAX_BODY_BYTES, type HttpRequestEvent, type HttpResponse } from '../src/service-handler';
 import { CORPUS, samples } from './samples';
 
@@ -21,6 +22,20 @@ async function call(event: HttpRequestEvent): Promise<HttpResponse & { json: Rec
 }
 
 describe('service handler', () => {
+  test('the child pipelines are in the answer: none for one uploaded file (the trigger still starts the job), all with a repository', async () => {
+    const dir = join(__dirname, 'golden', 'child-pipeline-depend');
+    const body = readFileSync(join(dir, '.gitlab-ci.yml'), 'utf8');
+    const alone = await call(request({ body }));
+    expect(alone.statusCode).toBe(200);
+    expect(alone.json.children).toEqual([]);
+    expect(alone.json.jenkinsfile).toContain('build(job: "../ci-deploy/${env.JOB_BASE_NAME}"');
+    expect(alone.json.warnings).toContainEqual(expect.objectContaining({ job: 'deploy-staging', key: 'trigger', message: expect.stringContaining('which the CLI writes from the repository') }));
+    const withRepo = createHandler(() => translateFile(join(dir, '.gitlab-ci.yml'), { repoRoot: dir }));
+    const res = JSON.parse((await withRepo(request({ body }))).body) as { children: { name: string; file: string; sources: string[]; jenkinsfile: string }[] };
+    expect(res.children.map((c) => [c.name, c.file, c.sources])).toEqual([['ci-deploy', 'Jenkinsfile.ci-deploy', ['ci/deploy.yml']], ['ci-docs', 'Jenkinsfile.ci-docs', ['ci/docs.yml']]]);
+    expect(res.children[0].jenkinsfile).toBe(readFileSync(join(dir, 'Jenkinsfile.ci-deploy'), 'utf8'));
+  });
+
   test('POST /translate answers the Jenkinsfile and located warnings', async () => {
     const res = await call(request());
     expect(res.statusCode).toBe(200);

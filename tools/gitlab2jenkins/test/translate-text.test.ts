@@ -5,7 +5,7 @@ describe('translateText', () => {
   test('gives the same Jenkinsfile and warnings as translating the file', () => {
     const yaml = 'variables: {A: "$CI_REGISTRY"}\nbuild:\n  image: node:20\n  cache: {paths: [x]}\n  script: npm ci\n';
     const fromFile = translateYaml(yaml);
-    expect(translateText(yaml)).toEqual({ jenkinsfile: fromFile.jenkinsfile, warnings: fromFile.warnings });
+    expect(translateText(yaml)).toEqual({ jenkinsfile: fromFile.jenkinsfile, children: [], warnings: fromFile.warnings });
   });
 
   test('include: local has no repository to read: warning and failing placeholder stage', () => {

@@ -64,7 +64,7 @@ describe('rules / only / except -> when', () => {
   // Regression: the most common rules:if of the corpus read an unset variable and never matched.
   test('$CI_PIPELINE_SOURCE is derived from the build cause', () => {
     const { when, lines } = whenOf('  rules:\n    - if: $CI_PIPELINE_SOURCE == "merge_request_event" || $CI_PIPELINE_SOURCE == "schedule"\n');
-    expect(when).toContain("(env.CHANGE_ID ? 'merge_request_event' : !currentBuild.getBuildCauses('hudson.triggers.TimerTrigger$TimerTriggerCause').isEmpty() ? 'schedule'");
+    expect(when).toContain("(!currentBuild.getBuildCauses('hudson.model.Cause$UpstreamCause').isEmpty() ? 'parent_pipeline' : env.CHANGE_ID ? 'merge_request_event' : !currentBuild.getBuildCauses('hudson.triggers.TimerTrigger$TimerTriggerCause').isEmpty() ? 'schedule'");
     expect(lines).toEqual([]);
   });
 

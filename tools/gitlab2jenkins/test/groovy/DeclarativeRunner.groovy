@@ -18,6 +18,12 @@
 // - workflow-api StashManager: unstash of an unknown name fails ("No such saved stash").
 // - Ant DirectoryScanner (archiveArtifacts, stash, junit, findFiles): comma-separated patterns,
 //   `**` spans directories, a pattern ending in / means everything below.
+// - pipeline-build-step BuildTriggerStep (`build job:`): the job is looked up by the name given
+//   (scenario.jobs), an unknown one fails the step; the downstream build gets the parameters and an
+//   UpstreamCause; with wait and propagate the step takes the downstream result (CHANGELOG 2.10,
+//   JENKINS-49073): FAILURE/ABORTED fail it, UNSTABLE marks it unstable; without wait it returns
+//   once scheduled (run here to its end right away, its result ignored). Parameters the job does
+//   not declare (`parameters {}`) are dropped (SECURITY-170); declared ones are in params and env.
 //
 // Usage: groovy DeclarativeRunner.groovy runs.json  (an array of {jenkinsfile, scenario}); prints
 // one JSON array of {events, result, log}.
@@ -79,6 +85,7 @@ class Run {
     final StringBuilder log = new StringBuilder()
     final Map<String, String> env = new LinkedHashMap<>()
     final Map<String, Map<String, byte[]>> stashes = [:]
+    final Map<String, String> params = new LinkedHashMap<>()
     String result = 'SUCCESS'
     String stageResult
     File workspace
@@ -89,6 +96,7 @@ class Run {
         this.scenario = scenario
         ['PATH', 'HOME'].each { if (System.getenv(it)) env[it] = System.getenv(it) }
         (scenario.env ?: [:]).each { k, v -> env[k] = String.valueOf(v) }
+        (scenario.params ?: [:]).each { k, v -> params[k] = String.valueOf(v) }
     }
 
     String stageName() { stagePath ? stagePath.last() : '' }
@@ -162,7 +170,7 @@ class Run {
 class StageSpec {
     String name
     def agent
-    Closure environment, when, steps, post, input
+    Closure environment, when, steps, post, input, parameters
     List<Closure> options = []
     List<StageSpec> parallel, stages
     Map matrix
@@ -170,6 +178,7 @@ class StageSpec {
     def propertyMissing(String n) { Specs.keyword(n) }
     void agent(Object a) { agent = a }
     void environment(Closure c) { environment = c }
+    void parameters(Closure c) { parameters = c }
     void when(Closure c) { when = c }
     void options(Closure c) { options << c }
     void input(Closure c) { input = c }
@@ -580,11 +589,15 @@ Binding bindingFor(Run run) {
             }
         }
     }
+    b.params = run.params
+    b.string = { Map m -> [name: m.name, value: m.value] }
+    b.build = { Map m -> Downstream.build(run, m) }
     b.pipeline = { Closure c ->
         def spec = new StageSpec(name: '')
         c.delegate = spec
         c.resolveStrategy = Closure.DELEGATE_FIRST
         c()
+        Downstream.declare(run, spec.parameters)
         def interpreter = new Interpreter(run)
         try {
             interpreter.withEnvironment(spec.environment) { interpreter.stages(spec.stages) }
@@ -594,6 +607,42 @@ Binding bindingFor(Run run) {
     }
     b
 }
+
+/** `build job:` and the downstream build it starts. */
+class Downstream {
+    static Closure bindings
+
+    static Map build(Run run, Map m) {
+        String name = m.job as String
+        String text = (run.scenario.jobs ?: [:])[name]
+        run.event(type: 'build', job: name, parameters: (m.parameters ?: []).collectEntries { [(it.name): it.value] }, wait: m.wait, propagate: m.propagate)
+        if (text == null) throw new StepFailure("No item named ${name} found")
+        Map scenario = run.scenario + [causes: ['UpstreamCause'], params: (m.parameters ?: []).collectEntries { [(it.name): it.value] }]
+        Run child = new Run(scenario)
+        child.script = new GroovyShell(bindings(child)).parse(text)
+        child.script.run()
+        run.event(type: 'downstream', job: name, result: child.result, events: child.events)
+        boolean wait = m.wait == null ? true : m.wait
+        boolean propagate = m.propagate == null ? true : m.propagate
+        if (wait && propagate && child.result == 'UNSTABLE') { run.result = Result.worse(run.result, 'UNSTABLE'); run.stageResult = Result.worse(run.stageResult ?: 'SUCCESS', 'UNSTABLE') }
+        else if (wait && propagate && child.result != 'SUCCESS') throw new StepFailure("${name} completed with status ${child.result} (propagate: false to ignore)")
+        [result: wait ? child.result : null]
+    }
+
+    /** `parameters {}`: declared parameters take the value passed, else their default; the rest is dropped. */
+    static void declare(Run run, Closure parameters) {
+        Map passed = new LinkedHashMap(run.params)
+        run.params.clear()
+        if (parameters == null) return
+        parameters.delegate = new Object() {
+            void string(Map p) { run.params[p.name] = passed.containsKey(p.name) ? passed[p.name] : p.defaultValue }
+        }
+        parameters.resolveStrategy = Closure.DELEGATE_FIRST
+        parameters()
+        run.params.each { k, v -> run.env[k as String] = v as String }
+    }
+}
+Downstream.bindings = { Run r -> bindingFor(r) }
 
 def runs = new JsonSlurper().parse(new File(args[0]))
 def results = runs.collect { Map r ->

@@ -19,6 +19,8 @@ export interface Scenario {
   readonly dryRun?: boolean;
   /** Repository files (path -> content; *.sh executable) every agent checks out. */
   readonly files?: Readonly<Record<string, string>>;
+  /** Jenkinsfiles of the jobs `build job:` may start, by the name it gives; they run with the same scenario. */
+  readonly jobs?: Readonly<Record<string, string>>;
 }
 
 /** What a run did, in order. */
