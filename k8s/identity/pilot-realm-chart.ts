@@ -5,6 +5,7 @@ import { Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IMAGES } from '../images';
 import { addKubeObject } from '../kube-object';
+import { restrictedSecurityContext } from '../workload/hardened-container';
 import { MeshPeer } from '../workload/platform-service';
 import { tenantRealm, TenantRealmProps } from './tenant-realm';
 
@@ -141,14 +142,7 @@ export class PilotRealmChart extends Chart {
                     { name: E.retrySeconds, value: '10' },
                   ],
                   resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' } },
-                  securityContext: {
-                    runAsNonRoot: true,
-                    privileged: false,
-                    allowPrivilegeEscalation: false,
-                    readOnlyRootFilesystem: true,
-                    capabilities: { drop: ['ALL'] },
-                    seccompProfile: { type: 'RuntimeDefault' },
-                  },
+                  securityContext: restrictedSecurityContext(),
                   volumeMounts: [
                     { name: 'realm', mountPath: '/realm', readOnly: true },
                     { name: 'tmp', mountPath: '/tmp' },

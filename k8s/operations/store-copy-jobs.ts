@@ -7,6 +7,7 @@ import { STORE_COPY_ACCOUNTS, STORE_COPY_PREFIXES } from '../../lib/store-copies
 import { IMAGES } from '../images';
 import { CRATE_PASSWORD_KEY, CrateUser } from '../fiware/crate-authentication';
 import { addKubeObject } from '../kube-object';
+import { restrictedSecurityContext } from '../workload/hardened-container';
 import { MeshPeer, meshPrincipal } from '../workload/platform-service';
 import {
   COPY_ENV,
@@ -87,16 +88,7 @@ export function copyContainer(
       ...Object.entries(sources).map(([k, source]) => ({ name: COPY_ENV[k as keyof typeof COPY_ENV], ...source })),
     ],
     resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } },
-    securityContext: {
-      runAsUser: user,
-      runAsGroup: user,
-      runAsNonRoot: true,
-      privileged: false,
-      allowPrivilegeEscalation: false,
-      readOnlyRootFilesystem: true,
-      capabilities: { drop: ['ALL'] },
-      seccompProfile: { type: 'RuntimeDefault' },
-    },
+    securityContext: restrictedSecurityContext(user),
     volumeMounts: [{ name: 'scripts', mountPath: '/scripts', readOnly: true }, { name: 'tmp', mountPath: '/tmp' }, ...volumeMounts],
   };
 }
