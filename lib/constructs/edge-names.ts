@@ -36,7 +36,19 @@ export const EdgeNames = {
   devicePolicy: (platform: string, pilot: string) => `${platform}_${pilot}_device-policy`,
   /** `demo_acme_sensor-policy`: the IoT policy of a pilot's sensor certificates. */
   sensorPolicy: (platform: string, pilot: string) => `${platform}_${pilot}_sensor-policy`,
+  /** `/iiot/demo/edge-pilot/`: the IAM path of the pilots' edge roles, which the shared functions may assume. */
+  pilotRolePath: (platform: string) => `/iiot/${platform}/edge-pilot/`,
+  /**
+   * `demo_acme_retirement`: the role one shared edge function assumes to act on one pilot's things.
+   * At most 24 + 24 + 11 + 2 = 61 of the 64 characters IAM allows in a role name.
+   */
+  pilotRole: (platform: string, pilot: string, purpose: PilotRolePurpose) => `${platform}_${pilot}_${purpose}`,
+  /** `demo_edge-retirement`: the role of the shared function, the only one a pilot's role of that purpose trusts. */
+  sharedRole: (platform: string, purpose: PilotRolePurpose) => `${platform}_edge-${purpose}`,
 };
+
+/** Which shared edge function a pilot's role serves. */
+export type PilotRolePurpose = 'retirement' | 'association';
 
 /** With optional updates: devices whose owner accepted non-critical updates, and the others. */
 export type Audience = 'opted-in' | 'held';

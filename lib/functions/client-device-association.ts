@@ -14,6 +14,7 @@
 import { EdgeNames } from '../constructs/edge-names';
 import { FleetDirectory, fleetDirectoryFromEnv } from './fleet-directory';
 import { lazy } from './lazy-handler';
+import { pilotCredentials } from './pilot-credentials';
 import { Client, pages, Sdk } from './sdk-pages';
 
 /** The IoT and Greengrass calls association makes (paged listings return every page). */
@@ -45,30 +46,39 @@ export interface AssociationReport {
 /** Largest batch BatchAssociateClientDeviceWithCoreDevice and its Disassociate twin accept. */
 const BATCH = 100;
 
-export function associateSensors(registry: AssociationRegistry, fleets: FleetDirectory): () => Promise<AssociationReport> {
+/**
+ * `registry` lists the core devices; `forPilot` does everything else for one pilot (in the Lambda,
+ * with that pilot's association role: pilot-credentials.ts).
+ */
+export function associateSensors(
+  registry: AssociationRegistry,
+  fleets: FleetDirectory,
+  forPilot: (pilot: string) => AssociationRegistry = () => registry,
+): () => Promise<AssociationReport> {
   return async () => {
     const cores: AssociationReport['cores'] = {};
     const problems: string[] = [];
     const allCores = await registry.coreDevices();
     for (const [pilot, fleet] of Object.entries(fleets)) {
+      const pilotRegistry = forPilot(pilot);
       const sensorPrefix = EdgeNames.sensorPrefix(pilot);
       const groups = Object.entries(fleet.generations).filter(([, g]) => g.kind === 'sensor').map(([name]) => EdgeNames.thingGroup(pilot, name));
       const sensors = new Set<string>();
-      for (const group of groups) for (const thing of await registry.thingsIn(group)) if (thing.startsWith(sensorPrefix)) sensors.add(thing);
+      for (const group of groups) for (const thing of await pilotRegistry.thingsIn(group)) if (thing.startsWith(sensorPrefix)) sensors.add(thing);
       const pilotCores = allCores.filter((c) => c.startsWith(EdgeNames.thingName(pilot, '')) && !c.startsWith(sensorPrefix));
       for (const core of pilotCores) {
         try {
-          const current = new Set(await registry.associated(core));
+          const current = new Set(await pilotRegistry.associated(core));
           const missing = [...sensors].filter((s) => !current.has(s)).sort();
           const stray = [...current].filter((t) => !sensors.has(t)).sort();
           const report = (cores[core] = { associated: [] as string[], disassociated: [] as string[] });
           for (const [things, call, done] of [
-            [stray, registry.disassociate, report.disassociated],
-            [missing, registry.associate, report.associated],
+            [stray, pilotRegistry.disassociate, report.disassociated],
+            [missing, pilotRegistry.associate, report.associated],
           ] as const) {
             for (let i = 0; i < things.length; i += BATCH) {
               const batch = things.slice(i, i + BATCH);
-              const errors = await call.call(registry, core, batch);
+              const errors = await call.call(pilotRegistry, core, batch);
               const failed = new Set(errors.map((e) => e.thingName));
               done.push(...batch.filter((t) => !failed.has(t)));
               problems.push(...errors.map((e) => `${core}: ${e.thingName} ${e.code ?? ''} ${e.message ?? ''}`.trim()));
@@ -112,6 +122,10 @@ export function awsAssociationRegistry(clientConfig: { iot?: object; greengrass?
 }
 
 export const handler = lazy(() => {
-  const run = associateSensors(awsAssociationRegistry(), fleetDirectoryFromEnv(process.env));
+  const credentials = pilotCredentials(process.env.PILOT_ROLES ?? '', process.env.PLATFORM_NAME ?? '', 'association');
+  const run = associateSensors(awsAssociationRegistry(), fleetDirectoryFromEnv(process.env), (pilot) => {
+    const config = { credentials: credentials(pilot) };
+    return awsAssociationRegistry({ iot: config, greengrass: config });
+  });
   return async () => run();
 });

@@ -10,7 +10,7 @@
  *   the thing and from the identities the provisioning hook recorded.
  * - POST /reinstate {"pilot", "serial", "reason"}: undoes a retirement; the device may provision
  *   once more (a new identity: the old certificates are gone).
- * Factory test records always stay.
+ * Factory test records always stay. The device calls go through the pilot's own retirement role.
  */
 import { EdgeNames } from '../constructs/edge-names';
 import { Serial } from './factory-test-record';
@@ -18,6 +18,7 @@ import { FleetDirectory, fleetDirectoryFromEnv, fleetGeneration, fleetOf } from 
 import { awsDeviceRegistry, DeviceRegistry } from './device-registry';
 import { HttpRequest, HttpResponse, json, jsonBody } from './http';
 import { lazy } from './lazy-handler';
+import { pilotCredentials } from './pilot-credentials';
 import { dynamoDbTestRecordStore, isRetired, LifecycleKind, TestRecordStore } from './test-record-store';
 
 export interface RetirementOptions {
@@ -31,8 +32,9 @@ export interface RetirementOptions {
 const CONCURRENT = 'another operator changed this device meanwhile; read its history and repeat if still needed';
 const USAGE = 'POST /retire or /reinstate with {"pilot": "<pilot>", "serial": "<serial>", "reason": "<why>"}';
 
+/** `registryFor` acts for one pilot: in the Lambda, with that pilot's retirement role (pilot-credentials.ts). */
 export function retireDevices(
-  registry: DeviceRegistry,
+  registryFor: (pilot: string) => DeviceRegistry,
   store: TestRecordStore,
   fleets: FleetDirectory,
   options: RetirementOptions = {},
@@ -64,6 +66,7 @@ export function retireDevices(
     }
     if (!isRetired(history) && !(await store.addEvent(pilot, serial, history.events.length, event))) return json(409, { error: CONCURRENT });
 
+    const registry = registryFor(pilot);
     // Sensors are named apart from gateways; the device's test records say which it is.
     const sensor = history.records.some((r) => {
       const g = fleetGeneration(fleets, pilot, r.generation);
@@ -103,4 +106,7 @@ export function retireDevices(
   };
 }
 
-export const handler = lazy(() => retireDevices(awsDeviceRegistry(), dynamoDbTestRecordStore(process.env.TABLE_NAME ?? ''), fleetDirectoryFromEnv(process.env)));
+export const handler = lazy(() => {
+  const credentials = pilotCredentials(process.env.PILOT_ROLES ?? '', process.env.PLATFORM_NAME ?? '', 'retirement');
+  return retireDevices((pilot) => awsDeviceRegistry({ credentials: credentials(pilot) }), dynamoDbTestRecordStore(process.env.TABLE_NAME ?? ''), fleetDirectoryFromEnv(process.env));
+});

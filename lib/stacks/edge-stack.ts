@@ -36,9 +36,9 @@ export class EdgeStack extends PlatformStack {
     const fleets = fleetDirectory(props.namePrefix, props.fleets);
     this.testRecords = new FactoryTestRecords(this, 'TestRecords', { fleets, logKey });
     new FleetProvisioning(this, 'Provisioning', { namePrefix: props.namePrefix, fleets, testRecords: this.testRecords, logKey });
-    const retirement = new DeviceRetirement(this, 'Retirement', { fleets, testRecords: this.testRecords, logKey });
+    const retirement = new DeviceRetirement(this, 'Retirement', { platformName: props.namePrefix, fleets, testRecords: this.testRecords, logKey });
     // Sensors reach AWS through their pilot's gateways only once associated with them.
-    if (props.fleets.some(({ edge }) => edge.generations.some((g) => g.kind === 'sensor'))) new SensorAssociation(this, 'SensorAssociation', { fleets, logKey });
+    if (props.fleets.some(({ edge }) => edge.generations.some((g) => g.kind === 'sensor'))) new SensorAssociation(this, 'SensorAssociation', { platformName: props.namePrefix, fleets, logKey });
 
     if (props.settings.factoryStations.length > 0) {
       const station = new iam.Role(this, 'FactoryStationRole', {

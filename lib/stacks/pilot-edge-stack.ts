@@ -3,14 +3,17 @@ import { CfnDeployment } from 'aws-cdk-lib/aws-greengrassv2';
 import { Construct } from 'constructs';
 import { ComponentSpec, DeviceGenerationSpec, PilotEdgeSpec, PlatformEdgeSpec } from '../config/schema';
 import { DeviceGeneration, GenerationDeployment } from '../constructs/device-generation';
+import { DeviceRetirement } from '../constructs/device-retirement';
 import { EdgeNames } from '../constructs/edge-names';
 import { FirmwareJobTemplate } from '../constructs/firmware-job-template';
 import { GreengrassCoreIdentity } from '../constructs/greengrass-core-identity';
 import { GreengrassContainerComponent } from '../constructs/greengrass-container-component';
 import { PilotDevicePolicies } from '../constructs/pilot-device-policies';
+import { PilotEdgeRole } from '../constructs/pilot-edge-role';
 import { PlatformKey } from '../constructs/platform-key';
 import { RegistryNames } from '../constructs/registry-names';
 import { RolloutRollback } from '../constructs/rollout-rollback';
+import { SensorAssociation } from '../constructs/sensor-association';
 import { StagedRollout } from '../constructs/staged-rollout';
 import { RollbackDirectory } from '../functions/rollout-rollback';
 import { PlatformStack, PlatformStackProps } from './platform-stack';
@@ -35,7 +38,8 @@ export interface PilotEdgeStackProps extends PlatformStackProps {
 }
 
 /**
- * One pilot's edge fleet: the IoT policies of its device certificates, its core devices' token
+ * One pilot's edge fleet: the IoT policies of its device certificates, the roles through which the
+ * shared retirement and sensor association functions act on its things, its core devices' token
  * exchange role and role alias, Greengrass component versions of its edge components (prod
  * images), per device generation its thing groups, staged deployments and firmware job templates,
  * and the rollback of the devices that updated before a rollout was cancelled.
@@ -48,6 +52,15 @@ export class PilotEdgeStack extends PlatformStack {
     super(scope, id, props);
     const { pilot, edge } = props;
     new PilotDevicePolicies(this, 'DevicePolicies', { platformName: props.platformName, pilot });
+    // The shared retirement and sensor association functions (Platform-Edge) act on this pilot's things through these.
+    DeviceRetirement.grantPilot(
+      new PilotEdgeRole(this, 'RetirementRole', { platformName: props.platformName, pilot, purpose: 'retirement', description: `Retires ${pilot}'s devices for the shared retirement function` }).role,
+      pilot,
+    );
+    SensorAssociation.grantPilot(
+      new PilotEdgeRole(this, 'AssociationRole', { platformName: props.platformName, pilot, purpose: 'association', description: `Associates ${pilot}'s sensors with its gateways for the shared sensor association function` }).role,
+      pilot,
+    );
     new GreengrassCoreIdentity(this, 'CoreIdentity', { platformName: props.platformName, pilot, components: edge.components.map((c) => c.component) });
     const components = new Map(props.components.map((c) => [c.name, c]));
     this.components = edge.components.map((ec) => {

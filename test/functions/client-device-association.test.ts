@@ -1,7 +1,8 @@
 import { AddThingToThingGroupCommand, CreateThingCommand, CreateThingGroupCommand, DeleteThingCommand, IoTClient, RemoveThingFromThingGroupCommand } from '@aws-sdk/client-iot';
 import { associateSensors, awsAssociationRegistry } from '../../lib/functions/client-device-association';
+import { pilotCredentials } from '../../lib/functions/pilot-credentials';
 import { FakeGreengrass } from './fake-greengrass';
-import { EdgeBed, FLEETS, startEdgeBed } from './fakes';
+import { ACCOUNT, EdgeBed, FLEETS, startEdgeBed } from './fakes';
 
 // Things and groups live in IoT on a local moto_server; core devices and their client device
 // associations in the Greengrass v2 fake, which admits only things moto knows. Both through the real adapter.
@@ -68,6 +69,21 @@ describe('sensors are associated with their pilot\'s gateways', () => {
     const report = await run();
     expect(report.cores['acme_GW-3'].disassociated).toEqual(['acme_sensor-0003', 'bravo_sensor-0001']);
     expect(associated('acme_GW-3')).not.toContain('acme_sensor-0003');
+  });
+
+  test('the Lambda\'s way: each pilot\'s groups and cores through that pilot\'s association role, the listing of cores with the function\'s own', async () => {
+    core('acme_GW-4');
+    await sensor('acme_sensor-0004');
+    const credentials = pilotCredentials(`arn:aws:iam::${ACCOUNT}:role/iiot/demo/edge-pilot/`, 'demo', 'association', bed.clientConfig);
+    const asPilot: string[] = [];
+    const forPilot = (pilot: string) => {
+      asPilot.push(pilot);
+      return awsAssociationRegistry({ iot: { ...bed.clientConfig, credentials: credentials(pilot) }, greengrass: { ...bed.greengrassConfig, credentials: credentials(pilot) } });
+    };
+    const shared = registry();
+    const report = await associateSensors({ ...shared, thingsIn: () => Promise.reject(new Error('not with the shared role')) }, FLEETS, forPilot)();
+    expect(report.cores['acme_GW-4'].associated).toContain('acme_sensor-0004');
+    expect(asPilot).toEqual(Object.keys(FLEETS));
   });
 
   test('a failure midway is reported (the run fails, so the alarm fires) after every other core was tried; the next run finishes', async () => {

@@ -13,10 +13,12 @@ import {
   ListJobExecutionsForThingCommand,
 } from '@aws-sdk/client-iot';
 import { GetThingShadowCommand, IoTDataPlaneClient, UpdateThingShadowCommand } from '@aws-sdk/client-iot-data-plane';
-import { DeviceRegistry } from '../../lib/functions/device-registry';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { awsDeviceRegistry, DeviceRegistry } from '../../lib/functions/device-registry';
 import { retireDevices } from '../../lib/functions/device-retirement';
+import { pilotCredentials } from '../../lib/functions/pilot-credentials';
 import { isRetired, TestRecordStore } from '../../lib/functions/test-record-store';
-import { addRecords, EdgeBed, FLEETS, OPERATOR, record, request, startEdgeBed } from './fakes';
+import { ACCOUNT, addRecords, EdgeBed, FLEETS, OPERATOR, record, request, startEdgeBed } from './fakes';
 
 // Retirement runs against IoT, IoT data and DynamoDB on a local moto_server and Greengrass v2 on
 // the bed's fake (moto has only v1), all through the real adapters.
@@ -75,7 +77,7 @@ describe('device retirement', () => {
     const store = await bed.newStore();
     const device = await provisionedDevice(store);
     const registry = bed.registry();
-    const res = await retireDevices(registry, store, FLEETS, { now })(retire('acme', device.serial));
+    const res = await retireDevices(() => registry, store, FLEETS, { now })(retire('acme', device.serial));
     expect(res.statusCode).toBe(200);
     expect(JSON.parse(res.body)).toMatchObject({
       thingName: device.thingName,
@@ -89,6 +91,27 @@ describe('device retirement', () => {
     const history = await store.history('acme', device.serial);
     expect(isRetired(history)).toBe(true);
     expect(history.records).toHaveLength(1);
+  });
+
+  test('the Lambda\'s way: the device calls run as the pilot\'s own retirement role, assumed once per pilot', async () => {
+    const store = await bed.newStore();
+    const device = await provisionedDevice(store);
+    const credentials = pilotCredentials(`arn:aws:iam::${ACCOUNT}:role/iiot/demo/edge-pilot/`, 'demo', 'retirement', bed.clientConfig);
+    const asPilot: string[] = [];
+    const registryFor = (pilot: string) => {
+      asPilot.push(pilot);
+      return awsDeviceRegistry({ ...bed.clientConfig, credentials: credentials(pilot) }, { ...bed.greengrassConfig, credentials: credentials(pilot) });
+    };
+    const res = await retireDevices(registryFor, store, FLEETS, { now })(retire('acme', device.serial));
+    expect(res.statusCode).toBe(200);
+    await expectReleased(device);
+    expect(asPilot).toEqual(['acme']);
+    // Whose credentials they are (STS as moto answers it), and the same ones while they are valid.
+    const acme = await credentials('acme')();
+    const caller = await new STSClient({ ...bed.clientConfig, credentials: acme }).send(new GetCallerIdentityCommand({}));
+    expect(caller.Arn).toBe(`arn:aws:sts::${ACCOUNT}:assumed-role/demo_acme_retirement/retirement-acme`);
+    expect((await credentials('acme')()).accessKeyId).toBe(acme.accessKeyId);
+    expect((await credentials('bravo')()).accessKeyId).not.toBe(acme.accessKeyId);
   });
 
   test('a certificate is deleted only once its asynchronous detach has completed; a retry finishes the job', async () => {
@@ -106,7 +129,7 @@ describe('device retirement', () => {
       },
     };
     const sleeps: number[] = [];
-    const handler = retireDevices(registry, store, FLEETS, { now, sleep: async (ms) => void sleeps.push(ms), detachChecks: 2 });
+    const handler = retireDevices(() => registry, store, FLEETS, { now, sleep: async (ms) => void sleeps.push(ms), detachChecks: 2 });
     const first = await handler(retire('acme', device.serial));
     expect(first.statusCode).toBe(503);
     expect(JSON.parse(first.body).error).toMatch(/still propagating; repeat the call/);
@@ -128,7 +151,7 @@ describe('device retirement', () => {
         return real.deleteShadows(thing);
       },
     };
-    const handler = retireDevices(flaky, store, FLEETS, { now });
+    const handler = retireDevices(() => flaky, store, FLEETS, { now });
     await expect(handler(retire('acme', device.serial))).rejects.toThrow('Rate exceeded');
     expect(await gone(iot.send(new DescribeCertificateCommand({ certificateId: device.certificateId })))).toBe(true);
     const retry = await handler(retire('acme', device.serial));
@@ -143,7 +166,7 @@ describe('device retirement', () => {
     bed.greengrass.coreDevices.set('acme_GW-HOST', new Map());
     const device = await provisionedDevice(store, 'sensor');
     const calls = bed.greengrass.calls.length;
-    const res = await retireDevices(bed.registry(), store, FLEETS, { now })(retire('acme', device.serial, 'vibration sensor cracked'));
+    const res = await retireDevices(() => bed.registry(), store, FLEETS, { now })(retire('acme', device.serial, 'vibration sensor cracked'));
     expect(res.statusCode).toBe(200);
     expect(JSON.parse(res.body)).toMatchObject({
       thingName: `acme_sensor-${device.serial}`,
@@ -170,7 +193,7 @@ describe('device retirement', () => {
         return real.deleteThing(thing);
       },
     };
-    const handler = retireDevices(flaky, store, FLEETS, { now });
+    const handler = retireDevices(() => flaky, store, FLEETS, { now });
     await expect(handler(retire('acme', device.serial))).rejects.toThrow('Rate exceeded');
     expect(await gone(iot.send(new DescribeThingCommand({ thingName: device.thingName })))).toBe(false);
     expect((await handler(retire('acme', device.serial))).statusCode).toBe(200);
@@ -182,7 +205,7 @@ describe('device retirement', () => {
     const device = await provisionedDevice(store);
     // Three failures: the SDK's standard retry makes three attempts before the call fails.
     bed.greengrass.failNext(new RegExp(`^DELETE /greengrass/v2/coreDevices/${device.thingName}$`), 3);
-    const handler = retireDevices(bed.registry(), store, FLEETS, { now });
+    const handler = retireDevices(() => bed.registry(), store, FLEETS, { now });
     await expect(handler(retire('acme', device.serial))).rejects.toThrow();
     expect(bed.greengrass.coreDevices.has(device.thingName)).toBe(true);
     expect(await gone(iot.send(new DescribeCertificateCommand({ certificateId: device.certificateId })))).toBe(true);
@@ -195,7 +218,7 @@ describe('device retirement', () => {
   test('retiring requires the device to exist in that pilot: the same serial in another pilot is a 404 and untouched', async () => {
     const store = await bed.newStore();
     const device = await provisionedDevice(store);
-    const res = await retireDevices(bed.registry(), store, FLEETS, { now })(retire('bravo', device.serial));
+    const res = await retireDevices(() => bed.registry(), store, FLEETS, { now })(retire('bravo', device.serial));
     expect(res.statusCode).toBe(404);
     expect(await gone(iot.send(new DescribeThingCommand({ thingName: device.thingName })))).toBe(false);
     expect(isRetired(await store.history('acme', device.serial))).toBe(false);
@@ -204,7 +227,7 @@ describe('device retirement', () => {
   test('an operator undoes a retirement with a reason; reinstating a device that is not retired is a 409', async () => {
     const store = await bed.newStore();
     const device = await provisionedDevice(store);
-    const handler = retireDevices(bed.registry(), store, FLEETS, { now });
+    const handler = retireDevices(() => bed.registry(), store, FLEETS, { now });
     const reinstate = (reason: string) => handler(request('POST', '/reinstate', { pilot: 'acme', serial: device.serial, reason }));
     expect((await reinstate('oops')).statusCode).toBe(409);
     await handler(retire('acme', device.serial, 'suspected clone'));
@@ -224,7 +247,7 @@ describe('device retirement', () => {
     [{ pilot: 'acme', serial: '../x', reason: 'x' }, /serial must be/],
     [{ pilot: 'acme', serial: 'SN-0001' }, /reason must say why/],
   ])('rejects %j with a 400', async (body, expected) => {
-    const res = await retireDevices(bed.registry(), await bed.newStore(), FLEETS, { now })(request('POST', '/retire', body));
+    const res = await retireDevices(() => bed.registry(), await bed.newStore(), FLEETS, { now })(request('POST', '/retire', body));
     expect(res.statusCode).toBe(400);
     expect(res.body).toMatch(expected);
   });
