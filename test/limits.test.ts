@@ -61,18 +61,22 @@ const projected = [...large].map(([key, u]) => {
  * policies, token exchange role and role alias in its Pilot-<pilot>-Edge stack; Grafana has one
  * dashboard for every tenant.
  *
- * Known walls, not lifted yet: Platform-Edge's shared provisioning, retirement and sensor association
- * roles name every pilot's things, groups and core devices (about 120 to 200 characters per pilot),
- * so their inline policies pass IAM's 10,240 characters near 40 to 80 pilots. A wildcard would not
- * do: those names carry the pilot (`acme_*`) but not the platform, so `*_*` would also admit things of
- * pilots that are not configured (test/edge/policies.test.ts denies them). CDK's overflow split
- * (role.js `splitLargePolicy`, only for a role's default policy) would attach up to 5 managed policies
- * of 6,000 characters each at 200 pilots, over the count this file allows. What lifts them: the
- * per-pilot grants in per-pilot roles (in Pilot-<pilot>-Edge) that the shared functions and the
- * provisioning template use for the pilot at hand.
+ * Retirement and sensor association act on each pilot's things through that pilot's role in its
+ * Pilot-<pilot>-Edge stack (lib/constructs/pilot-edge-role.ts); their shared roles only assume them.
+ *
+ * Known wall, not lifted yet: Platform-Edge's shared provisioning role names every pilot's things,
+ * groups and device policies (about 200 characters per pilot), so its inline policy passes IAM's
+ * 10,240 characters near 40 pilots. A wildcard would not do: those names carry the pilot (`acme_*`)
+ * but not the platform, so `*_*` would also admit things of pilots that are not configured
+ * (test/edge/policies.test.ts denies them). CDK's overflow split (role.js `splitLargePolicy`, only
+ * for a role's default policy) would attach up to 5 managed policies of 6,000 characters each at 200
+ * pilots, over the count this file allows. Per-pilot roles do not lift it the same way: IoT fleet
+ * provisioning runs the template as one provisioning role (the template's `provisioningRoleArn`),
+ * not a function that could assume the pilot's role; what lifts it is a provisioning template per
+ * pilot with its own role.
  */
 const KEYCLOAK_AND_GRAFANA = ['Platform-Charts-Identity', 'Platform-Charts-Fiware'];
-const KNOWN_OVER = [/^Platform-Edge IAM inline policies (ProvisioningProvisioningRole|RetirementFunctionRole|SensorAssociationFunctionRole)/];
+const KNOWN_OVER = [/^Platform-Edge IAM inline policies ProvisioningProvisioningRole/];
 
 describe(`every limit use, extrapolated to ${TARGET} pilots`, () => {
   // The pilots' Kubernetes objects are applied by their own stacks (Pilot-<name>-Namespaces), their

@@ -31,6 +31,7 @@ function pilotPolicy(pilot: string, which: 'DevicePolicy' | 'SensorPolicy'): { n
 }
 const devicePolicy = (pilot: string) => pilotPolicy(pilot, 'DevicePolicy').name;
 const cert = iot('cert/0a1b2c3d4e5f');
+const pilotRole = (pilot: string, purpose: string) => `arn:aws:iam::${ACCOUNT}:role/iiot/demo/edge-pilot/demo_${pilot}_${purpose}`;
 const tableKeyPolicy = resolve(resources[logicalId(shared, 'AWS::KMS::Key', 'TestRecordsKey')].Properties.KeyPolicy, resources);
 const kms = (action: string): Call => ({ action, resource: tableKey, resourcePolicy: tableKeyPolicy });
 
@@ -69,7 +70,7 @@ describe('IAM, by policy evaluation', () => {
     await expectDecisions(role('ProvisioningProvisioningRole'), allowed, denied);
   });
 
-  test('device retirement: every DeviceRegistry and store call is allowed on its pilots\' things; not on others', async () => {
+  test.each(pairs)('device retirement: %s\'s role is allowed every DeviceRegistry call on its things, not on %s\'s; the shared role only the store and assuming', async (own, other) => {
     const calls = (pilot: string): Call[] => {
       const thing = iot(`thing/${pilot}_SN-0001`);
       return [
@@ -98,12 +99,43 @@ describe('IAM, by policy evaluation', () => {
       kms('kms:Decrypt'),
       kms('kms:GenerateDataKey'),
     ];
-    const denied = [...calls('zulu').filter((c) => !c.resource.includes(':cert/') && c.resource !== '*' && !c.resource.includes(':job/')),
-      { action: 'dynamodb:DeleteItem', resource: tableArn }, { action: 'dynamodb:UpdateItem', resource: tableArn }];
-    await expectDecisions(role('RetirementFunctionRole'), [...calls('acme'), ...calls('bravo'), ...store], denied);
+    // Certificates, jobs and `*` carry no pilot: the pilot's things bound them (the registry reaches certificates through the thing).
+    const pilotOwn = (c: Call) => !c.resource.includes(':cert/') && c.resource !== '*' && !c.resource.includes(':job/');
+    const t = templates.get(`Pilot-${own}-Edge`)!;
+    await expectDecisions(role('RetirementRole', t), calls(own), [...calls(other).filter(pilotOwn), ...calls('zulu').filter(pilotOwn), ...store], t);
+    await expectDecisions(
+      role('RetirementFunctionRole'),
+      [...store, { action: 'sts:AssumeRole', resource: pilotRole(own, 'retirement') }, { action: 'sts:AssumeRole', resource: pilotRole(other, 'retirement') }],
+      [
+        ...calls(own),
+        { action: 'dynamodb:DeleteItem', resource: tableArn },
+        { action: 'dynamodb:UpdateItem', resource: tableArn },
+        { action: 'sts:AssumeRole', resource: pilotRole(own, 'association') },
+        { action: 'sts:AssumeRole', resource: `arn:aws:iam::${ACCOUNT}:role/demo_${own}_retirement` },
+        { action: 'sts:AssumeRole', resource: `arn:aws:iam::${ACCOUNT}:role/iiot/other/edge-pilot/other_${own}_retirement` },
+      ],
+    );
   });
 
-  test('sensor association: lists core devices, and reads and changes client device associations of its pilots\' cores and groups only', async () => {
+  test.each([['retirement', 'RetirementRole', 'association'], ['association', 'AssociationRole', 'retirement']] as const)(
+    'only the shared %s function\'s role may assume the pilots\' roles for it',
+    async (purpose, prefix, otherPurpose) => {
+      for (const pilot of PILOTS) {
+        const t = templates.get(`Pilot-${pilot}-Edge`)!;
+        const own = t.toJSON().Resources;
+        const trust = resolve(own[role(prefix, t)].Properties.AssumeRolePolicyDocument, own);
+        // The same identity policy (it allows the assume) for each caller: only the trust policy decides.
+        const as = (principal: string): Call => ({ action: 'sts:AssumeRole', resource: pilotRole(pilot, purpose), resourcePolicy: trust, principal, context: { 'aws:PrincipalArn': principal } });
+        await expectDecisions(
+          role(purpose === 'retirement' ? 'RetirementFunctionRole' : 'SensorAssociationFunctionRole'),
+          [as(`arn:aws:iam::${ACCOUNT}:role/demo_edge-${purpose}`)],
+          [as(`arn:aws:iam::${ACCOUNT}:role/demo_edge-${otherPurpose}`), as(`arn:aws:iam::${ACCOUNT}:role/${role('ProvisioningHookRole')}`), as(`arn:aws:iam::222222222222:role/demo_edge-${purpose}`)],
+        );
+      }
+    },
+  );
+
+  test.each(pairs)('sensor association: %s\'s role reads and changes client device associations of its cores and groups, not %s\'s; the shared role only lists cores and assumes', async (own, other) => {
     const core = (thing: string) => `arn:aws:greengrass:${REGION}:${ACCOUNT}:coreDevices:${thing}`;
     const calls = (pilot: string): Call[] => [
       { action: 'greengrass:ListClientDevicesAssociatedWithCoreDevice', resource: core(`${pilot}_GW-1`) },
@@ -111,10 +143,12 @@ describe('IAM, by policy evaluation', () => {
       { action: 'greengrass:BatchDisassociateClientDeviceFromCoreDevice', resource: core(`${pilot}_GW-1`) },
       { action: 'iot:ListThingsInThingGroup', resource: iot(`thinggroup/${pilot}_press-sensor-v1`) },
     ];
+    const t = templates.get(`Pilot-${own}-Edge`)!;
+    await expectDecisions(role('AssociationRole', t), calls(own), [...calls(other), ...calls('zulu'), { action: 'greengrass:DeleteCoreDevice', resource: core(`${own}_GW-1`) }, { action: 'greengrass:CreateDeployment', resource: '*' }], t);
     await expectDecisions(
       role('SensorAssociationFunctionRole'),
-      [{ action: 'greengrass:ListCoreDevices', resource: '*' }, ...calls('acme'), ...calls('bravo')],
-      [...calls('zulu'), { action: 'greengrass:DeleteCoreDevice', resource: core('acme_GW-1') }, { action: 'greengrass:CreateDeployment', resource: '*' }],
+      [{ action: 'greengrass:ListCoreDevices', resource: '*' }, { action: 'sts:AssumeRole', resource: pilotRole(own, 'association') }],
+      [...calls(own), { action: 'sts:AssumeRole', resource: pilotRole(own, 'retirement') }, { action: 'greengrass:CreateDeployment', resource: '*' }],
     );
   });
 

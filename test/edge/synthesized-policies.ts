@@ -75,6 +75,8 @@ export interface Call {
   readonly context?: Record<string, string | string[]>;
   /** The resource's own policy (a KMS key policy is authoritative: without it KMS denies). */
   readonly resourcePolicy?: unknown;
+  /** Who calls with the role's policies. @default the role, by its logical id */
+  readonly principal?: string;
 }
 
 /**
@@ -94,7 +96,7 @@ export async function decide(template: Template, roleId: string, call: Call): Pr
       resourceControlPolicies: [],
       ...(call.resourcePolicy ? { resourcePolicy: call.resourcePolicy } : {}),
       request: {
-        principal: `arn:aws:iam::${ACCOUNT}:role/${roleId}`,
+        principal: call.principal ?? `arn:aws:iam::${ACCOUNT}:role/${roleId}`,
         action: call.action,
         resource: { resource: call.resource, accountId: ACCOUNT },
         contextVariables: renameSessionKeys(call.context ?? {}),
