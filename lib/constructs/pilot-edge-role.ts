@@ -15,10 +15,10 @@ export interface PilotEdgeRoleProps {
   readonly description: string;
 }
 
-/** ARN of every pilot's role of the purpose: `arn:...:role/iiot/<platform>/edge-pilot/<platform>_*_<purpose>`. */
-function pilotRoleArn(scope: Construct, platformName: string, pilot: string): string {
+/** ARN of the role `name` on the platform's edge-pilot path (`name` may be a pattern or empty, for a prefix). */
+function pilotRoleArn(scope: Construct, platformName: string, name: string): string {
   const stack = Stack.of(scope);
-  return `arn:${stack.partition}:iam::${stack.account}:role${EdgeNames.pilotRolePath(platformName)}${pilot}`;
+  return `arn:${stack.partition}:iam::${stack.account}:role${EdgeNames.pilotRolePath(platformName)}${name}`;
 }
 
 /**
@@ -36,11 +36,10 @@ export class PilotEdgeRole extends Construct {
    * size at any pilot count. Least privilege: only roles on the platform's edge-pilot path with its
    * purpose in the name match, and each of them trusts only this function's role.
    */
-  static grantAssume(grantee: iam.IGrantable, platformName: string, purpose: PilotRolePurpose): void {
-    const scope = grantee.grantPrincipal as unknown as Construct;
+  static grantAssume(grantee: iam.IGrantable & Construct, platformName: string, purpose: PilotRolePurpose): void {
     grantScoped(
       grantee,
-      { actions: ['sts:AssumeRole'], resources: [pilotRoleArn(scope, platformName, EdgeNames.pilotRole(platformName, '*', purpose))] },
+      { actions: ['sts:AssumeRole'], resources: [pilotRoleArn(grantee, platformName, EdgeNames.pilotRole(platformName, '*', purpose))] },
       `the pilots' ${purpose} roles (one per pilot, in its Pilot-<pilot>-Edge stack), each trusting only this function's role`,
     );
   }
