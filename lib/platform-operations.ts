@@ -9,7 +9,6 @@ import * as efs from 'aws-cdk-lib/aws-efs';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as iot from 'aws-cdk-lib/aws-iot';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -20,6 +19,7 @@ import { TELEMETRY_NAMESPACE } from '../k8s/telemetry/telemetry-chart';
 import { FIWARE_NAMESPACE } from '../k8s/fiware/fiware-chart';
 import { AlertTopic } from './constructs/alert-topic';
 import { FaultDrill } from './constructs/fault-drill';
+import { FleetProvisioning } from './constructs/fleet-provisioning';
 import { IotJobAlerts } from './constructs/iot-job-alerts';
 import { OperatorAlarms } from './constructs/operator-alarms';
 import { BACKUP_TAG } from './constructs/backup-tag';
@@ -95,25 +95,21 @@ function alertmanagerIdentity(cluster: ClusterStack, operations: OperationsStack
 
 /**
  * Devices the pre-provisioning hook refuses (no passing factory test record, unknown pilot or
- * generation, a serial provisioned before): counted from the hook's decision log line
- * (`{"decision":"refused",...}`, lib/functions/provisioning-hook.ts) by a metric filter, and alarmed.
+ * generation, another pilot's template, a serial provisioned before): counted from the hook's
+ * decision log line (`{"decision":"refused",...}`, lib/functions/provisioning-hook.ts) by a metric
+ * filter, and alarmed. One hook serves every pilot's template.
  */
 export const REFUSAL_PATTERN = logs.FilterPattern.allTerms('"decision":"refused"');
 
 function provisioningRefusals(stack: Stack, alarms: OperatorAlarms): void {
-  const functions = stack.node.findAll().filter((c): c is lambda.Function => c instanceof lambda.Function);
-  for (const template of stack.node.findAll().filter((c): c is iot.CfnProvisioningTemplate => c instanceof iot.CfnProvisioningTemplate)) {
-    const hook = stack.resolve((template.preProvisioningHook as iot.CfnProvisioningTemplate.ProvisioningHookProperty | undefined)?.targetArn);
-    const fn = functions.find((f) => stack.resolve(f.functionArn)?.['Fn::GetAtt']?.[0] === hook?.['Fn::GetAtt']?.[0]);
-    if (!hook) continue;
-    if (!fn) throw new Error(`${template.node.path}: its pre-provisioning hook is not a function of ${stack.stackName}`);
-    const filter = fn.logGroup.addMetricFilter(`${template.node.id}Refusals`, {
+  for (const provisioning of stack.node.findAll().filter((c): c is FleetProvisioning => c instanceof FleetProvisioning)) {
+    const filter = provisioning.hook.logGroup.addMetricFilter(`${provisioning.node.id}Refusals`, {
       filterPattern: REFUSAL_PATTERN,
       metricNamespace: 'IIoTPlatform/Provisioning',
-      metricName: `${template.templateName ?? template.node.id}-refusals`,
+      metricName: `${provisioning.hookName}-refusals`,
       metricValue: '1',
     });
-    alarms.watch(template, 'provisioning-refusals', `${template.node.path}: the pre-provisioning hook refused devices`, filter.metric({ statistic: 'Sum', period: Duration.minutes(5) }), 1);
+    alarms.watch(provisioning.hook.node.defaultChild as lambda.CfnFunction, 'provisioning-refusals', `${provisioning.node.path}: the pre-provisioning hook refused devices`, filter.metric({ statistic: 'Sum', period: Duration.minutes(5) }), 1);
   }
 }
 

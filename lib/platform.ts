@@ -211,6 +211,8 @@ export function definePlatform(app: App, model: PlatformModel, published: Publis
       return stack;
     });
   for (const r of [registries, ...[...pilotStacks.values()].map((p) => p.registries)]) ci.addStackDependency(r, 'the controller reads the role ARNs they publish at its start');
+  // IoT checks that it may invoke a template's pre-provisioning hook when the template is created.
+  for (const p of pilotStacks.values()) if (p.edge && edge) p.edge.addStackDependency(edge, "its provisioning template calls Platform-Edge's pre-provisioning hook");
   const pilotStackList: Stack[] = [...[...pilotStacks.values()].flatMap((p) => [p.registries, p.namespaces, ...(p.edge ? [p.edge] : [])]), ...pilotCiStacks];
   operatePlatform({
     platformName: platform.name,

@@ -9,6 +9,7 @@ import * as path from 'path';
 import { ConfigError } from '../lib/config/config-error';
 import { loadConfig } from '../lib/config/load-config';
 import { configWith, problemsOf } from './fixtures/config-edit';
+import { platformWithPilots } from '../tools/ops/src/generated-pilots';
 import { DEMO_CONFIG } from './fixtures/demo-paths';
 
 const ACME = fs.readFileSync(path.join(DEMO_CONFIG, 'pilots', 'acme.yaml'), 'utf8');
@@ -219,6 +220,37 @@ describe('derived identifiers are injective over owner and component', () => {
     );
     expect(verdicts.filter((v) => v.refused !== v.clash)).toEqual([]);
     expect(verdicts.filter((v) => v.clash)).toHaveLength(2);
+  });
+});
+
+describe("an edge pilot's fleet provisioning template name (<platform>_<pilot>)", () => {
+  // IoT: templateName is 1-36 of [0-9A-Za-z_-] (https://docs.aws.amazon.com/iot/latest/apireference/API_CreateProvisioningTemplate.html).
+  const TEMPLATE_NAME_MAX = 36;
+  const platform24 = `p${'a-'.repeat(11)}z`;
+  // A third pilot with an edge fleet, as the benchmarks generate it, under the given name.
+  const generated = fs.readFileSync(path.join(platformWithPilots(DEMO_CONFIG, 3, { edge: true }), 'pilots', 'pilot-003.yaml'), 'utf8');
+  const withEdgePilot = (pilotName: string) =>
+    configWith({
+      'platform.yaml': PLATFORM.replace(/^name: demo$/m, `name: ${platform24}`),
+      [`pilots/${pilotName}.yaml`]: generated.replace(/pilot-003/g, pilotName),
+    });
+
+  test('longer than IoT allows: refused at the pilot name, naming the template and the limit', () => {
+    const pilotName = 'acme-stampin'; // 24 + 1 + 12 = 37
+    expect(refusal(withEdgePilot(pilotName))).toContain(
+      `pilots/${pilotName}.yaml:1:7 name = "${pilotName}": IoT fleet provisioning template name (<platform>_<pilot>) "${platform24}_${pilotName}"; is 37 characters; IoT fleet provisioning template names allow at most ${TEMPLATE_NAME_MAX}: shorten the name`,
+    );
+  });
+
+  test('at the limit: accepted', () => {
+    const pilotName = 'acme-stampi'; // 24 + 1 + 11 = 36
+    expect(`${platform24}_${pilotName}`).toHaveLength(TEMPLATE_NAME_MAX);
+    expect(loadConfig(withEdgePilot(pilotName)).pilots.map((p) => p.name)).toContain(pilotName);
+  });
+
+  test('a pilot without an edge section has no template, so no such limit', () => {
+    const dir = configWith({ 'platform.yaml': PLATFORM.replace(/^name: demo$/m, `name: ${platform24}`), 'pilots/acme-stamping.yaml': pilot('acme-stamping', ' []\n').replace('components:\n []', 'components: []') });
+    expect(loadConfig(dir).pilots.map((p) => p.name)).toContain('acme-stamping');
   });
 });
 

@@ -71,6 +71,10 @@ export function derivedNames(model: { readonly platform: PlatformSpec; readonly 
       own('Kubernetes namespace', productionNamespace(owner.name), { max: 63, consumer: 'Kubernetes namespace names' });
       own('Kubernetes namespace', stagingNamespace(owner.name), { max: 63, consumer: 'Kubernetes namespace names' });
     }
+    if (owner.edge) {
+      // Source: CreateProvisioningTemplate, templateName 1-36 of [0-9A-Za-z_-] (https://docs.aws.amazon.com/iot/latest/apireference/API_CreateProvisioningTemplate.html).
+      own('IoT fleet provisioning template name (<platform>_<pilot>)', EdgeNames.provisioningTemplate(platform.name, owner.name), { max: 36, consumer: 'IoT fleet provisioning template names' });
+    }
     owner.edge?.generations.forEach((g, gi) => {
       const generationPath = [...owner.componentsPath.slice(0, -1), 'edge', 'generations', gi, 'name'];
       const group = (identifier: string, path: ConfigPath) =>

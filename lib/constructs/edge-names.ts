@@ -36,6 +36,19 @@ export const EdgeNames = {
   devicePolicy: (platform: string, pilot: string) => `${platform}_${pilot}_device-policy`,
   /** `demo_acme_sensor-policy`: the IoT policy of a pilot's sensor certificates. */
   sensorPolicy: (platform: string, pilot: string) => `${platform}_${pilot}_sensor-policy`,
+  /**
+   * `demo_acme`: the pilot's fleet provisioning template, which its devices' Greengrass fleet
+   * provisioning plugin names (`provisioningTemplate`). IoT allows 1-36 of `[0-9A-Za-z_-]`
+   * (CreateProvisioningTemplate); platform and pilot are up to 24 each, so the config refuses a
+   * pair longer than that (lib/config/derived-names.ts). `demo_*` covers this platform's templates
+   * only: platform names hold no `_`.
+   */
+  provisioningTemplate: (platform: string, pilot: string) => `${platform}_${pilot}`,
+  /**
+   * `demo_edge-provisioning-hook`: the shared pre-provisioning hook function, which every pilot's
+   * template names by ARN (at most 24 + 23 of the 64 characters Lambda allows).
+   */
+  provisioningHook: (platform: string) => `${platform}_edge-provisioning-hook`,
   /** `/iiot/demo/edge-pilot/`: the IAM path of the pilots' edge roles, which the shared functions may assume. */
   pilotRolePath: (platform: string) => `/iiot/${platform}/edge-pilot/`,
   /**

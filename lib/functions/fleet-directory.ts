@@ -17,6 +17,8 @@ export interface FleetGeneration {
 }
 
 export interface Fleet {
+  /** Name of the pilot's fleet provisioning template: the only template through which its devices provision. */
+  readonly provisioningTemplate: string;
   /** Name of the IoT policy the pilot's gateway certificates carry (static ARNs of that pilot only). */
   readonly devicePolicy: string;
   /** Name of the IoT policy the pilot's sensor certificates carry. */

@@ -6,6 +6,9 @@
  * takes an identity slot with a conditional write: a serial provisions once, and again only after
  * an operator reinstated it (retire, then reinstate, each recorded with who and why). The hook
  * also names the thing, its group and its pilot's device policy, so a device cannot choose them.
+ * Each pilot has its own template (its own provisioning role, scoped to that pilot): a request
+ * must come through the template of the pilot it names, so one pilot's template never creates
+ * another pilot's devices.
  */
 import { EdgeNames } from '../constructs/edge-names';
 import { deviceVerdict, Serial } from './factory-test-record';
@@ -16,6 +19,8 @@ import { dynamoDbTestRecordStore, identitySlots, isRetired, TestRecordStore } fr
 /** What AWS IoT sends the hook (the fields used here). */
 export interface ProvisioningRequest {
   readonly certificateId?: string;
+  /** `arn:aws:iot:<region>:<account>:provisioningtemplate/<name>`: the template the device asked for (pre-provisioning hook input). */
+  readonly templateArn?: string;
   readonly parameters?: Readonly<Record<string, string | undefined>>;
 }
 
@@ -40,7 +45,7 @@ export function provisioningHook(
   now: () => Date = () => new Date(),
 ): (request: ProvisioningRequest) => Promise<ProvisioningResponse> {
   const refuse = (reason: string, request: ProvisioningRequest): ProvisioningResponse => {
-    console.log(JSON.stringify({ decision: 'refused', reason, parameters: request.parameters, certificateId: request.certificateId }));
+    console.log(JSON.stringify({ decision: 'refused', reason, parameters: request.parameters, certificateId: request.certificateId, templateArn: request.templateArn }));
     return { allowProvisioning: false };
   };
   return async (request) => {
@@ -51,6 +56,10 @@ export function provisioningHook(
     if (!Serial.safeParse(serial).success) return refuse(`serial "${serial}" is not a valid serial`, request);
     const fleet = fleetGeneration(fleets, pilot, generation);
     if ('problem' in fleet) return refuse(fleet.problem, request);
+    const template = templateName(request.templateArn);
+    if (template !== fleets[pilot].provisioningTemplate) {
+      return refuse(`template ${request.templateArn ?? '(none)'} is not ${pilot}'s; its devices provision through ${fleets[pilot].provisioningTemplate}`, request);
+    }
     const sensor = fleet.generation.kind === 'sensor';
     // `<pilot>_sensor-*` names the pilot's sensors, which gateways admit as client devices.
     if (!sensor && EdgeNames.thingName(pilot, serial).startsWith(EdgeNames.sensorPrefix(pilot))) return refuse(`serial "${serial}" reads as a sensor name`, request);
@@ -70,6 +79,11 @@ export function provisioningHook(
     console.log(JSON.stringify({ decision: 'allowed', serial, pilot, generation, slot, ...parameterOverrides }));
     return { allowProvisioning: true, parameterOverrides };
   };
+}
+
+/** The template's name from its ARN, or undefined when it is not a provisioning template's ARN. */
+function templateName(arn: string | undefined): string | undefined {
+  return /^arn:[a-z-]+:iot:[a-z0-9-]+:\d{12}:provisioningtemplate\/([0-9A-Za-z_-]+)$/.exec(arn ?? '')?.[1];
 }
 
 export const handler = lazy(() => provisioningHook(dynamoDbTestRecordStore(process.env.TABLE_NAME ?? ''), fleetDirectoryFromEnv(process.env)));

@@ -66,6 +66,7 @@ function fleetDirectory(platform: string, fleets: EdgeStackProps['fleets']): Fle
     fleets.map(({ pilot, edge }) => [
       pilot,
       {
+        provisioningTemplate: EdgeNames.provisioningTemplate(platform, pilot),
         devicePolicy: EdgeNames.devicePolicy(platform, pilot),
         sensorPolicy: EdgeNames.sensorPolicy(platform, pilot),
         generations: Object.fromEntries(

@@ -10,6 +10,7 @@ import { GreengrassCoreIdentity } from '../constructs/greengrass-core-identity';
 import { GreengrassContainerComponent } from '../constructs/greengrass-container-component';
 import { PilotDevicePolicies } from '../constructs/pilot-device-policies';
 import { PilotEdgeRole } from '../constructs/pilot-edge-role';
+import { PilotProvisioningTemplate } from '../constructs/pilot-provisioning-template';
 import { PlatformKey } from '../constructs/platform-key';
 import { RegistryNames } from '../constructs/registry-names';
 import { RolloutRollback } from '../constructs/rollout-rollback';
@@ -38,7 +39,8 @@ export interface PilotEdgeStackProps extends PlatformStackProps {
 }
 
 /**
- * One pilot's edge fleet: the IoT policies of its device certificates, the roles through which the
+ * One pilot's edge fleet: the IoT policies of its device certificates, its fleet provisioning
+ * template and provisioning role, the roles through which the
  * shared retirement and sensor association functions act on its things, its core devices' token
  * exchange role and role alias, Greengrass component versions of its edge components (prod
  * images), per device generation its thing groups, staged deployments and firmware job templates,
@@ -52,6 +54,7 @@ export class PilotEdgeStack extends PlatformStack {
     super(scope, id, props);
     const { pilot, edge } = props;
     new PilotDevicePolicies(this, 'DevicePolicies', { platformName: props.platformName, pilot });
+    new PilotProvisioningTemplate(this, 'Provisioning', { platformName: props.platformName, pilot });
     // The shared retirement and sensor association functions (Platform-Edge) act on this pilot's things through these.
     DeviceRetirement.grantPilot(
       new PilotEdgeRole(this, 'RetirementRole', { platformName: props.platformName, pilot, purpose: 'retirement', description: `Retires ${pilot}'s devices for the shared retirement function` }).role,

@@ -72,6 +72,7 @@ export async function startEdgeBed(): Promise<EdgeBed> {
 
 export const FLEETS: FleetDirectory = {
   acme: {
+    provisioningTemplate: 'demo_acme',
     devicePolicy: 'acme-device-policy',
     sensorPolicy: 'acme-sensor-policy',
     generations: {
@@ -81,6 +82,7 @@ export const FLEETS: FleetDirectory = {
     },
   },
   bravo: {
+    provisioningTemplate: 'demo_bravo',
     devicePolicy: 'bravo-device-policy',
     sensorPolicy: 'bravo-sensor-policy',
     generations: { 'cold-logger-v1': { kind: 'gateway', group: 'bravo_cold-logger-v1', requiredTests: { 'supply-voltage': '2.1' } } },

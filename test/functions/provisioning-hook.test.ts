@@ -7,7 +7,14 @@ let bed: EdgeBed;
 beforeAll(async () => (bed = await startEdgeBed()), 60_000);
 afterAll(() => bed?.stop());
 
-const claim = (parameters: Record<string, string>, certificateId = 'cert-1') => ({ certificateId, parameters });
+/** The template ARN IoT sends the hook (pre-provisioning hook input, https://docs.aws.amazon.com/iot/latest/developerguide/pre-provisioning-hook.html). */
+const templateArn = (name: string) => `arn:aws:iot:eu-central-1:111111111111:provisioningtemplate/${name}`;
+/** A request as IoT sends it: through the template of the pilot it names, unless told otherwise. */
+const claim = (parameters: Record<string, string>, certificateId = 'cert-1', template = FLEETS[parameters.Pilot]?.provisioningTemplate ?? 'demo_acme') => ({
+  certificateId,
+  templateArn: templateArn(template),
+  parameters,
+});
 const acmeV1 = { SerialNumber: 'SN-0001', Pilot: 'acme', Generation: 'press-gw-v1' };
 const now = () => new Date('2026-04-01T00:00:00Z');
 
@@ -89,6 +96,34 @@ describe('pre-provisioning hook', () => {
     await addRecords(store, ...records);
     expect(await provisioningHook(store, FLEETS, now)(claim(parameters))).toEqual({ allowProvisioning: false });
     expect((await store.history(parameters.Pilot, parameters.SerialNumber)).identities).toEqual([]);
+  });
+
+  // Tenant boundary: each pilot's template runs as a role scoped to that pilot, so the hook must
+  // not let one pilot's template create another pilot's devices, nor a device use another's template.
+  test.each([
+    ["an acme device asking bravo's template", acmeV1, 'demo_bravo'],
+    ["a bravo device asking acme's template", { SerialNumber: 'SN-0001', Pilot: 'bravo', Generation: 'cold-logger-v1' }, 'demo_acme'],
+    ["a template of this platform's naming that is no pilot's", acmeV1, 'demo_zulu'],
+    ["another platform's template for the same pilot", acmeV1, 'other_acme'],
+  ])('refuses %s, though its serial passed, and issues no identity', async (_what, parameters, template) => {
+    const store = await bed.newStore();
+    await addRecords(store, record(), record({ pilot: 'bravo', generation: 'cold-logger-v1' }));
+    const hook = provisioningHook(store, FLEETS, now);
+    expect(await hook(claim(parameters, 'cert-1', template))).toEqual({ allowProvisioning: false });
+    expect((await store.history(parameters.Pilot, parameters.SerialNumber)).identities).toEqual([]);
+    // The same device through its own pilot's template is admitted.
+    expect((await hook(claim(parameters, 'cert-2'))).allowProvisioning).toBe(true);
+  });
+
+  test.each([
+    ['no template ARN', undefined],
+    ['a template ARN that is not one', 'arn:aws:iot:eu-central-1:111111111111:thing/demo_acme'],
+    ['a template name with a trailing path', `${templateArn('demo_acme')}/x`],
+  ])('refuses a request with %s', async (_what, arn) => {
+    const store = await bed.newStore();
+    await addRecords(store, record());
+    expect(await provisioningHook(store, FLEETS, now)({ certificateId: 'cert-1', templateArn: arn, parameters: acmeV1 })).toEqual({ allowProvisioning: false });
+    expect((await store.history('acme', 'SN-0001')).identities).toEqual([]);
   });
 
   test('a retirement in one pilot does not block the same serial in another', async () => {
