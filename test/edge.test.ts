@@ -11,6 +11,7 @@ import { EdgeNames } from '../lib/constructs/edge-names';
 import { fleetDirectoryFromEnv } from '../lib/functions/fleet-directory';
 import { GreengrassContainerComponent } from '../lib/constructs/greengrass-container-component';
 import { demoAssembly } from './demo-assembly';
+import { resolve } from './edge/synthesized-policies';
 import { inTaskRoot } from './functions/bundle-file';
 import { DEMO_CONFIG, synthesizePlatform } from './fixtures/demo-platform';
 
@@ -301,18 +302,33 @@ describe('shared edge stack', () => {
     }
   });
 
-  test('provisioning template: hook gates it, the thing joins the group the hook picks', () => {
-    const [, t] = resources(shared, 'AWS::IoT::ProvisioningTemplate')[0];
-    expect(t.Properties).toMatchObject({ TemplateName: 'demo-edge-fleet', Enabled: true, PreProvisioningHook: { PayloadVersion: '2020-04-01' } });
+  test.each(model.pilots.filter((p) => p.edge).map((p) => p.name))("%s's provisioning template: in its own stack, gated by the shared hook, the thing joins the group the hook picks", (pilot) => {
+    const own = template(`Pilot-${pilot}-Edge`);
+    const [[id, t], ...more] = resources(own, 'AWS::IoT::ProvisioningTemplate');
+    expect(more).toEqual([]);
+    expect(t.Properties).toMatchObject({ TemplateName: `demo_${pilot}`, Enabled: true, PreProvisioningHook: { PayloadVersion: '2020-04-01' } });
+    // The shared hook by its fixed name: `arn:<partition>:lambda:<region>:<account>:function:<name>`, no cross-stack reference.
+    const [, hookFn] = resources(shared, 'AWS::Lambda::Function').find(([fn]) => fn.startsWith('ProvisioningHook'))!;
+    const { account, region } = model.platform.environment;
+    expect(resolve(t.Properties.PreProvisioningHook.TargetArn, own.toJSON().Resources)).toBe(`arn:aws:lambda:${region}:${account}:function:${hookFn.Properties.FunctionName}`);
+    // Run as its own stack's provisioning role.
+    expect(t.Properties.ProvisioningRoleArn).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^ProvisioningRole/), 'Arn'] });
+    expect(Object.values(own.toJSON().Outputs).filter((o: any) => o.Value === `demo_${pilot}`)).toHaveLength(1);
+    expect(id).toMatch(/^ProvisioningTemplate/);
     // The hook names the thing, its group and its pilot's device policy.
     const body = JSON.parse(t.Properties.TemplateBody);
     expect(body.Resources.policy.Properties).toEqual({ PolicyName: { Ref: 'DevicePolicy' } });
     expect(body.Resources.thing.Properties).toMatchObject({ ThingName: { Ref: 'ThingName' }, ThingGroups: [{ Ref: 'ThingGroup' }] });
+  });
+
+  test("the shared stack has no provisioning template (it would grow with the pilots), only the hook every template calls, with the fleet directory in its bundle", () => {
+    expect(resources(shared, 'AWS::IoT::ProvisioningTemplate')).toEqual([]);
     const hook = resources(shared, 'AWS::Lambda::Function').find(([id]) => id.startsWith('ProvisioningHook'))![1];
     // The directory is a file in the hook's bundle, read by the handler's own loader as Lambda would run it.
     const fleets = inTaskRoot(outdir, hook, fleetDirectoryFromEnv);
     expect(fleets).toEqual({
       acme: {
+        provisioningTemplate: 'demo_acme',
         devicePolicy: 'demo_acme_device-policy',
         sensorPolicy: 'demo_acme_sensor-policy',
         generations: {
@@ -322,6 +338,7 @@ describe('shared edge stack', () => {
         },
       },
       bravo: {
+        provisioningTemplate: 'demo_bravo',
         devicePolicy: 'demo_bravo_device-policy',
         sensorPolicy: 'demo_bravo_sensor-policy',
         generations: {
@@ -345,7 +362,21 @@ describe('shared edge stack', () => {
         for (const prefix of named) expect([pilot, name, prefix.startsWith(EdgeNames.thingName(pilot, ''))]).toEqual([pilot, name, true]);
       }
       for (const g of Object.values(fleet.generations)) expect(g.group.startsWith(EdgeNames.thingName(pilot, ''))).toBe(true);
+      // The template the hook admits the pilot's devices through is the one its stack deploys.
+      const [[, t]] = resources(template(`Pilot-${pilot}-Edge`), 'AWS::IoT::ProvisioningTemplate');
+      expect([pilot, fleet.provisioningTemplate]).toEqual([pilot, t.Properties.TemplateName]);
     }
+  });
+
+  // AWS IoT API Reference, CreateProvisioningTemplate: templateName, 1-36 characters, pattern ^[0-9A-Za-z_-]+$.
+  test("provisioning template names follow IoT's rules, and templates of one platform never match another platform's pattern", () => {
+    const names = [...templates.values()].flatMap((t) => resources(t, 'AWS::IoT::ProvisioningTemplate')).map(([, r]) => r.Properties.TemplateName as string);
+    expect(names.sort()).toEqual(['demo_acme', 'demo_bravo']);
+    for (const name of names) expect(name).toMatch(/^[0-9A-Za-z_-]{1,36}$/);
+    // Platform names hold no `_`: `demo_*` cannot match a template of platform `demo-2` or `demo_x`'s look-alikes.
+    const pattern = (platform: string) => new RegExp(`^${EdgeNames.provisioningTemplate(platform, '.*')}$`);
+    expect(pattern('demo').test(EdgeNames.provisioningTemplate('demo-2', 'acme'))).toBe(false);
+    expect(pattern('demo-2').test(EdgeNames.provisioningTemplate('demo', 'acme'))).toBe(false);
   });
 
   // AWS IoT API Reference, CreatePolicy: policyName, 1-128 characters, pattern [\w+=,.@-]+.

@@ -5,17 +5,22 @@
  * data with their sources in iot-policy-rules.json). Each boundary is tried for every pair of demo
  * pilots, next to the legitimate call.
  */
+import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { Template } from 'aws-cdk-lib/assertions';
+import { fleetDirectoryFromEnv } from '../../lib/functions/fleet-directory';
 import { bridgeRoutes } from '../../lib/stacks/pilot-edge-stack';
+import { inTaskRoot } from '../functions/bundle-file';
 import { demoAssembly } from '../demo-assembly';
 import { iotDecision, IotRequest } from './iot-policy';
 import rules from './iot-policy-rules.json';
 import { ACCOUNT, Call, decide, logicalId, REGION, resolve } from './synthesized-policies';
 
-const { templates } = demoAssembly();
+const { outdir, templates } = demoAssembly();
 const shared = templates.get('Platform-Edge')!;
 const resources = shared.toJSON().Resources;
 const PILOTS = ['acme', 'bravo'];
+/** The fleet directory in the hook's bundle, read as Lambda would: what the hook hands out per pilot. */
+const fleets = inTaskRoot(outdir, Object.entries<any>(shared.findResources('AWS::Lambda::Function')).find(([id]) => id.startsWith('ProvisioningHook'))![1], fleetDirectoryFromEnv);
 const pairs = PILOTS.flatMap((own) => PILOTS.filter((other) => other !== own).map((other) => [own, other]));
 
 const iot = (resource: string) => `arn:aws:iot:${REGION}:${ACCOUNT}:${resource}`;
@@ -42,32 +47,72 @@ async function expectDecisions(roleId: string, allowed: Call[], denied: Call[], 
 }
 
 describe('IAM, by policy evaluation', () => {
-  test('fleet provisioning: every call of the template (thing, group, certificate, principal and policy attachment) is allowed; things outside the fleets are not', async () => {
-    const calls = (thing: string, group: string, policy: string): Call[] => [
-      { action: 'iot:DescribeThing', resource: iot(`thing/${thing}`) },
-      { action: 'iot:CreateThing', resource: iot(`thing/${thing}`) },
-      { action: 'iot:UpdateThing', resource: iot(`thing/${thing}`) },
-      { action: 'iot:ListThingGroupsForThing', resource: iot(`thing/${thing}`) },
-      { action: 'iot:AddThingToThingGroup', resource: iot(`thing/${thing}`) },
-      { action: 'iot:AddThingToThingGroup', resource: iot(`thinggroup/${group}`) },
-      { action: 'iot:UpdateThingGroupsForThing', resource: iot(`thing/${thing}`) },
-      { action: 'iot:UpdateThingGroupsForThing', resource: iot(`thinggroup/${group}`) },
-      { action: 'iot:DescribeThingGroup', resource: iot(`thinggroup/${group}`) },
-      { action: 'iot:DescribeCertificate', resource: cert },
-      { action: 'iot:UpdateCertificate', resource: cert },
-      // The Service Authorization Reference authorises principal attachment on the certificate.
-      { action: 'iot:AttachThingPrincipal', resource: cert },
-      { action: 'iot:AttachPolicy', resource: cert },
-      { action: 'iot:GetPolicy', resource: iot(`policy/${policy}`) },
-    ];
-    const allowed = [...calls('acme_SN-0001', 'acme_press-gw-v2_stable:held', devicePolicy('acme')), ...calls('bravo_SN-0001', 'bravo_cold-logger-v1', devicePolicy('bravo'))];
-    const denied = [
-      ...calls('zulu_SN-0001', 'zulu_gw', 'SomeOtherPolicy'),
-      ...calls('zulu_SN-0001', 'zulu_gw', 'other-platform_acme_device-policy'),
-      // The policy pattern is the platform's device and sensor policies, no other of its names.
-      ...calls('zulu_SN-0001', 'zulu_gw', 'demo_acme_claim-policy'),
-    ].filter((c) => !c.resource.includes(':cert/'));
-    await expectDecisions(role('ProvisioningProvisioningRole'), allowed, denied);
+  test.each(pairs)(
+    "fleet provisioning: %s's provisioning role is allowed every call of its template (thing, group, certificate, principal and policy attachment) on its own things and policies, not on %s's",
+    async (own, other) => {
+      const calls = (thing: string, group: string, policy: string): Call[] => [
+        { action: 'iot:DescribeThing', resource: iot(`thing/${thing}`) },
+        { action: 'iot:CreateThing', resource: iot(`thing/${thing}`) },
+        { action: 'iot:UpdateThing', resource: iot(`thing/${thing}`) },
+        { action: 'iot:ListThingGroupsForThing', resource: iot(`thing/${thing}`) },
+        { action: 'iot:AddThingToThingGroup', resource: iot(`thing/${thing}`) },
+        { action: 'iot:AddThingToThingGroup', resource: iot(`thinggroup/${group}`) },
+        { action: 'iot:UpdateThingGroupsForThing', resource: iot(`thing/${thing}`) },
+        { action: 'iot:UpdateThingGroupsForThing', resource: iot(`thinggroup/${group}`) },
+        { action: 'iot:DescribeThingGroup', resource: iot(`thinggroup/${group}`) },
+        { action: 'iot:DescribeCertificate', resource: cert },
+        { action: 'iot:UpdateCertificate', resource: cert },
+        // The Service Authorization Reference authorises principal attachment on the certificate.
+        { action: 'iot:AttachThingPrincipal', resource: cert },
+        { action: 'iot:AttachPolicy', resource: cert },
+        { action: 'iot:GetPolicy', resource: iot(`policy/${policy}`) },
+      ];
+      // What the hook hands out for each pilot: its groups (from its bundled fleet directory) and its two policies.
+      const groups = (pilot: string) => Object.values(fleets[pilot].generations).map((g) => g.group);
+      const policies = (pilot: string) => [devicePolicy(pilot), pilotPolicy(pilot, 'SensorPolicy').name];
+      const legitimate = (pilot: string) => [
+        ...groups(pilot).flatMap((g, i) => calls(`${pilot}_SN-000${i}`, g, policies(pilot)[0])),
+        ...calls(`${pilot}_sensor-TH-0042`, groups(pilot)[0], policies(pilot)[1]),
+      ];
+      const foreign = (c: Call) => !c.resource.includes(':cert/');
+      const t = templates.get(`Pilot-${own}-Edge`)!;
+      await expectDecisions(
+        role('ProvisioningRole', t),
+        legitimate(own),
+        [
+          // Another pilot's things, groups and policies: the cross-pilot attempt.
+          ...legitimate(other).filter(foreign),
+          // A pilot that is not configured, other policies of this platform and another platform's policy for this pilot.
+          ...calls('zulu_SN-0001', 'zulu_gw', 'SomeOtherPolicy').filter(foreign),
+          ...calls(`${own}_SN-0001`, `${own}_gw`, `demo_${own}_claim-policy`).filter((c) => c.action === 'iot:GetPolicy'),
+          ...calls(`${own}_SN-0001`, `${own}_gw`, `other-platform_${own}_device-policy`).filter((c) => c.action === 'iot:GetPolicy'),
+          // Things named like the pilot's but of a pilot whose name starts with it.
+          ...calls(`${own}-north_SN-0001`, `${own}-north_gw`, devicePolicy(own)).filter((c) => c.resource.includes(`${own}-north`)),
+        ],
+        t,
+      );
+    },
+  );
+
+  test.each(PILOTS)("fleet provisioning: only IoT, from this account, may assume %s's provisioning role", async (pilot) => {
+    const t = templates.get(`Pilot-${pilot}-Edge`)!;
+    const own = t.toJSON().Resources;
+    const id = role('ProvisioningRole', t);
+    const trust = resolve(own[id].Properties.AssumeRolePolicyDocument, own);
+    // A service principal has no identity policy of ours: the trust policy alone decides.
+    const verdict = async (principal: string, account: string) => {
+      const result = await runSimulation({
+        identityPolicies: [],
+        serviceControlPolicies: [],
+        resourceControlPolicies: [],
+        resourcePolicy: trust,
+        request: { principal, action: 'sts:AssumeRole', resource: { resource: `arn:aws:iam::${ACCOUNT}:role/${id}`, accountId: ACCOUNT }, contextVariables: { 'aws:SourceAccount': account } },
+      } as never, {});
+      return result.resultType === 'single' ? result.overallResult : JSON.stringify(result);
+    };
+    expect(await verdict('iot.amazonaws.com', ACCOUNT)).toBe('Allowed');
+    expect(await verdict('iot.amazonaws.com', '222222222222')).toBe('ImplicitlyDenied');
+    expect(await verdict('lambda.amazonaws.com', ACCOUNT)).toBe('ImplicitlyDenied');
   });
 
   test.each(pairs)('device retirement: %s\'s role is allowed every DeviceRegistry call on its things, not on %s\'s; the shared role only the store and assuming', async (own, other) => {
@@ -150,6 +195,44 @@ describe('IAM, by policy evaluation', () => {
       [{ action: 'greengrass:ListCoreDevices', resource: '*' }, { action: 'sts:AssumeRole', resource: pilotRole(own, 'association') }],
       [...calls(own), { action: 'sts:AssumeRole', resource: pilotRole(own, 'retirement') }, { action: 'greengrass:CreateDeployment', resource: '*' }],
     );
+  });
+
+  test("IoT may invoke the shared hook for every pilot's template of this platform in this account, and for nothing else", async () => {
+    const [permission, ...more] = Object.values<any>(shared.findResources('AWS::Lambda::Permission')).filter((p) => p.Properties.Principal === 'iot.amazonaws.com');
+    expect(more).toEqual([]);
+    const { Action, SourceAccount, SourceArn } = resolve(permission.Properties, resources);
+    // The permission is on the hook, whose physical name the pilots' templates use.
+    const hookId = logicalId(shared, 'AWS::Lambda::Function', 'ProvisioningHook');
+    expect(permission.Properties.FunctionName).toEqual({ 'Fn::GetAtt': [hookId, 'Arn'] });
+    const hookArn = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${resources[hookId].Properties.FunctionName}`;
+    // The statement Lambda adds for AddPermission (the API CloudFormation's AWS::Lambda::Permission calls): SourceArn
+    // "Lambda configures the comparison using the StringLike operator", SourceAccount an equality
+    // (Lambda API Reference, AddPermission: https://docs.aws.amazon.com/lambda/latest/api/API_AddPermission.html).
+    const functionPolicy = {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { Service: 'iot.amazonaws.com' }, Action, Resource: hookArn, Condition: { StringEquals: { 'AWS:SourceAccount': SourceAccount }, StringLike: { 'AWS:SourceArn': SourceArn } } }],
+    };
+    const invoke = async (principal: string, template: string, account = ACCOUNT) => {
+      const result = await runSimulation({
+        identityPolicies: [],
+        serviceControlPolicies: [],
+        resourceControlPolicies: [],
+        resourcePolicy: functionPolicy,
+        request: { principal, action: 'lambda:InvokeFunction', resource: { resource: hookArn, accountId: ACCOUNT }, contextVariables: { 'aws:SourceAccount': account, 'aws:SourceArn': `arn:aws:iot:${REGION}:${account}:provisioningtemplate/${template}` } },
+      } as never, {});
+      return `${principal} ${template} ${account} ${result.resultType === 'single' ? result.overallResult : JSON.stringify(result)}`;
+    };
+    // Every pilot's template, as its stack names it and points at this function.
+    for (const pilot of PILOTS) {
+      const t = templates.get(`Pilot-${pilot}-Edge`)!;
+      const own = t.toJSON().Resources;
+      const template = own[logicalId(t, 'AWS::IoT::ProvisioningTemplate', 'ProvisioningTemplate')].Properties;
+      expect(resolve(template.PreProvisioningHook.TargetArn, own)).toBe(hookArn);
+      expect(await invoke('iot.amazonaws.com', template.TemplateName)).toBe(`iot.amazonaws.com ${template.TemplateName} ${ACCOUNT} Allowed`);
+    }
+    for (const [principal, template, account] of [['iot.amazonaws.com', 'demo-edge-fleet'], ['iot.amazonaws.com', 'other_acme'], ['iot.amazonaws.com', 'demo_acme', '222222222222'], ['lambda.amazonaws.com', 'demo_acme']]) {
+      expect(await invoke(principal, template, account)).toBe(`${principal} ${template} ${account ?? ACCOUNT} ImplicitlyDenied`);
+    }
   });
 
   test('the provisioning hook reads records and adds its identity claim; it never updates or deletes', async () => {
@@ -320,12 +403,27 @@ describe('IoT policies of core devices, by evaluation against the documented rul
     expect(iotDecision(withVariable, { ...call, protocol: 'https' })).toBe('Deny');
   });
 
-  test('the claim certificate may only ask for a certificate and provision', () => {
+  test("the claim certificate may only ask for a certificate and provision, through this platform's templates only", () => {
     const claim = resolve(resources[logicalId(shared, 'AWS::IoT::Policy', 'ProvisioningClaimPolicy')].Properties.PolicyDocument, resources);
     const as = { protocol: 'mqtt' as const, thingName: '' };
+    // The fleet provisioning MQTT API (https://docs.aws.amazon.com/iot/latest/developerguide/fleet-provision-api.html):
+    // RegisterThing publishes to provision/json and receives on provision/json/accepted and /rejected.
+    const provision = (template: string) => [
+      { ...as, action: 'iot:Publish', resource: iot(`topic/$aws/provisioning-templates/${template}/provision/json`) },
+      { ...as, action: 'iot:Receive', resource: iot(`topic/$aws/provisioning-templates/${template}/provision/json/accepted`) },
+      { ...as, action: 'iot:Subscribe', resource: iot(`topicfilter/$aws/provisioning-templates/${template}/provision/json/rejected`) },
+    ];
+    const decisions = (template: string) => provision(template).map((r) => iotDecision(claim, r));
     expect(iotDecision(claim, { ...as, action: 'iot:Publish', resource: iot('topic/$aws/certificates/create/json') })).toBe('Allow');
-    expect(iotDecision(claim, { ...as, action: 'iot:Publish', resource: iot('topic/$aws/provisioning-templates/demo-edge-fleet/provision/json') })).toBe('Allow');
-    expect(iotDecision(claim, { ...as, action: 'iot:Publish', resource: iot('topic/$aws/provisioning-templates/other/provision/json') })).toBe('Deny');
+    // Every pilot's template as its stack deploys it.
+    for (const pilot of PILOTS) {
+      const t = templates.get(`Pilot-${pilot}-Edge`)!;
+      const name = t.toJSON().Resources[logicalId(t, 'AWS::IoT::ProvisioningTemplate', 'ProvisioningTemplate')].Properties.TemplateName;
+      expect([name, decisions(name)]).toEqual([name, ['Allow', 'Allow', 'Allow']]);
+    }
+    // The old shared template, another platform's (named `demo-2`, or another name) and a template outside the convention.
+    for (const other of ['demo-edge-fleet', 'demo-2_acme', 'other_acme', 'demoacme', 'acme']) expect([other, decisions(other)]).toEqual([other, ['Deny', 'Deny', 'Deny']]);
     expect(iotDecision(claim, { ...as, action: 'iot:Publish', resource: iot('topic/dt/acme/x') })).toBe('Deny');
+    expect(iotDecision(claim, { ...as, action: 'iot:Publish', resource: iot('topic/$aws/things/acme_SN-0001/shadow/update') })).toBe('Deny');
   });
 });
