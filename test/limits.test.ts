@@ -9,7 +9,7 @@ import * as path from 'path';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { assemblyStacks } from '../tools/ops/src/assembly-stacks';
 import { platformWithPilots } from '../tools/ops/src/generated-pilots';
-import { allowedShare, IAM_LIMITS, IOT_POLICY_CHARACTERS, LimitUse, limitUses } from '../tools/ops/src/template-limits';
+import { ACCOUNT_WIDE, allowedShare, IAM_LIMITS, IOT_POLICY_CHARACTERS, IOT_PROVISIONING_TEMPLATES, LimitUse, limitUses } from '../tools/ops/src/template-limits';
 import { AWS_REGIONS } from '../lib/config/regions';
 import { loadConfig } from '../lib/config/load-config';
 import { demoAssembly } from './demo-assembly';
@@ -46,8 +46,8 @@ fs.rmSync(path.join(largeDir, 'pilots', 'pilot-012.yaml'));
 const large = uses(largeDir);
 
 // A pilot's own stacks and every name do not grow with the pilot count: their largest use counts as
-// it is (the longest pilot name is among the 12). The platform's stacks grow: linear extrapolation.
-const grows = (key: string) => key.startsWith('Platform-') && !/ (name|stack name)/.test(key);
+// it is (the longest pilot name is among the 12). The platform's stacks and account-wide counts grow: linear extrapolation.
+const grows = (key: string) => (key.startsWith('Platform-') || key.startsWith(`${ACCOUNT_WIDE} `)) && !/ (name|stack name)/.test(key);
 const projected = [...large].map(([key, u]) => {
   const perPilot = grows(key) ? (u.value - (small.get(key)?.value ?? u.value)) / (12 - 2) : 0;
   return { key, use: u, at200: Math.round(u.value + perPilot * (TARGET - 12)) };
@@ -63,20 +63,14 @@ const projected = [...large].map(([key, u]) => {
  *
  * Retirement and sensor association act on each pilot's things through that pilot's role in its
  * Pilot-<pilot>-Edge stack (lib/constructs/pilot-edge-role.ts); their shared roles only assume them.
- *
- * Known wall, not lifted yet: Platform-Edge's shared provisioning role names every pilot's things,
- * groups and device policies (about 200 characters per pilot), so its inline policy passes IAM's
- * 10,240 characters near 40 pilots. A wildcard would not do: those names carry the pilot (`acme_*`)
- * but not the platform, so `*_*` would also admit things of pilots that are not configured
- * (test/edge/policies.test.ts denies them). CDK's overflow split (role.js `splitLargePolicy`, only
- * for a role's default policy) would attach up to 5 managed policies of 6,000 characters each at 200
- * pilots, over the count this file allows. Per-pilot roles do not lift it the same way: IoT fleet
- * provisioning runs the template as one provisioning role (the template's `provisioningRoleArn`),
- * not a function that could assume the pilot's role; what lifts it is a provisioning template per
- * pilot with its own role.
+ * Fleet provisioning runs each pilot's devices through that pilot's template and provisioning role,
+ * also in its Pilot-<pilot>-Edge stack (lib/constructs/pilot-provisioning-template.ts): IoT runs a
+ * template as exactly one role, so a shared template's role had to name every pilot's things and
+ * passed IAM's 10,240 characters near 40 pilots. What stays shared does not grow: the hook's invoke
+ * permission and the claim policy cover the pilots' templates by their naming pattern. What grows
+ * instead is account-wide: one fleet provisioning template per edge pilot, against IoT's quota.
  */
 const KEYCLOAK_AND_GRAFANA = ['Platform-Charts-Identity', 'Platform-Charts-Fiware'];
-const KNOWN_OVER = [/^Platform-Edge IAM inline policies ProvisioningProvisioningRole/];
 
 describe(`every limit use, extrapolated to ${TARGET} pilots`, () => {
   // The pilots' Kubernetes objects are applied by their own stacks (Pilot-<name>-Namespaces), their
@@ -87,11 +81,7 @@ describe(`every limit use, extrapolated to ${TARGET} pilots`, () => {
     expect(clusterTemplates[1]).toEqual(clusterTemplates[0]);
   });
 
-  test.each(projected.filter((p) => !KNOWN_OVER.some((k) => k.test(p.key))).map((p) => [p.key, p]))('%s', (_, p) => {
-    expect(p.at200).toBeLessThanOrEqual(p.use.limit * allowedShare(p.use));
-  });
-
-  test.failing.each(projected.filter((p) => KNOWN_OVER.some((k) => k.test(p.key))).map((p) => [p.key, p]))('known wall, to be lifted: %s', (_, p) => {
+  test.each(projected.map((p) => [p.key, p]))('%s', (_, p) => {
     expect(p.at200).toBeLessThanOrEqual(p.use.limit * allowedShare(p.use));
   });
 
@@ -108,7 +98,7 @@ describe(`every limit use, extrapolated to ${TARGET} pilots`, () => {
     }
     expect(keys.some((k) => /^Platform-Ci Lambda environment Webhooks/.test(k))).toBe(true);
     // Each role's inline aggregate, trust policy and managed policy count, in shared and pilot stacks.
-    for (const k of ['Pilot-<pilot>-Edge IAM inline policies CoreIdentityTokenExchangeRole', 'Platform-Edge IAM inline policies ProvisioningProvisioningRole', 'Platform-Ci IAM inline policies ControllerTaskRole', 'Platform-Cluster IAM managed policies of PlatformClusterKubectlProviderHandlerServiceRole', 'Pilot-<pilot>-Ci IAM trust policy', 'Pilot-<pilot>-Edge IAM inline policies']) {
+    for (const k of ['Pilot-<pilot>-Edge IAM inline policies CoreIdentityTokenExchangeRole', 'Pilot-<pilot>-Edge IAM inline policies ProvisioningRole', 'Platform-Ci IAM inline policies ControllerTaskRole', 'Platform-Cluster IAM managed policies of PlatformClusterKubectlProviderHandlerServiceRole', 'Pilot-<pilot>-Ci IAM trust policy', 'Pilot-<pilot>-Edge IAM inline policies']) {
       expect([k, keys.some((key) => key.startsWith(k))]).toEqual([k, true]);
     }
     // Every edge function that reads the fleet directory, at 12 edge pilots.
@@ -116,6 +106,20 @@ describe(`every limit use, extrapolated to ${TARGET} pilots`, () => {
       expect([fn, keys.some((k) => k.startsWith(`Platform-Edge Lambda environment ${fn}`))]).toEqual([fn, true]);
     }
     expect(loadConfig(largeDir).pilots.filter((p) => p.edge)).toHaveLength(12);
+  });
+
+  test('one fleet provisioning template per edge pilot, counted across the stacks, within IoT\'s per-account quota at 200', () => {
+    const templates = projected.find((p) => p.key === `${ACCOUNT_WIDE} IoT fleet provisioning templates`)!;
+    expect([small.get(templates.key)!.value, templates.use.value, templates.at200]).toEqual([2, 12, TARGET]);
+    expect(templates.use.limit).toBe(IOT_PROVISIONING_TEMPLATES.max);
+  });
+
+  test('the shared edge stack does not grow with the pilots for provisioning: no template, no provisioning role, the same claim policy', () => {
+    const edge = (m: Map<string, LimitUse>) => [...m.keys()].filter((k) => k.startsWith('Platform-Edge ') && /Provisioning(Role|Template|ClaimPolicy)/.test(k));
+    expect(edge(large)).toEqual(edge(small));
+    expect(edge(large).filter((k) => /ProvisioningRole|ProvisioningTemplate/.test(k))).toEqual([]);
+    const claim = (m: Map<string, LimitUse>) => [...m].find(([k]) => k.startsWith('Platform-Edge IoT policy ProvisioningClaimPolicy'))![1].value;
+    expect(claim(large)).toBe(claim(small));
   });
 });
 

@@ -29,6 +29,7 @@ const REGION = 'eu-central-1';
  * What must be watched, written from the issue's list (not from the code that makes the alarms):
  * resource type -> the metrics, each naming the resource through one of its dimensions.
  */
+const PRE_PROVISIONING_HOOK = 'pre-provisioning hook';
 const MUST_WATCH: Readonly<Record<string, readonly string[]>> = {
   'AWS::Lambda::Function': ['AWS/Lambda:Errors', 'AWS/Lambda:Throttles'],
   'AWS::Lambda::Url': ['AWS/Lambda:Url5xxCount'],
@@ -41,9 +42,18 @@ const MUST_WATCH: Readonly<Record<string, readonly string[]>> = {
   'AWS::EKS::Cluster': ['ContainerInsights:cluster_failed_node_count', 'AWS/EKS:scheduler_pending_pods_UNSCHEDULABLE'],
   // IoT reports rule failures only to a rule's error action; job outcomes are counted by rule actions.
   'AWS::IoT::TopicRule': ['rule-errors', 'rule-actions'],
-  // Devices the pre-provisioning hook refuses, counted from its log group.
-  'AWS::IoT::ProvisioningTemplate': ['provisioning-refusals'],
+  // Devices the pre-provisioning hook refuses, counted from its log group. One hook serves the
+  // pilots' templates (in their own stacks): it is the function IoT may invoke for provisioning templates.
+  [PRE_PROVISIONING_HOOK]: ['provisioning-refusals'],
 };
+
+/** What a resource is, for MUST_WATCH: its type, and for IoT's invoke permission on a function, the hook kind. */
+function kindsOf(r: Json): string[] {
+  return [r.Type, ...(isHookPermission(r) ? [PRE_PROVISIONING_HOOK] : [])];
+}
+function isHookPermission(r: Json): boolean {
+  return r.Type === 'AWS::Lambda::Permission' && r.Properties.Principal === 'iot.amazonaws.com' && JSON.stringify(r.Properties.SourceArn ?? '').includes(':provisioningtemplate/');
+}
 
 /** The logical id a dimension value points at (Ref, GetAtt, or the function behind a URL). */
 function pointsAt(value: unknown, resources: Json): string | undefined {
@@ -86,8 +96,8 @@ function watched(template: Json): Set<string> {
       if (counted(payload.ErrorAction)) seen.add(`${id} rule-errors`);
       if ((payload.Actions as Json[]).every(counted)) seen.add(`${id} rule-actions`);
     }
-    if (r.Type === 'AWS::IoT::ProvisioningTemplate') {
-      const hook = pointsAt(r.Properties.PreProvisioningHook?.TargetArn, resources);
+    if (isHookPermission(r)) {
+      const hook = pointsAt(r.Properties.FunctionName, resources);
       const logGroup = hook && pointsAt(resources[hook].Properties.LoggingConfig?.LogGroup, resources);
       const filters = (Object.values(resources) as Json[]).filter((f) => f.Type === 'AWS::Logs::MetricFilter' && logGroup && pointsAt(f.Properties.LogGroupName, resources) === logGroup);
       if (filters.some((f) => alarmed.has(`${f.Properties.MetricTransformations[0].MetricNamespace}:${f.Properties.MetricTransformations[0].MetricName}`))) seen.add(`${id} provisioning-refusals`);
@@ -108,7 +118,7 @@ function unwatched(all: Templates): string[] {
   for (const [stack, template] of all) {
     const seen = watched(template);
     for (const [id, r] of Object.entries(template.Resources as Json) as [string, Json][]) {
-      for (const m of MUST_WATCH[r.Type] ?? []) if (!seen.has(`${id} ${m}`)) missing.push(`${stack} ${id} ${m}`);
+      for (const m of kindsOf(r).flatMap((k) => MUST_WATCH[k] ?? [])) if (!seen.has(`${id} ${m}`)) missing.push(`${stack} ${id} ${m}`);
     }
   }
   return missing;
@@ -118,7 +128,7 @@ describe('alarms', () => {
   test('every watched resource of every stack has its alarms, notifying the operators on alarm and on recovery', () => {
     expect(unwatched(templates)).toEqual([]);
     // The demo has one of each kind at least, so the check above is not vacuous.
-    const types = new Set([...templates.values()].flatMap((t) => Object.values(t.Resources as Json).map((r: Json) => r.Type)));
+    const types = new Set([...templates.values()].flatMap((t) => Object.values(t.Resources as Json).flatMap((r: Json) => kindsOf(r))));
     expect(Object.keys(MUST_WATCH).filter((t) => !types.has(t))).toEqual([]);
   });
 

@@ -3,7 +3,8 @@
  * size, resources, outputs and parameters (CloudFormation quotas), every literal physical name
  * against its service's length limit, each Lambda function's environment (4 KB), each ECS task
  * definition (64 KiB), each IoT policy document (2,048 characters), each IAM role's policies
- * (IAM_LIMITS) and each manifest's largest Kubernetes object.
+ * (IAM_LIMITS) and each manifest's largest Kubernetes object; across the app, the account's IoT
+ * fleet provisioning templates.
  * Sources: CloudFormation quotas (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html),
  * Lambda quotas (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html), ECS
  * service quotas ("task definition size", 64 KiB), AWS IoT Core quotas ("policy document size",
@@ -53,6 +54,16 @@ export const IOT_POLICY_CHARACTERS = 2048;
  */
 export const IAM_LIMITS = { inlineCharacters: 10_240, managedPolicyCharacters: 6_144, trustPolicyCharacters: 2_048, managedPoliciesPerRole: 10 } as const;
 
+/**
+ * Account-wide, per region: AWS IoT Core's "Maximum number of fleet provisioning templates per
+ * customer" (Service Quotas service `iotcore`, code L-345B62A1), 256 by default and adjustable.
+ * Source: AWS General Reference, AWS IoT Core endpoints and quotas, fleet provisioning
+ * (https://docs.aws.amazon.com/general/latest/gr/iot-core.html). Each edge pilot has one.
+ */
+export const IOT_PROVISIONING_TEMPLATES = { max: 256, quotaCode: 'L-345B62A1' } as const;
+/** The `stack` of a use that counts across every stack of the app (one account and region). */
+export const ACCOUNT_WIDE = 'Account';
+
 /** How long a deploy-time value can get, where a template holds a reference instead of a string. */
 const TOKEN_LENGTH: Readonly<Record<string, number>> = { 'AWS::AccountId': 12, 'AWS::Region': 14, 'AWS::Partition': 10, 'AWS::URLSuffix': 16 };
 /** Anything else a reference stands for (an ARN, an id) is counted as this long. */
@@ -78,7 +89,9 @@ const TEMPLATE_QUOTA_USES = ['template body', 'resources', 'outputs', 'parameter
 
 /** Every limit use of the app's stacks. */
 export function limitUses(stacks: readonly AssemblyStack[], templateBytes: (stack: string) => number): LimitUse[] {
-  return stacks.flatMap((s) => {
+  const templates = stacks.flatMap((s) => Object.values(s.template.Resources ?? {})).filter((r) => r.Type === 'AWS::IoT::ProvisioningTemplate').length;
+  const accountWide: LimitUse[] = [{ stack: ACCOUNT_WIDE, what: 'IoT fleet provisioning templates', value: templates, limit: IOT_PROVISIONING_TEMPLATES.max }];
+  return [...accountWide, ...stacks.flatMap((s) => {
     const t = s.template as AssemblyStack['template'] & { Parameters?: object };
     const resources = Object.entries(t.Resources ?? {});
     const uses: LimitUse[] = [
@@ -91,7 +104,7 @@ export function limitUses(stacks: readonly AssemblyStack[], templateBytes: (stac
     for (const [id, r] of resources) uses.push(...resourceUses(s.id, id, r));
     uses.push(...iamUses(s.id, resources));
     return uses;
-  });
+  })];
 }
 
 /**
