@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
+import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { parseDocument } from 'yaml';
 import { loadConfig } from '../lib/config/load-config';
@@ -10,6 +11,7 @@ import { readPublishedRecipes } from '../lib/config/published-recipes';
 import { EdgeNames } from '../lib/constructs/edge-names';
 import { fleetDirectoryFromEnv } from '../lib/functions/fleet-directory';
 import { GreengrassContainerComponent } from '../lib/constructs/greengrass-container-component';
+import { assemblyStacks } from '../tools/ops/src/assembly-stacks';
 import { demoAssembly } from './demo-assembly';
 import { resolve } from './edge/synthesized-policies';
 import { inTaskRoot } from './functions/bundle-file';
@@ -319,6 +321,17 @@ describe('shared edge stack', () => {
     const body = JSON.parse(t.Properties.TemplateBody);
     expect(body.Resources.policy.Properties).toEqual({ PolicyName: { Ref: 'DevicePolicy' } });
     expect(body.Resources.thing.Properties).toMatchObject({ ThingName: { Ref: 'ThingName' }, ThingGroups: [{ Ref: 'ThingGroup' }] });
+  });
+
+  // IoT checks that it may invoke a template's pre-provisioning hook when the template is created:
+  // the hook and its invoke permission (Platform-Edge) must be deployed first. Ordered, not imported.
+  test("each pilot's edge stack is deployed after Platform-Edge, and imports nothing from it", () => {
+    const stacks = assemblyStacks(new cxapi.CloudAssembly(outdir));
+    for (const pilot of model.pilots.filter((p) => p.edge).map((p) => p.name)) {
+      const own = stacks.find((x) => x.id === `Pilot-${pilot}-Edge`)!;
+      expect([pilot, own.dependencies.includes('Platform-Edge')]).toEqual([pilot, true]);
+      expect(JSON.stringify(own.template)).not.toContain('Fn::ImportValue');
+    }
   });
 
   test("the shared stack has no provisioning template (it would grow with the pilots), only the hook every template calls, with the fleet directory in its bundle", () => {
