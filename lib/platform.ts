@@ -203,9 +203,10 @@ export function definePlatform(app: App, model: PlatformModel, published: Publis
         tags: { ...common.tags, 'iiot-pilot': pilot.name },
         description: `IIoT pilot ${pilot.name} (${pilot.displayName}): its Jenkins folder's deploy keys and role ARNs`,
         pilot: pilot.name,
+        platformName: platform.name,
         components: pilot.components.filter((c) => hasCiJob(c, pilot)),
         // Deploy permission only where a component has CD (maturity level 3+): staging and production.
-        delivery: delivering.includes(pilot.name) ? { cluster: cluster.platformCluster.cluster, platformName: platform.name } : undefined,
+        delivery: delivering.includes(pilot.name) ? { cluster: cluster.platformCluster.cluster } : undefined,
       });
       ci.addStackDependency(stack, 'the controller reads the pilot folder credentials at its start');
       return stack;

@@ -215,10 +215,13 @@ describe('build statistics', () => {
     ]);
   });
 
-  test('only the builder fleets may report, and every architecture cell reports', () => {
-    const invokers = resources('AWS::IAM::Policy').filter(([, p]) => JSON.stringify(p.Properties.PolicyDocument).includes('lambda:InvokeFunction'));
-    expect(invokers.map(([, p]) => JSON.stringify(p.Properties.Roles)).join()).toMatch(/Fleetlinuxx64Role.*Fleetlinuxarm64Role|Fleetlinuxarm64Role.*Fleetlinuxx64Role/);
-    expect(invokers.map(([, p]) => JSON.stringify(p.Properties.Roles)).join()).not.toMatch(/FleetcdRole/);
+  // Who may call the ingest is proven by policy evaluation in test/ci/credential-isolation.test.ts.
+  test('the ingest is a named, IAM-authenticated function URL whose address the controller hands the agents', () => {
+    ci.hasResourceProperties('AWS::Lambda::Function', { FunctionName: 'demo-build-stats-ingest' });
+    const urls = resources('AWS::Lambda::Url').filter(([, u]) => JSON.stringify(u.Properties.TargetFunctionArn).includes('BuildStatisticsIngest'));
+    expect(urls.map(([, u]) => u.Properties.AuthType)).toEqual(['AWS_IAM']);
+    // No resource policy opens it: same-account identities need their own policy's allow.
+    expect(resources('AWS::Lambda::Permission').filter(([, p]) => JSON.stringify(p.Properties.FunctionName).includes('BuildStatisticsIngest'))).toEqual([]);
   });
 
   test('the dashboards show pass rate and duration per architecture and per component: the platform\'s in Platform-Ci, each pilot\'s in its own stack', () => {
@@ -241,7 +244,7 @@ describe('build statistics', () => {
 describe('component pipeline', () => {
   const component = (overrides: Partial<ComponentSpec>): ComponentSpec => ({ ...model.pilots[0].components[0], ...overrides });
   const pipeline = (c: ComponentSpec) =>
-    componentPipeline({ owner: 'acme', component: c, maturity: maturityOf(c, model.pilots[0]), registry: 'r.example', account: '111111111111', region: 'eu-central-1', buildStatsVariable: 'IIOT_BUILD_STATS_FUNCTION' });
+    componentPipeline({ owner: 'acme', component: c, maturity: maturityOf(c, model.pilots[0]), registry: 'r.example', account: '111111111111', region: 'eu-central-1', buildStatsVariable: 'IIOT_BUILD_STATS_URL' });
 
   groovyTest()('the groovy check is live: it rejects a broken pipeline', () => {
     expect(parseSources({ broken: pipeline(component({})).replace(/\}\s*$/, '') }).get('broken')).toMatch(/line \d+/);

@@ -4,9 +4,13 @@
  * on the agent (from its first stage, so waiting for an agent is not counted), the commit and the
  * branch or tag. A cell's first stage starts its clock and its last stage marks it passed; both
  * marker files carry the build number, so markers a previous build left in a reused workspace
- * count for nothing. Reporting never fails the build; a refused record is printed in the log.
+ * count for nothing. The record is POSTed to the ingest's function URL, signed (SigV4) with the
+ * owner's reporter role, which the controller binds to this step alone; the agent's own role may
+ * report nothing, since every pilot's code runs on the agents. A refused or unsent record is
+ * printed in the log and does not fail the build.
  */
 import { block, shStep } from '../groovy/groovy';
+import { AwsCredentialIds, withAwsCredentials } from './pipeline-credentials';
 import { shellQuote } from './pipeline-shell';
 
 const STARTED = '.iiot-cell-started';
@@ -30,11 +34,16 @@ export interface BuildRecordProps {
    * @default - the component has no unit tests
    */
   readonly junitReport?: string;
-  /** Environment variable holding the build statistics function's name. */
-  readonly functionVariable: string;
+  /** Environment variable holding the build statistics ingest's function URL. */
+  readonly urlVariable: string;
+  /** Region of the ingest (SigV4 signs for it). */
+  readonly region: string;
 }
 
-/** Shell that reports the cell's record. Reads FLEET, BUILD_NUMBER, GIT_COMMIT, BRANCH_NAME, TAG_NAME and BUILD_RESULT. */
+/**
+ * Shell that reports the cell's record. Reads FLEET, BUILD_NUMBER, GIT_COMMIT, BRANCH_NAME, TAG_NAME,
+ * BUILD_RESULT and the bound AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN.
+ */
 export function buildRecordShell(props: BuildRecordProps): string[] {
   const junit = props.junitReport
     ? [
@@ -60,8 +69,11 @@ export function buildRecordShell(props: BuildRecordProps): string[] {
     `json() { printf '%s' "$1" | sed 's/\\\\/\\\\\\\\/g; s/"/\\\\"/g'; }`,
     `printf '{"pilot":"%s","component":"%s","commit":"%s","ref":"%s","refType":"%s","architecture":"%s","result":"%s","buildNumber":%s,"durationSeconds":%s,"finishedAt":"%s"}' \\`,
     `  ${shellQuote(props.owner)} ${shellQuote(props.component)} "$(json "$GIT_COMMIT")" "$(json "$REF")" "$REF_TYPE" "$ARCH" "$RESULT" "$BUILD_NUMBER" "$DURATION" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" > build-record.json`,
-    `if aws lambda invoke --function-name "$${props.functionVariable}" --cli-binary-format raw-in-base64-out --payload file://build-record.json build-record.out >/dev/null; then`,
-    `  grep -q '"statusCode": *201' build-record.out || echo "build record refused: $(cat build-record.out)"`,
+    // No tracing from here: `sh -x` would print the signing keys with curl's command line.
+    '{ set +x; } 2>/dev/null',
+    // curl signs SigV4 itself (--aws-sigv4, curl 7.75 and later); the session token travels as its header.
+    `if CODE=$(curl -sS --max-time 30 --aws-sigv4 ${shellQuote(`aws:amz:${props.region}:lambda`)} --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" -H "x-amz-security-token: $AWS_SESSION_TOKEN" -H 'content-type: application/json' --data-binary @build-record.json -o build-record.out -w '%{http_code}' "$${props.urlVariable}"); then`,
+    `  [ "$CODE" = 201 ] || echo "build record refused ($CODE): $(cat build-record.out)"`,
     'else',
     "  echo 'build statistics not recorded'",
     'fi',
@@ -70,5 +82,5 @@ export function buildRecordShell(props: BuildRecordProps): string[] {
 
 /** The `post { always { ... } }` body of a cell: the report, with the build's current result for ABORTED. */
 export function buildRecordPost(props: BuildRecordProps): string[] {
-  return block('withEnv(["BUILD_RESULT=${currentBuild.currentResult}"])', [shStep(buildRecordShell(props))]);
+  return block('withEnv(["BUILD_RESULT=${currentBuild.currentResult}"])', withAwsCredentials(AwsCredentialIds.report, [shStep(buildRecordShell(props))]));
 }

@@ -30,7 +30,7 @@ export interface ComponentPipelineProps {
    * @default - no delivery
    */
   readonly deliveryJob?: string;
-  /** Environment variable holding the build statistics function's name. */
+  /** Environment variable holding the build statistics ingest's function URL. */
   readonly buildStatsVariable: string;
 }
 
@@ -218,7 +218,7 @@ export function componentPipeline(props: ComponentPipelineProps): string {
             ...block('agent', ['label "${FLEET}"']),
             // One build record per architecture cell, whatever the outcome.
             ...block('post', [
-              ...block('always', buildRecordPost({ owner: props.owner, component: component.name, junitReport: tests?.junitReport, functionVariable: props.buildStatsVariable })),
+              ...block('always', buildRecordPost({ owner: props.owner, component: component.name, junitReport: tests?.junitReport, urlVariable: props.buildStatsVariable, region: props.region })),
             ]),
             ...block('stages', [
               ...CELL_START_STAGE,

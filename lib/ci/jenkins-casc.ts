@@ -19,8 +19,9 @@ export const CascVariables = {
   publisherRole: (owner: string) => `IIOT_PUBLISHER_ROLE_${envName(owner)}`,
   promoterRole: (owner: string) => `IIOT_PROMOTER_ROLE_${envName(owner)}`,
   deployerRole: (pilot: string) => `IIOT_DEPLOYER_ROLE_${envName(pilot)}`,
+  reporterRole: (owner: string) => `IIOT_REPORTER_ROLE_${envName(owner)}`,
   userPassword: (user: string) => `JENKINS_USER_${envNameExact(user)}_PASSWORD`,
-  buildStatsFunction: 'IIOT_BUILD_STATS_FUNCTION',
+  buildStatsUrl: 'IIOT_BUILD_STATS_URL',
   clusterName: 'IIOT_CLUSTER_NAME',
   // Names hold no `--`, so `__` keeps acme + line-monitor apart from acme-line + monitor.
   repositoryKey: (owner: string, component: string) => `REPO_KEY_${envName(owner)}__${envName(component)}`,
@@ -112,6 +113,7 @@ function folderCredentials(owner: CiOwner): string[] {
       ]),
     ),
     ...aws(AwsCredentialIds.publish, CascVariables.publisherRole(owner.name), `Publishes ${owner.name}'s artefacts to its dev registries`),
+    ...aws(AwsCredentialIds.report, CascVariables.reporterRole(owner.name), `Reports ${owner.name}'s build records to the build statistics`),
     ...(owner.components.some((c) => c.cd)
       ? [
           ...aws(AwsCredentialIds.deploy, CascVariables.deployerRole(owner.name), `Deploys ${owner.name}'s charts to its staging and production namespaces`),
@@ -201,7 +203,7 @@ export function jenkinsCasc(props: JenkinsCascProps): Record<string, unknown> {
   // Role ARNs stay on the controller (for the folders' aws-credentials); agents get names only.
   const agentEnvironment = [
     CascVariables.clusterName,
-    CascVariables.buildStatsFunction,
+    CascVariables.buildStatsUrl,
   ];
 
   return escapedForCasc({

@@ -14,6 +14,8 @@ export const AwsCredentialIds = {
   deploy: 'aws-deploy',
   /** The owner's promoter (the only prod writer): the delivery's promotion stage. */
   promote: 'aws-promote',
+  /** The owner's build reporter (signs its records to the build statistics): each cell's report. */
+  report: 'aws-report',
 } as const;
 
 /**

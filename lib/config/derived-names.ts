@@ -7,6 +7,7 @@
  */
 import { CascVariables, deliveryJobName, repositoryCredentialId } from '../ci/jenkins-casc';
 import { EdgeNames } from '../constructs/edge-names';
+import { BuildStatsNames } from '../functions/build-stats';
 import { REGISTRY_TIERS, RegistryNames } from '../constructs/registry-names';
 import { productionNamespace, stagingNamespace } from '../lifecycle/delivery-namespaces';
 import type { ComponentSpec, PilotSpec, PlatformSpec } from './schema';
@@ -62,6 +63,8 @@ export function derivedNames(model: { readonly platform: PlatformSpec; readonly 
       out.push({ family, identifier, source: owner.name, path: owner.namePath, limit });
     own('environment variable of the publisher role (Jenkins controller)', CascVariables.publisherRole(owner.name));
     own('environment variable of the promoter role (Jenkins controller)', CascVariables.promoterRole(owner.name));
+    own('environment variable of the build reporter role (Jenkins controller)', CascVariables.reporterRole(owner.name));
+    own('IAM role name', BuildStatsNames.reporterRole(platform.name, owner.name), { max: 64, consumer: 'IAM role names' });
     if (owner.components.some((c) => c.artefacts.includes('blob'))) {
       for (const tier of REGISTRY_TIERS) {
         own('S3 bucket name', RegistryNames.blobBucket(owner.name, tier, account, region), { max: 63, consumer: 'S3 bucket names' });

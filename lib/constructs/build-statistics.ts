@@ -3,11 +3,12 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { ArchitectureName } from '../config/schema';
 import { PlatformKey } from './platform-key';
-import { METRIC_NAMESPACE } from '../functions/build-stats';
+import { BuildStatsNames, METRIC_NAMESPACE } from '../functions/build-stats';
 import type { GitHostConfig } from '../functions/build-stats-handler';
 import { PlatformFunction } from './platform-function';
 
@@ -58,13 +59,16 @@ export interface BuildStatisticsProps {
   readonly graphedComponents?: readonly BuildComponent[];
   /** The Git hosts commit statuses go to, with the Secrets Manager secret (name or ARN) of each one's token. */
   readonly gitHosts: readonly GitHostConfig[];
+  /** The platform's name: the ingest's function name and its owners' reporter role names derive from it. */
+  readonly platformName: string;
   readonly logKey: kms.IKey;
 }
 
 /**
  * Build results per pilot, component, commit, branch or tag, and architecture cell: a retained
- * table written only through an ingest function (IAM-authenticated invoke; bad records get a 400,
- * are logged and counted and not stored; records are never overwritten), each result sent back to
+ * table written only through an ingest function (an AWS_IAM function URL; a record must be signed
+ * by its owner's reporter role, CiOwnerCredentials; bad records get a 400, are logged and counted
+ * and not stored; records are never overwritten), each result sent back to
  * the Git host as a commit status, and a dashboard: per-commit status per architecture and the
  * release branches (a custom widget reading the table), pass rate and duration per architecture
  * and component, invalid records and statuses the hosts refused.
@@ -72,6 +76,8 @@ export interface BuildStatisticsProps {
 export class BuildStatistics extends Construct {
   public readonly table: dynamodb.Table;
   public readonly ingest: PlatformFunction;
+  /** Where CI POSTs its records (SigV4, service `lambda`). */
+  public readonly ingestUrl: lambda.FunctionUrl;
   public readonly dashboard: cloudwatch.Dashboard;
 
   constructor(scope: Construct, id: string, props: BuildStatisticsProps) {
@@ -91,13 +97,18 @@ export class BuildStatistics extends Construct {
       module: 'build-stats-handler',
       description: 'Stores build records from CI and emits their metrics',
       logKey: props.logKey,
+      // Named: each owner's reporter role (in its own stack, deployed first) grants on it by name.
+      functionName: BuildStatsNames.ingestFunction(props.platformName),
       environment: {
+        PLATFORM_NAME: props.platformName,
         TABLE_NAME: this.table.tableName,
         COMPONENTS_FILE: 'components.json',
         GIT_HOSTS: JSON.stringify(props.gitHosts),
       },
       files: { 'components.json': JSON.stringify(Object.fromEntries(props.components.map((c) => [c.key, c.repository]))) },
     });
+    // No resource policy: only same-account identities whose own policy allows it may call (the reporter roles).
+    this.ingestUrl = this.ingest.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.AWS_IAM });
     // Put only: the ingest neither reads nor changes stored records.
     this.ingest.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:PutItem'], resources: [this.table.tableArn] }));
     this.table.encryptionKey?.grant(this.ingest, 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:Decrypt');
@@ -148,12 +159,6 @@ export class BuildStatistics extends Construct {
       }),
     );
     for (const component of props.graphedComponents ?? props.components) this.dashboard.addWidgets(...componentBuildWidgets(component));
-  }
-
-  /** Lets CI report build records. */
-  public grantReport(grantee: iam.IGrantable): void {
-    // The unqualified function only (grantInvoke would add every version and alias).
-    grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [this.ingest.functionArn] }));
   }
 }
 

@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 /**
  * The Jenkins controller's task role, named so that the registry and cluster stacks (deployed
  * before the CI stack) can trust it by ARN without a cross-stack reference. It is the only
- * identity that assumes publisher, promoter and deployer roles: per job, through the folder's
+ * identity that assumes publisher, promoter, deployer and build reporter roles: per job, through the folder's
  * aws-credentials (see lib/ci/pipeline-credentials.ts); agents assume nothing.
  */
 export const JenkinsControllerRole = {

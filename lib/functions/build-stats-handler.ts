@@ -18,6 +18,8 @@ export interface GitHostConfig extends GitHostApi {
 
 /** The function's environment, as the BuildStatistics construct sets it. */
 export interface BuildStatsEnvironment {
+  /** The platform's name: whose reporter roles may sign records. */
+  readonly PLATFORM_NAME?: string;
   readonly TABLE_NAME?: string;
   /** JSON file (in the bundle): `<pilot>/<component>` to its repository URL. */
   readonly COMPONENTS_FILE?: string;
@@ -48,6 +50,7 @@ export function awsBuildStatsDependencies(env: BuildStatsEnvironment, log: (line
     ]),
   );
   return {
+    platform: required(env, 'PLATFORM_NAME'),
     components: new Set(repositories.keys()),
     putIfAbsent: async (item) => {
       try {

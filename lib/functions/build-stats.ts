@@ -1,7 +1,9 @@
 /**
- * Build statistics ingest: CI reports one record per build and architecture cell by invoking this
- * function (IAM-authenticated: only the builder fleets may invoke it). A record names the cell's
- * result, its duration on the agent (queue time excluded), the commit and the branch or tag.
+ * Build statistics ingest: CI reports one record per build and architecture cell by POSTing it to
+ * this function's URL (AWS_IAM auth), signed with its owner's reporter role, which the Jenkins
+ * controller binds to that owner's jobs only. A record names the cell's result, its duration on the
+ * agent (queue time excluded), the commit and the branch or tag. A record of another owner than the
+ * signer's is refused (403): agents run every pilot's code, so their own role may report nothing.
  *
  * A malformed record gets a 400 naming the field, is not stored, and is logged and counted
  * (metric InvalidBuildRecords), so a broken reporter shows on the dashboard instead of vanishing.
@@ -10,6 +12,23 @@
  * status the host does not take is logged and counted (CommitStatusFailures), the record stays.
  */
 import { z } from 'zod';
+import { HttpRequest, HttpResponse, json, jsonBody } from './http';
+
+/** Physical names of the build statistics, which stacks derive without a cross-stack reference. No CDK imports: the ingest bundles this file. */
+export const BuildStatsNames = {
+  /** `demo-build-stats-ingest`: at most 24 + 19 of the 64 characters Lambda allows. */
+  ingestFunction: (platform: string) => `${platform}-build-stats-ingest`,
+  /**
+   * `demo_acme_build-reporter`: the role one owner's CI jobs report with (IAM role names are
+   * account-wide, so the platform name is part of it; at most 24 + 24 + 16 = 64 characters, IAM's limit).
+   */
+  reporterRole: (platform: string, owner: string) => `${platform}_${owner}_build-reporter`,
+};
+
+/** The IAM role name in an assumed-role session ARN (`arn:aws:sts::<account>:assumed-role/<role>/<session>`). */
+function assumedRoleName(arn: string | undefined): string | undefined {
+  return /^arn:aws[\w-]*:sts::\d{12}:assumed-role\/([\w+=,.@-]+)\/[\w+=,.@-]+$/.exec(arn ?? '')?.[1];
+}
 
 export const BuildRecord = z.strictObject({
   pilot: z.string().regex(/^[a-z][a-z0-9-]{1,23}$/),
@@ -30,6 +49,8 @@ export const BuildRecord = z.strictObject({
 export type BuildRecord = z.infer<typeof BuildRecord>;
 
 export interface BuildStatsDependencies {
+  /** The platform's name: reporter role names start with it. */
+  readonly platform: string;
   /** The configured components (`<pilot>/<component>`); a record of any other is invalid. */
   readonly components: ReadonlySet<string>;
   /** Stores the item unless its key exists; resolves false when it already existed. */
@@ -38,11 +59,6 @@ export interface BuildStatsDependencies {
   readonly reportStatus: (record: BuildRecord) => Promise<void>;
   /** Writes a log line (CloudWatch turns EMF lines into metrics). */
   readonly log: (line: string) => void;
-}
-
-export interface IngestResult {
-  readonly statusCode: 201 | 400 | 409;
-  readonly body: string;
 }
 
 export const METRIC_NAMESPACE = 'IIoTPlatform/CI';
@@ -63,7 +79,9 @@ function emf(timestamp: number, dimensions: string[][], metrics: Record<string, 
 export const componentKey = (r: Pick<BuildRecord, 'pilot' | 'component'>) => `${r.pilot}/${r.component}`;
 
 export function createIngest(deps: BuildStatsDependencies, now: () => number = Date.now) {
-  return async (event: unknown): Promise<IngestResult> => {
+  return async (request: HttpRequest): Promise<HttpResponse> => {
+    if (request.requestContext.http.method !== 'POST') return json(405, { error: 'POST a build record' });
+    const event = jsonBody(request);
     const parsed = BuildRecord.safeParse(event);
     const unknown = parsed.success && !deps.components.has(componentKey(parsed.data));
     if (!parsed.success || unknown) {
@@ -72,13 +90,18 @@ export function createIngest(deps: BuildStatsDependencies, now: () => number = D
         : parsed.error.issues.map((i) => `${i.path.join('.') || '(record)'}: ${i.message}`);
       const received = JSON.stringify(event) ?? String(event);
       deps.log(emf(now(), [[]], { InvalidBuildRecords: { value: 1, unit: 'Count' } }, { level: 'ERROR', message: 'invalid build record', problems, received: received.slice(0, 2000) }));
-      return { statusCode: 400, body: JSON.stringify({ error: 'invalid build record', problems }) };
+      return json(400, { error: 'invalid build record', problems });
     }
     const r = parsed.data;
     const key = componentKey(r);
+    const signer = request.requestContext.authorizer?.iam?.userArn;
+    if (assumedRoleName(signer) !== BuildStatsNames.reporterRole(deps.platform, r.pilot)) {
+      deps.log(JSON.stringify({ level: 'ERROR', message: 'build record refused: not signed by its owner\'s reporter role', component: key, signer }));
+      return json(403, { error: `a record of ${r.pilot} must be signed by the role ${BuildStatsNames.reporterRole(deps.platform, r.pilot)}` });
+    }
     // Partition by <pilot>/<component>; sort by time, then architecture and build.
     const stored = await deps.putIfAbsent({ ...r, component: key, build: `${r.finishedAt}#${r.architecture}#${r.buildNumber}` });
-    if (!stored) return { statusCode: 409, body: JSON.stringify({ error: 'this build record exists already' }) };
+    if (!stored) return json(409, { error: 'this build record exists already' });
     deps.log(
       emf(
         Date.parse(r.finishedAt),
@@ -91,8 +114,8 @@ export function createIngest(deps: BuildStatsDependencies, now: () => number = D
       await deps.reportStatus(r);
     } catch (e) {
       deps.log(emf(now(), [['Component']], { CommitStatusFailures: { value: 1, unit: 'Count' } }, { level: 'ERROR', message: `commit status not set: ${(e as Error).message}`, Component: key, Commit: r.commit }));
-      return { statusCode: 201, body: JSON.stringify({ stored: key, commitStatus: 'not set' }) };
+      return json(201, { stored: key, commitStatus: 'not set' });
     }
-    return { statusCode: 201, body: JSON.stringify({ stored: key, commitStatus: 'set' }) };
+    return json(201, { stored: key, commitStatus: 'set' });
   };
 }

@@ -73,7 +73,6 @@ export class CiStack extends PlatformStack {
         imageParameterName: ImageParameters.agent(props.platformName, fleet),
       });
     });
-    const [x64, arm64] = this.fleets;
     // Agents assume nothing. The controller assumes an owner's roles for that owner's jobs only,
     // when a job binds its folder's aws-credentials (lib/ci/pipeline-credentials.ts).
     const taskRole = new iam.Role(this, 'ControllerTaskRole', {
@@ -97,9 +96,9 @@ export class CiStack extends PlatformStack {
       components: ciOwners.flatMap(buildComponents),
       graphedComponents: ciOwners.filter((o) => o.name === props.platformOwner).flatMap(buildComponents),
       gitHosts: props.ci.commitStatus,
+      platformName: props.platformName,
       logKey,
     });
-    for (const builders of [x64, arm64]) statistics.grantReport(builders.role);
 
     const registry = `${this.account}.dkr.ecr.${this.region}.amazonaws.com`;
     const ownerByName = new Map(props.owners.map((o) => [o.name, o]));
@@ -116,7 +115,7 @@ export class CiStack extends PlatformStack {
           account: this.account,
           region: this.region,
           deliveryJob: component.cd ? deliveryJobName(owner.name, component.name) : undefined,
-          buildStatsVariable: CascVariables.buildStatsFunction,
+          buildStatsVariable: CascVariables.buildStatsUrl,
         }),
       deliveryOf: (owner, component) =>
         deliveryPipeline({
@@ -134,12 +133,12 @@ export class CiStack extends PlatformStack {
     const environment: Record<string, string> = {};
     for (const fleet of this.fleets) environment[CascVariables.fleetGroup(fleet.label as (typeof FLEETS)[number])] = fleet.autoScalingGroup.autoScalingGroupName;
     environment[CascVariables.clusterName] = props.clusterName;
-    environment[CascVariables.buildStatsFunction] = statistics.ingest.functionName;
+    environment[CascVariables.buildStatsUrl] = statistics.ingestUrl.url;
     const secrets: Record<string, ecs.Secret> = { [CascVariables.agentSshKey]: ecs.Secret.fromSsmParameter(agentKey.privateKey) };
 
     // The platform's own folder credentials; each pilot's are in its Pilot-<name>-Ci stack.
     const platformOwner = ciOwners.find((o) => o.name === props.platformOwner);
-    if (platformOwner) new CiOwnerCredentials(this, 'PlatformCredentials', { owner: platformOwner.name, components: platformOwner.components });
+    if (platformOwner) new CiOwnerCredentials(this, 'PlatformCredentials', { owner: platformOwner.name, components: platformOwner.components, platformName: props.platformName });
 
     // Approvers log in to Jenkins with generated passwords (Secrets Manager, one per user).
     for (const user of approvers(ciOwners)) {

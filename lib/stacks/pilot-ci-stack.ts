@@ -11,30 +11,31 @@ import { PlatformStack, PlatformStackProps } from './platform-stack';
 
 export interface PilotCiStackProps extends PlatformStackProps {
   readonly pilot: string;
+  /** The platform whose Jenkins controller alone assumes the pilot's CI roles. */
+  readonly platformName: string;
   /** The pilot's components that have CI jobs. */
   readonly components: readonly ComponentSpec[];
   /**
-   * For a pilot with CD: the cluster its deployer is admitted to (staging and production
-   * namespaces), and the platform whose controller alone assumes it.
+   * For a pilot with CD: the cluster its deployer is admitted to (staging and production namespaces).
    * @default - no deployer (the pilot has no CD component)
    */
-  readonly delivery?: { readonly cluster: eks.ICluster; readonly platformName: string };
+  readonly delivery?: { readonly cluster: eks.ICluster };
 }
 
 /**
- * A pilot's part of the CI/CD: its components' deploy keys, read by the controller at its start,
- * its components' build graphs and, with CD, its deployer (after the cluster it is admitted to).
+ * A pilot's part of the CI/CD: its components' deploy keys and its build reporter, read by the
+ * controller at its start, its components' build graphs and, with CD, its deployer (after the cluster it is admitted to).
  * Deployed before Platform-Ci's controller restarts, so the CI and cluster stacks stay the same
  * size however many pilots there are.
  */
 export class PilotCiStack extends PlatformStack {
   constructor(scope: Construct, id: string, props: PilotCiStackProps) {
     super(scope, id, props);
-    new CiOwnerCredentials(this, 'Credentials', { owner: props.pilot, components: props.components });
+    new CiOwnerCredentials(this, 'Credentials', { owner: props.pilot, components: props.components, platformName: props.platformName });
     if (props.delivery) {
       new PilotDeployer(this, 'Deployer', {
         pilot: props.pilot,
-        platformName: props.delivery.platformName,
+        platformName: props.platformName,
         cluster: props.delivery.cluster,
         namespaces: [stagingNamespace(props.pilot), productionNamespace(props.pilot)],
       });

@@ -9,6 +9,7 @@ import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { loadConfig } from '../../lib/config/load-config';
 import { productionNamespace, stagingNamespace, deliveringPilots } from '../../lib/lifecycle/delivery-namespaces';
 import { RegistryNames } from '../../lib/constructs/registry-names';
+import { BuildStatsNames } from '../../lib/functions/build-stats';
 import { demoAssembly } from '../demo-assembly';
 import { DEMO_CONFIG } from '../fixtures/demo-paths';
 import { iamModel, IamModel, ModelRole } from './iam-model';
@@ -47,9 +48,10 @@ const deployer = (pilot: string) => role(`Pilot-${pilot}-Ci`, /^DeployerRole/);
 const builders = () => [role('Platform-Ci', /^Fleetlinuxx64Role/), role('Platform-Ci', /^Fleetlinuxarm64Role/)];
 const cdAgents = () => role('Platform-Ci', /^FleetcdRole/);
 const controller = () => role('Platform-Ci', /^ControllerTaskRole/);
+const reporter = (owner: string) => (owner === 'platform' ? role('Platform-Ci', /^PlatformCredentialsReporter/) : role(`Pilot-${owner}-Ci`, /^CredentialsReporter/));
 
 /** The decision for `caller` doing `action` on `resource`, with the resource's policy if it has one. */
-async function decide(caller: ModelRole, action: string, resource: string, resourcePolicy?: unknown): Promise<string> {
+async function decide(caller: ModelRole, action: string, resource: string, resourcePolicy?: unknown, context: Record<string, string> = {}): Promise<string> {
   const response = await runSimulation(
     {
       request: {
@@ -57,7 +59,7 @@ async function decide(caller: ModelRole, action: string, resource: string, resou
         principal: `arn:aws:sts::${ACCOUNT}:assumed-role/${caller.name}/${AWS_CREDENTIALS_BINDING.roleSessionName}`,
         action,
         resource: { resource, accountId: ACCOUNT },
-        contextVariables: { 'aws:PrincipalArn': caller.arn, 'aws:PrincipalAccount': ACCOUNT },
+        contextVariables: { 'aws:PrincipalArn': caller.arn, 'aws:PrincipalAccount': ACCOUNT, ...context },
       },
       identityPolicies: caller.policies,
       serviceControlPolicies: [],
@@ -159,6 +161,37 @@ test('each deployer is admitted to its own pilot\'s namespaces and nothing else 
   // All of them to the one platform cluster (a pilot stack's entry names it through the cluster stack's output).
   expect(clusters).toEqual(new Set([iam.resolve('Platform-Cluster', { Ref: Object.keys(templates.get('Platform-Cluster')!.findResources('AWS::EKS::Cluster'))[0] })]));
   expect(delivering.length).toBeGreaterThanOrEqual(2);
+});
+
+describe('build records: only an owner\'s reporter, which only the controller assumes, may call the ingest', () => {
+  const ingest = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${BuildStatsNames.ingestFunction('demo')}`;
+  // Lambda sets lambda:FunctionUrlAuthType on function URL requests (AWS_IAM for this URL).
+  const viaUrl = { 'lambda:FunctionUrlAuthType': 'AWS_IAM' };
+
+  test('each owner\'s reporter calls the ingest\'s URL, and nothing else of Lambda', async () => {
+    for (const owner of owners) {
+      expect([owner, await decide(reporter(owner), 'lambda:InvokeFunctionUrl', ingest, undefined, viaUrl)]).toEqual([owner, 'Allowed']);
+      expect(await decide(reporter(owner), 'lambda:InvokeFunction', ingest)).toBe('ImplicitlyDenied');
+      expect(await decide(reporter(owner), 'lambda:InvokeFunctionUrl', `${ingest}-other`, undefined, viaUrl)).toBe('ImplicitlyDenied');
+    }
+  });
+
+  test('agents run every pilot\'s code: their roles may not call the ingest, nor assume any reporter', async () => {
+    for (const agent of [...builders(), cdAgents()]) {
+      expect(await decide(agent, 'lambda:InvokeFunctionUrl', ingest, undefined, viaUrl)).toBe('ImplicitlyDenied');
+      expect(await decide(agent, 'lambda:InvokeFunction', ingest)).toBe('ImplicitlyDenied');
+      for (const owner of owners) expect([agent.logicalId, owner, await assume(agent, reporter(owner))]).toEqual([agent.logicalId, owner, 'ImplicitlyDenied']);
+    }
+  });
+
+  test('only the controller assumes a reporter (for that owner\'s folder); the ingest tells owners apart by the reporter\'s name', async () => {
+    const others = iam.roles.filter((r) => r.arn !== controller().arn);
+    for (const owner of owners) {
+      expect(await assume(controller(), reporter(owner))).toBe('Allowed');
+      for (const other of others) expect([owner, other.logicalId, await assume(other, reporter(owner))]).toEqual([owner, other.logicalId, 'ImplicitlyDenied']);
+      expect(reporter(owner).name).toBe(BuildStatsNames.reporterRole('demo', owner));
+    }
+  });
 });
 
 describe('what the controller reads at start, and nothing more', () => {

@@ -38,7 +38,7 @@ const pipelineOf = (owner: CiOwner, component: (typeof owners)[number]['componen
     registry: 'r.example',
     account: '111111111111',
     region: 'eu-central-1',
-    buildStatsVariable: 'IIOT_BUILD_STATS_FUNCTION',
+    buildStatsVariable: 'IIOT_BUILD_STATS_URL',
     deliveryJob: undefined,
   });
 /** Every variable the controller provides, set to a value that must never show up in a folder or job. */

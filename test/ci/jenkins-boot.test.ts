@@ -107,10 +107,13 @@ groovyTest()('owner folders, as the seed runs their Job DSL: only known DSL, and
     // The legitimate flow: the owner's jobs find their deploy keys and its roles in their folder.
     const delivers = owner.components.some((c) => c.cd);
     expect(idsOf(owner.name).sort()).toEqual(
-      [...owner.components.map((c) => repositoryCredentialId(owner.name, c.name)), AwsCredentialIds.publish, ...(delivers ? [AwsCredentialIds.deploy, AwsCredentialIds.promote] : [])].sort(),
+      [...owner.components.map((c) => repositoryCredentialId(owner.name, c.name)), AwsCredentialIds.publish, AwsCredentialIds.report, ...(delivers ? [AwsCredentialIds.deploy, AwsCredentialIds.promote] : [])].sort(),
     );
     expect(publisherEnv(owner.name)).toMatch(/Arn|arn:aws:iam/);
     expect(roleOf(owner.name, AwsCredentialIds.publish)).toBe(publisherEnv(owner.name));
+    // The reporter the controller binds for the owner's build records is the owner's own (its stack's parameter).
+    expect(env[CascVariables.reporterRole(owner.name)]).toMatch(/Arn|arn:aws:iam/);
+    expect(roleOf(owner.name, AwsCredentialIds.report)).toBe(env[CascVariables.reporterRole(owner.name)]);
     for (const c of credentialsOf(owner.name).filter((c) => c.method === 'awsCredentialsImpl')) {
       // No access key: the controller's task role assumes the role (AWSCredentialsImpl.resolveCredentials).
       expect([argOf(c, 'accessKey'), argOf(c, 'secretKey')]).toEqual(['', '']);

@@ -44,7 +44,7 @@ const misplacedBlobs: ComponentSpec = (() => {
 /** Jenkinsfiles with one defect each, for the tests that prove a check bites; parsed with the jobs' ones. */
 const DEFECTIVE = {
   misplacedBlobs: () =>
-    componentPipeline({ owner: 'acme', component: misplacedBlobs, maturity: maturityOf(misplacedBlobs, model.pilots[0]), registry: REGISTRY, account: '111111111111', region: 'eu-central-1', buildStatsVariable: 'IIOT_BUILD_STATS_FUNCTION' }),
+    componentPipeline({ owner: 'acme', component: misplacedBlobs, maturity: maturityOf(misplacedBlobs, model.pilots[0]), registry: REGISTRY, account: '111111111111', region: 'eu-central-1', buildStatsVariable: 'IIOT_BUILD_STATS_URL' }),
   unexportedTag: () => jobs.get('acme/line-monitor')!.jenkinsfile.replace(/\nexport TAG\n/g, '\n'),
   agentlessDeliver: () => jobs.get('acme/line-monitor')!.jenkinsfile.replace(/(stage\('Deliver'\) \{\n\s*)agent \{\n\s*label 'linux-x64'\n\s*\}\n/, '$1'),
 };
@@ -215,8 +215,10 @@ describeGroovy('pipelines as Jenkins receives them', () => {
         `${REGISTRY}/acme/dev/line-monitor:${tag}-arm64 key-of-${AwsCredentialIds.publish}`,
         `${REGISTRY}/acme/dev/line-monitor:${tag} key-of-${AwsCredentialIds.publish}`,
       ]);
-      // AWS is reached only through the job's binding (build statistics aside); no role is assumed on an agent.
-      expect(run.calls.filter((c) => c.startsWith('aws[instance-role]') && !c.includes('lambda invoke'))).toEqual([]);
+      // AWS is reached only through the job's bindings; no role is assumed on an agent.
+      expect(run.calls.filter((c) => c.startsWith('aws[instance-role]'))).toEqual([]);
+      // Each architecture cell reports its record, signed with the owner's reporter binding.
+      expect(run.calls.filter((c) => c.startsWith('curl'))).toEqual([`curl[key-of-${AwsCredentialIds.report}] ${globalNodeEnv.IIOT_BUILD_STATS_URL}`, `curl[key-of-${AwsCredentialIds.report}] ${globalNodeEnv.IIOT_BUILD_STATS_URL}`]);
       expect(run.calls.filter((c) => c.startsWith('aws') && / sts /.test(c))).toEqual([]);
       expect(run.triggered).toEqual([{ job: '/acme/line-monitor-delivery', parameters: { VERSION: tag, COMMIT } }]);
     });

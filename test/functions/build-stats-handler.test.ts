@@ -10,6 +10,7 @@ import { boardHandler } from '../../lib/functions/build-status-board-handler';
 import { renderBoard } from '../../lib/functions/build-status-board';
 import { createIngest } from '../../lib/functions/build-stats';
 import { FakeGitHost, startFakeGitHost } from './fake-git-host';
+import { request, reporterSession } from './fakes';
 import { bundleFile } from './bundle-file';
 import { useMotoServer } from './moto';
 
@@ -62,6 +63,7 @@ async function environment(options: { withoutSecrets?: boolean } = {}): Promise<
   );
   if (!options.withoutSecrets) await createSecrets(n);
   return {
+    PLATFORM_NAME: 'demo',
     TABLE_NAME: `builds-${n}`,
     COMPONENTS_FILE: bundleFile('components.json', COMPONENTS),
     GIT_HOSTS: JSON.stringify([
@@ -77,7 +79,10 @@ async function createSecrets(n: number) {
 }
 function ingestOf(env: BuildStatsEnvironment) {
   const logs: string[] = [];
-  return { ingest: createIngest(awsBuildStatsDependencies(env, (l) => logs.push(l))), logs: () => logs.map((l) => JSON.parse(l)) };
+  const handler = createIngest(awsBuildStatsDependencies(env, (l) => logs.push(l)));
+  // POSTed to the function URL, signed by the record's owner's reporter.
+  const ingest = (r: Record<string, unknown>) => handler(request('POST', '/', r, reporterSession('demo', String(r.pilot))));
+  return { ingest, logs: () => logs.map((l) => JSON.parse(l)) };
 }
 const items = async (env: BuildStatsEnvironment) => (await new DynamoDBClient({}).send(new ScanCommand({ TableName: env.TABLE_NAME }))).Items ?? [];
 

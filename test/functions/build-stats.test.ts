@@ -1,4 +1,7 @@
 import { BuildRecord, createIngest } from '../../lib/functions/build-stats';
+import { request, reporterSession } from './fakes';
+
+const PLATFORM = 'demo';
 
 const good = {
   pilot: 'acme',
@@ -18,8 +21,9 @@ function setup(options: { statusFails?: boolean } = {}) {
   const statuses: BuildRecord[] = [];
   const logs: string[] = [];
   const existing = new Set<string>();
-  const ingest = createIngest(
+  const handler = createIngest(
     {
+      platform: PLATFORM,
       components: new Set(['acme/line-monitor', 'bravo/cold-chain']),
       putIfAbsent: async (item) => {
         const key = `${item.component}|${item.build}`;
@@ -36,14 +40,16 @@ function setup(options: { statusFails?: boolean } = {}) {
     },
     () => Date.parse('2026-11-22T06:00:00Z'),
   );
-  return { ingest, stored, statuses, logs: () => logs.map((l) => JSON.parse(l)) };
+  // POSTed to the function URL, signed by acme's reporter unless said otherwise.
+  const ingest = (record: unknown, signer = reporterSession(PLATFORM, 'acme')) => handler(request('POST', '/', record, signer));
+  return { handler, ingest, stored, statuses, logs: () => logs.map((l) => JSON.parse(l)) };
 }
 
 describe('build statistics ingest', () => {
   test('stores a valid record under its component, emits pass/duration metrics and sets the commit status', async () => {
     const { ingest, stored, statuses, logs } = setup();
     const result = await ingest(good);
-    expect(result).toEqual({ statusCode: 201, body: JSON.stringify({ stored: 'acme/line-monitor', commitStatus: 'set' }) });
+    expect(result).toEqual({ statusCode: 201, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ stored: 'acme/line-monitor', commitStatus: 'set' }) });
     expect(stored).toEqual([expect.objectContaining({ component: 'acme/line-monitor', build: '2026-11-22T05:30:00Z#arm64#42', result: 'SUCCESS', ref: 'main', refType: 'branch' })]);
     const [emf] = logs();
     expect(emf).toMatchObject({ Component: 'acme/line-monitor', Architecture: 'arm64', Commit: good.commit, Ref: 'main', BuildSucceeded: 1, BuildDuration: 312.5 });
@@ -93,5 +99,36 @@ describe('build statistics ingest', () => {
     expect(JSON.parse(result.body).commitStatus).toBe('not set');
     expect(stored).toHaveLength(1);
     expect(logs()[1]).toMatchObject({ level: 'ERROR', Component: 'acme/line-monitor', CommitStatusFailures: 1, message: expect.stringMatching(/Bad credentials/) });
+  });
+
+  // Agents run every pilot's code, so only the owner's reporter role (bound by the controller to
+  // the owner's jobs) may sign its records; a record signed otherwise stores and reports nothing.
+  test.each([
+    ["another pilot's reporter", reporterSession(PLATFORM, 'acme'), { ...good, pilot: 'bravo', component: 'cold-chain' }],
+    ["the platform's reporter", reporterSession(PLATFORM, 'platform'), good],
+    ['the same owner\'s reporter of another platform', reporterSession('other', 'acme'), good],
+    ["a build agent's instance role", 'arn:aws:sts::111111111111:assumed-role/Platform-Ci-Fleetlinuxx64Role1A2B3C/i-0abc123', good],
+    ['a role whose name only ends like the reporter', 'arn:aws:sts::111111111111:assumed-role/x-demo_acme_build-reporter/Jenkins', good],
+    ['an IAM user', 'arn:aws:iam::111111111111:user/demo_acme_build-reporter', good],
+    ['no signer', '', good],
+  ])('a record signed by %s: 403, nothing stored, no commit status', async (_who, signer, record) => {
+    const { ingest, stored, statuses, logs } = setup();
+    const result = await ingest(record, signer);
+    expect(result.statusCode).toBe(403);
+    expect(result.body).toContain(`demo_${record.pilot}_build-reporter`);
+    expect(stored).toEqual([]);
+    expect(statuses).toEqual([]);
+    expect(logs()).toEqual([expect.objectContaining({ level: 'ERROR', message: expect.stringMatching(/not signed by its owner's reporter/) })]);
+  });
+
+  test("each owner's own reporter is admitted", async () => {
+    const { ingest, stored } = setup();
+    expect((await ingest({ ...good, pilot: 'bravo', component: 'cold-chain' }, reporterSession(PLATFORM, 'bravo'))).statusCode).toBe(201);
+    expect(stored).toEqual([expect.objectContaining({ component: 'bravo/cold-chain' })]);
+  });
+
+  test('only POST', async () => {
+    const { handler } = setup();
+    expect((await handler(request('GET', '/', undefined, reporterSession(PLATFORM, 'acme')))).statusCode).toBe(405);
   });
 });

@@ -5,12 +5,14 @@
  */
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateJobCommand, DescribeThingCommand, IoTClient } from '@aws-sdk/client-iot';
+import { BuildStatsNames } from '../../lib/functions/build-stats';
 import { FactoryTestRecord } from '../../lib/functions/factory-test-record';
 import { awsDeviceRegistry, DeviceRegistry } from '../../lib/functions/device-registry';
 import { FleetDirectory } from '../../lib/functions/fleet-directory';
 import { HttpRequest } from '../../lib/functions/http';
 import { dynamoDbTestRecordStore, TestRecordStore } from '../../lib/functions/test-record-store';
 import { MotoServer, startMotoServer } from '../../tools/ops/src/moto-server';
+import { AWS_CREDENTIALS_BINDING } from '../ci/upstream-facts';
 import { FakeGreengrass, startFakeGreengrass } from './fake-greengrass';
 
 export const ACCOUNT = '111111111111';
@@ -114,10 +116,15 @@ export async function addRecords(store: TestRecordStore, ...records: FactoryTest
 
 export const OPERATOR = 'arn:aws:sts::111111111111:assumed-role/operators/alice';
 
-export function request(method: string, rawPath: string, body?: unknown): HttpRequest {
+/** A function URL request (payload format 2.0) as Lambda hands it over, signed by `signer` (AWS_IAM auth). */
+export function request(method: string, rawPath: string, body?: unknown, signer: string = OPERATOR): HttpRequest {
   return {
     rawPath,
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-    requestContext: { http: { method }, authorizer: { iam: { userArn: OPERATOR } } },
+    requestContext: { http: { method }, authorizer: { iam: { userArn: signer } } },
   };
 }
+
+/** The session of an owner's build reporter, as the controller's aws-credentials binding assumes it. */
+export const reporterSession = (platform: string, owner: string) =>
+  `arn:aws:sts::${ACCOUNT}:assumed-role/${BuildStatsNames.reporterRole(platform, owner)}/${AWS_CREDENTIALS_BINDING.roleSessionName}`;

@@ -11,7 +11,7 @@ import { createIngest } from '../../lib/functions/build-stats';
 import { fleetGeneration, fleetOf } from '../../lib/functions/fleet-directory';
 import { decodePathSegment, ownEntry } from '../../lib/functions/http';
 import { createRelay } from '../../lib/functions/webhook-relay';
-import { FLEETS } from './fakes';
+import { FLEETS, request, reporterSession } from './fakes';
 
 /** Keys a request can name that an ordinary object inherits. */
 const PROTOTYPE_KEYS = Object.getOwnPropertyNames(Object.prototype);
@@ -33,10 +33,10 @@ test.each(['%', '%2', '%zz', 'SN%', 'SN-%G1', '%E0%A4%A', '%C0%AF', '%ED%A0%80',
 describe('CI handlers refuse bad input with a 4xx', () => {
   test.each([['buildNumber', '1e400'], ['buildNumber', '1.5'], ['durationSeconds', '1e400'], ['durationSeconds', '-1']])('build record %s = %s', async (field, n) => {
     const stored: unknown[] = [];
-    const ingest = createIngest({ components: new Set(['acme/line-monitor']), putIfAbsent: async (item) => (stored.push(item), true), reportStatus: async () => undefined, log: () => undefined });
+    const ingest = createIngest({ platform: 'demo', components: new Set(['acme/line-monitor']), putIfAbsent: async (item) => (stored.push(item), true), reportStatus: async () => undefined, log: () => undefined });
     const good = { pilot: 'acme', component: 'line-monitor', commit: '3f9c2a7b1d4e3f9c2a7b1d4e3f9c2a7b1d4e3f9c', ref: 'main', refType: 'branch', architecture: 'arm64', result: 'SUCCESS', buildNumber: 42, durationSeconds: 312.5, finishedAt: '2026-11-22T05:30:00Z' };
     const event = JSON.parse(JSON.stringify(good).replace(new RegExp(`"${field}":[\\d.]+`), `"${field}":${n}`));
-    expect((await ingest(event)).statusCode).toBe(400);
+    expect((await ingest(request('POST', '/', event, reporterSession('demo', 'acme')))).statusCode).toBe(400);
     expect(stored).toEqual([]);
   });
   test.each(['null', '[]', '"x"', '1', '{"repository": null}', '{"repository": "x"}', '{"__proto__": {"ssh_url": "git@github.com:acme-industries/line-monitor.git"}}'])(
