@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * CDK entry. `-c config=<dir>` selects the platform config folder (default: the demo in config/);
- * `-c gates=true` also runs the cdk-nag and cfn-guard gates (always on in `npm test`; about 2 s).
+ * `-c gates=true` also runs the cdk-nag and cfn-guard gates and the Kubernetes objects' schema check
+ * (always on in `npm test`; about 2 s).
  * The config is validated before any construct exists; a failed run empties the output folder, so
  * no Lambda asset, partial template or earlier run's template looks current.
  */

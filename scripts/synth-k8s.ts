@@ -7,6 +7,7 @@ import { App } from 'cdk8s';
 import { parseFlags, runCommand } from '../lib/command-line';
 import { loadConfig } from '../lib/config/load-config';
 import { renderFolder } from '../lib/synth-output';
+import { kubeSchemaErrors } from '../k8s/kube-object';
 import { definePlatformCharts } from '../k8s/platform-charts';
 
 runCommand('synth:k8s', 'usage: npm run synth:k8s [-- --config <dir>]', () => {
@@ -15,6 +16,8 @@ runCommand('synth:k8s', 'usage: npm run synth:k8s [-- --config <dir>]', () => {
   const charts = renderFolder(dist, (outdir) => {
     const app = new App({ outdir });
     const rendered = definePlatformCharts(app, loadConfig(configDir));
+    const invalid = kubeSchemaErrors(app);
+    if (invalid.length > 0) throw new Error(`objects that do not match their kind's schema:\n  ${invalid.join('\n  ')}`);
     app.synth();
     return rendered;
   });

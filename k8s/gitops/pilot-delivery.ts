@@ -1,4 +1,5 @@
-import { Application, AppProject } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1';
+import { Application } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application';
+import { AppProject } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppProject';
 import { Construct } from 'constructs';
 import { GitOpsSpec } from '../../lib/config/schema';
 import { addKubeObject } from '../kube-object';

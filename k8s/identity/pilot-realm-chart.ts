@@ -1,6 +1,6 @@
 import { createHash } from 'crypto';
-import { Job } from 'kubernetes-models/batch/v1';
-import { ConfigMap } from 'kubernetes-models/v1';
+import { Job } from 'kubernetes-models/batch/v1/Job';
+import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IMAGES } from '../images';

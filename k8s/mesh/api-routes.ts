@@ -1,4 +1,4 @@
-import { VirtualService } from '@kubernetes-models/istio/networking.istio.io/v1beta1';
+import { VirtualService } from '@kubernetes-models/istio/networking.istio.io/v1beta1/VirtualService';
 import { Construct } from 'constructs';
 import { addKubeObject } from '../kube-object';
 

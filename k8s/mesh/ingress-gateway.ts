@@ -1,4 +1,4 @@
-import { Gateway } from '@kubernetes-models/istio/networking.istio.io/v1beta1';
+import { Gateway } from '@kubernetes-models/istio/networking.istio.io/v1beta1/Gateway';
 import { Construct } from 'constructs';
 import { addKubeObject } from '../kube-object';
 import { MeshPeer, meshPrincipal } from '../workload/platform-service';

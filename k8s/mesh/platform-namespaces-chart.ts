@@ -1,6 +1,6 @@
 import { Chart, ChartProps } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { PeerAuthentication } from '@kubernetes-models/istio/security.istio.io/v1beta1';
+import { PeerAuthentication } from '@kubernetes-models/istio/security.istio.io/v1beta1/PeerAuthentication';
 import { Construct } from 'constructs';
 import { addKubeObject } from '../kube-object';
 

@@ -1,5 +1,5 @@
-import { Job } from 'kubernetes-models/batch/v1';
-import { ServiceAccount } from 'kubernetes-models/v1';
+import { Job } from 'kubernetes-models/batch/v1/Job';
+import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import { Chart, ChartProps, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import { STORE_COPY_ACCOUNTS, STORE_COPY_PREFIXES } from '../../lib/store-copies-address';

@@ -1,4 +1,5 @@
-import { AuthorizationPolicy, RequestAuthentication } from '@kubernetes-models/istio/security.istio.io/v1';
+import { AuthorizationPolicy } from '@kubernetes-models/istio/security.istio.io/v1/AuthorizationPolicy';
+import { RequestAuthentication } from '@kubernetes-models/istio/security.istio.io/v1/RequestAuthentication';
 import { Construct } from 'constructs';
 import { addKubeObject } from '../kube-object';
 import { PublicPaths } from '../mesh/api-routes';

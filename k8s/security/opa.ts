@@ -1,4 +1,4 @@
-import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
+import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';

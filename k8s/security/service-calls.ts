@@ -1,5 +1,5 @@
-import { AuthorizationPolicy } from '@kubernetes-models/istio/security.istio.io/v1';
-import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
+import { AuthorizationPolicy } from '@kubernetes-models/istio/security.istio.io/v1/AuthorizationPolicy';
+import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { addKubeObject } from '../kube-object';

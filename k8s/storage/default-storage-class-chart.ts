@@ -1,5 +1,5 @@
 import { Chart, ChartProps } from 'cdk8s';
-import { StorageClass } from 'kubernetes-models/storage.k8s.io/v1';
+import { StorageClass } from 'kubernetes-models/storage.k8s.io/v1/StorageClass';
 import { Construct } from 'constructs';
 import { BACKUP_TAG } from '../../lib/constructs/backup-tag';
 import { addKubeObject } from '../kube-object';

@@ -1,4 +1,4 @@
-import { Telemetry } from '@kubernetes-models/istio/telemetry.istio.io/v1alpha1';
+import { Telemetry } from '@kubernetes-models/istio/telemetry.istio.io/v1alpha1/Telemetry';
 import { Construct } from 'constructs';
 import { addKubeObject } from '../kube-object';
 

@@ -1,4 +1,4 @@
-import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
+import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import { Construct } from 'constructs';
 import { addKubeObject } from '../kube-object';
 import { INGRESS_GATEWAY } from '../mesh/ingress-gateway';

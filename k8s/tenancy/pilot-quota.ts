@@ -1,4 +1,5 @@
-import { LimitRange, ResourceQuota } from 'kubernetes-models/v1';
+import { LimitRange } from 'kubernetes-models/v1/LimitRange';
+import { ResourceQuota } from 'kubernetes-models/v1/ResourceQuota';
 import { Construct } from 'constructs';
 import { addKubeObject } from '../kube-object';
 

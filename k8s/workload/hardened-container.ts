@@ -1,6 +1,6 @@
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import type { ISecurityContext } from 'kubernetes-models/v1';
+import type { ISecurityContext } from 'kubernetes-models/v1/SecurityContext';
 
 export interface HardenedContainerProps {
   /** Container name. */

@@ -24,9 +24,12 @@ export interface ChartsStackProps extends PlatformStackProps {
 export class ChartsStack extends PlatformStack {
   /** The last manifest: depend on it to come after every object of this stack. */
   public readonly applied: IDependable;
+  /** The charts it applies, in apply order (the validation gates check their objects' schemas). */
+  public readonly charts: readonly Chart[];
 
   constructor(scope: Construct, id: string, props: ChartsStackProps) {
     super(scope, id, props);
+    this.charts = props.charts;
     let previous: readonly IDependable[] = props.after;
     manifestBatches(props.charts.map((chart) => chart.toJson()), MANIFEST_BUDGET_BYTES).forEach((objects, i) => {
       const manifest = new eks.KubernetesManifest(this, i === 0 ? 'Charts' : `Charts${i + 1}`, { cluster: props.cluster, manifest: objects });
