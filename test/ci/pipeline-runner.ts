@@ -11,7 +11,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Agent, AstNode, CallNode, constant, Pipeline, Stage } from './jenkinsfile-model';
-import { AWS_CREDENTIALS_BINDING } from './upstream-facts';
+import { AWS_CREDENTIALS_BINDING, CATCH_ERROR } from './upstream-facts';
 
 const STUBS = path.join(__dirname, 'stubs');
 
@@ -28,6 +28,8 @@ export interface RunOptions {
   readonly stubs?: Readonly<Record<string, string>>;
   /** What the registry holds before the run (`<ref> <identity>` lines, as RunResult.registry). @default - nothing */
   readonly registry?: readonly string[];
+  /** Credentials whose binding fails, as when the controller cannot assume their role. @default none */
+  readonly failingCredentials?: readonly string[];
   /** Whether the approver approves an input step. @default true */
   readonly approve?: boolean;
 }
@@ -200,12 +202,25 @@ export function runPipeline(pipeline: Pipeline, options: RunOptions): RunResult 
             if (!(AWS_CREDENTIALS_BINDING.parameters as readonly string[]).includes(key)) throw new Error(`the aws binding has no parameter ${key}`);
           }
           const id = constant(binding.named.credentialsId);
+          if (options.failingCredentials?.includes(id)) throw new StepFailed(`Unable to assume the role of credentials ${id}`);
           env[binding.named.accessKeyVariable ? constant(binding.named.accessKeyVariable) : 'AWS_ACCESS_KEY_ID'] = `key-of-${id}`;
           env[binding.named.secretKeyVariable ? constant(binding.named.secretKeyVariable) : 'AWS_SECRET_ACCESS_KEY'] = `secret-of-${id}`;
           // The controller assumed a role: the binding adds the session token.
           env[AWS_CREDENTIALS_BINDING.sessionTokenVariable] = `token-of-${id}`;
         }
         return run(c.body ?? [], { ...scope, env }), undefined;
+      }
+      case 'catchError': {
+        for (const key of Object.keys(c.named)) if (!(CATCH_ERROR.parameters as readonly string[]).includes(key)) throw new Error(`catchError has no parameter ${key}`);
+        try {
+          run(c.body ?? [], scope);
+        } catch (e) {
+          if (!(e instanceof StepFailed)) throw e;
+          record(`catchError caught: ${e.message}`);
+          const to = c.named.buildResult ? value(c.named.buildResult, scope) : CATCH_ERROR.defaultResult;
+          if (to !== 'SUCCESS') worse(to as RunResult['result']);
+        }
+        return undefined;
       }
       case 'stash': {
         const node = needsNode();

@@ -95,13 +95,14 @@ function repositoryOf(component: ComponentSpec): Record<string, string> {
   };
 }
 
-function runCi(owner: string, component: string, build: { branch: string; tag?: boolean }, stubs: Record<string, string> = {}) {
+function runCi(owner: string, component: string, build: { branch: string; tag?: boolean }, stubs: Record<string, string> = {}, extra: Partial<RunOptions> = {}) {
   const spec = componentOf(owner, component);
   return runPipeline(job(`${owner}/${component}`).pipeline, {
     jenkinsEnv: { ...globalNodeEnv, ...jenkinsBuildEnvironment({ multibranch: true, branch: build.branch, tag: build.tag, commit: COMMIT }) },
     repository: repositoryOf(spec),
     multibranch: true,
     stubs,
+    ...extra,
   });
 }
 
@@ -221,6 +222,15 @@ describeGroovy('pipelines as Jenkins receives them', () => {
       expect(run.calls.filter((c) => c.startsWith('curl'))).toEqual([`curl[key-of-${AwsCredentialIds.report}] ${globalNodeEnv.IIOT_BUILD_STATS_URL}`, `curl[key-of-${AwsCredentialIds.report}] ${globalNodeEnv.IIOT_BUILD_STATS_URL}`]);
       expect(run.calls.filter((c) => c.startsWith('aws') && / sts /.test(c))).toEqual([]);
       expect(run.triggered).toEqual([{ job: '/acme/line-monitor-delivery', parameters: { VERSION: tag, COMMIT } }]);
+    });
+
+    test('a report that cannot be signed (the reporter is not assumable) leaves the build as it was: published and delivered', () => {
+      const run = runCi('acme', 'line-monitor', { branch: 'main' }, {}, { failingCredentials: [AwsCredentialIds.report] });
+      expect(run.result).toBe('SUCCESS');
+      expect(run.calls.filter((c) => c.startsWith('curl'))).toEqual([]);
+      expect(run.calls.filter((c) => c.startsWith('catchError caught'))).toHaveLength(2);
+      expect(run.registry.length).toBeGreaterThan(0);
+      expect(run.triggered).toHaveLength(1);
     });
 
     test('an arm64 JUnit failure stops everything, although the test command exits 0: no amd64 image in dev', () => {

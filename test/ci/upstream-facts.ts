@@ -15,6 +15,14 @@
  * SDK's default provider chain (the controller's own, e.g. ECS task role) and assumes iamRoleArn
  * with session name "Jenkins"; the binding resolves on the controller, in bind().
  */
+/**
+ * The catchError step (workflow-basic-steps): the body's error is caught and the build and stage
+ * results are set to `buildResult` / `stageResult` (default FAILURE); "Use SUCCESS or null to keep
+ * the build result from being set when an error is caught", and a result only ever gets worse.
+ * Source: https://www.jenkins.io/doc/pipeline/steps/workflow-basic-steps/#catcherror-catch-error-and-set-build-result-to-failure
+ */
+export const CATCH_ERROR = { parameters: ['buildResult', 'stageResult', 'message', 'catchInterruptions'], defaultResult: 'FAILURE', keeps: ['SUCCESS', null] } as const;
+
 export const AWS_CREDENTIALS_BINDING = {
   symbol: 'aws',
   parameters: ['credentialsId', 'accessKeyVariable', 'secretKeyVariable', 'roleArn', 'roleSessionName', 'roleSessionDurationSeconds'],
