@@ -11,8 +11,9 @@ import * as path from 'path';
 import { componentPipeline } from '../../lib/ci/component-pipeline';
 import { loadConfig } from '../../lib/config/load-config';
 import { maturityOf } from '../../lib/lifecycle/maturity';
-import { BuildStatsNames, createIngest } from '../../lib/functions/build-stats';
+import { createIngest } from '../../lib/functions/build-stats';
 import { DEMO_CONFIG } from '../fixtures/demo-paths';
+import { request, reporterSession } from '../functions/fakes';
 import { Caller, FakeFunctionUrl, startFakeFunctionUrl } from './fake-function-url';
 import { AWS_CREDENTIALS_BINDING } from './upstream-facts';
 
@@ -47,7 +48,7 @@ const session = (owner: string): Caller => ({
   accessKeyId: `ASIA${owner.toUpperCase().padEnd(16, 'X')}`,
   secretAccessKey: `secret/${owner}+key`,
   sessionToken: `token-of-${owner}-session`,
-  arn: `arn:aws:sts::111111111111:assumed-role/${BuildStatsNames.reporterRole('demo', owner)}/${AWS_CREDENTIALS_BINDING.roleSessionName}`,
+  arn: reporterSession('demo', owner),
 });
 
 let fn: FakeFunctionUrl;
@@ -134,7 +135,7 @@ async function runCell(cell: Cell) {
 /** The real ingest's answer to the record the shell sent, signed by acme's reporter. */
 async function ingested(payload: unknown) {
   const ingest = createIngest({ platform: 'demo', components: new Set(['acme/line-monitor']), putIfAbsent: async () => true, reportStatus: async () => undefined, log: () => undefined });
-  return (await ingest({ rawPath: '/', body: JSON.stringify(payload), requestContext: { http: { method: 'POST' }, authorizer: { iam: { userArn: session('acme').arn } } } })).statusCode;
+  return (await ingest(request('POST', '/', payload, session('acme').arn))).statusCode;
 }
 
 describe('build record shell', () => {
