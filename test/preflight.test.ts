@@ -4,7 +4,8 @@ import { GetAccountSettingsCommand, LambdaClient } from '@aws-sdk/client-lambda'
 import { CreateBucketCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { loadConfig } from '../lib/config/load-config';
 import { concurrencyProblems, firmwareArtefacts, firmwareProblems, preflightProblems, reservedConcurrency } from '../lib/preflight';
-import { MotoServer, startMotoServer } from '../tools/ops/src/moto-server';
+import { MotoServer } from '../tools/ops/src/moto-server';
+import { workerMotoServer } from './fixtures/worker-moto';
 import { demoAssembly } from './demo-assembly';
 import { DEMO_CONFIG } from './fixtures/demo-paths';
 
@@ -32,7 +33,7 @@ describe('preflight: firmware in the prod blobs (against S3 on a local moto_serv
   let moto: MotoServer;
   let s3: S3Client;
   beforeAll(async () => {
-    moto = await startMotoServer('111111111111');
+    moto = await workerMotoServer('111111111111');
     s3 = new S3Client({ endpoint: moto.endpoint, region: 'eu-central-1', forcePathStyle: true, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
   }, 60_000);
   afterAll(() => moto?.stop());

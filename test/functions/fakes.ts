@@ -1,5 +1,5 @@
 /**
- * The edge handlers' test bed: a throw-away moto_server (DynamoDB, IoT, IoT data) that the real
+ * The edge handlers' test bed: the jest worker's moto_server, reset (DynamoDB, IoT, IoT data), that the real
  * adapters talk to, a Greengrass v2 fake beside it (moto has only v1; fake-greengrass.ts), the demo
  * fleets, and request builders.
  */
@@ -11,7 +11,8 @@ import { awsDeviceRegistry, DeviceRegistry } from '../../lib/functions/device-re
 import { FleetDirectory } from '../../lib/functions/fleet-directory';
 import { HttpRequest } from '../../lib/functions/http';
 import { dynamoDbTestRecordStore, TestRecordStore } from '../../lib/functions/test-record-store';
-import { MotoServer, startMotoServer } from '../../tools/ops/src/moto-server';
+import { MotoServer } from '../../tools/ops/src/moto-server';
+import { workerMotoServer } from '../fixtures/worker-moto';
 import { AWS_CREDENTIALS_BINDING } from '../ci/upstream-facts';
 import { FakeGreengrass, startFakeGreengrass } from './fake-greengrass';
 
@@ -36,7 +37,7 @@ let tables = 0;
 
 /** Starts moto and the Greengrass fake for one test file (call in beforeAll; stop in afterAll). */
 export async function startEdgeBed(): Promise<EdgeBed> {
-  const moto = await startMotoServer(ACCOUNT);
+  const moto = await workerMotoServer(ACCOUNT);
   const clientConfig = { endpoint: moto.endpoint, region: REGION, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } };
   const iot = new IoTClient(clientConfig);
   const greengrass = await startFakeGreengrass({

@@ -1,5 +1,6 @@
-/** A moto_server for one test file: AWS SDK clients created after `start()` talk to it, never to AWS. */
-import { startMotoServer, MotoServer } from '../../tools/ops/src/moto-server';
+/** This worker's moto_server, reset for one test file: AWS SDK clients created after `start()` talk to it, never to AWS. */
+import { MotoServer } from '../../tools/ops/src/moto-server';
+import { workerMotoServer } from '../fixtures/worker-moto';
 
 export const MOTO_ACCOUNT = '111111111111';
 export const MOTO_REGION = 'eu-central-1';
@@ -8,7 +9,7 @@ export function useMotoServer(): void {
   let moto: MotoServer | undefined;
   const saved = { ...process.env };
   beforeAll(async () => {
-    moto = await startMotoServer(MOTO_ACCOUNT);
+    moto = await workerMotoServer(MOTO_ACCOUNT);
     // Nothing from the machine's own AWS setup may leak in.
     delete process.env.AWS_PROFILE;
     delete process.env.AWS_SESSION_TOKEN;

@@ -15,19 +15,35 @@ export interface MotoServer {
   stop(): Promise<void>;
 }
 
+export interface MotoStartOptions {
+  /** How long to wait for moto to answer. @default 30 s */
+  readonly timeoutMs?: number;
+  /**
+   * Keep moto running until this process exits instead of until `stop()`: a watchdog shell ends it
+   * within a second of that, so nothing outlives a killed caller. The child is unreferenced, so it
+   * does not hold the caller's event loop open. @default - stopped by `stop()` only
+   */
+  readonly boundToProcess?: number;
+}
+
 /** Starts moto on a free port with `account` as the account every call runs in, and waits until it answers. */
-export async function startMotoServer(account: string, timeoutMs = 30_000): Promise<MotoServer> {
+export async function startMotoServer(account: string, options: MotoStartOptions = {}): Promise<MotoServer> {
+  const timeoutMs = options.timeoutMs ?? 30_000;
   const port = await freePort();
   // moto logs every request to stderr. A file, not a pipe: a caller blocked in spawnSync (the
   // rehearsal's CDK CLI runs) would not drain a pipe, and moto would hang once its buffer filled.
   const logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'moto-'));
   const logFile = path.join(logDir, 'stderr.log');
   const logFd = fs.openSync(logFile, 'w');
-  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
+  const [command, args] = options.boundToProcess === undefined
+    ? ['moto_server', ['-H', '127.0.0.1', '-p', String(port)]]
+    : ['sh', ['-c', WATCHDOG, 'moto-watchdog', String(port), String(options.boundToProcess)]];
+  const child = spawn(command, args, {
     env: { ...process.env, MOTO_ACCOUNT_ID: account },
     stdio: ['ignore', 'ignore', logFd],
   });
   fs.closeSync(logFd);
+  if (options.boundToProcess !== undefined) child.unref();
   const log = () => (fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').slice(-4000) : '');
   const endpoint = `http://localhost:${port}`;
   const deadline = Date.now() + timeoutMs;
@@ -47,6 +63,9 @@ export async function startMotoServer(account: string, timeoutMs = 30_000): Prom
   }
   return { endpoint, stop: () => stop(child).then(() => fs.rmSync(logDir, { recursive: true, force: true })) };
 }
+
+/** moto on port $1 while process $2 lives; a TERM (stop()) ends moto too. */
+const WATCHDOG = 'moto_server -H 127.0.0.1 -p "$1" & m=$!; trap \'kill $m 2>/dev/null; exit 0\' TERM; while kill -0 "$2" 2>/dev/null && kill -0 $m 2>/dev/null; do sleep 1; done; kill $m 2>/dev/null; wait $m';
 
 function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return Promise.resolve();
