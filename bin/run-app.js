@@ -4,16 +4,19 @@
  * (packages stay external), built by esbuild and kept in node_modules/.cache with the hash of every
  * file it was built from. A bundle is reused only while all of them are unchanged, so it is what a
  * fresh build gives; that spares each synth the per-file transpiling and resolving of a TypeScript
- * loader. Plain JavaScript because it is what starts before any TypeScript can run.
+ * loader. Plain JavaScript because it is what starts before any TypeScript can.
+ *
+ * `node bin/run-app.js <file.ts> [args]` runs another entry point the same way (the npm scripts'
+ * CLIs), with `[args]` as its own arguments; each entry point keeps its own bundle.
  */
 const { createHash } = require('crypto');
 const fs = require('fs');
 const path = require('path');
 
 const REPO_ROOT = path.join(__dirname, '..');
-const ENTRY = path.join(__dirname, 'app.ts');
-// node_modules may be shared by several checkouts: each keeps its own bundles.
-const CACHE = path.join(REPO_ROOT, 'node_modules', '.cache', 'iiot-app', sha256(REPO_ROOT).slice(0, 8));
+const ENTRY = /\.ts$/.test(process.argv[2] ?? '') ? path.resolve(process.argv.splice(2, 1)[0]) : path.join(__dirname, 'app.ts');
+// node_modules may be shared by several checkouts: each keeps its own bundles, one folder per entry point.
+const CACHE = path.join(REPO_ROOT, 'node_modules', '.cache', 'iiot-app', sha256(REPO_ROOT).slice(0, 8), `${path.basename(ENTRY, '.ts')}-${sha256(ENTRY).slice(0, 8)}`);
 /** Names the folder of the newest bundle; replaced atomically, so a concurrent synth reads a whole one. */
 const CURRENT = path.join(CACHE, 'current');
 
@@ -83,6 +86,7 @@ const sourceDirname = {
 (async () => {
   const bundle = reusable() ?? (await build());
   process.setSourceMapsEnabled(true);
+  process.argv[1] = ENTRY;
   require(bundle);
 })().catch((e) => {
   console.error(e);

@@ -1,7 +1,7 @@
 /**
  * Entry points as an operator runs them: flags, exit codes and what a failed run leaves behind.
- * Each CLI is started as its npm script starts it (tsx), the CDK app as cdk.json does, with bad flags
- * and a bad config folder.
+ * Each CLI is started as its npm script starts it (`node bin/run-app.js <script>`), the CDK app as
+ * cdk.json does, with bad flags and a bad config folder.
  */
 import * as fs from 'fs';
 import * as os from 'os';

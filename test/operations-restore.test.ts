@@ -1,5 +1,5 @@
 /**
- * The restore rehearsal as an operator runs it (`npm run restore:rehearse`, tsx) against stub
+ * The restore rehearsal as an operator runs it (`npm run restore:rehearse`) against stub
  * `kubectl` and `aws` that log every call: the order of its steps, what it applies (only into the
  * pilot's staging namespace, the latest dump unless told otherwise), that it stops on a failed step
  * or an empty answer, that it refuses any other namespace before calling anything, and usage errors
@@ -55,7 +55,7 @@ if (args[0] === 'exec' && args.includes('quantumleap')) process.stdout.write('[{
   };
 }
 
-/** The command as the operator runs it (tsx), with the stubs first on the PATH. */
+/** The command as the operator runs it (`npm run restore:rehearse`), with the stubs first on the PATH. */
 function rehearse(args: string[], answers: Answers = {}) {
   const tools = stubTools(answers);
   const r = runScript('scripts/restore-rehearsal.ts', args, { ...process.env, PATH: `${tools.dir}:${process.env.PATH}` });
@@ -183,7 +183,7 @@ describe('refusals and usage', () => {
     expect(r.calls).toEqual([]);
   });
 
-  // As the operator meets them: a bad flag and a refused namespace, through the command (tsx).
+  // As the operator meets them: a bad flag and a refused namespace, through the command.
   test.each([cases[8], cases[0]])('%j through the command exits 2 with the message and the usage, before any kubectl or aws call', (args, message) => {
     const r = rehearse([...args, '--config', DEMO_CONFIG]);
     expect(r.stderr).toMatch(new RegExp(`^restore:rehearse: ${message.source.slice(1)}`));

@@ -4,7 +4,6 @@
  * the version to bump; a bumped version is a new recipe the trigger builds on deploy.
  * `npm run images:lock` records first-time versions and never rewrites one.
  */
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
@@ -19,6 +18,7 @@ import { ImageBuildInfrastructure } from '../../lib/constructs/image-build-infra
 import { GOLDEN_IMAGE_VERSIONS } from '../../lib/constructs/image-components';
 import { configWith } from '../fixtures/config-edit';
 import { REPO_ROOT } from '../fixtures/demo-paths';
+import { runScript } from '../fixtures/run-script';
 
 const DOC_V1 = 'name: t\nschemaVersion: 1.0\nphases:\n  - name: build\n    steps:\n      - name: A\n        action: ExecuteBash\n        inputs:\n          commands: [echo 1]\n';
 const DOC_V2 = DOC_V1.replace('echo 1', 'echo 2');
@@ -76,7 +76,7 @@ test('npm run images:lock adds first-time versions and keeps recorded ones', () 
   const current = `iiot-jenkins-controller@${GOLDEN_IMAGE_VERSIONS.controller}`;
   const { [current]: missing, ...rest } = full;
   fs.writeFileSync(file, JSON.stringify({ ...rest, ...older }));
-  const run = spawnSync(path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx'), ['scripts/lock-published.ts', 'images', '--config', dir], { cwd: REPO_ROOT, encoding: 'utf8' });
+  const run = runScript('scripts/lock-published.ts', ['images', '--config', dir]);
   expect(run.stderr).toBe('');
   expect(run.stdout.trim()).toBe(`recorded ${current}`);
   expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toEqual({ ...full, ...older });
