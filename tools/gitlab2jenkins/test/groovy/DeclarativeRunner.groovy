@@ -25,14 +25,19 @@
 //   once scheduled (run here to its end right away, its result ignored). Parameters the job does
 //   not declare (`parameters {}`) are dropped (SECURITY-170); declared ones are in params and env.
 //
-// Usage: groovy DeclarativeRunner.groovy runs.json  (an array of {jenkinsfile, scenario}); prints
-// one JSON array of {events, result, log}.
+// Usage: groovy DeclarativeRunner.groovy runs.json [class cache]  (an array of {jenkinsfile,
+// scenario}); prints one JSON array of {events, result, log}. With a class cache folder, each
+// Jenkinsfile is compiled once per text and Groovy version (ScriptClasses).
 import groovy.json.JsonOutput
 import groovy.json.JsonSlurper
 import java.nio.file.Files
 import java.nio.file.Path
 import java.nio.file.Paths
 import java.nio.file.StandardCopyOption
+import java.security.MessageDigest
+import org.codehaus.groovy.control.CompilationUnit
+import org.codehaus.groovy.control.CompilerConfiguration
+import org.codehaus.groovy.runtime.InvokerHelper
 
 class StepFailure extends RuntimeException {
     StepFailure(String m) { super(m) }
@@ -608,6 +613,39 @@ Binding bindingFor(Run run) {
     b
 }
 
+/**
+ * Jenkinsfiles as script objects, as `new GroovyShell(binding).parse(text)` makes them (the same
+ * default compiler configuration), but compiled once per text and Groovy version into a class folder
+ * that later runs load: compiling is nearly all of a run's time, and the committed Jenkinsfiles
+ * rarely change. Without a cache folder each text is compiled in memory.
+ */
+class ScriptClasses {
+    static File cache
+
+    static Script load(String text, Binding binding) {
+        if (cache == null) return new GroovyShell(binding).parse(text)
+        String hash = MessageDigest.getInstance('SHA-256').digest("${GroovySystem.version}\n${text}".getBytes('UTF-8')).encodeHex().toString()
+        String name = "Jenkinsfile_${hash.take(24)}"
+        File classes = new File(cache, hash.take(24))
+        if (!classes.isDirectory()) {
+            File staging = new File("${classes}.${UUID.randomUUID()}")
+            staging.mkdirs()
+            def unit = new CompilationUnit(new CompilerConfiguration(targetDirectory: staging), null, new GroovyClassLoader(ScriptClasses.classLoader))
+            unit.addSource("${name}.groovy", text)
+            unit.compile()
+            try {
+                Files.move(staging.toPath(), classes.toPath(), StandardCopyOption.ATOMIC_MOVE)
+            } catch (IOException ignored) {
+                staging.deleteDir() // another run compiled the same text first
+            }
+        }
+        classes.setLastModified(System.currentTimeMillis()) // in use: declarative-run.ts prunes the unused
+        def loader = new GroovyClassLoader(ScriptClasses.classLoader)
+        loader.addURL(classes.toURI().toURL())
+        InvokerHelper.createScript(loader.loadClass(name), binding)
+    }
+}
+
 /** `build job:` and the downstream build it starts. */
 class Downstream {
     static Closure bindings
@@ -619,7 +657,7 @@ class Downstream {
         if (text == null) throw new StepFailure("No item named ${name} found")
         Map scenario = run.scenario + [causes: ['UpstreamCause'], params: (m.parameters ?: []).collectEntries { [(it.name): it.value] }]
         Run child = new Run(scenario)
-        child.script = new GroovyShell(bindings(child)).parse(text)
+        child.script = ScriptClasses.load(text, bindings(child))
         child.script.run()
         run.event(type: 'downstream', job: name, result: child.result, events: child.events)
         boolean wait = m.wait == null ? true : m.wait
@@ -645,10 +683,10 @@ class Downstream {
 Downstream.bindings = { Run r -> bindingFor(r) }
 
 def runs = new JsonSlurper().parse(new File(args[0]))
+if (args.length > 1) ScriptClasses.cache = new File(args[1])
 def results = runs.collect { Map r ->
     def run = new Run(r.scenario as Map)
-    def shell = new GroovyShell(bindingFor(run))
-    run.script = shell.parse(new File(r.jenkinsfile as String))
+    run.script = ScriptClasses.load(new File(r.jenkinsfile as String).getText('UTF-8'), bindingFor(run))
     run.script.run()
     [events: run.events, result: run.result, log: run.log.toString()]
 }

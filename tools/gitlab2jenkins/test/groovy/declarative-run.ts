@@ -1,9 +1,21 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { runGroovyScript } from './groovy-jvm';
 
 const RUNNER = join(__dirname, 'DeclarativeRunner.groovy');
+/** The Jenkinsfiles' compiled classes, by text (DeclarativeRunner's ScriptClasses). */
+const SCRIPT_CLASSES = join(__dirname, '..', '..', '..', '..', 'node_modules', '.cache', 'groovy-jenkinsfiles');
+/** Classes of a text no run has loaded for this long are removed (the runner touches what it loads). */
+const UNUSED_FOR_MS = 7 * 24 * 3600 * 1000;
+
+function pruneScriptClasses(): void {
+  const cutoff = Date.now() - UNUSED_FOR_MS;
+  for (const entry of readdirSync(SCRIPT_CLASSES)) {
+    const folder = join(SCRIPT_CLASSES, entry);
+    if (statSync(folder).mtimeMs < cutoff) rmSync(folder, { recursive: true, force: true });
+  }
+}
 
 /** How Jenkins starts the build: its environment, causes, changed files and input answers. */
 export interface Scenario {
@@ -41,8 +53,9 @@ export interface RunResult {
 }
 
 /**
- * Runs Jenkinsfiles through test/groovy/DeclarativeRunner.groovy (one JVM for all of them) and
- * returns what each run did; shell steps run for real with /bin/sh.
+ * Runs Jenkinsfiles through test/groovy/DeclarativeRunner.groovy (one JVM for all of them, each
+ * Jenkinsfile compiled once per text into node_modules/.cache) and returns what each run did; shell
+ * steps run for real with /bin/sh.
  */
 export function runDeclarative(runs: readonly { readonly jenkinsfile: string; readonly scenario?: Scenario }[]): RunResult[] {
   const dir = mkdtempSync(join(tmpdir(), 'g2j-run-'));
@@ -59,9 +72,11 @@ export function runDeclarative(runs: readonly { readonly jenkinsfile: string; re
   });
   const spec = join(dir, 'runs.json');
   writeFileSync(spec, JSON.stringify(input));
-  const run = runGroovyScript(RUNNER, [spec]);
+  mkdirSync(SCRIPT_CLASSES, { recursive: true });
+  const run = runGroovyScript(RUNNER, [spec, SCRIPT_CLASSES]);
   if (run.error) throw run.error;
   if (run.status !== 0) throw new Error(`declarative runner failed (${run.status}): ${run.stderr}`);
+  pruneScriptClasses();
   return JSON.parse(run.stdout) as RunResult[];
 }
 
