@@ -47,6 +47,11 @@ export function runGroovyScript(script: string, args: readonly string[], options
   return spawn(java, [...JVM_FLAGS, '-cp', classpath.join(delimiter), 'groovy.ui.GroovyMain', COMPILE_AND_RUN, classes, script, ...args]);
 }
 
+/** What names the Groovy installation found on PATH: its jars (their names carry the version), for cache keys. */
+export function groovyInstallationKey(): string {
+  return (groovyJars() ?? ['groovy without a lib folder']).join('\n');
+}
+
 /** The jars of the `groovy` found on PATH (its installation's lib folder), or undefined. */
 function groovyJars(): string[] | undefined {
   const launcher = (process.env.PATH ?? '')
