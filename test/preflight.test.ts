@@ -1,7 +1,7 @@
 import * as http from 'http';
 import { AddressInfo } from 'net';
 import { GetAccountSettingsCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { CreateBucketCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, ListBucketsCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { loadConfig } from '../lib/config/load-config';
 import { concurrencyProblems, firmwareArtefacts, firmwareProblems, preflightProblems, reservedConcurrency } from '../lib/preflight';
 import { MotoServer } from '../tools/ops/src/moto-server';
@@ -80,6 +80,14 @@ describe('preflight: firmware in the prod blobs (against S3 on a local moto_serv
     ]);
     await put(bravoBucket, 'cold-chain/2.0.0/vision-box-v2/amd64/vision-box.bin');
     expect(await firmwareProblems(artefacts(), list)).toEqual([]);
+  });
+
+  test("the next test file that takes this worker's moto finds none of these buckets", async () => {
+    const buckets = async (client: S3Client) => ((await client.send(new ListBucketsCommand({}))).Buckets ?? []).map((b) => b.Name);
+    expect(await buckets(s3)).toEqual(['acme-blobs-prod-111111111111-eu-central-1', 'bravo-blobs-prod-111111111111-eu-central-1']);
+    const next = await workerMotoServer('111111111111');
+    expect(next.endpoint).toBe(moto.endpoint);
+    expect(await buckets(new S3Client({ endpoint: next.endpoint, region: 'eu-central-1', forcePathStyle: true, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } }))).toEqual([]);
   });
 });
 

@@ -20,8 +20,8 @@ export interface MotoStartOptions {
   readonly timeoutMs?: number;
   /**
    * Keep moto running until this process exits instead of until `stop()`: a watchdog shell ends it
-   * within a second of that, so nothing outlives a killed caller. The child is unreferenced, so it
-   * does not hold the caller's event loop open. @default - stopped by `stop()` only
+   * (and removes its log) within seconds of that, so nothing outlives a killed caller. The child is
+   * unreferenced, so it does not hold the caller's event loop open. @default - stopped by `stop()` only
    */
   readonly boundToProcess?: number;
 }
@@ -37,7 +37,7 @@ export async function startMotoServer(account: string, options: MotoStartOptions
   const logFd = fs.openSync(logFile, 'w');
   const [command, args] = options.boundToProcess === undefined
     ? ['moto_server', ['-H', '127.0.0.1', '-p', String(port)]]
-    : ['sh', ['-c', WATCHDOG, 'moto-watchdog', String(port), String(options.boundToProcess)]];
+    : ['sh', ['-c', WATCHDOG, 'moto-watchdog', String(port), String(options.boundToProcess), logDir]];
   const child = spawn(command, args, {
     env: { ...process.env, MOTO_ACCOUNT_ID: account },
     stdio: ['ignore', 'ignore', logFd],
@@ -64,8 +64,8 @@ export async function startMotoServer(account: string, options: MotoStartOptions
   return { endpoint, stop: () => stop(child).then(() => fs.rmSync(logDir, { recursive: true, force: true })) };
 }
 
-/** moto on port $1 while process $2 lives; a TERM (stop()) ends moto too. */
-const WATCHDOG = 'moto_server -H 127.0.0.1 -p "$1" & m=$!; trap \'kill $m 2>/dev/null; exit 0\' TERM; while kill -0 "$2" 2>/dev/null && kill -0 $m 2>/dev/null; do sleep 1; done; kill $m 2>/dev/null; wait $m';
+/** moto on port $1 while process $2 lives, then its log folder $3 removed; a TERM (stop()) ends moto too. */
+const WATCHDOG = 'moto_server -H 127.0.0.1 -p "$1" & m=$!; trap \'kill $m 2>/dev/null; exit 0\' TERM; while kill -0 "$2" 2>/dev/null && kill -0 $m 2>/dev/null; do sleep 1; done; kill $m 2>/dev/null; wait $m; rm -rf "$3"';
 
 function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return Promise.resolve();
